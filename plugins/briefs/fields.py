@@ -1,0 +1,166 @@
+"""Declarative field types: a YAML node in, a typed value out, or FieldError.
+
+Shared by the brief schema and the registries so that every "expected X,
+found Y" message reads the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import PurePosixPath
+
+from .yamltree import Mapping, Scalar, Sequence, kind_of, shorten
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATETIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?"
+    r"(Z|[+-]\d{2}:?\d{2})?$"
+)
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"}
+
+
+class FieldError(Exception):
+    """A value of the wrong shape; the message says what was expected."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One front matter or registry key: its converter and whether required."""
+
+    convert: object
+    required: bool = False
+
+
+def text(node, *, allow_numbers: bool = True) -> str:
+    """A single line of text; YAML 1.1 booleans and numbers stay as written."""
+    if not isinstance(node, Scalar) or node.is_null:
+        raise FieldError(f"expected text, found {kind_of(node)}")
+    value = " ".join(node.value.split())
+    if not value:
+        raise FieldError("expected text, found an empty value")
+    if not allow_numbers and node.looks_like_number:
+        raise FieldError(
+            f"expected text, found the number {node.value}; "
+            "put it in quotes if it is meant as text"
+        )
+    return value
+
+
+def title_text(node) -> str:
+    return text(node, allow_numbers=False)
+
+
+def long_text(node) -> str:
+    """Multi-line text such as a Markdown bio: line breaks are kept."""
+    if not isinstance(node, Scalar) or node.is_null:
+        raise FieldError(f"expected text, found {kind_of(node)}")
+    if not node.value.strip():
+        raise FieldError("expected text, found an empty value")
+    return node.value.strip()
+
+
+def text_list(node) -> tuple[str, ...]:
+    """One text or a list of texts; duplicates are an error."""
+    items = node.items if isinstance(node, Sequence) else [node]
+    if isinstance(node, Sequence) and not items:
+        raise FieldError("expected one or more names, found an empty list")
+    values: list[str] = []
+    for item in items:
+        try:
+            value = text(item)
+        except FieldError:
+            what = kind_of(node)
+            if isinstance(node, Sequence):
+                what = f"{kind_of(item)} in the list"
+            raise FieldError(
+                f"expected a name or a list of names, found {what}"
+            ) from None
+        if value in values:
+            raise FieldError(f"'{shorten(value)}' is listed twice")
+        values.append(value)
+    return tuple(values)
+
+
+def optional_list(node) -> tuple[str, ...]:
+    """Like text_list, but an empty list means none."""
+    if isinstance(node, Sequence) and not node.items:
+        return ()
+    return text_list(node)
+
+
+def iso_date(node) -> datetime:
+    """ISO 8601 only: YYYY-MM-DD or a date-time; nothing is filled in."""
+    if not isinstance(node, Scalar) or node.is_null:
+        raise FieldError(f"expected a date like 2024-03-20, found {kind_of(node)}")
+    value = node.value.strip()
+    try:
+        if _DATE.match(value):
+            day = date.fromisoformat(value)
+            return datetime(day.year, day.month, day.day)
+        if _DATETIME.match(value):
+            return datetime.fromisoformat(value.replace(" ", "T", 1))
+    except ValueError as exc:
+        raise FieldError(f"'{shorten(value)}' is not a real date ({exc})") from None
+    raise FieldError(
+        "expected a date like 2024-03-20 or 2024-03-20T09:30:00+09:00, "
+        f"found '{shorten(value)}'"
+    )
+
+
+def slug(node) -> str:
+    value = text(node)
+    if not SLUG_PATTERN.match(value):
+        raise FieldError(
+            "expected lowercase letters, digits and single hyphens "
+            f"(like 'water-policy'), found '{shorten(value)}'"
+        )
+    return value
+
+
+def choice(*allowed: str):
+    def convert(node) -> str:
+        value = text(node)
+        if value not in allowed:
+            options = " or ".join(f"'{a}'" for a in allowed)
+            raise FieldError(f"expected {options}, found '{shorten(value)}'")
+        return value
+
+    return convert
+
+
+def content_path(node) -> str:
+    """A relative path inside content/, written with forward slashes."""
+    value = text(node)
+    path = PurePosixPath(value)
+    if "\\" in value or path.is_absolute() or ".." in path.parts:
+        raise FieldError(
+            f"expected a path inside content/ like images/map.jpg, found '{value}'"
+        )
+    return str(path)
+
+
+def image_path(node) -> str:
+    value = content_path(node)
+    if PurePosixPath(value).suffix.lower() not in IMAGE_SUFFIXES:
+        allowed = ", ".join(sorted(IMAGE_SUFFIXES))
+        raise FieldError(f"expected an image file ({allowed}), found '{value}'")
+    return value
+
+
+def links(node) -> tuple[tuple[str, str], ...]:
+    """A mapping of label → https/mailto address."""
+    if not isinstance(node, Mapping):
+        raise FieldError(f"expected label: address pairs, found {kind_of(node)}")
+    result = []
+    for key, value in node.pairs:
+        address = text(value)
+        if not address.startswith(("https://", "http://", "mailto:")):
+            raise FieldError(
+                f"'{shorten(key.value)}': expected an address starting with "
+                f"https://, found '{shorten(address)}'"
+            )
+        result.append((text(key), address))
+    return tuple(result)

@@ -1,0 +1,73 @@
+"""Problems found in content, and how they are reported: one line each.
+
+A problem names the file, where in it (line and column for YAML syntax
+errors), the field, and what was expected and found, so an editor can fix it
+without reading a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    message: str
+    field: str | None = None
+    line: int | None = None
+    column: int | None = None
+    severity: str = ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def __str__(self) -> str:
+        parts = [self.path]
+        if self.line is not None and self.field is None:
+            where = f"line {self.line}"
+            if self.column is not None:
+                where += f", column {self.column}"
+            parts.append(where)
+        if self.field:
+            parts.append(self.field)
+        if self.severity == WARNING:
+            parts.append("warning")
+        parts.append(self.message)
+        return ": ".join(parts)
+
+
+def errors(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.is_error]
+
+
+def warnings(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if not p.is_error]
+
+
+def summary_line(problems: list[Problem]) -> str:
+    """The closing line of a report: how many errors and warnings."""
+    n_errors, n_warnings = len(errors(problems)), len(warnings(problems))
+    return (
+        f"{n_errors} error{'s' if n_errors != 1 else ''}, "
+        f"{n_warnings} warning{'s' if n_warnings != 1 else ''}"
+    )
+
+
+class ContentError(SystemExit):
+    """Invalid content ends the build with the report and exit status 1.
+
+    It derives from SystemExit so that plain `pelican` (which logs any other
+    exception with a traceback) prints just the one-line problems and exits
+    non-zero, exactly as `invoke build` does.
+    """
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(errors(problems))
+        lines = [str(p) for p in self.problems]
+        lines.append(f"Build failed: {summary_line(problems)}.")
+        super().__init__("\n".join(lines))

@@ -1,0 +1,227 @@
+"""Front matter → a Brief record, or the list of everything wrong with it.
+
+Pure: knows nothing of Pelican. Every problem is collected, none is raised,
+so `invoke check` can report a whole collection in one run.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from pathlib import Path, PurePosixPath
+
+from . import fields as f
+from .frontmatter import Document, FrontMatterError, parse
+from .problems import WARNING, Problem
+from .registry import Registry
+from .slugs import slugify
+from .yamltree import shorten
+
+FIELDS = {
+    "title": f.Field(f.title_text, required=True),
+    "summary": f.Field(f.text),
+    "author": f.Field(f.text_list, required=True),
+    "region": f.Field(f.text_list, required=True),
+    "date": f.Field(f.iso_date, required=True),
+    "updated": f.Field(f.iso_date),
+    "tags": f.Field(f.optional_list),
+    "image": f.Field(f.image_path),
+    "image_alt": f.Field(f.text),
+    "image_credit": f.Field(f.text),
+    "key_points": f.Field(f.optional_list),
+    "series": f.Field(f.text),
+    "status": f.Field(f.choice("published", "draft")),
+    "slug": f.Field(f.slug),
+}
+
+# Keys Pelican would act on (every key becomes an attribute of the page):
+# they could move, replace or re-template output, so they are errors.
+RESERVED = {
+    "save_as", "url", "template", "lang", "translation", "translation_of",
+    "output_path", "path", "filename", "relative_dir", "source_path",
+    "relative_source_path", "override_save_as", "override_url", "category",
+    "settings", "content", "metadata", "modified", "in_default_lang",
+    "status_override", "permalink",
+}  # fmt: skip
+
+IMAGES_DIR = "images"
+
+
+@dataclass(frozen=True)
+class Brief:
+    """One valid brief: plain text values, ready for any output format."""
+
+    source: Path
+    slug: str
+    title: str
+    authors: tuple[str, ...]
+    regions: tuple[str, ...]
+    date: datetime
+    body: str
+    summary: str | None = None
+    updated: datetime | None = None
+    tags: tuple[str, ...] = ()
+    image: str | None = None
+    image_alt: str | None = None
+    image_credit: str | None = None
+    key_points: tuple[str, ...] = ()
+    series: str | None = None
+    status: str = "published"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+
+def read_brief(
+    source: Path, shown: str, content_dir: Path, registry: Registry, tz: tzinfo
+) -> tuple[Brief | None, list[Problem]]:
+    """Read and validate one file. `shown` is the path as editors see it."""
+    try:
+        document = parse(source.read_bytes())
+    except FrontMatterError as exc:
+        return None, [Problem(shown, exc.message, line=exc.line, column=exc.column)]
+    return validate(document, source, shown, content_dir, registry, tz)
+
+
+def validate(
+    document: Document,
+    source: Path,
+    shown: str,
+    content_dir: Path,
+    registry: Registry,
+    tz: tzinfo,
+) -> tuple[Brief | None, list[Problem]]:
+    problems: list[Problem] = []
+    values: dict = {}
+
+    def problem(field: str, message: str, severity: str = "error") -> None:
+        problems.append(Problem(shown, message, field=field, severity=severity))
+
+    for key, node in document.header.pairs:
+        name = key.value
+        if name.startswith("_") or name.lower() in RESERVED:
+            problem(
+                name,
+                "this key would change where or how Pelican writes the page and is "
+                "not allowed (the address comes from the file name or 'slug')",
+            )
+        elif name not in FIELDS:
+            hint = difflib.get_close_matches(name.lower(), list(FIELDS), n=1)
+            problem(
+                name,
+                "unknown field, ignored"
+                + (f" (did you mean '{hint[0]}'?)" if hint else "")
+                + f"; known fields: {', '.join(FIELDS)}",
+                WARNING,
+            )
+        else:
+            try:
+                values[name] = FIELDS[name].convert(node)
+            except f.FieldError as exc:
+                problem(name, str(exc))
+    header_keys = set(document.header.keys())
+    for name, spec in FIELDS.items():
+        if spec.required and name not in values and name not in _failed(problems):
+            found = "is empty" if name in header_keys else "is missing"
+            problem(name, f"required field {found}")
+
+    _check_dates(values, tz, problem)
+    _check_image(values, content_dir, problem)
+    _check_names(values, registry, problem)
+
+    slug = values.get("slug") or slugify(source.stem)
+    if not slug:
+        problem("slug", f"the file name '{source.name}' gives no slug; add 'slug:'")
+    if any(p.is_error for p in problems):
+        return None, problems
+    return (
+        Brief(
+            source=source,
+            slug=slug,
+            title=values["title"],
+            authors=values["author"],
+            regions=values["region"],
+            date=values["date"],
+            body=document.body,
+            summary=values.get("summary"),
+            updated=values.get("updated"),
+            tags=values.get("tags", ()),
+            image=values.get("image"),
+            image_alt=values.get("image_alt"),
+            image_credit=values.get("image_credit"),
+            key_points=values.get("key_points", ()),
+            series=values.get("series"),
+            status=values.get("status", "published"),
+        ),
+        problems,
+    )
+
+
+def _failed(problems: list[Problem]) -> set[str]:
+    return {p.field for p in problems if p.field}
+
+
+def aware(moment: datetime, tz: tzinfo) -> datetime:
+    """Naive times are in the site's TIMEZONE, so mixed dates sort."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+
+
+def _check_dates(values: dict, tz: tzinfo, problem) -> None:
+    for key in ("date", "updated"):
+        if key in values:
+            values[key] = aware(values[key], tz)
+    if "date" in values and "updated" in values and values["updated"] < values["date"]:
+        problem(
+            "updated",
+            f"{values['updated'].date().isoformat()} is earlier than the "
+            f"date {values['date'].date().isoformat()}",
+        )
+
+
+def _check_image(values: dict, content_dir: Path, problem) -> None:
+    image = values.get("image")
+    if image is None:
+        if "image_alt" in values or "image_credit" in values:
+            problem("image", "image_alt or image_credit given without an image")
+        return
+    if PurePosixPath(image).parts[0] != IMAGES_DIR:
+        problem(
+            "image", f"expected a file under content/{IMAGES_DIR}/, found '{image}'"
+        )
+    elif not (content_dir / image).is_file():
+        problem("image", f"'{image}' does not exist under content/")
+    if "image_alt" not in values:
+        problem(
+            "image_alt",
+            "required when an image is given: describe the image for readers "
+            "who cannot see it",
+        )
+
+
+def _check_names(values: dict, registry: Registry, problem) -> None:
+    for region in values.get("region", ()):
+        if registry.region(region) is None:
+            hint = registry.closest_region(region)
+            problem(
+                "region",
+                f"'{shorten(region)}' is not a known region"
+                + (f" (did you mean '{hint}'?)" if hint else "")
+                + "; regions are listed in regions.yml",
+            )
+    for author in values.get("author", ()):
+        listed = registry.likely_author_typo(author)
+        if listed is not None:
+            problem(
+                "author",
+                f"'{shorten(author)}' looks like a misspelling of the listed "
+                f"author '{listed}' (did you mean '{listed}'?); use the name "
+                "exactly as in authors.yml",
+            )
+        elif registry.author(author) is None and not slugify(author):
+            problem(
+                "author",
+                f"'{shorten(author)}' gives an empty page address; add the "
+                "author to authors.yml with a 'slug:'",
+            )

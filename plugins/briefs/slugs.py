@@ -1,0 +1,9 @@
+"""Slugs exactly as Pelican makes them (ASCII transliteration)."""
+
+from pelican.settings import DEFAULT_CONFIG
+from pelican.utils import slugify as _pelican_slugify
+
+
+def slugify(name: str) -> str:
+    """'Søren Kjærgaard' → 'soren-kjaergaard'; the same rule Pelican applies."""
+    return _pelican_slugify(name, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])

@@ -1,0 +1,151 @@
+"""Atomic builds: validate → Pelican into a staging folder → link check → swap.
+
+The previous output stays exactly as it was unless every step succeeded, and
+a successful build leaves no stale file from a deleted or renamed brief.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import sys
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pelican import Pelican
+from pelican.settings import read_settings
+
+from briefs.problems import ContentError
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[2]
+DEV_SETTINGS = ROOT / "pelicanconf.py"
+PUBLISH_SETTINGS = ROOT / "publishconf.py"
+
+
+class BuildError(Exception):
+    """The build failed; `lines` are the one-line messages to show."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+@dataclass
+class BuildResult:
+    output: Path
+    warnings: list[str] = field(default_factory=list)
+    briefs: int = 0
+
+
+class _Collector(logging.Handler):
+    """Keeps Pelican's warnings and errors so that an error fails the build."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+
+    def emit(self, record):
+        message = record.getMessage().split("\n", 1)[0]
+        (self.errors if record.levelno >= logging.ERROR else self.warnings).append(
+            message
+        )
+
+
+def load_settings(
+    content: Path, output: Path, settings_file: Path = DEV_SETTINGS, **overrides
+) -> dict:
+    override = {"PATH": str(Path(content).absolute()), "OUTPUT_PATH": str(output)}
+    override.update(overrides)
+    return read_settings(str(settings_file), override=override)
+
+
+def run_pelican(settings: dict) -> _Collector:
+    """Run Pelican in this process; ContentError propagates, errors collected."""
+    collector = _Collector()
+    pelican_logger = logging.getLogger("pelican")
+    plugin_logger = logging.getLogger("briefs")
+    for log in (pelican_logger, plugin_logger):
+        log.addHandler(collector)
+    try:
+        Pelican(settings).run()
+    finally:
+        for log in (pelican_logger, plugin_logger):
+            log.removeHandler(collector)
+    return collector
+
+
+def build(
+    content: Path = ROOT / "content",
+    output: Path = ROOT / "output",
+    settings_file: Path = DEV_SETTINGS,
+    check_links: bool = True,
+    **overrides,
+) -> BuildResult:
+    """Build `content` into `output`, or raise BuildError leaving it untouched."""
+    output = Path(output).absolute()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent)
+    )
+    staging.chmod(0o755)
+    try:
+        settings = load_settings(content, staging, settings_file, **overrides)
+        try:
+            collector = run_pelican(settings)
+        except ContentError as exc:
+            raise BuildError([str(p) for p in exc.problems]) from None
+        if collector.errors:
+            raise BuildError(collector.errors)
+        if check_links:
+            from .linkcheck import check_site
+
+            broken = check_site(staging)
+            if broken:
+                raise BuildError([str(link) for link in broken])
+        briefs = len(list((staging / "briefs").glob("*.html")))
+        swap_into_place(staging, output)
+        return BuildResult(output, collector.warnings, briefs)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextmanager
+def _no_interrupts():
+    """Hold Ctrl-C (SIGINT/SIGTERM) until the swap is complete."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    blocked = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def swap_into_place(staging: Path, output: Path) -> None:
+    """Replace `output` by `staging` with two renames, uninterruptible."""
+    old = output.with_name(f".{output.name}.old-{os.getpid()}")
+    with _no_interrupts():
+        if output.exists():
+            output.rename(old)
+        staging.rename(output)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def configure_logging(verbose: bool = False) -> None:
+    """Plain one-line messages on stderr (Pelican's rich handler wraps lines)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if verbose else logging.WARNING)
