@@ -48,12 +48,14 @@ def options(settings_value: dict | None) -> tuple[dict, list[str]]:
     return {**DEFAULTS, **given}, unknown
 
 
-def display_path(path: Path) -> str:
-    """Paths as an editor types them: relative to the working folder if inside."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+def display_path(path: Path, content_dir: Path) -> str:
+    """Paths as an editor sees them: relative to the working folder when inside
+    it, else starting at the content folder (`content/briefs/2024/x.md`)."""
+    path = path.absolute()
+    for base in (Path.cwd(), content_dir.parent):
+        if path.is_relative_to(base):
+            return str(path.relative_to(base))
+    return str(path)
 
 
 def validate_content(
@@ -62,31 +64,33 @@ def validate_content(
     config, _ = options(config)
     content_dir = Path(content_dir).absolute()
     tz = ZoneInfo(timezone) if isinstance(timezone, str) else timezone
+
+    def shown(path: Path) -> str:
+        return display_path(path, content_dir)
+
     registry, problems = registry_module.load(
-        content_dir, config["regions_file"], config["authors_file"], display_path
+        content_dir, config["regions_file"], config["authors_file"], shown
     )
     collection = Collection(content_dir, registry, problems=problems)
-    problems.extend(_symlinks(content_dir))
+    problems.extend(_symlinks(content_dir, shown))
     briefs_dir = content_dir / config["briefs_dir"]
     if not briefs_dir.is_dir():
         problems.append(
-            Problem(display_path(briefs_dir), "folder not found; briefs live here")
+            Problem(shown(briefs_dir), "folder not found; briefs live here")
         )
         return collection
-    for source in _brief_files(briefs_dir, problems):
-        brief, found = read_brief(
-            source, display_path(source), content_dir, registry, tz
-        )
+    for source in _brief_files(briefs_dir, problems, shown):
+        brief, found = read_brief(source, shown(source), content_dir, registry, tz)
         problems.extend(found)
         if brief is not None:
             collection.briefs[source] = brief
-    problems.extend(_output_collisions(collection.briefs))
-    problems.extend(_author_page_collisions(collection.briefs, registry))
+    problems.extend(_output_collisions(collection.briefs, shown))
+    problems.extend(_author_page_collisions(collection.briefs, registry, shown))
     problems.sort(key=lambda p: (p.path, p.line or 0, p.field or "", p.message))
     return collection
 
 
-def _symlinks(content_dir: Path) -> list[Problem]:
+def _symlinks(content_dir: Path, shown) -> list[Problem]:
     found = []
     for folder, dirs, files in os.walk(content_dir, followlinks=False):
         for name in sorted(dirs + files):
@@ -94,7 +98,7 @@ def _symlinks(content_dir: Path) -> list[Problem]:
             if path.is_symlink():
                 found.append(
                     Problem(
-                        display_path(path),
+                        shown(path),
                         "symbolic links are not allowed under content/ (they could "
                         "publish files from outside it); copy the file instead",
                     )
@@ -102,7 +106,7 @@ def _symlinks(content_dir: Path) -> list[Problem]:
     return found
 
 
-def _brief_files(briefs_dir: Path, problems: list[Problem]) -> list[Path]:
+def _brief_files(briefs_dir: Path, problems: list[Problem], shown) -> list[Path]:
     """Every .md file, sorted; any other visible file is reported, not skipped."""
     sources = []
     for folder, dirs, files in os.walk(briefs_dir, followlinks=False):
@@ -116,7 +120,7 @@ def _brief_files(briefs_dir: Path, problems: list[Problem]) -> list[Path]:
             else:
                 problems.append(
                     Problem(
-                        display_path(path),
+                        shown(path),
                         "only Markdown briefs ending in .md belong in "
                         f"{briefs_dir.name}/; rename or move this file",
                     )
@@ -124,7 +128,7 @@ def _brief_files(briefs_dir: Path, problems: list[Problem]) -> list[Path]:
     return sources
 
 
-def _output_collisions(briefs: dict[Path, Brief]) -> list[Problem]:
+def _output_collisions(briefs: dict[Path, Brief], shown) -> list[Problem]:
     """Two briefs writing one file, compared without case (as macOS and zip do)."""
     owners: dict[str, Path] = {}
     found = []
@@ -134,9 +138,9 @@ def _output_collisions(briefs: dict[Path, Brief]) -> list[Problem]:
             other = owners[key]
             found.append(
                 Problem(
-                    display_path(source),
+                    shown(source),
                     f"would write briefs/{brief.slug}.html, which "
-                    f"{display_path(other)} also writes; give one of them "
+                    f"{shown(other)} also writes; give one of them "
                     "another file name or 'slug:'",
                     field="slug",
                 )
@@ -146,7 +150,7 @@ def _output_collisions(briefs: dict[Path, Brief]) -> list[Problem]:
     return found
 
 
-def _author_page_collisions(briefs: dict[Path, Brief], registry: Registry):
+def _author_page_collisions(briefs: dict[Path, Brief], registry: Registry, shown):
     """Two unlisted spellings that would share (and merge) one author page."""
     spelling: dict[str, tuple[str, Path]] = {
         a.slug: (a.name, None) for a in registry.authors
@@ -158,10 +162,10 @@ def _author_page_collisions(briefs: dict[Path, Brief], registry: Registry):
             page = record.slug if record else slugify(name)
             first = spelling.setdefault(page, (name, source))
             if first[0] != name:
-                where = f" in {display_path(first[1])}" if first[1] else ""
+                where = f" in {shown(first[1])}" if first[1] else ""
                 found.append(
                     Problem(
-                        display_path(source),
+                        shown(source),
                         f"'{name}' and '{first[0]}'{where} would share the page "
                         f"authors/{page}.html; use one spelling",
                         field="author",

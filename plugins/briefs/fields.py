@@ -38,7 +38,7 @@ def text(node, *, allow_numbers: bool = True) -> str:
     """A single line of text; YAML 1.1 booleans and numbers stay as written."""
     if not isinstance(node, Scalar) or node.is_null:
         raise FieldError(f"expected text, found {kind_of(node)}")
-    value = " ".join(node.value.split())
+    value = " ".join(node.value.strip().splitlines())
     if not value:
         raise FieldError("expected text, found an empty value")
     if not allow_numbers and node.looks_like_number:

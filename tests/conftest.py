@@ -1,0 +1,98 @@
+"""Shared fixtures: small content folders in tmp_path, built through the real
+settings, and parsed HTML."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from pelican.log import LimitFilter
+
+ROOT = Path(__file__).resolve().parents[1]
+INVOKE = [sys.executable, "-m", "invoke"]
+
+REGIONS = [
+    {"name": "Northeast Asia", "description": "Japan, the Koreas and *China*."},
+    {"name": "Middle East & North Africa", "description": "From Morocco to Iran."},
+    {"name": "Europe"},
+]
+AUTHORS = [
+    {"name": "Yuki Tatsumi", "role": "Senior Fellow", "bio": "Yuki **writes**."},
+    {"name": "Søren Kjærgaard", "role": "Fellow", "affiliation": "Nordic Desk"},
+]
+
+
+@pytest.fixture(autouse=True)
+def _reset_pelican_log_limits():
+    """Pelican drops repeated warnings for the whole process; tests need them."""
+    LimitFilter._raised_messages = set()
+    LimitFilter._group_count.clear()
+    yield
+
+
+def front_matter(fields: dict) -> str:
+    return yaml.safe_dump(fields, allow_unicode=True, sort_keys=False)
+
+
+class Site:
+    """A content folder under tmp_path, and builds of it."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.content = root / "content"
+        self.output = root / "output"
+        (self.content / "briefs").mkdir(parents=True)
+        self.registry("regions.yml", REGIONS)
+        self.registry("authors.yml", AUTHORS)
+
+    def registry(self, name: str, entries) -> Path:
+        path = self.content / name
+        path.write_text(yaml.safe_dump(entries, allow_unicode=True), "utf-8")
+        return path
+
+    def brief(self, name: str = "water-policy", body: str = "Body text.", **fields):
+        """Write content/briefs/2024/<name>.md; fields override a valid default."""
+        meta = {
+            "title": "Water Policy",
+            "author": "Yuki Tatsumi",
+            "region": "Northeast Asia",
+            "date": "2024-03-20",
+        }
+        meta.update(fields)
+        meta = {k: v for k, v in meta.items() if v is not None}
+        return self.raw(name, f"---\n{front_matter(meta)}---\n{body}\n")
+
+    def raw(self, name: str, text: str | bytes) -> Path:
+        path = self.content / "briefs" / "2024" / f"{name}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, "utf-8")
+        return path
+
+    def build(self, **overrides):
+        from sitetools.build import build
+
+        return build(self.content, self.output, **overrides)
+
+    def html(self, relative: str) -> BeautifulSoup:
+        return BeautifulSoup((self.output / relative).read_text("utf-8"), "html.parser")
+
+    def invoke(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [*INVOKE, *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+
+@pytest.fixture
+def site(tmp_path) -> Site:
+    return Site(tmp_path)

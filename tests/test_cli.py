@@ -1,0 +1,87 @@
+"""The contract's commands, run as an editor runs them: exit codes, one-line
+messages on stderr, no tracebacks, output untouched on failure."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT
+from test_validation import fm, snapshot
+
+PELICAN = [sys.executable, "-m", "pelican"]
+
+
+def test_invoke_build_then_failed_build_keeps_output(site):
+    site.brief("good")
+    first = site.invoke(
+        "build", "--content", str(site.content), "--output", str(site.output)
+    )
+    assert first.returncode == 0, first.stderr
+    assert "Built 1 briefs" in first.stdout
+    before = snapshot(site.output)
+
+    site.raw("bad", fm(region="region: Nort East Asia"))
+    second = site.invoke(
+        "build", "--content", str(site.content), "--output", str(site.output)
+    )
+    assert second.returncode == 1
+    assert (
+        "content/briefs/2024/bad.md: region: 'Nort East Asia' is not a known region "
+        "(did you mean 'Northeast Asia'?)"
+    ) in second.stderr
+    assert "Traceback" not in second.stderr + second.stdout
+    assert snapshot(site.output) == before
+
+
+def test_invoke_check_lists_every_problem_and_writes_nothing(site):
+    site.raw("one", fm(title="title: 42"))
+    site.raw("two", fm(date="date: 03/04/2024"))
+    site.raw("three", fm(region="region: Atlantis"))
+    result = site.invoke("check", "--content", str(site.content))
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert any(line.startswith("content/briefs/2024/one.md: title:") for line in lines)
+    assert any(line.startswith("content/briefs/2024/two.md: date:") for line in lines)
+    assert any(
+        line.startswith("content/briefs/2024/three.md: region:") for line in lines
+    )
+    assert "3 errors" in result.stderr
+    assert not site.output.exists()
+
+
+def test_invoke_check_passes_on_good_content(site):
+    site.brief("good")
+    result = site.invoke("check", "--content", str(site.content))
+    assert result.returncode == 0, result.stderr
+    assert "OK: 1 briefs checked" in result.stderr
+
+
+def test_plain_pelican_fails_on_an_invalid_brief(site):
+    site.raw("bad", fm(title="title: North Korea: What Next"))
+    result = subprocess.run(
+        [*PELICAN, str(site.content), "-s", "pelicanconf.py", "-o", str(site.output)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode != 0
+    assert "content/briefs/2024/bad.md: line 2, column 19: YAML syntax error" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    assert not (site.output / "briefs").exists()
+
+
+def test_plain_pelican_builds_valid_content(site):
+    site.brief("good")
+    result = subprocess.run(
+        [*PELICAN, str(site.content), "-s", "pelicanconf.py", "-o", str(site.output)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (site.output / "briefs" / "good.html").is_file()

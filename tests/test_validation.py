@@ -1,0 +1,340 @@
+"""Bad input never slips through: each case fails the real build with a
+one-line message naming file, field, expected and found, and leaves the
+previous output exactly as it was."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from briefs.collection import validate_content
+from sitetools.build import BuildError
+
+GOOD = """---
+title: Water Policy
+author: Yuki Tatsumi
+region: Northeast Asia
+date: 2024-03-20
+{extra}---
+Body.
+"""
+
+
+def fm(extra: str = "", **replace: str) -> str:
+    """A valid brief with lines added (`extra`) or fields replaced."""
+    text = GOOD.format(extra=extra)
+    for field, line in replace.items():
+        old = next(ln for ln in text.splitlines() if ln.startswith(f"{field}:"))
+        text = text.replace(old + "\n", line + "\n" if line else "")
+    return text
+
+
+# (case id, file text or bytes, expected fragment of the one-line message)
+BAD_BRIEFS = [
+    ("missing-title", fm(title=""), "x.md: title: required field is missing"),
+    ("empty-title", fm(title="title:"), "x.md: title: expected text, found nothing"),
+    ("blank-title", fm(title='title: "  "'), "title: expected text, found an empty"),
+    ("missing-author", fm(author=""), "x.md: author: required field is missing"),
+    ("empty-author", fm(author="author: []"), "author: expected one or more names"),
+    ("missing-region", fm(region=""), "x.md: region: required field is missing"),
+    ("missing-date", fm(date=""), "x.md: date: required field is missing"),
+    (
+        "title-mapping",
+        fm(title="title: {a: b}"),
+        "title: expected text, found a mapping",
+    ),
+    (
+        "title-number",
+        fm(title="title: 42"),
+        "title: expected text, found the number 42",
+    ),
+    (
+        "author-mapping",
+        fm(author="author: {name: Yuki}"),
+        "author: expected a name or a list of names, found a mapping",
+    ),
+    (
+        "author-nested-list",
+        fm(author="author: [[a, b]]"),
+        "author: expected a name or a list of names, found a list in the list",
+    ),
+    ("date-list", fm(date="date: [2024-01-01]"), "date: expected a date like"),
+    ("date-impossible", fm(date="date: 2019-13-45"), "'2019-13-45' is not a real date"),
+    ("date-year-only", fm(date="date: 2024"), "found '2024'"),
+    ("date-month-name", fm(date="date: March 2024"), "found 'March 2024'"),
+    ("date-us-style", fm(date="date: 03/04/2024"), "found '03/04/2024'"),
+    (
+        "updated-before-date",
+        fm("updated: 2024-03-01\n"),
+        "updated: 2024-03-01 is earlier than the date 2024-03-20",
+    ),
+    (
+        "unquoted-colon",
+        fm(title="title: North Korea: What Next"),
+        "line 2, column 19: YAML syntax error: a value contains ': '; put the whole",
+    ),
+    (
+        "tab-indent",
+        fm("tags:\n\t- Japan\n"),
+        "YAML syntax error: tab characters cannot indent YAML; use spaces",
+    ),
+    (
+        "duplicate-key",
+        fm("title: Again\n"),
+        "line 6: duplicate key 'title' (first on line 2); keep only one",
+    ),
+    ("not-a-mapping", "---\n- a\n- b\n---\nBody\n", "must be 'field: value' lines"),
+    ("scalar-front-matter", "---\njust text\n---\nBody\n", "found 'just text'"),
+    ("unclosed", "---\ntitle: X\nauthor: Y\n", "opened by '---' on line 1 is never"),
+    ("no-front-matter", "# Just Markdown\n\nBody.\n", "no front matter"),
+    ("empty-file", "", "the file is empty"),
+    ("latin-1", fm().replace("Body.", "Caf\xe9.").encode("latin-1"), "byte offset 92"),
+    ("utf-16", fm().encode("utf-16"), "the file is encoded as UTF-16"),
+    (
+        "python-tag",
+        fm("tags: !!python/object/apply:os.system ['echo hi']\n"),
+        "YAML tags (tag:yaml.org,2002:python/object/apply:os.system) are not",
+    ),
+    (
+        "alias-bomb",
+        fm(
+            "a: &a ['lol','lol','lol','lol','lol','lol','lol','lol','lol']\n"
+            "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+            "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+            "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+            "e: [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
+        ),
+        "line 6: YAML anchors (&a) are not allowed",
+    ),
+    ("alias", fm("series: *x\n"), "YAML aliases (*x) are not allowed"),
+    ("slug-upper", fm("slug: Water_Policy\n"), "slug: expected lowercase letters"),
+    ("save_as", fm("save_as: index.html\n"), "x.md: save_as: this key would change"),
+    ("url", fm("url: ../../x.html\n"), "x.md: url: this key would change"),
+    ("lang", fm("lang: /../../evil\n"), "x.md: lang: this key would change"),
+    ("template", fm("template: evil\n"), "x.md: template: this key would change"),
+    ("underscore", fm("_content: <script>\n"), "x.md: _content: this key would"),
+    ("category", fm("category: misc\n"), "x.md: category: this key would"),
+    ("status", fm("status: publish\n"), "status: expected 'published' or 'draft'"),
+    (
+        "unknown-region",
+        fm(region="region: Nort East Asia"),
+        "x.md: region: 'Nort East Asia' is not a known region "
+        "(did you mean 'Northeast Asia'?)",
+    ),
+    (
+        "author-case",
+        fm(author="author: yuki tatsumi"),
+        "(did you mean 'Yuki Tatsumi'?)",
+    ),
+    (
+        "author-spacing",
+        fm(author="author: Yuki  Tatsumi"),
+        "(did you mean 'Yuki Tatsumi'?)",
+    ),
+    (
+        "author-accents",
+        fm(author="author: Soren Kjaergaard"),
+        "(did you mean 'Søren Kjærgaard'?)",
+    ),
+    (
+        "author-typo",
+        fm(author="author: Yuki Tatsumy"),
+        "(did you mean 'Yuki Tatsumi'?)",
+    ),
+    (
+        "image-missing",
+        fm("image: images/nope.jpg\nimage_alt: A map\n"),
+        "image: 'images/nope.jpg' does not exist under content/",
+    ),
+    (
+        "image-outside",
+        fm("image: ../secret.png\nimage_alt: A map\n"),
+        "image: expected a path inside content/",
+    ),
+    (
+        "image-no-alt",
+        fm("image: images/map.png\n"),
+        "image_alt: required when an image is given",
+    ),
+]
+
+
+def snapshot(folder) -> dict:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def built(site):
+    """A site with one good brief, built once, and its output snapshot."""
+    (site.content / "images").mkdir()
+    (site.content / "images" / "map.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    site.brief("good")
+    site.build()
+    return site, snapshot(site.output)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [case[1:] for case in BAD_BRIEFS],
+    ids=[case[0] for case in BAD_BRIEFS],
+)
+def test_bad_brief_fails_build_and_keeps_output(built, text, expected):
+    site, before = built
+    site.raw("x", text)
+    with pytest.raises(BuildError) as failure:
+        site.build()
+    lines = failure.value.lines
+    assert any(expected in line for line in lines), lines
+    assert all("\n" not in line and "Traceback" not in line for line in lines)
+    assert all(
+        line.startswith("content/briefs/2024/x.md") or "x.md" in line for line in lines
+    )
+    assert snapshot(site.output) == before
+
+
+def test_check_reports_every_problem_in_every_file(site):
+    for number, (_, text, _) in enumerate(BAD_BRIEFS):
+        site.raw(f"bad-{number:02d}", text)
+    collection = validate_content(site.content)
+    messages = [str(p) for p in collection.problems]
+    for number, (case, _, expected) in enumerate(BAD_BRIEFS):
+        name = f"bad-{number:02d}.md"
+        expected = expected.replace("x.md", name)
+        assert any(name in m and expected in m for m in messages), (case, messages)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "shown"),
+    [("title", "Yes", "Yes"), ("title", "No", "No"), ("title", "'0755'", "0755")],
+)
+def test_yaml_11_words_stay_text(site, field, value, shown):
+    site.raw("x", fm(**{field: f"{field}: {value}"}))
+    site.build()
+    assert site.html("briefs/x.html").h1.get_text(strip=True) == shown
+
+
+def test_numbers_in_lists_stay_as_written(site):
+    site.raw("x", fm("tags: [0755, 1e3, yes]\n"))
+    site.build()
+    topics = site.html("topics/index.html").find("main").get_text(" ")
+    assert "0755" in topics and "1e3" in topics and "yes" in topics
+
+
+def test_guest_authors_are_allowed(site):
+    site.brief("x", author=["Yuki Tatsumi", "Maria Lopez"])
+    site.build()
+    assert (site.output / "authors" / "maria-lopez.html").is_file()
+
+
+def test_case_insensitive_duplicate_output_names_both_files(site):
+    site.brief("Water-Policy")
+    site.brief("water-policy")
+    problems = [str(p) for p in validate_content(site.content).problems]
+    assert len(problems) == 1
+    assert "would write briefs/water-policy.html" in problems[0]
+    assert "Water-Policy.md" in problems[0] and "water-policy.md" in problems[0]
+
+
+def test_explicit_slug_collides_with_file_name(site):
+    site.brief("water-policy")
+    site.brief("other", slug="water-policy")
+    problems = [str(p) for p in validate_content(site.content).problems]
+    assert any("other.md" in p and "water-policy.md" in p for p in problems)
+
+
+def test_two_spellings_of_a_guest_share_a_page(site):
+    site.brief("a", author="Zoë Martin")
+    site.brief("b", author="Zoe Martin")
+    problems = [str(p) for p in validate_content(site.content).problems]
+    assert any("would share the page authors/zoe-martin.html" in p for p in problems)
+
+
+def test_symbolic_link_under_content_is_refused(site, tmp_path):
+    outside = tmp_path / "secret.md"
+    outside.write_text(fm(), "utf-8")
+    link = site.content / "briefs" / "leak.md"
+    link.symlink_to(outside)
+    problems = [str(p) for p in validate_content(site.content).problems]
+    assert any(
+        "leak.md" in p and "symbolic links are not allowed" in p for p in problems
+    )
+
+
+def test_non_markdown_file_in_briefs_is_not_skipped_silently(site):
+    site.brief("x")
+    (site.content / "briefs" / "2024" / "notes.txt").write_text("hi", "utf-8")
+    problems = [str(p) for p in validate_content(site.content).problems]
+    assert any("notes.txt" in p and "only Markdown briefs" in p for p in problems)
+
+
+def test_unknown_field_is_a_warning_with_suggestion(site):
+    site.raw("x", fm("tag: [Japan]\n"))
+    collection = validate_content(site.content)
+    assert collection.ok
+    [warning] = [str(p) for p in collection.problems]
+    assert (
+        "x.md: tag: warning: unknown field, ignored (did you mean 'tags'?)" in warning
+    )
+
+
+def test_bom_and_crlf_are_accepted(site):
+    site.raw("x", b"\xef\xbb\xbf" + fm().replace("\n", "\r\n").encode("utf-8"))
+    site.build()
+    assert site.html("briefs/x.html").h1.get_text(strip=True) == "Water Policy"
+
+
+REGISTRY_CASES = [
+    (
+        "regions.yml",
+        [{"name": "Europe"}, {"name": "Europe"}],
+        "content/regions.yml: name: duplicate name 'Europe' (entries 1 and 2)",
+    ),
+    (
+        "regions.yml",
+        [{"name": "Europe"}, {"name": "EU", "slug": "europe"}],
+        "regions.yml: slug: duplicate slug 'europe' (entries 1 and 2)",
+    ),
+    ("regions.yml", [{"description": "x"}], "regions.yml: entry 1: name: missing"),
+    (
+        "regions.yml",
+        [{"name": ["a", "b"]}],
+        "regions.yml: entry 1: name: expected text, found a list",
+    ),
+    ("regions.yml", {"Europe": "x"}, "regions.yml: expected a list of entries"),
+    (
+        "authors.yml",
+        [{"name": "A B"}, {"name": "A B"}],
+        "authors.yml: name: duplicate name 'A B'",
+    ),
+    (
+        "authors.yml",
+        [{"name": "A", "links": ["x"]}],
+        "authors.yml: entry 1: links: expected label: address pairs, found a list",
+    ),
+    (
+        "authors.yml",
+        [{"name": "A", "photo": "images/none.jpg"}],
+        "authors.yml: A: photo: 'images/none.jpg' does not exist",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "entries", "expected"), REGISTRY_CASES)
+def test_malformed_registry_fails_build(built, name, entries, expected):
+    site, before = built
+    site.registry(name, entries)
+    with pytest.raises(BuildError) as failure:
+        site.build()
+    assert any(expected in line for line in failure.value.lines), failure.value.lines
+    assert snapshot(site.output) == before
+
+
+def test_missing_regions_registry(site):
+    (site.content / "regions.yml").unlink()
+    problems = [str(p) for p in validate_content(site.content).problems]
+    assert any("regions.yml: file not found" in p for p in problems)
