@@ -3,10 +3,12 @@ messages on stderr, no tracebacks, output untouched on failure."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
+import time
 
-from conftest import ROOT
+from conftest import INVOKE, ROOT
 from test_validation import fm, snapshot
 
 PELICAN = [sys.executable, "-m", "pelican"]
@@ -85,3 +87,27 @@ def test_plain_pelican_builds_valid_content(site):
     )
     assert result.returncode == 0, result.stderr
     assert (site.output / "briefs" / "good.html").is_file()
+
+
+def test_interrupted_build_leaves_the_old_or_the_new_site(tmp_path):
+    """Ctrl-C at any moment: never a mix, never a leftover staging folder."""
+    from sitetools.bench import write_collection
+    from sitetools.build import build
+
+    content, output = tmp_path / "content", tmp_path / "site" / "output"
+    write_collection(content, 150)
+    build(content, output)
+    old = snapshot(output)
+    (content / "briefs" / "2001" / "brief-00001.md").unlink()
+    build(content, tmp_path / "expected")
+    new = snapshot(tmp_path / "expected")
+    assert old != new
+
+    command = [*INVOKE, "build", "--content", str(content), "--output", str(output)]
+    for delay in (0.5, 1.0, 1.5, 2.0, 3.0):
+        process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE)
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=120)
+        assert snapshot(output) in (old, new), delay
+        assert [p.name for p in output.parent.iterdir()] == ["output"]

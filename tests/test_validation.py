@@ -305,7 +305,7 @@ REGISTRY_CASES = [
         [{"name": ["a", "b"]}],
         "regions.yml: entry 1: name: expected text, found a list",
     ),
-    ("regions.yml", {"Europe": "x"}, "regions.yml: expected a list of entries"),
+    ("regions.yml", {"Europe": "x"}, "regions.yml: line 1: expected a list of entries"),
     (
         "authors.yml",
         [{"name": "A B"}, {"name": "A B"}],

@@ -67,6 +67,8 @@ def fold(name: str) -> str:
 class Registry:
     regions: list[RegionRecord] = field(default_factory=list)
     authors: list[AuthorRecord] = field(default_factory=list)
+    # False when regions.yml itself is broken: briefs are then not blamed.
+    regions_readable: bool = True
 
     def __post_init__(self):
         self._regions = {r.name: r for r in self.regions}
@@ -111,6 +113,7 @@ def load(content_dir: Path, regions_file: str, authors_file: str, display) -> tu
         problems,
         required=True,
     )
+    regions_readable = not problems
     authors = _load_list(
         content_dir / authors_file,
         AUTHOR_FIELDS,
@@ -128,7 +131,7 @@ def load(content_dir: Path, regions_file: str, authors_file: str, display) -> tu
                     field=f"{record.name}: photo",
                 )
             )
-    return Registry(regions, authors), problems
+    return Registry(regions, authors, regions_readable), problems
 
 
 def _load_list(path: Path, schema, record_type, display, problems, required: bool):

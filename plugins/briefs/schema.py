@@ -202,7 +202,7 @@ def _check_image(values: dict, content_dir: Path, problem) -> None:
 
 def _check_names(values: dict, registry: Registry, problem) -> None:
     for region in values.get("region", ()):
-        if registry.region(region) is None:
+        if registry.regions_readable and registry.region(region) is None:
             hint = registry.closest_region(region)
             problem(
                 "region",

@@ -71,7 +71,7 @@ def write_collection(content: Path, count: int, seed: int = 1) -> None:
             f"author: [{rng.choice(AUTHORS)}]\n"
             f"region: {rng.choice(REGIONS)}\n"
             f"date: {year}-{1 + number % 12:02d}-{1 + number % 28:02d}\n"
-            f"tags: [{rng.choice(WORDS)}, {rng.choice(WORDS)}]\n"
+            f"tags: [{', '.join(rng.sample(WORDS, 2))}]\n"
             "---\n"
             f"## Background\n\n{paragraphs}\n",
             "utf-8",
