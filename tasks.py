@@ -26,6 +26,7 @@ def _settings_briefs_config(settings_file: Path) -> tuple[dict, str]:
 @task(help={"content": "content folder to check (default: content/)"})
 def check(c, content=str(CONTENT)):
     """Validate every brief and registry; list every problem; write nothing."""
+    site_build.configure_logging()
     config, timezone = _settings_briefs_config(site_build.DEV_SETTINGS)
     collection = validate_content(Path(content), config, timezone)
     for problem in collection.problems:
@@ -76,3 +77,234 @@ def bench(c, sizes="100,1000,5000"):
     print(f"{'briefs':>7} {'validate s':>11} {'build s':>9} {'briefs/s':>9}")
     for count, validated, built in benchmark.run([int(s) for s in sizes.split(",")]):
         print(f"{count:>7} {validated:>11.2f} {built:>9.2f} {count / built:>9.0f}")
+
+
+@task(
+    help={
+        "output": "built site to check (default: output/)",
+        "site-url": "public address: absolute URLs under it are checked as files",
+    }
+)
+def linkcheck(c, output=str(OUTPUT), site_url=""):
+    """Check every link, asset and feed link of a built site against its files."""
+    from sitetools.linkcheck import check_site
+
+    broken = check_site(Path(output), site_url=site_url or None)
+    for link in broken:
+        print(link, file=sys.stderr)
+    if broken:
+        print(f"Link check failed: {len(broken)} broken link(s).", file=sys.stderr)
+        raise Exit(code=1)
+    print(f"Link check passed: {output}")
+
+
+@task(
+    help={
+        "content": "content folder (default: content/)",
+        "dist": "folder for the zip (default: dist/)",
+    }
+)
+def bundle(c, content=str(CONTENT), dist=str(ROOT / "dist")):
+    """Build the offline edition: dist/<site>-offline-<date>.zip."""
+    from sitetools.bundle import make_bundle
+
+    site_build.configure_logging()
+    try:
+        path = make_bundle(Path(content), Path(dist))
+    except site_build.BuildError as exc:
+        for line in exc.lines:
+            print(line, file=sys.stderr)
+        print("Bundle failed: nothing was written.", file=sys.stderr)
+        raise Exit(code=1) from None
+    print(f"Wrote {path}")
+
+
+@task(
+    help={
+        "content": "content folder (default: content/)",
+        "output": "output folder (default: output/)",
+        "push": "push the branch to the remote (default: --push)",
+        "force": "publish even if the site lost more than half its briefs",
+        "remote": "git remote (default: origin)",
+        "branch": "branch GitHub Pages serves (default: gh-pages)",
+        "message": "commit message (default: 'Publish N briefs from <commit>')",
+    }
+)
+def publish(
+    c,
+    content=str(CONTENT),
+    output=str(OUTPUT),
+    push=True,
+    force=False,
+    remote="origin",
+    branch="gh-pages",
+    message="",
+):
+    """Build with publishconf.py, check, and push output/ to gh-pages."""
+    from sitetools.publish import PublishError
+    from sitetools.publish import publish as publish_site
+
+    site_build.configure_logging()
+    try:
+        result = publish_site(
+            Path(content),
+            Path(output),
+            remote=remote,
+            branch=branch,
+            push=push,
+            force=force,
+            message=message or None,
+        )
+    except PublishError as exc:
+        for line in exc.lines:
+            print(line, file=sys.stderr)
+        print("Publish refused: nothing was published.", file=sys.stderr)
+        raise Exit(code=1) from None
+    where = f"pushed to {remote}/{branch}" if result.pushed else f"on {branch}"
+    print(f"Published {result.briefs} briefs ({result.commit[:12]}, {where})")
+
+
+# -- Editors' helpers: new briefs, registry entries, live preview ------------
+from invoke import Task  # noqa: E402
+
+
+class TitleFirst(Task):
+    """`invoke new "Title" ...` and plain `invoke new` (which asks for
+    everything). invoke has no optional positional arguments
+    (pyinvoke/invoke#159), so the title is positional only when the command
+    line gives a value right after the task name; `--title` works too."""
+
+    def get_arguments(self, ignore_unknown_help=None):
+        args = sys.argv[1:]
+        after = args[args.index(self.name) + 1 :] if self.name in args else []
+        self.positional = ["title"] if after and not after[0].startswith("-") else []
+        return super().get_arguments(ignore_unknown_help)
+
+
+@task(
+    klass=TitleFirst,
+    iterable=["author", "region", "tags"],
+    help={
+        "title": "the brief's title (leave everything out to be asked)",
+        "author": "an author as named in content/authors.yml; repeat for several",
+        "region": "a region as named in content/regions.yml; repeat for several",
+        "tags": "a topic; repeat for several",
+        "date": "publication date, YYYY-MM-DD (default: today)",
+        "summary": "one or two sentences shown under the title",
+        "published": "publish it straight away (default: start as a draft)",
+        "content": "content folder (default: content/)",
+    },
+)
+def new(
+    c,
+    title=None,
+    author=None,
+    region=None,
+    tags=None,
+    date=None,
+    summary=None,
+    published=False,
+    content=str(CONTENT),
+):
+    """Start a brief from the template: content/briefs/<year>/<slug>.md."""
+    from briefs.collection import display_path
+    from sitetools import scaffold
+
+    config, timezone = _settings_briefs_config(site_build.DEV_SETTINGS)
+    try:
+        if title is None and not (author or region or tags or date or summary):
+            made = scaffold.ask_brief(Path(content), config, timezone)
+        elif not (title and author and region):
+            raise scaffold.ScaffoldError(
+                "A new brief needs a title, an author and a region: invoke new "
+                '"Title" --author "Name" --region "Region" (or just `invoke new` '
+                "to be asked for each)."
+            )
+        else:
+            request = scaffold.BriefRequest(
+                title,
+                scaffold.names(author),
+                scaffold.names(region),
+                scaffold.names(tags),
+                summary,
+                date,
+                published,
+            )
+            made = scaffold.create_brief(Path(content), request, config, timezone)
+    except scaffold.ScaffoldError as exc:
+        raise Exit(str(exc), code=1) from None
+    state = "published" if published else "a draft: change 'status' when ready"
+    print(f"Created {display_path(made.path, Path(content))} ({state})")
+    for note in made.notes:
+        print(f"Note: {note}")
+    print(f"Preview: run `invoke serve`, then open {made.preview_url}")
+
+
+def _add_to_registry(add, content: str, name: str, **values) -> None:
+    from briefs.collection import display_path
+    from sitetools.scaffold import ScaffoldError
+
+    config, _ = _settings_briefs_config(site_build.DEV_SETTINGS)
+    try:
+        path = add(Path(content), name, config=config, **values)
+    except ScaffoldError as exc:
+        raise Exit(str(exc), code=1) from None
+    print(f"Added '{' '.join(name.split())}' to {display_path(path, Path(content))}")
+
+
+@task(
+    help={
+        "name": "full name, accents included, as briefs will spell it",
+        "role": "job title, e.g. 'Senior Fellow, Japan Program'",
+        "affiliation": "organisation, if not our own staff",
+        "bio": "a short biography (Markdown)",
+        "content": "content folder (default: content/)",
+    }
+)
+def new_author(c, name, role=None, affiliation=None, bio=None, content=str(CONTENT)):
+    """Add an author to content/authors.yml (its comments and order are kept)."""
+    from sitetools import scaffold
+
+    if not role:
+        raise Exit("Give the author's role too: --role 'Fellow, Europe Program'", 1)
+    _add_to_registry(
+        scaffold.add_author, content, name, role=role, affiliation=affiliation, bio=bio
+    )
+
+
+@task(
+    help={
+        "name": "the region's name, as briefs will spell it",
+        "description": "one or two sentences shown on the region page",
+        "content": "content folder (default: content/)",
+    }
+)
+def new_region(c, name, description=None, content=str(CONTENT)):
+    """Add a region to content/regions.yml (its comments and order are kept)."""
+    from sitetools import scaffold
+
+    _add_to_registry(scaffold.add_region, content, name, description=description)
+
+
+@task(
+    aliases=["livereload"],
+    help={
+        "port": "port on 127.0.0.1 (default: 8000; 0 picks a free one)",
+        "content": "content folder (default: content/)",
+        "preview": "where the preview is built (default: .preview/)",
+        "verbose": "show Pelican's progress and full tracebacks",
+    },
+)
+def serve(c, port=8000, content=str(CONTENT), preview=None, verbose=False):
+    """Preview the site, drafts included, at http://localhost:8000/.
+
+    Rebuilds on every change under content/ and theme/ and reloads open pages;
+    a failed build shows its problems on the page. Ctrl-C stops."""
+    from sitetools import serve as preview_server
+
+    site_build.configure_logging(verbose)
+    folder = Path(preview) if preview else preview_server.PREVIEW_DIR
+    try:
+        preview_server.serve(Path(content), folder, int(port))
+    except preview_server.ServeError as exc:
+        raise Exit(str(exc), code=1) from None

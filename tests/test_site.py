@@ -245,3 +245,13 @@ def test_listings_are_inside_main_and_navigation_outside(multi):
         assert main.find("a", href=lambda h: h and "briefs/talks.html" in h), page
         nav = soup.find("nav")
         assert nav is not None and main not in nav.parents and nav not in main.parents
+
+
+def test_image_beside_its_brief_is_published(site):
+    (site.content / "briefs" / "2024").mkdir(parents=True)
+    (site.content / "briefs" / "2024" / "chart.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    site.brief("x", image="briefs/2024/chart.png", image_alt="A chart")
+    site.build()
+    img = site.html("briefs/x.html").find("main").find("img")
+    assert img["src"] == "../briefs/2024/chart.png"
+    assert (site.output / "briefs" / "2024" / "chart.png").is_file()

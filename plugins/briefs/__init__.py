@@ -5,6 +5,7 @@
 
 from pelican import signals
 
+from .assets import copy_referenced_images
 from .feeds import FeedWriter
 from .reader import BriefReader
 from .regions import RegionGenerator
@@ -54,3 +55,4 @@ def register():
     signals.get_generators.connect(add_generators)
     signals.get_writer.connect(add_writer)
     signals.article_generator_finalized.connect(check_nothing_skipped)
+    signals.finalized.connect(copy_referenced_images)

@@ -15,6 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import registry as registry_module
+from .fields import IMAGE_SUFFIXES
 from .problems import Problem
 from .registry import Registry
 from .schema import Brief, read_brief
@@ -107,7 +108,8 @@ def _symlinks(content_dir: Path, shown) -> list[Problem]:
 
 
 def _brief_files(briefs_dir: Path, problems: list[Problem], shown) -> list[Path]:
-    """Every .md file, sorted; any other visible file is reported, not skipped."""
+    """Every .md file, sorted; images may sit beside briefs; any other visible
+    file is reported, not skipped."""
     sources = []
     for folder, dirs, files in os.walk(briefs_dir, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -117,7 +119,7 @@ def _brief_files(briefs_dir: Path, problems: list[Problem], shown) -> list[Path]
                 continue
             if name.endswith(".md"):
                 sources.append(path)
-            else:
+            elif path.suffix.lower() not in IMAGE_SUFFIXES:
                 problems.append(
                     Problem(
                         shown(path),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from . import fields as f
 from .frontmatter import Document, FrontMatterError, parse
@@ -44,8 +44,6 @@ RESERVED = {
     "settings", "content", "metadata", "modified", "in_default_lang",
     "status_override", "permalink",
 }  # fmt: skip
-
-IMAGES_DIR = "images"
 
 
 @dataclass(frozen=True)
@@ -186,11 +184,7 @@ def _check_image(values: dict, content_dir: Path, problem) -> None:
         if "image_alt" in values or "image_credit" in values:
             problem("image", "image_alt or image_credit given without an image")
         return
-    if PurePosixPath(image).parts[0] != IMAGES_DIR:
-        problem(
-            "image", f"expected a file under content/{IMAGES_DIR}/, found '{image}'"
-        )
-    elif not (content_dir / image).is_file():
+    if not (content_dir / image).is_file():
         problem("image", f"'{image}' does not exist under content/")
     if "image_alt" not in values:
         problem(

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pelican import Pelican
+from pelican.log import console as pelican_console
 from pelican.settings import read_settings
 
 from briefs.problems import ContentError
@@ -142,10 +143,18 @@ def swap_into_place(staging: Path, output: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _not_about_feed_domain(record: logging.LogRecord) -> bool:
+    """Pelican warns that feeds need SITEURL; briefs.feeds makes development
+    feeds relative to each feed file instead, so the warning is noise."""
+    return not str(record.msg).startswith("Feeds generated without SITEURL")
+
+
 def configure_logging(verbose: bool = False) -> None:
     """Plain one-line messages on stderr (Pelican's rich handler wraps lines)."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    handler.addFilter(_not_about_feed_domain)
+    pelican_console.quiet = not verbose
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.WARNING)
