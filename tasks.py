@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
 from invoke import Exit, task
@@ -11,8 +12,10 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
 from briefs.collection import validate_content  # noqa: E402
+from briefs.editorial import editorial_warnings  # noqa: E402
 from briefs.problems import summary_line  # noqa: E402
 from sitetools import build as site_build  # noqa: E402
+from sitetools.progress import reporting  # noqa: E402
 
 CONTENT = ROOT / "content"
 OUTPUT = ROOT / "output"
@@ -25,19 +28,29 @@ def _settings_briefs_config(settings_file: Path) -> tuple[dict, str]:
 
 @task(help={"content": "content folder to check (default: content/)"})
 def check(c, content=str(CONTENT)):
-    """Validate every brief and registry; list every problem; write nothing."""
+    """Validate every brief and registry, warn about editorial gaps, and check
+    every link of a scratch build; list every problem; write no site."""
     site_build.configure_logging()
     config, timezone = _settings_briefs_config(site_build.DEV_SETTINGS)
     collection = validate_content(Path(content), config, timezone)
-    for problem in collection.problems:
-        print(problem, file=sys.stderr)
-    verdict = "OK" if collection.ok else "FAILED"
+    problems = collection.problems + editorial_warnings(collection, config)
+    broken_links: list[str] = []
+    if collection.ok:  # links can only be checked on a site that builds
+        with tempfile.TemporaryDirectory(prefix="briefs-check-") as scratch:
+            try:
+                site_build.build(Path(content), Path(scratch) / "site")
+            except site_build.BuildError as exc:
+                broken_links = exc.lines
+    for line in [*map(str, problems), *broken_links]:
+        print(line, file=sys.stderr)
+    ok = collection.ok and not broken_links
+    links = f", {len(broken_links)} link problems" if broken_links else ""
     print(
-        f"{verdict}: {len(collection.briefs)} briefs checked, "
-        f"{summary_line(collection.problems)}.",
+        f"{'OK' if ok else 'FAILED'}: {len(collection.briefs)} briefs checked, "
+        f"{summary_line(problems)}{links}.",
         file=sys.stderr,
     )
-    if not collection.ok:
+    if not ok:
         raise Exit(code=1)
 
 
@@ -56,7 +69,8 @@ def build(c, content=str(CONTENT), output=str(OUTPUT), production=False, verbose
         site_build.PUBLISH_SETTINGS if production else site_build.DEV_SETTINGS
     )
     try:
-        result = site_build.build(Path(content), Path(output), settings_file)
+        with reporting(enabled=False if verbose else None):
+            result = site_build.build(Path(content), Path(output), settings_file)
     except site_build.BuildError as exc:
         for line in exc.lines:
             print(line, file=sys.stderr)
@@ -210,10 +224,13 @@ def new(
     from briefs.collection import display_path
     from sitetools import scaffold
 
+    site_build.configure_logging()
     config, timezone = _settings_briefs_config(site_build.DEV_SETTINGS)
     try:
-        if title is None and not (author or region or tags or date or summary):
-            made = scaffold.ask_brief(Path(content), config, timezone)
+        if title is None and not (author or region or tags or summary):
+            made = scaffold.ask_brief(
+                Path(content), config, timezone, date=date, published=published
+            )
         elif not (title and author and region):
             raise scaffold.ScaffoldError(
                 "A new brief needs a title, an author and a region: invoke new "
@@ -244,6 +261,7 @@ def _add_to_registry(add, content: str, name: str, **values) -> None:
     from briefs.collection import display_path
     from sitetools.scaffold import ScaffoldError
 
+    site_build.configure_logging()
     config, _ = _settings_briefs_config(site_build.DEV_SETTINGS)
     try:
         path = add(Path(content), name, config=config, **values)

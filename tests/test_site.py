@@ -63,7 +63,8 @@ def test_brief_page_in_reference_order(multi):
         main.find(string=lambda s: "More from Northeast Asia" in s),
     ]
     assert all(order), order
-    positions = [page.decode().index(str(element)) for element in order]
+    html = main.decode()
+    positions = [html.index(str(element).strip()) for element in order]
     assert positions == sorted(positions)
     assert main.find("img", src="../images/map.svg")["alt"] == "A map of the peninsula"
     assert "Policy Briefs" in main.find("figure").get_text()
@@ -255,3 +256,26 @@ def test_image_beside_its_brief_is_published(site):
     img = site.html("briefs/x.html").find("main").find("img")
     assert img["src"] == "../briefs/2024/chart.png"
     assert (site.output / "briefs" / "2024" / "chart.png").is_file()
+
+
+def test_relative_links_in_a_body_resolve_in_feeds_too(site):
+    site.brief("first", date="2024-01-01")
+    site.brief(
+        "second",
+        body="See [the first](first.html), ![a map](../images/m.png), a note[^1] "
+        "and [elsewhere](https://example.org/a).\n\n[^1]: The note.",
+    )
+    (site.content / "images").mkdir()
+    (site.content / "images" / "m.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    site.build()  # the build's link check covers the feeds
+    entry = (site.output / "feeds" / "regions" / "northeast-asia.atom.xml").read_text()
+    assert 'href="../../briefs/first.html"' in entry.replace("&quot;", '"')
+    assert 'src="../../images/m.png"' in entry.replace("&quot;", '"')
+    assert 'href="#fn:1"' in entry.replace("&quot;", '"')
+    assert 'href="https://example.org/a"' in entry.replace("&quot;", '"')
+    production = site.root / "production"
+    from sitetools.build import PUBLISH_SETTINGS, build
+
+    build(site.content, production, PUBLISH_SETTINGS, SITEURL="https://org.github.io/b")
+    feed = (production / "feeds" / "all.atom.xml").read_text().replace("&quot;", '"')
+    assert 'href="https://org.github.io/b/briefs/first.html"' in feed

@@ -8,12 +8,41 @@ each feed file; the feed's alternate link names index.html, never a folder.
 
 from __future__ import annotations
 
+import posixpath
+import re
+from urllib.parse import urljoin
+
 from pelican.utils import get_relative_path, path_to_url
 from pelican.writers import Writer
+
+_LINK = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+_NOT_RELATIVE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#|\{)")
 
 
 def is_absolute(url: str) -> bool:
     return url.startswith(("http://", "https://"))
+
+
+def rebase_links(html: str, page_url: str) -> str:
+    """Relative links in a page body, re-expressed from the feed's folder.
+
+    `page_url` is the page's address as seen from the feed: relative
+    (`../briefs/x.html`) in development builds, absolute in production.
+    """
+
+    def rebase(match: re.Match) -> str:
+        target = match.group(2)
+        if not target or _NOT_RELATIVE.match(target):
+            return match.group(0)
+        if is_absolute(page_url):
+            joined = urljoin(page_url, target)
+        else:
+            joined = posixpath.normpath(
+                posixpath.join(posixpath.dirname(page_url), target)
+            )
+        return f"{match.group(1)}{joined}{match.group(3)}"
+
+    return _LINK.sub(rebase, html)
 
 
 class FeedWriter(Writer):
@@ -22,6 +51,14 @@ class FeedWriter(Writer):
             base = path_to_url(get_relative_path(path))
             context = {**context, "SITEURL": base, "FEED_DOMAIN": base}
         return super().write_feed(elements, context, path, url, **kwargs)
+
+    def _add_item_to_the_feed(self, feed, item):
+        super()._add_item_to_the_feed(feed, item)
+        entry = feed.items[-1]
+        page_url = self.urljoiner(self.site_url, item.url)
+        for key in ("content", "description"):
+            if entry.get(key):
+                entry[key] = rebase_links(entry[key], page_url)
 
     def _create_new_feed(self, feed_type, feed_title, context):
         feed = super()._create_new_feed(feed_type, feed_title, context)

@@ -22,6 +22,8 @@ from pelican.settings import read_settings
 
 from briefs.problems import ContentError
 
+from .linkcheck import check_site
+
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,18 +69,25 @@ def load_settings(
     return read_settings(str(settings_file), override=override)
 
 
+def public_url(settings: dict) -> str | None:
+    """The absolute public address of a production build, else None."""
+    for key in ("SITEURL", "FEED_DOMAIN"):
+        value = settings.get(key) or ""
+        if value.startswith(("http://", "https://")):
+            return value
+    return None
+
+
 def run_pelican(settings: dict) -> _Collector:
-    """Run Pelican in this process; ContentError propagates, errors collected."""
+    """Run Pelican in this process; ContentError propagates, errors collected
+    from every logger (Pelican's, the plugins', Markdown's)."""
     collector = _Collector()
-    pelican_logger = logging.getLogger("pelican")
-    plugin_logger = logging.getLogger("briefs")
-    for log in (pelican_logger, plugin_logger):
-        log.addHandler(collector)
+    root = logging.getLogger()
+    root.addHandler(collector)
     try:
         Pelican(settings).run()
     finally:
-        for log in (pelican_logger, plugin_logger):
-            log.removeHandler(collector)
+        root.removeHandler(collector)
     return collector
 
 
@@ -97,17 +106,19 @@ def build(
     )
     staging.chmod(0o755)
     try:
-        settings = load_settings(content, staging, settings_file, **overrides)
         try:
+            settings = load_settings(content, staging, settings_file, **overrides)
             collector = run_pelican(settings)
         except ContentError as exc:
             raise BuildError([str(p) for p in exc.problems]) from None
+        except Exception as exc:  # a theme or settings error: one line, not a trace
+            if logger.isEnabledFor(logging.DEBUG):
+                raise
+            raise BuildError([f"{exc.__class__.__name__}: {exc}"]) from None
         if collector.errors:
             raise BuildError(collector.errors)
         if check_links:
-            from .linkcheck import check_site
-
-            broken = check_site(staging)
+            broken = check_site(staging, site_url=public_url(settings))
             if broken:
                 raise BuildError([str(link) for link in broken])
         briefs = len(list((staging / "briefs").glob("*.html")))

@@ -1,0 +1,178 @@
+"""sitemap.xml, robots.txt, .nojekyll and CNAME for a published site.
+
+A sitemap must list absolute URLs (sitemaps.org protocol), so sitemap.xml and
+robots.txt (which names the sitemap) are written only when SITEURL is an
+absolute http(s) URL, i.e. in production builds (publishconf.py). Development
+builds, and the offline bundle made from them, get neither: a relative
+sitemap is invalid and nobody crawls a folder on disk.
+
+The sitemap lists every HTML file actually written (so pagination pages and
+listing pages are in it, drafts never are), brief pages with their last
+modification date. URLs name files (`.../index.html`), never folders, like
+every other link of the site.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+from xml.sax.saxutils import escape
+
+logger = logging.getLogger(__name__)
+
+SETTINGS_KEY = "PUBLISHING"
+DATES_KEY = "PUBLISHING_LASTMOD"
+PLUGIN_NAME = __name__.rpartition(".")[0]
+
+HOSTNAME = re.compile(
+    r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+)
+
+
+class PublishingSettingsError(ValueError):
+    """The PUBLISHING setting is wrong; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class Options:
+    sitemap: bool = True
+    robots: bool = True
+    nojekyll: bool = True
+    cname: str = ""
+    exclude: tuple[str, ...] = field(default=("404.html",))
+
+
+def load_options(settings: dict) -> Options:
+    """Options from settings["PUBLISHING"]; unknown keys and bad values raise."""
+    raw = settings.get(SETTINGS_KEY) or {}
+    if not isinstance(raw, dict):
+        raise PublishingSettingsError(f"{SETTINGS_KEY} must be a dict")
+    known = Options.__dataclass_fields__
+    for key in raw:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), known, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise PublishingSettingsError(
+                f"{SETTINGS_KEY} has an unknown key {key!r}{hint}; "
+                f"known keys: {', '.join(known)}"
+            )
+    for key in ("sitemap", "robots", "nojekyll"):
+        if not isinstance(raw.get(key, True), bool):
+            raise PublishingSettingsError(f"{SETTINGS_KEY}[{key!r}] must be True/False")
+    cname = raw.get("cname") or ""
+    if not isinstance(cname, str) or (cname and not HOSTNAME.match(cname.lower())):
+        raise PublishingSettingsError(
+            f"{SETTINGS_KEY}['cname'] must be a bare domain such as "
+            f"briefs.example.org (no scheme, no path), not {cname!r}"
+        )
+    exclude = raw.get("exclude", Options.exclude)
+    if isinstance(exclude, str) or not all(isinstance(p, str) for p in exclude):
+        raise PublishingSettingsError(
+            f"{SETTINGS_KEY}['exclude'] must be a list of glob patterns"
+        )
+    return Options(
+        sitemap=raw.get("sitemap", True),
+        robots=raw.get("robots", True),
+        nojekyll=raw.get("nojekyll", True),
+        cname=cname.lower(),
+        exclude=tuple(exclude),
+    )
+
+
+def enabled(settings: dict) -> bool:
+    """Whether this build lists the plugin.
+
+    Pelican's signals are process-wide: once one build (say production) has
+    registered the plugin, its receivers also fire for later builds in the
+    same process (say development), which must not get these files.
+    """
+    return PLUGIN_NAME in settings.get("PLUGINS", ())
+
+
+def absolute_site_url(settings: dict) -> str | None:
+    site_url = settings.get("SITEURL") or ""
+    if urlsplit(site_url).scheme in ("http", "https") and urlsplit(site_url).netloc:
+        return site_url.rstrip("/")
+    return None
+
+
+def collect_dates(generator) -> None:
+    """Remember each brief's last change for the sitemap.
+
+    Pelican keeps a brief's `updated` as `modified`; without it, its date.
+    """
+    if not enabled(generator.settings):
+        return
+    dates = generator.settings.setdefault(DATES_KEY, {})
+    for article in generator.articles:
+        when = getattr(article, "modified", None) or article.date
+        dates[article.save_as] = when.date().isoformat()
+
+
+def write_files(pelican) -> None:
+    settings = pelican.settings
+    if not enabled(settings):
+        return
+    options = load_options(settings)
+    output = Path(pelican.output_path)
+    site_url = absolute_site_url(settings)
+    if options.nojekyll:
+        (output / ".nojekyll").write_text("", encoding="utf-8")
+    if options.cname:
+        (output / "CNAME").write_text(options.cname + "\n", encoding="utf-8")
+        if site_url and urlsplit(site_url).hostname != options.cname:
+            logger.warning(
+                "CNAME is %s but SITEURL is %s: canonical, feed and sitemap "
+                "URLs will go through a redirect",
+                options.cname,
+                site_url,
+            )
+    if site_url is None:
+        logger.info("SITEURL is not absolute: no sitemap.xml or robots.txt")
+        return
+    if options.sitemap:
+        pages = site_pages(output, options.exclude)
+        (output / "sitemap.xml").write_text(
+            sitemap_xml(site_url, pages, settings.get(DATES_KEY, {})),
+            encoding="utf-8",
+        )
+    if options.robots:
+        (output / "robots.txt").write_text(
+            robots_txt(site_url if options.sitemap else None), encoding="utf-8"
+        )
+
+
+def site_pages(output: Path, exclude: tuple[str, ...]) -> list[str]:
+    """Every HTML file under output (posix, relative), home page first."""
+    pages = [
+        path.relative_to(output).as_posix()
+        for path in output.rglob("*.html")
+        if path.is_file()
+    ]
+    pages = [p for p in pages if not any(fnmatch.fnmatch(p, x) for x in exclude)]
+    return sorted(pages, key=lambda p: (p != "index.html", p))
+
+
+def sitemap_xml(site_url: str, pages: list[str], dates: dict[str, str]) -> str:
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for page in pages:
+        loc = escape(f"{site_url}/{quote(page)}")
+        lastmod = f"<lastmod>{dates[page]}</lastmod>" if page in dates else ""
+        lines.append(f"  <url><loc>{loc}</loc>{lastmod}</url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def robots_txt(site_url: str | None) -> str:
+    text = "User-agent: *\nDisallow:\n"
+    if site_url:
+        text += f"\nSitemap: {site_url}/sitemap.xml\n"
+    return text

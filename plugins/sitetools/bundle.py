@@ -1,0 +1,67 @@
+"""The offline edition: the whole site in one zip, to open from disk.
+
+Built with the development settings (every link relative, no absolute
+addresses, no sitemap) into a temporary folder through the same atomic build
+as `invoke build`, so the link check has passed before anything is zipped.
+Entries sit under one top folder named like the zip, so unzipping never
+scatters files into the current folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import tempfile
+import zipfile
+from pathlib import Path
+
+from pelican.utils import slugify
+
+from . import build as site_build
+
+logger = logging.getLogger(__name__)
+
+DIST = site_build.ROOT / "dist"
+
+
+def bundle_name(settings: dict, day: dt.date) -> str:
+    """`<site-name>-offline-<YYYY-MM-DD>`, site name slugified from SITENAME."""
+    site = slugify(
+        settings["SITENAME"], regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
+    )
+    return f"{site or 'site'}-offline-{day.isoformat()}"
+
+
+def make_bundle(
+    content: Path = site_build.ROOT / "content",
+    dist: Path = DIST,
+    day: dt.date | None = None,
+    settings_file: Path = site_build.DEV_SETTINGS,
+) -> Path:
+    """Build `content` and zip it into `dist`; return the zip's path.
+
+    Raises sitetools.build.BuildError (and writes nothing) when the build or
+    the link check fails.
+    """
+    day = day or dt.date.today()
+    dist = Path(dist)
+    dist.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".bundle-", dir=dist) as tmp:
+        site = Path(tmp) / "site"
+        site_build.build(content, site, settings_file, check_links=True)
+        settings = site_build.load_settings(content, site, settings_file)
+        name = bundle_name(settings, day)
+        partial = Path(tmp) / f"{name}.zip"
+        write_zip(site, partial, name)
+        target = dist / f"{name}.zip"
+        partial.replace(target)
+    logger.info("wrote %s", target)
+    return target
+
+
+def write_zip(site: Path, target: Path, top: str) -> None:
+    """Zip every file of `site` under `top/`, in a stable order."""
+    files = sorted(p for p in site.rglob("*") if p.is_file())
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in files:
+            archive.write(path, f"{top}/{path.relative_to(site).as_posix()}")

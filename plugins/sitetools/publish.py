@@ -1,0 +1,181 @@
+"""Publish the production site to the gh-pages branch, refusing bad sites.
+
+ghp-import replaces the whole branch tree with the folder it is given: a
+failed or half-empty build would become the public site. So `publish`
+builds with publishconf.py (atomic build whose link check also resolves the
+absolute feed, canonical and sitemap URLs under the public address), and
+compares the number of brief pages with the branch
+already published: a drop below half needs `force`. Only then does ghp-import
+commit on top of the published branch (history kept, so a bad publish can be
+reverted) and push it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import build as site_build
+
+logger = logging.getLogger(__name__)
+
+MIN_RATIO = 0.5
+BRIEF_PAGE = re.compile(r"^briefs/[^/]+\.html$")
+
+
+class PublishError(Exception):
+    """Nothing was published; `lines` say why, one problem per line."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+@dataclass
+class PublishResult:
+    briefs: int
+    previous: int | None  # briefs on the branch before, None if unpublished
+    commit: str
+    pushed: bool
+
+
+class Git:
+    """The few git commands publishing needs, run in one repository."""
+
+    def __init__(self, repo: Path):
+        self.repo = Path(repo)
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            ["git", *args],
+            cwd=self.repo,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if check and result.returncode != 0:
+            raise PublishError(
+                [f"git {' '.join(args)} failed: {result.stderr.strip()}"]
+            )
+        return result
+
+    def rev(self, ref: str) -> str | None:
+        result = self.run(
+            "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False
+        )
+        return result.stdout.strip() or None
+
+    def fetch_branch(self, remote: str, branch: str) -> bool:
+        """Update `remote`/`branch` from the remote; False if it has none."""
+        found = self.run(
+            "ls-remote", "--exit-code", "--heads", remote, branch, check=False
+        )
+        if found.returncode == 2:
+            return False
+        if found.returncode != 0:
+            raise PublishError(
+                [f"cannot reach remote {remote!r}: {found.stderr.strip()}"]
+            )
+        self.run(
+            "fetch",
+            "--quiet",
+            remote,
+            f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}",
+        )
+        return True
+
+    def published_ref(self, remote: str, branch: str) -> str | None:
+        """The published branch as ghp-import will build on it."""
+        for ref in (f"refs/remotes/{remote}/{branch}", f"refs/heads/{branch}"):
+            if self.rev(ref):
+                return ref
+        return None
+
+    def count_briefs(self, ref: str) -> int:
+        names = self.run("ls-tree", "--name-only", ref, "briefs/").stdout.splitlines()
+        return sum(1 for name in names if BRIEF_PAGE.match(name))
+
+
+def publish(
+    content: Path = site_build.ROOT / "content",
+    output: Path = site_build.ROOT / "output",
+    *,
+    repo: Path = site_build.ROOT,
+    remote: str = "origin",
+    branch: str = "gh-pages",
+    push: bool = True,
+    force: bool = False,
+    message: str | None = None,
+    settings_file: Path = site_build.PUBLISH_SETTINGS,
+) -> PublishResult:
+    """Build, check and commit `output` to `branch` (and push it); or raise."""
+    output = Path(output).absolute()
+    try:
+        built = site_build.build(content, output, settings_file, check_links=True)
+    except site_build.BuildError as exc:
+        raise PublishError(["build failed, nothing published:", *exc.lines]) from None
+    git = Git(repo)
+    if push:
+        git.fetch_branch(remote, branch)
+    published = git.published_ref(remote, branch)
+    previous = git.count_briefs(published) if published else None
+    refuse_shrinking_site(built.briefs, previous, branch, force)
+
+    before = git.rev(f"refs/heads/{branch}")
+    commit_message = message or default_message(git, built.briefs)
+    run_ghp_import(git, output, branch, remote, push, commit_message)
+    after = git.rev(f"refs/heads/{branch}")
+    if not after or after == before:
+        raise PublishError([f"ghp-import made no commit on {branch}"])
+    logger.info("published %d briefs as %s", built.briefs, after[:12])
+    return PublishResult(built.briefs, previous, after, push)
+
+
+def refuse_shrinking_site(new: int, previous: int | None, branch: str, force: bool):
+    if force:
+        return
+    if new == 0:
+        raise PublishError(["the new site has no briefs; refusing to publish it"])
+    if previous and new < previous * MIN_RATIO:
+        raise PublishError(
+            [
+                f"the new site has {new} briefs but {branch} has {previous}: "
+                f"refusing to publish a site with less than "
+                f"{MIN_RATIO:.0%} of the published briefs (use --force if intended)"
+            ]
+        )
+
+
+def default_message(git: Git, briefs: int) -> str:
+    source = git.run("rev-parse", "--short", "HEAD", check=False).stdout.strip()
+    return f"Publish {briefs} briefs" + (f" from {source}" if source else "")
+
+
+def run_ghp_import(
+    git: Git, output: Path, branch: str, remote: str, push: bool, message: str
+) -> None:
+    command = [
+        sys.executable,
+        "-m",
+        "ghp_import",
+        "--no-jekyll",
+        "-m",
+        message,
+        "-b",
+        branch,
+        "-r",
+        remote,
+    ]
+    if push:
+        command.append("--push")
+    command.append(str(output))
+    result = subprocess.run(
+        command, cwd=git.repo, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0 or "Failed to process commit" in result.stdout:
+        detail = (result.stderr or result.stdout).strip()
+        raise PublishError([f"ghp-import failed: {detail}"])

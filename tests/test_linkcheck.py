@@ -1,0 +1,480 @@
+"""The link checker: each kind of broken link in hand-made trees, then the
+whole sample site in the development and the production build."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sitetools import build as site_build
+from sitetools.linkcheck import BrokenLink, check_site, split_srcset
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE_URL = "https://org.github.io/briefs"
+
+
+def make_tree(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def page(body: str, head: str = "") -> str:
+    return f"<!doctype html><html><head>{head}</head><body>{body}</body></html>"
+
+
+def messages(root: Path, **kwargs) -> list[str]:
+    return [str(link) for link in check_site(root, **kwargs)]
+
+
+ATOM_FEED = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <title>Briefs</title>
+  <link href="{home}" rel="alternate"/>
+  <link href="{self}" rel="self"/>
+  <id>urn:x</id><updated>2024-01-01T00:00:00Z</updated>
+  <entry>
+    <title>A</title>
+    <link href="{entry}" rel="alternate"/>
+    <id>urn:a</id><updated>2024-01-01T00:00:00Z</updated>
+    <content type="html">{content}</content>
+  </entry>
+</feed>
+"""
+
+
+@pytest.fixture
+def good_site(tmp_path):
+    return make_tree(
+        tmp_path / "site",
+        {
+            "index.html": page(
+                '<a href="briefs/a.html">A</a> <a href="#top-stories">skip</a>'
+                '<h2 id="top-stories">Top</h2>'
+                '<img src="images/x%20y.png" srcset="images/x%20y.png 1x, '
+                'images/big.png 2x" alt="">'
+                '<a href="https://example.org/">elsewhere</a> '
+                '<a href="mailto:a@example.org">mail</a> <a href="tel:+1">call</a>'
+                '<a href="briefs/a.html?ref=home#key-points">points</a>',
+                head='<link rel="stylesheet" href="theme/css/site.css">'
+                '<link rel="alternate" type="application/atom+xml" '
+                'href="feeds/all.atom.xml">',
+            ),
+            "briefs/a.html": page(
+                '<a href="../index.html">home</a> <ul id="key-points"></ul>'
+                '<picture><source srcset="../images/big.png"></picture>'
+            ),
+            "images/x y.png": "png",
+            "images/big.png": "png",
+            "theme/css/site.css": "body { background: url('../img/bg.svg'); }",
+            "theme/img/bg.svg": "<svg/>",
+            "feeds/all.atom.xml": ATOM_FEED.format(
+                home="../index.html",
+                self="all.atom.xml",
+                entry="../briefs/a.html",
+                content="&lt;img src=&quot;../images/big.png&quot;&gt;",
+            ),
+        },
+    )
+
+
+def test_a_site_whose_links_all_resolve_passes(good_site):
+    assert messages(good_site) == []
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        pytest.param(
+            {"index.html": page('<a href="briefs/missing.html">x</a>')},
+            "index.html: briefs/missing.html: file not found (briefs/missing.html)",
+            id="missing-file",
+        ),
+        pytest.param(
+            {
+                "briefs/a.html": page('<img src="../images/nope.png" alt="">'),
+            },
+            "briefs/a.html: ../images/nope.png: file not found (images/nope.png)",
+            id="missing-image-relative-to-page",
+        ),
+        pytest.param(
+            {"index.html": page('<a href="regions">x</a>'), "regions/i.html": ""},
+            "index.html: regions: links to a folder, not a file",
+            id="folder",
+        ),
+        pytest.param(
+            {"index.html": page('<a href="regions/">x</a>'), "regions/i.html": ""},
+            "index.html: regions/: links to a folder, not a file",
+            id="folder-trailing-slash",
+        ),
+        pytest.param(
+            {"briefs/a.html": page('<a href="../">home</a>')},
+            "briefs/a.html: ../: links to a folder, not a file",
+            id="site-root",
+        ),
+        pytest.param(
+            {"index.html": page('<a href="/briefs/a.html">x</a>'), "briefs/a.html": ""},
+            "index.html: /briefs/a.html: root-absolute link "
+            "(breaks from disk and under a sub-path)",
+            id="root-absolute",
+        ),
+        pytest.param(
+            {"index.html": page('<a href="../up.html">x</a>')},
+            "index.html: ../up.html: points outside the site",
+            id="outside",
+        ),
+        pytest.param(
+            {
+                "index.html": page(
+                    "",
+                    head='<link rel="stylesheet" '
+                    'href="https://fonts.googleapis.com/css?family=Inter">',
+                )
+            },
+            "index.html: https://fonts.googleapis.com/css?family=Inter: "
+            "asset from another host (fonts.googleapis.com)",
+            id="external-stylesheet",
+        ),
+        pytest.param(
+            {"index.html": page('<script src="//cdn.example.com/x.js"></script>')},
+            "index.html: //cdn.example.com/x.js: asset from another host "
+            "(cdn.example.com)",
+            id="external-script-protocol-relative",
+        ),
+        pytest.param(
+            {"index.html": page('<iframe src="https://www.youtube.com/embed/x">')},
+            "index.html: https://www.youtube.com/embed/x: asset from another host "
+            "(www.youtube.com)",
+            id="external-iframe",
+        ),
+        pytest.param(
+            {"index.html": page('<p style="background: url(https://x.org/a.png)">')},
+            "index.html: https://x.org/a.png: asset from another host (x.org)",
+            id="external-inline-style",
+        ),
+        pytest.param(
+            {"theme/site.css": "@import url('https://fonts.example.com/f.css');"},
+            "theme/site.css: https://fonts.example.com/f.css: "
+            "asset from another host (fonts.example.com)",
+            id="external-css-import",
+        ),
+        pytest.param(
+            {
+                "index.html": page(
+                    '<img src="a.png" srcset="a.png 1x, b.png 2x" alt="">'
+                ),
+                "a.png": "",
+            },
+            "index.html: b.png: file not found (b.png)",
+            id="srcset-candidate",
+        ),
+        pytest.param(
+            {
+                "index.html": page(
+                    '<picture><source srcset="https://img.example.com/a.webp">'
+                    "</picture>"
+                )
+            },
+            "index.html: https://img.example.com/a.webp: "
+            "asset from another host (img.example.com)",
+            id="srcset-external",
+        ),
+        pytest.param(
+            {"index.html": page('<a href="#nowhere">x</a><p id="somewhere">')},
+            'index.html: #nowhere: no id "nowhere" in index.html',
+            id="fragment-same-page",
+        ),
+        pytest.param(
+            {
+                "index.html": page('<a href="b.html#footnote-9">x</a>'),
+                "b.html": page('<p id="footnote-1">'),
+            },
+            'index.html: b.html#footnote-9: no id "footnote-9" in b.html',
+            id="fragment-other-page",
+        ),
+        pytest.param(
+            {"index.html": page('<img src="" alt="">')},
+            "index.html: : empty URL",
+            id="empty-asset-url",
+        ),
+        pytest.param(
+            {
+                "feeds/all.atom.xml": ATOM_FEED.format(
+                    home="../index.html",
+                    self="all.atom.xml",
+                    entry="briefs/a.html",
+                    content="",
+                ),
+                "index.html": "",
+                "briefs/a.html": "",
+            },
+            "feeds/all.atom.xml: briefs/a.html: file not found (feeds/briefs/a.html)",
+            id="feed-entry-link",
+        ),
+        pytest.param(
+            {
+                "feeds/all.atom.xml": ATOM_FEED.format(
+                    home="../index.html",
+                    self="all.atom.xml",
+                    entry="../briefs/a.html",
+                    content="&lt;img src=&quot;images/x.png&quot;&gt;",
+                ),
+                "index.html": "",
+                "briefs/a.html": "",
+                "images/x.png": "",
+            },
+            "feeds/all.atom.xml: images/x.png: file not found (feeds/images/x.png)",
+            id="feed-content-image",
+        ),
+        pytest.param(
+            {
+                "feeds/all.atom.xml": ATOM_FEED.format(
+                    home="../", self="all.atom.xml", entry="../index.html", content=""
+                ),
+                "index.html": "",
+            },
+            "feeds/all.atom.xml: ../: links to a folder, not a file",
+            id="feed-folder-link",
+        ),
+        pytest.param(
+            {"feeds/all.atom.xml": "<feed><unclosed></feed>"},
+            "feeds/all.atom.xml: -: invalid XML (mismatched tag: line 1, column 18)",
+            id="feed-invalid-xml",
+        ),
+    ],
+)
+def test_each_kind_of_broken_link_is_reported_with_page_target_and_reason(
+    tmp_path, files, expected
+):
+    assert messages(make_tree(tmp_path, files)) == [expected]
+
+
+def test_every_broken_link_is_reported_not_just_the_first(tmp_path):
+    make_tree(
+        tmp_path,
+        {
+            "index.html": page('<a href="a.html">a</a><a href="b.html">b</a>'),
+            "x/y.html": page('<a href="/x">c</a>'),
+        },
+    )
+    assert len(check_site(tmp_path)) == 3
+
+
+def test_broken_link_prints_as_one_line():
+    link = BrokenLink("briefs/a.html", "../x.html", "file not found (x.html)")
+    assert str(link) == "briefs/a.html: ../x.html: file not found (x.html)"
+
+
+def test_links_to_other_hosts_are_allowed_in_body_text(tmp_path):
+    make_tree(
+        tmp_path,
+        {"index.html": page('<a href="https://www.example.org/report.pdf">r</a>')},
+    )
+    assert check_site(tmp_path) == []
+
+
+def test_percent_escapes_and_query_strings(tmp_path):
+    make_tree(
+        tmp_path,
+        {
+            "index.html": page(
+                '<a href="caf%C3%A9.html?x=1">a</a><img src="a%20b.png?v=2" alt="">'
+            ),
+            "café.html": "",
+            "a b.png": "",
+        },
+    )
+    assert check_site(tmp_path) == []
+
+
+def test_srcset_candidates_split_on_comma_whitespace():
+    assert split_srcset("a.png 1x, b,c.png 2x,d.png 3x") == [
+        "a.png",
+        "b,c.png",
+        "d.png",
+    ]
+    assert split_srcset(" a.png ") == ["a.png"]
+
+
+PRODUCTION_FILES = {
+    "index.html": page(
+        "",
+        head=f'<link rel="canonical" href="{SITE_URL}/index.html">'
+        '<link rel="alternate" type="application/atom+xml" '
+        f'href="{SITE_URL}/feeds/all.atom.xml">',
+    ),
+    "briefs/a.html": page(
+        "", head=f'<link rel="canonical" href="{SITE_URL}/briefs/a.html">'
+    ),
+    "feeds/all.atom.xml": ATOM_FEED.format(
+        home=f"{SITE_URL}/index.html",
+        self=f"{SITE_URL}/feeds/all.atom.xml",
+        entry=f"{SITE_URL}/briefs/a.html",
+        content=f"&lt;img src=&quot;{SITE_URL}/img/a.png&quot;&gt;",
+    ),
+    "img/a.png": "",
+}
+
+
+class TestProductionSiteUrl:
+    """With `site_url`, absolute URLs into the site are checked as files."""
+
+    def test_absolute_urls_under_site_url_resolve_to_files(self, tmp_path):
+        make_tree(tmp_path, PRODUCTION_FILES)
+        assert messages(tmp_path, site_url=SITE_URL) == []
+        assert messages(tmp_path, site_url=SITE_URL + "/") == []
+
+    def test_missing_file_under_site_url_is_reported(self, tmp_path):
+        make_tree(
+            tmp_path,
+            {
+                "briefs/a.html": page(
+                    "", head=f'<link rel="canonical" href="{SITE_URL}/briefs/b.html">'
+                )
+            },
+        )
+        assert messages(tmp_path, site_url=SITE_URL) == [
+            f"briefs/a.html: {SITE_URL}/briefs/b.html: file not found (briefs/b.html)"
+        ]
+
+    def test_site_root_is_a_folder(self, tmp_path):
+        make_tree(
+            tmp_path,
+            {"index.html": page("", head=f'<link rel="canonical" href="{SITE_URL}/">')},
+        )
+        assert messages(tmp_path, site_url=SITE_URL) == [
+            f"index.html: {SITE_URL}/: links to a folder, not a file"
+        ]
+
+    def test_pages_must_link_relatively_even_in_production(self, tmp_path):
+        make_tree(
+            tmp_path,
+            {
+                "index.html": page(
+                    f'<a href="{SITE_URL}/briefs/a.html">a</a>',
+                    head=f'<link rel="stylesheet" href="{SITE_URL}/site.css">',
+                ),
+                "briefs/a.html": "",
+                "site.css": "",
+            },
+        )
+        assert messages(tmp_path, site_url=SITE_URL) == [
+            f"index.html: {SITE_URL}/site.css: "
+            "absolute URL to this site (use a relative link)",
+            f"index.html: {SITE_URL}/briefs/a.html: "
+            "absolute URL to this site (use a relative link)",
+        ]
+
+    def test_other_paths_on_the_same_host_are_external(self, tmp_path):
+        make_tree(
+            tmp_path,
+            {"index.html": page('<a href="https://org.github.io/other/">o</a>')},
+        )
+        assert messages(tmp_path, site_url=SITE_URL) == []
+
+    def test_without_site_url_production_links_count_as_external(self, tmp_path):
+        make_tree(tmp_path, {"index.html": page(f'<a href="{SITE_URL}/x.html">x</a>')})
+        assert messages(tmp_path) == []
+
+
+def test_sitemap_locations_must_be_files(tmp_path):
+    make_tree(
+        tmp_path,
+        {
+            "sitemap.xml": '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<url><loc>{SITE_URL}/index.html</loc></url>"
+            f"<url><loc>{SITE_URL}/gone.html</loc></url></urlset>",
+            "index.html": "",
+        },
+    )
+    assert messages(tmp_path, site_url=SITE_URL) == [
+        f"sitemap.xml: {SITE_URL}/gone.html: file not found (gone.html)"
+    ]
+
+
+def test_checks_5000_pages_in_a_few_seconds(tmp_path):
+    import time
+
+    body = "".join(f'<a href="p{i}.html#s">{i}</a>' for i in range(40))
+    html = page(f'<h2 id="s">S</h2>{body}<img src="img.png" alt="">')
+    for i in range(5000):
+        (tmp_path / f"p{i}.html").write_text(html)
+    (tmp_path / "img.png").write_text("")
+    start = time.perf_counter()
+    assert check_site(tmp_path) == []
+    assert time.perf_counter() - start < 30
+
+
+def test_linkcheck_task_prints_each_broken_link_and_exits_1(tmp_path):
+    make_tree(tmp_path, {"index.html": page('<a href="gone.html">x</a>')})
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "linkcheck", "--output", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "index.html: gone.html: file not found (gone.html)" in result.stderr
+
+
+def test_linkcheck_task_passes_a_good_site(good_site):
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "linkcheck", "--output", str(good_site)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+# The sample site -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_builds(tmp_path_factory):
+    """The project's content built with both settings files, links unchecked."""
+    base = tmp_path_factory.mktemp("sample")
+    dev = site_build.build(ROOT / "content", base / "dev", check_links=False)
+    prod = site_build.build(
+        ROOT / "content",
+        base / "prod",
+        site_build.PUBLISH_SETTINGS,
+        check_links=False,
+        SITEURL=SITE_URL,
+        FEED_DOMAIN=SITE_URL,
+    )
+    return dev.output, prod.output
+
+
+def test_sample_site_development_build_has_no_broken_links(sample_builds):
+    dev, _ = sample_builds
+    assert messages(dev) == []
+
+
+def test_sample_site_production_build_has_no_broken_links(sample_builds):
+    _, prod = sample_builds
+    assert messages(prod, site_url=SITE_URL) == []
+
+
+def test_sample_production_build_checks_absolute_links_as_files(sample_builds):
+    """Break one brief: its absolute feed and sitemap entries must be caught."""
+    _, prod = sample_builds
+    copy = prod.parent / "prod-broken"
+    shutil.copytree(prod, copy)
+    victim = sorted((copy / "briefs").glob("*.html"))[0]
+    victim.unlink()
+    broken = messages(copy, site_url=SITE_URL)
+    assert any(
+        line.startswith("feeds/all.atom.xml: ")
+        and line.endswith(f"file not found (briefs/{victim.name})")
+        for line in broken
+    ), broken
+    assert any(line.startswith("sitemap.xml: ") for line in broken), broken

