@@ -205,7 +205,7 @@ class TitleFirst(Task):
         "tags": "a topic; repeat for several",
         "date": "publication date, YYYY-MM-DD (default: today)",
         "summary": "one or two sentences shown under the title",
-        "published": "publish it straight away (default: start as a draft)",
+        "draft": "start it as a draft, shown only in the preview",
         "content": "content folder (default: content/)",
     },
 )
@@ -217,7 +217,7 @@ def new(
     tags=None,
     date=None,
     summary=None,
-    published=False,
+    draft=False,
     content=str(CONTENT),
 ):
     """Start a brief from the template: content/briefs/<year>/<slug>.md."""
@@ -229,7 +229,7 @@ def new(
     try:
         if title is None and not (author or region or tags or summary):
             made = scaffold.ask_brief(
-                Path(content), config, timezone, date=date, published=published
+                Path(content), config, timezone, date=date, published=not draft
             )
         elif not (title and author and region):
             raise scaffold.ScaffoldError(
@@ -245,12 +245,12 @@ def new(
                 scaffold.names(tags),
                 summary,
                 date,
-                published,
+                published=not draft,
             )
             made = scaffold.create_brief(Path(content), request, config, timezone)
     except scaffold.ScaffoldError as exc:
         raise Exit(str(exc), code=1) from None
-    state = "published" if published else "a draft: change 'status' when ready"
+    state = "a draft: change 'status' when ready" if draft else "published"
     print(f"Created {display_path(made.path, Path(content))} ({state})")
     for note in made.notes:
         print(f"Note: {note}")

@@ -74,6 +74,7 @@ def test_new_brief_validates_and_builds(site, capsys):
         tags=["Water", "Rivers: Mekong"],
         date="2024-05-01",
         summary="Rivers: who decides?",
+        draft=True,
     )
     path = site.content / "briefs" / "2024" / "water-policy-the-1-question-yes.md"
     out = capsys.readouterr().out
@@ -102,13 +103,12 @@ def test_new_brief_validates_and_builds(site, capsys):
     assert not (production.output / "briefs" / page.name).exists()
 
 
-def test_published_brief_is_in_the_production_build(site):
+def test_new_brief_is_published_by_default(site):
     new(
         site.content,
         "Ports and Power",
         author=["Søren Kjærgaard"],
         region=["Europe"],
-        published=True,
     )
     [path] = briefs_in(site.content)
     assert "status: published" in path.read_text("utf-8")

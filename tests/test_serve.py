@@ -192,7 +192,9 @@ def test_invoke_serve_rebuilds_reloads_and_survives_a_broken_brief(tmp_path):
     shutil.copytree(ROOT / "content", content)
     brief = create_brief(
         content,
-        BriefRequest("Preview Test Brief", ("Guest Writer",), ("Europe",)),
+        BriefRequest(
+            "Preview Test Brief", ("Guest Writer",), ("Europe",), published=False
+        ),
     )
     path = f"/briefs/{brief.slug}.html"
     server = LiveServer(content, tmp_path / "preview")

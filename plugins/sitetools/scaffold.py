@@ -91,7 +91,7 @@ class BriefRequest:
     tags: tuple[str, ...] = ()
     summary: str | None = None
     date: str | None = None  # ISO 8601; default: today in the site's time zone
-    published: bool = False  # new briefs start as drafts
+    published: bool = True  # `status: draft` with --draft
 
 
 @dataclass(frozen=True)
@@ -299,11 +299,11 @@ def ask_brief(
     ask: Ask = input,
     say: Callable[[str], None] = print,
     date: str | None = None,
-    published: bool = False,
+    published: bool = True,
 ) -> NewBrief:
     """Ask for title, authors, regions, tags and summary; ask again for any
     value the validation rejects, showing why. The date and status are not
-    asked for: today and a draft unless given."""
+    asked for: today and published unless given."""
     config, _ = options(config)
     known, _ = registry.load(
         Path(content_dir).absolute(),
