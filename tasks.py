@@ -59,17 +59,17 @@ def check(c, content=str(CONTENT)):
         "content": "content folder (default: content/)",
         "output": "output folder (default: output/)",
         "production": "use publishconf.py (absolute feed and canonical URLs)",
-        "verbose": "show Pelican's progress and full tracebacks",
+        "debug": "show Pelican's log and full tracebacks",
     }
 )
-def build(c, content=str(CONTENT), output=str(OUTPUT), production=False, verbose=False):
+def build(c, content=str(CONTENT), output=str(OUTPUT), production=False, debug=False):
     """Build the site into OUTPUT atomically; exit non-zero on any problem."""
-    site_build.configure_logging(verbose)
+    site_build.configure_logging(debug)
     settings_file = (
         site_build.PUBLISH_SETTINGS if production else site_build.DEV_SETTINGS
     )
     try:
-        with reporting(enabled=False if verbose else None):
+        with reporting(enabled=False if debug else None):
             result = site_build.build(Path(content), Path(output), settings_file)
     except site_build.BuildError as exc:
         for line in exc.lines:
@@ -310,17 +310,17 @@ def new_region(c, name, description=None, content=str(CONTENT)):
         "port": "port on 127.0.0.1 (default: 8000; 0 picks a free one)",
         "content": "content folder (default: content/)",
         "preview": "where the preview is built (default: .preview/)",
-        "verbose": "show Pelican's progress and full tracebacks",
+        "debug": "show Pelican's log and full tracebacks",
     },
 )
-def serve(c, port=8000, content=str(CONTENT), preview=None, verbose=False):
+def serve(c, port=8000, content=str(CONTENT), preview=None, debug=False):
     """Preview the site, drafts included, at http://localhost:8000/.
 
     Rebuilds on every change under content/ and theme/ and reloads open pages;
     a failed build shows its problems on the page. Ctrl-C stops."""
     from sitetools import serve as preview_server
 
-    site_build.configure_logging(verbose)
+    site_build.configure_logging(debug)
     folder = Path(preview) if preview else preview_server.PREVIEW_DIR
     try:
         preview_server.serve(Path(content), folder, int(port))

@@ -9,7 +9,7 @@ import sys
 import time
 
 from conftest import INVOKE, ROOT
-from test_validation import fm, snapshot
+from test_validation import BAD_BRIEFS, fm, snapshot
 
 PELICAN = [sys.executable, "-m", "pelican"]
 
@@ -111,3 +111,47 @@ def test_interrupted_build_leaves_the_old_or_the_new_site(tmp_path):
         process.wait(timeout=120)
         assert snapshot(output) in (old, new), delay
         assert [p.name for p in output.parent.iterdir()] == ["output"]
+
+
+def test_invoke_build_exits_1_for_every_bad_case_and_keeps_output(site):
+    """Every case of test_validation.BAD_BRIEFS through the command line, at
+    once: exit 1, each one-line message, no traceback, output untouched."""
+    site.brief("good")
+    assert (
+        site.invoke(
+            "build", "--content", str(site.content), "--output", str(site.output)
+        ).returncode
+        == 0
+    )
+    before = snapshot(site.output)
+    for number, (_, text, _) in enumerate(BAD_BRIEFS):
+        site.raw(f"bad-{number:02d}", text)
+    result = site.invoke(
+        "build", "--content", str(site.content), "--output", str(site.output)
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    for number, (case, _, expected) in enumerate(BAD_BRIEFS):
+        name = f"bad-{number:02d}.md"
+        assert any(
+            name in line and expected.replace("x.md", name) in line
+            for line in result.stderr.splitlines()
+        ), case
+    assert snapshot(site.output) == before
+
+
+def test_invoke_check_warns_about_editorial_gaps(site):
+    site.brief("no-summary")
+    result = site.invoke("check", "--content", str(site.content))
+    assert result.returncode == 0, result.stderr
+    assert "content/briefs/2024/no-summary.md: summary: warning: " in result.stderr
+    assert "authors.yml: Søren Kjærgaard: bio: warning: no bio" in result.stderr
+
+
+def test_invoke_check_fails_on_a_broken_link(site):
+    site.brief("linking", body="See [the missing brief](missing.html).")
+    result = site.invoke("check", "--content", str(site.content))
+    assert result.returncode == 1
+    assert "briefs/linking.html: missing.html: file not found" in result.stderr
+    assert "4 link problems" in result.stderr  # the page and three feeds
+    assert not site.output.exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -279,3 +280,16 @@ def test_relative_links_in_a_body_resolve_in_feeds_too(site):
     build(site.content, production, PUBLISH_SETTINGS, SITEURL="https://org.github.io/b")
     feed = (production / "feeds" / "all.atom.xml").read_text().replace("&quot;", '"')
     assert 'href="https://org.github.io/b/briefs/first.html"' in feed
+
+
+def test_json_ld_and_open_graph_carry_text_not_markup(site):
+    title = '</script><script>alert(1)</script> "Q" & A'
+    site.brief("x", title=title, summary="<b>dek</b>")
+    site.build()
+    page = site.html("briefs/x.html")
+    [ld] = page.find_all("script", type="application/ld+json")
+    assert "</script" not in ld.string and "<b>" not in ld.string
+    data = json.loads(ld.string)
+    assert data["headline"] == title and data["description"] == "<b>dek</b>"
+    assert page.find("meta", property="og:title")["content"] == title
+    assert page.find("title").get_text().startswith(title)

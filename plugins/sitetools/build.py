@@ -160,12 +160,12 @@ def _not_about_feed_domain(record: logging.LogRecord) -> bool:
     return not str(record.msg).startswith("Feeds generated without SITEURL")
 
 
-def configure_logging(verbose: bool = False) -> None:
+def configure_logging(debug: bool = False) -> None:
     """Plain one-line messages on stderr (Pelican's rich handler wraps lines)."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     handler.addFilter(_not_about_feed_domain)
-    pelican_console.quiet = not verbose
+    pelican_console.quiet = not debug
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    root.setLevel(logging.DEBUG if debug else logging.WARNING)
