@@ -1,5 +1,6 @@
 """Region pages, the regions index and region feeds (modelled on Pelican's
-`generate_authors`), plus the related briefs shown on each brief page."""
+`generate_authors`), plus what pages show beside a brief or a listing: the
+related briefs and the most used topics, computed once here, not per page."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from .related import more_from_region
 from .site import site_of
 
 logger = logging.getLogger(__name__)
+
+TOP_TOPICS = 12  # the most used topics, shown beside every listing
 
 
 class RegionGenerator(Generator):
@@ -29,7 +32,10 @@ class RegionGenerator(Generator):
         count = options(self.settings.get("BRIEFS"))[0]["related_count"]
         for article, related in more_from_region(articles, count).items():
             article.related = related
-        self._update_context(("regions",))
+        self.top_topics = sorted(
+            self.context.get("tags", []), key=lambda pair: (-len(pair[1]), pair[0].name)
+        )[:TOP_TOPICS]
+        self._update_context(("regions", "top_topics"))
 
     def generate_output(self, writer):
         write = partial(writer.write_file, relative_urls=self.settings["RELATIVE_URLS"])
