@@ -28,8 +28,10 @@ def _settings_briefs_config(settings_file: Path) -> tuple[dict, str]:
 
 @task(help={"content": "content folder to check (default: content/)"})
 def check(c, content=str(CONTENT)):
-    """Validate every brief and registry, warn about editorial gaps, and check
-    every link of a scratch build; list every problem; write no site."""
+    """Validate briefs, registries and links; list every problem; write no site.
+
+    Also warns about editorial gaps (no summary, uncredited images...). Links
+    are checked on a scratch build, deleted afterwards."""
     site_build.configure_logging()
     config, timezone = _settings_briefs_config(site_build.DEV_SETTINGS)
     collection = validate_content(Path(content), config, timezone)
