@@ -293,3 +293,16 @@ def test_json_ld_and_open_graph_carry_text_not_markup(site):
     assert data["headline"] == title and data["description"] == "<b>dek</b>"
     assert page.find("meta", property="og:title")["content"] == title
     assert page.find("title").get_text().startswith(title)
+
+
+def test_unknown_briefs_setting_fails_the_build(site):
+    from sitetools.build import BuildError
+
+    site.brief("x")
+    with pytest.raises(BuildError) as failure:
+        site.build(BRIEFS={"show_draft": True})
+    assert failure.value.lines == [
+        "ValueError: BRIEFS setting: unknown key(s) 'show_draft' "
+        "(did you mean 'show_drafts'?)"
+    ]
+    assert not site.output.exists()

@@ -7,6 +7,7 @@ the Markdown renderer used for bodies, bios and region descriptions.
 
 from __future__ import annotations
 
+import difflib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from pelican.urlwrappers import Author as PelicanAuthor
 from pelican.urlwrappers import Tag, URLWrapper
 from pelican.utils import SafeDatetime
 
-from .collection import Collection, options, validate_content
+from .collection import DEFAULTS, Collection, options, validate_content
 from .problems import ContentError, Problem
 from .registry import AuthorRecord, RegionRecord
 from .schema import Brief
@@ -145,9 +146,13 @@ def build_site(settings: dict) -> Site:
     """Validate the content folder; raise ContentError if anything is wrong."""
     config, unknown = options(settings.get("BRIEFS"))
     if unknown:
+        hints = [difflib.get_close_matches(key, list(DEFAULTS), n=1) for key in unknown]
         raise ValueError(
-            f"BRIEFS setting: unknown keys {', '.join(unknown)}; "
-            f"known keys: {', '.join(config)}"
+            "BRIEFS setting: unknown key(s) "
+            + ", ".join(
+                f"'{key}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+                for key, hint in zip(unknown, hints, strict=True)
+            )
         )
     collection = validate_content(Path(settings["PATH"]), config, settings["TIMEZONE"])
     for problem in collection.problems:

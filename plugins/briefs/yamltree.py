@@ -24,7 +24,6 @@ _NUMBER = re.compile(
     r"|^[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?$"
     r"|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$"
 )
-_BOOLEAN = {"yes", "no", "true", "false", "on", "off", "y", "n"}
 
 
 @dataclass
@@ -40,10 +39,6 @@ class Scalar:
     @property
     def looks_like_number(self) -> bool:
         return self.plain and bool(_NUMBER.match(self.value))
-
-    @property
-    def looks_like_boolean(self) -> bool:
-        return self.plain and self.value.lower() in _BOOLEAN
 
 
 @dataclass
