@@ -1,8 +1,9 @@
 """Shared fixtures: small content folders in tmp_path, built through the real
-settings, and parsed HTML."""
+settings, and parsed HTML; headless Chromium for the browser tests."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,44 @@ AUTHORS = [
     {"name": "Yuki Tatsumi", "role": "Senior Fellow", "bio": "Yuki **writes**."},
     {"name": "Søren Kjærgaard", "role": "Fellow", "affiliation": "Nordic Desk"},
 ]
+
+# Debian's Chromium, driven by Playwright; Playwright never downloads a browser.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+]
+
+
+def tool_missing(message: str):
+    """A tool a test needs is not installed: fail under CI (CI=true), else skip."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def unavailable():
+    """`tool_missing` for test modules (which do not import conftest)."""
+    return tool_missing
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module."""
+    if not CHROMIUM.exists():
+        tool_missing(f"{CHROMIUM} is missing (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ leaving the file system."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import zipfile
 from pathlib import Path
 
@@ -18,35 +17,12 @@ from sitetools.bundle import make_bundle
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-]
 # A listing link, not the index of all regions or authors.
 REGION_LINK = 'a[href*="regions/"]:not([href$="regions/index.html"])'
 AUTHOR_LINK = 'a[href*="authors/"]:not([href$="authors/index.html"])'
 BRIEF_LINK = 'main a[href*="briefs/"]'
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+# The `browser` fixture (Debian's Chromium, one per module) is in conftest.py.
 
 
 @pytest.fixture(scope="module")

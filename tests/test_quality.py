@@ -1,0 +1,270 @@
+"""Quality gates for the built sample site.
+
+- The Nu HTML Checker (vnu.jar from the npm package `vnu-jar`, pinned in
+  package.json) checks every HTML page, stylesheet and SVG of a development,
+  a production and a preview (drafts shown) build: no error, no warning.
+  One Java process checks all three builds at once (the JVM is slow to start).
+- axe-core (pinned in package.json), injected into pages opened from disk in
+  Debian's Chromium, finds no WCAG 2.2 A/AA or best-practice violation on one
+  page of each kind, in light and dark colour schemes, at desktop and mobile
+  widths.
+
+Each site is built once per module, and one browser serves the whole module.
+Run alone: `.venv/bin/python -m pytest tests/test_quality.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from sitetools import build as site_build
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTENT = ROOT / "content"
+SITE_URL = "https://org.github.io/briefs"
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHECKED = {".html", ".css", ".svg"}
+
+# One page of each kind. Briefs: a table (red-sea), a figure (ports-and-power),
+# an image with footnotes (baltic), key takeaways (japan), and a draft.
+PAGES = [
+    ("development", "index.html"),
+    ("development", "index-2.html"),
+    ("development", "briefs/red-sea-shipping-disruption.html"),
+    ("development", "briefs/ports-and-power.html"),
+    ("development", "briefs/baltic-undersea-cables.html"),
+    ("development", "briefs/japan-defense-spending-plan.html"),
+    ("development", "regions/middle-east-north-africa.html"),
+    ("development", "regions/index.html"),
+    ("development", "authors/layla-haddad.html"),
+    ("development", "authors/index.html"),
+    ("development", "topics/shipping.html"),
+    ("development", "topics/index.html"),
+    ("development", "archives.html"),
+    ("preview", "briefs/amazon-finance-after-belem.html"),
+]
+SCHEMES = ["light", "dark"]
+WIDTHS = {"desktop": 1280, "mobile": 390}  # mobile: an iPhone 12-15
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+RUN_AXE = """async (tags) => {
+    const results = await axe.run(document, {
+        runOnly: {type: "tag", values: tags},
+        resultTypes: ["violations"],
+    });
+    return results.violations.map((rule) => ({
+        id: rule.id,
+        impact: rule.impact,
+        help: rule.help,
+        nodes: rule.nodes.map((node) => ({
+            target: node.target.map(String).join(" "),
+            summary: node.failureSummary,
+        })),
+    }));
+}"""
+
+# Fed to the checker with the sites, to prove that it reports what it finds.
+CANARY = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Canary</title></head>
+<body><p>An unclosed <span>element</p></body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory) -> dict[str, Path]:
+    """The sample site: development, production and preview (drafts) builds."""
+    base = tmp_path_factory.mktemp("quality")
+    development = site_build.build(CONTENT, base / "development").output
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SITEURL", SITE_URL)
+        patch.delenv("CNAME", raising=False)
+        production = site_build.build(
+            CONTENT, base / "production", site_build.PUBLISH_SETTINGS
+        ).output
+    settings = site_build.load_settings(CONTENT, base / "preview")
+    drafts = {**settings["BRIEFS"], "show_drafts": True}
+    preview = site_build.build(CONTENT, base / "preview", BRIEFS=drafts).output
+    return {"development": development, "production": production, "preview": preview}
+
+
+# The Nu HTML Checker -----------------------------------------------------
+
+
+def nu_location(message: dict) -> tuple[Path, str]:
+    path = Path(unquote(urlparse(message.get("url", "")).path))
+    line = message.get("lastLine", message.get("firstLine", "?"))
+    column = message.get("firstColumn", message.get("lastColumn", "?"))
+    return path, f"{line}:{column}"
+
+
+def nu_kind(message: dict) -> str | None:
+    """'error' or 'warning' for a message that fails the gate, else None."""
+    if message["type"] in ("error", "non-document-error"):
+        return "error"
+    if message.get("subType") == "warning":
+        return "warning"
+    return None  # plain information
+
+
+@dataclass
+class NuReport:
+    files: list[Path]  # what was checked
+    canary: Path
+    problems: dict[Path, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+
+@pytest.fixture(scope="module")
+def nu_report(sites, unavailable, tmp_path_factory) -> NuReport:
+    """Every error and warning, by file, from one run over all three builds."""
+    java = shutil.which("java")
+    if java is None:
+        unavailable(
+            "the Nu HTML Checker needs Java (apt-get install default-jre-headless)"
+        )
+    if not VNU_JAR.is_file():
+        unavailable(f"{VNU_JAR.relative_to(ROOT)} is missing: run `npm ci` (make does)")
+    canary = tmp_path_factory.mktemp("canary") / "canary.html"
+    canary.write_text(CANARY, "utf-8")
+    pages = sorted(
+        path
+        for site in sites.values()
+        for path in site.rglob("*")
+        if path.suffix in CHECKED and path.is_file()
+    )
+    files = [canary, *pages]
+    command = [java, "-jar", str(VNU_JAR), "--format", "json", "--stdout"]
+    result = subprocess.run(
+        [*command, "--also-check-css", "--also-check-svg", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    try:
+        messages = json.loads(result.stdout)["messages"]
+    except (ValueError, KeyError):
+        pytest.fail(
+            f"vnu.jar gave no report (exit {result.returncode}):\n"
+            + result.stdout[-2000:]
+            + result.stderr[-2000:]
+        )
+    report = NuReport(files, canary)
+    for message in messages:
+        kind = nu_kind(message)
+        if kind:
+            path, where = nu_location(message)
+            report.problems[path].append(f"{where}: {kind}: {message['message']}")
+    return report
+
+
+def test_nu_checker_reports_problems(nu_report):
+    """The canary page's unclosed element is found (the gate is not blind), and
+    every message names a file that was checked (none is lost)."""
+    found = nu_report.problems[nu_report.canary]
+    assert any("Unclosed element “span”" in line for line in found), found
+    stray = set(nu_report.problems) - set(nu_report.files)
+    assert not stray, {str(path): nu_report.problems[path] for path in stray}
+
+
+@pytest.mark.parametrize("which", ["development", "production", "preview"])
+def test_every_page_stylesheet_and_svg_is_valid(nu_report, sites, which):
+    site = sites[which]
+    checked = [path for path in nu_report.files if site in path.parents]
+    kinds = {path.suffix for path in checked}
+    assert kinds == CHECKED, f"nothing checked of {CHECKED - kinds}"
+    assert len([p for p in checked if p.suffix == ".html"]) > 50
+    problems = [
+        f"{path.relative_to(site)}:{line}"
+        for path in checked
+        for line in nu_report.problems.get(path, [])
+    ]
+    if problems:
+        pytest.fail(
+            f"the Nu HTML Checker found problems in the {which} build "
+            f"({len(problems)}):\n" + "\n".join(problems),
+            pytrace=False,
+        )
+
+
+# axe-core ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def axe_script(unavailable) -> str:
+    """The file to inject into each page (it cannot load it itself)."""
+    if not AXE_JS.is_file():
+        unavailable(f"{AXE_JS.relative_to(ROOT)} is missing: run `npm ci` (make does)")
+    return str(AXE_JS)
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for rule in violations:
+        lines.append(f"  {rule['id']} [{rule['impact']}]: {rule['help']}")
+        for node in rule["nodes"]:
+            summary = " ".join((node["summary"] or "").split())
+            lines.append(f"    {node['target']}: {summary}")
+    return "\n".join(lines)
+
+
+@pytest.mark.browser
+def test_axe_reports_violations(browser, axe_script):
+    """A page with known faults fails: the gate is not blind."""
+    page = browser.new_page()
+    try:
+        page.set_content(
+            "<!DOCTYPE html><html><head><title>t</title></head><body><main>"
+            '<img src="x.png"><p style="color:#bbb;background:#fff">pale</p>'
+            "</main></body></html>"
+        )
+        page.add_script_tag(path=axe_script)
+        ids = {rule["id"] for rule in page.evaluate(RUN_AXE, AXE_TAGS)}
+    finally:
+        page.close()
+    assert {"image-alt", "color-contrast", "html-has-lang"} <= ids
+
+
+@pytest.fixture(scope="module")
+def tab(browser):
+    """One tab for every page: colour scheme and width change in place."""
+    page = browser.new_page()
+    yield page
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("which", "relative"), PAGES, ids=[p for _, p in PAGES])
+def test_pages_have_no_accessibility_violations(
+    tab, axe_script, sites, which, relative
+):
+    """axe-core on the page in each colour scheme at each width (one load)."""
+    path = sites[which] / relative
+    assert path.is_file(), f"{relative} is not in the {which} build"
+    tab.goto(path.as_uri())
+    tab.add_script_tag(path=axe_script)
+    failures = []
+    for scheme in SCHEMES:
+        for label, width in WIDTHS.items():
+            tab.emulate_media(color_scheme=scheme)
+            tab.set_viewport_size({"width": width, "height": 900})
+            dark = tab.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+            assert dark == (scheme == "dark")
+            assert tab.evaluate("innerWidth") == width
+            violations = tab.evaluate(RUN_AXE, AXE_TAGS)
+            if violations:
+                failures.append(
+                    f"{scheme} scheme, {label} ({width}px wide): "
+                    f"axe-core rules failing ({len(violations)}):\n"
+                    + describe(violations)
+                )
+    if failures:
+        pytest.fail(
+            f"{which} build, {relative}:\n" + "\n".join(failures), pytrace=False
+        )
