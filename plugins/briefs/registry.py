@@ -161,13 +161,14 @@ def _load_list(path: Path, schema, record_type, display, problems, required: boo
             )
         )
         return []
-    records, seen_names, seen_slugs = [], {}, {}
+    records: list = []
+    first_seen: dict[str, dict[str, int]] = {"name": {}, "slug": {}}
     for position, entry in enumerate(tree.items, start=1):
         record = _record(entry, position, schema, record_type, shown, problems)
         if record is None:
             continue
-        for key, seen in ((record.name, seen_names), (record.slug, seen_slugs)):
-            kind = "name" if seen is seen_names else "slug"
+        for kind, key in (("name", record.name), ("slug", record.slug)):
+            seen = first_seen[kind]
             if key in seen:
                 problems.append(
                     Problem(
