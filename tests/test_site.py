@@ -151,6 +151,8 @@ def test_feeds_exist_and_are_linked_from_their_pages(multi):
     feed = ET.parse(multi.output / "feeds" / "regions" / "northeast-asia.atom.xml")
     titles = [e.text for e in feed.getroot().iter(f"{ATOM}title")]
     assert "North Korea Talks Stalemate: What Should Japan Do?" in titles
+    authors = [e.text for e in feed.getroot().iter(f"{ATOM}name")]
+    assert "Yuki Tatsumi, Søren Kjærgaard" in authors
     assert (multi.output / "feeds" / "authors" / "maria-lopez.atom.xml").is_file()
 
 

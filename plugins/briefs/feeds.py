@@ -55,6 +55,8 @@ class FeedWriter(Writer):
     def _add_item_to_the_feed(self, feed, item):
         super()._add_item_to_the_feed(feed, item)
         entry = feed.items[-1]
+        # feedgenerator writes one <author>; name every co-author in it.
+        entry["author_name"] = ", ".join(author.name for author in item.authors)
         page_url = self.urljoiner(self.site_url, item.url)
         for key in ("content", "description"):
             if entry.get(key):
