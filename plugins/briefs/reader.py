@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from pelican.readers import BaseReader
 
-from .site import MarkdownRenderer, site_of
+from .site import site_of
 
 
 class BriefReader(BaseReader):
-    """Reads `.md` briefs. Validation already happened for the whole folder
-    (see `site.build_site`), so this only renders the Markdown body."""
+    """Reads `.md` briefs. Validation and rendering already happened for the
+    whole folder (see `site.build_site`): this hands Pelican the results."""
 
     enabled = True
     file_extensions = ("md",)
 
-    def __init__(self, settings):
-        super().__init__(settings)
-        self._markdown = MarkdownRenderer(settings)
-
     def read(self, source_path):
         site = site_of(self.settings)
         brief = site.brief(source_path)
-        return self._markdown.render(brief.body), site.metadata(brief)
+        return site.bodies[brief.source], site.metadata(brief)

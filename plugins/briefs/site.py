@@ -2,7 +2,8 @@
 
 Built once per build when Pelican is initialised: one Region, Author and Tag
 object per name (so every page of a person links to the same profile), and
-the Markdown renderer used for bodies, bios and region descriptions.
+every Markdown text (bodies, bios, region descriptions) rendered up front,
+in parallel for large collections (see rendering.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from markdown import Markdown
 from markupsafe import Markup, escape
 from pelican.urlwrappers import Author as PelicanAuthor
 from pelican.urlwrappers import Tag, URLWrapper
@@ -21,6 +21,7 @@ from pelican.utils import SafeDatetime
 from .collection import DEFAULTS, Collection, options, validate_content
 from .problems import ContentError, Problem
 from .registry import AuthorRecord, RegionRecord
+from .rendering import render_all
 from .schema import Brief
 
 logger = logging.getLogger(__name__)
@@ -57,27 +58,13 @@ class Author(PelicanAuthor):
         return self.settings["AUTHOR_FEED_ATOM"].format(slug=self.slug)
 
 
-class MarkdownRenderer:
-    """Python-Markdown with the site's MARKDOWN settings, reused per document."""
-
-    def __init__(self, settings: dict):
-        config = settings.get("MARKDOWN", {})
-        self._md = Markdown(
-            extensions=list(config.get("extension_configs", {})),
-            extension_configs=config.get("extension_configs", {}),
-            output_format=config.get("output_format", "html5"),
-        )
-
-    def render(self, text: str) -> str:
-        self._md.reset()
-        return self._md.convert(text)
-
-
 @dataclass
 class Site:
     collection: Collection
     settings: dict
-    markdown: MarkdownRenderer
+    # Rendered Markdown: brief bodies by source path, bios by author name.
+    bodies: dict[Path, str] = field(default_factory=dict)
+    bios: dict[str, str] = field(default_factory=dict)
     regions: dict[str, Region] = field(default_factory=dict)
     authors: dict[str, Author] = field(default_factory=dict)
     tags: dict[str, Tag] = field(default_factory=dict)
@@ -101,7 +88,7 @@ class Site:
     def author(self, name: str) -> Author:
         if name not in self.authors:
             profile = self.collection.registry.author(name)
-            bio = self.markdown.render(profile.bio) if profile and profile.bio else None
+            bio = self.bios.get(name)
             self.authors[name] = Author(name, self.settings, profile, bio)
         return self.authors[name]
 
@@ -160,11 +147,26 @@ def build_site(settings: dict) -> Site:
             logger.warning("%s", problem)
     if not collection.ok:
         raise ContentError(collection.problems)
-    renderer = MarkdownRenderer(settings)
-    site = Site(collection, settings, renderer)
-    for record in collection.registry.regions:
-        html = renderer.render(record.description) if record.description else ""
-        site.regions[record.name] = Region(record.name, settings, record, html)
+    site = Site(collection, settings)
+    briefs = list(collection.briefs.items())
+    registry = collection.registry
+    bios = [a for a in registry.authors if a.bio]
+    descriptions = [r for r in registry.regions if r.description]
+    html = iter(
+        render_all(
+            [brief.body for _, brief in briefs]
+            + [a.bio for a in bios]
+            + [r.description for r in descriptions],
+            settings.get("MARKDOWN", {}),
+        )
+    )
+    site.bodies = {path: next(html) for path, _ in briefs}
+    site.bios = {a.name: next(html) for a in bios}
+    region_html = {r.name: next(html) for r in descriptions}
+    for record in registry.regions:
+        site.regions[record.name] = Region(
+            record.name, settings, record, region_html.get(record.name, "")
+        )
     return site
 
 
