@@ -155,3 +155,16 @@ def test_invoke_check_fails_on_a_broken_link(site):
     assert "briefs/linking.html: missing.html: file not found" in result.stderr
     assert "4 link problems" in result.stderr  # the page and three feeds
     assert not site.output.exists()
+
+
+def test_invoke_build_prints_warnings_once_and_succeeds(site):
+    site.raw("x", fm("sumary: A dek.\n"))
+    result = site.invoke(
+        "build", "--content", str(site.content), "--output", str(site.output)
+    )
+    assert result.returncode == 0, result.stderr
+    [line] = [ln for ln in result.stderr.splitlines() if "sumary" in ln]
+    assert line.startswith(
+        "content/briefs/2024/x.md: sumary: warning: unknown field, ignored "
+        "(did you mean 'summary'?)"
+    )

@@ -160,10 +160,20 @@ def _not_about_feed_domain(record: logging.LogRecord) -> bool:
     return not str(record.msg).startswith("Feeds generated without SITEURL")
 
 
+class _OneLineFormatter(logging.Formatter):
+    """Content problems are already one finished line ('file: field:
+    warning: ...'); everything else gets its level in front."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.name.startswith("briefs."):
+            return record.getMessage()
+        return super().format(record)
+
+
 def configure_logging(debug: bool = False) -> None:
     """Plain one-line messages on stderr (Pelican's rich handler wraps lines)."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    handler.setFormatter(_OneLineFormatter("%(levelname)s: %(message)s"))
     handler.addFilter(_not_about_feed_domain)
     pelican_console.quiet = not debug
     root = logging.getLogger()
