@@ -3,6 +3,7 @@ messages on stderr, no tracebacks, output untouched on failure."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -168,3 +169,16 @@ def test_invoke_build_prints_warnings_once_and_succeeds(site):
         "content/briefs/2024/x.md: sumary: warning: unknown field, ignored "
         "(did you mean 'summary'?)"
     )
+
+
+def test_leftovers_of_a_killed_build_are_removed(site):
+    """A build killed outright (no chance to clean up) leaves its staging
+    folder; the next build removes it, but never one of a running build."""
+    site.brief("x")
+    dead = site.root / ".output.building-999999999-abc"
+    (dead / "briefs").mkdir(parents=True)
+    alive = site.root / f".output.building-{os.getpid()}-abc"
+    alive.mkdir()
+    site.build()
+    assert not dead.exists()
+    assert alive.exists()

@@ -101,11 +101,15 @@ def build(
     """Build `content` into `output`, or raise BuildError leaving it untouched."""
     output = Path(output).absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(
-        tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent)
-    )
-    staging.chmod(0o755)
+    remove_leftovers(output)
+    staging = None
     try:
+        staging = Path(
+            tempfile.mkdtemp(
+                prefix=f".{output.name}.building-{os.getpid()}-", dir=output.parent
+            )
+        )
+        staging.chmod(0o755)
         try:
             settings = load_settings(content, staging, settings_file, **overrides)
             collector = run_pelican(settings)
@@ -125,13 +129,33 @@ def build(
         swap_into_place(staging, output)
         return BuildResult(output, collector.warnings, briefs)
     finally:
-        if staging.exists():
+        if staging is not None and staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def remove_leftovers(output: Path) -> None:
+    """Staging and old folders of builds that were killed outright (SIGKILL,
+    power loss); those of a build still running are left alone."""
+    for pattern in (f".{output.name}.building-*", f".{output.name}.old-*"):
+        for folder in output.parent.glob(pattern):
+            pid = folder.name.removeprefix(f".{output.name}.").split("-")[1]
+            if pid.isdigit() and not _running(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @contextmanager
 def _no_interrupts():
-    """Hold Ctrl-C (SIGINT/SIGTERM) until the swap is complete."""
+    """Hold Ctrl-C (SIGINT/SIGTERM) until the block is done."""
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return
@@ -144,14 +168,15 @@ def _no_interrupts():
 
 
 def swap_into_place(staging: Path, output: Path) -> None:
-    """Replace `output` by `staging` with two renames, uninterruptible."""
+    """Replace `output` by `staging` with two renames, and remove the old
+    site, all before Ctrl-C is let through: no mix, no leftover."""
     old = output.with_name(f".{output.name}.old-{os.getpid()}")
     with _no_interrupts():
         if output.exists():
             output.rename(old)
         staging.rename(output)
-    if old.exists():
-        shutil.rmtree(old, ignore_errors=True)
+        if old.exists():
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _not_about_feed_domain(record: logging.LogRecord) -> bool:
