@@ -26,6 +26,14 @@ def _settings_briefs_config(settings_file: Path) -> tuple[dict, str]:
     return settings.get("BRIEFS"), settings["TIMEZONE"]
 
 
+def _fail(error: site_build.BuildError, closing: str) -> Exit:
+    """Print a failed build's one-line problems and a closing line; exit 1."""
+    for line in error.lines:
+        print(line, file=sys.stderr)
+    print(closing, file=sys.stderr)
+    return Exit(code=1)
+
+
 @task(help={"content": "content folder to check (default: content/)"})
 def check(c, content=str(CONTENT)):
     """Validate briefs, registries and links; list every problem; write no site.
@@ -74,13 +82,10 @@ def build(c, content=str(CONTENT), output=str(OUTPUT), production=False, debug=F
         with reporting(enabled=False if debug else None):
             result = site_build.build(Path(content), Path(output), settings_file)
     except site_build.BuildError as exc:
-        for line in exc.lines:
-            print(line, file=sys.stderr)
-        print(
-            f"Build failed: {len(exc.lines)} problem(s); {output} was left as it was.",
-            file=sys.stderr,
+        closing = (
+            f"Build failed: {len(exc.lines)} problem(s); {output} was left as it was."
         )
-        raise Exit(code=1) from None
+        raise _fail(exc, closing) from None
     print(f"Built {result.briefs} briefs into {result.output}")
 
 
@@ -130,10 +135,7 @@ def bundle(c, content=str(CONTENT), dist=str(ROOT / "dist")):
     try:
         path = make_bundle(Path(content), Path(dist))
     except site_build.BuildError as exc:
-        for line in exc.lines:
-            print(line, file=sys.stderr)
-        print("Bundle failed: nothing was written.", file=sys.stderr)
-        raise Exit(code=1) from None
+        raise _fail(exc, "Bundle failed: nothing was written.") from None
     print(f"Wrote {path}")
 
 
@@ -174,10 +176,7 @@ def publish(
             message=message or None,
         )
     except PublishError as exc:
-        for line in exc.lines:
-            print(line, file=sys.stderr)
-        print("Publish refused: nothing was published.", file=sys.stderr)
-        raise Exit(code=1) from None
+        raise _fail(exc, "Publish refused: nothing was published.") from None
     where = f"pushed to {remote}/{branch}" if result.pushed else f"on {branch}"
     print(f"Published {result.briefs} briefs ({result.commit[:12]}, {where})")
 

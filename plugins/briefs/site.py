@@ -62,16 +62,13 @@ class Author(PelicanAuthor):
 class Site:
     collection: Collection
     settings: dict
+    show_drafts: bool = False
     # Rendered Markdown: brief bodies by source path, bios by author name.
     bodies: dict[Path, str] = field(default_factory=dict)
     bios: dict[str, str] = field(default_factory=dict)
     regions: dict[str, Region] = field(default_factory=dict)
     authors: dict[str, Author] = field(default_factory=dict)
     tags: dict[str, Tag] = field(default_factory=dict)
-
-    @property
-    def show_drafts(self) -> bool:
-        return bool(options(self.settings.get("BRIEFS"))[0]["show_drafts"])
 
     def brief(self, source_path: str) -> Brief:
         brief = self.collection.briefs.get(Path(source_path).absolute())
@@ -147,7 +144,7 @@ def build_site(settings: dict) -> Site:
             logger.warning("%s", problem)
     if not collection.ok:
         raise ContentError(collection.problems)
-    site = Site(collection, settings)
+    site = Site(collection, settings, bool(config["show_drafts"]))
     briefs = list(collection.briefs.items())
     registry = collection.registry
     bios = [a for a in registry.authors if a.bio]

@@ -27,12 +27,8 @@ MIN_RATIO = 0.5
 BRIEF_PAGE = re.compile(r"^briefs/[^/]+\.html$")
 
 
-class PublishError(Exception):
+class PublishError(site_build.BuildError):
     """Nothing was published; `lines` say why, one problem per line."""
-
-    def __init__(self, lines: list[str]):
-        super().__init__("\n".join(lines))
-        self.lines = lines
 
 
 @dataclass
