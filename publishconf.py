@@ -34,8 +34,8 @@ if urlsplit(SITEURL).scheme not in ("http", "https") or not urlsplit(SITEURL).ne
 RELATIVE_URLS = True
 FEED_DOMAIN = SITEURL
 
-PLUGINS = [*_development["PLUGINS"], "publishing"]
-PUBLISHING = {
+PLUGINS = [*_development["PLUGINS"], "host_files"]
+HOST_FILES = {
     "sitemap": True,
     "robots": True,
     "nojekyll": True,
@@ -44,6 +44,6 @@ PUBLISHING = {
     "cname": os.environ.get("CNAME", "").strip(),
 }
 
-# Builds are atomic (sitetools.build writes a fresh folder and swaps it in),
+# Builds are atomic (policy_briefs.build writes a fresh folder and swaps it in),
 # so the output folder is never wiped before a build that could still fail.
 DELETE_OUTPUT_DIRECTORY = False

@@ -6,19 +6,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from invoke import Exit, task
+from invoke import Exit, Task, task
 
-ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT / "plugins"))
-
-from briefs.collection import validate_content  # noqa: E402
-from briefs.editorial import editorial_warnings  # noqa: E402
-from briefs.problems import summary_line  # noqa: E402
-from sitetools import build as site_build  # noqa: E402
-from sitetools.progress import reporting  # noqa: E402
-
-CONTENT = ROOT / "content"
-OUTPUT = ROOT / "output"
+from briefs.collection import validate_content
+from briefs.editorial import editorial_warnings
+from briefs.problems import summary_line
+from policy_briefs import build as site_build
+from policy_briefs.progress import reporting
+from policy_briefs.project import CONTENT, DEV_SETTINGS, OUTPUT, PUBLISH_SETTINGS, ROOT
 
 
 def _settings_briefs_config(settings_file: Path) -> tuple[dict, str]:
@@ -41,7 +36,7 @@ def check(c, content=str(CONTENT)):
     Also warns about editorial gaps (no summary, uncredited images...). Links
     are checked on a scratch build, deleted afterwards."""
     site_build.configure_logging()
-    config, timezone = _settings_briefs_config(site_build.DEV_SETTINGS)
+    config, timezone = _settings_briefs_config(DEV_SETTINGS)
     collection = validate_content(Path(content), config, timezone)
     problems = collection.problems + editorial_warnings(collection, config)
     broken_links: list[str] = []
@@ -75,9 +70,7 @@ def check(c, content=str(CONTENT)):
 def build(c, content=str(CONTENT), output=str(OUTPUT), production=False, debug=False):
     """Build the site into OUTPUT atomically; exit non-zero on any problem."""
     site_build.configure_logging(debug)
-    settings_file = (
-        site_build.PUBLISH_SETTINGS if production else site_build.DEV_SETTINGS
-    )
+    settings_file = PUBLISH_SETTINGS if production else DEV_SETTINGS
     try:
         with reporting(enabled=False if debug else None):
             result = site_build.build(Path(content), Path(output), settings_file)
@@ -92,7 +85,7 @@ def build(c, content=str(CONTENT), output=str(OUTPUT), production=False, debug=F
 @task(help={"sizes": "comma-separated collection sizes (default: 100,1000,5000)"})
 def bench(c, sizes="100,1000,5000"):
     """Time validation, a build and an unchanged rebuild of synthetic sites."""
-    from sitetools import bench as benchmark
+    from policy_briefs import bench as benchmark
 
     site_build.configure_logging()
     print(f"{'briefs':>7} {'validate s':>11} {'build s':>8} {'rebuild s':>10}")
@@ -110,7 +103,7 @@ def bench(c, sizes="100,1000,5000"):
 )
 def linkcheck(c, output=str(OUTPUT), site_url=""):
     """Check every link, asset and feed link of a built site against its files."""
-    from sitetools.linkcheck import check_site
+    from policy_briefs.linkcheck import check_site
 
     broken = check_site(Path(output), site_url=site_url or None)
     for link in broken:
@@ -129,7 +122,7 @@ def linkcheck(c, output=str(OUTPUT), site_url=""):
 )
 def bundle(c, content=str(CONTENT), dist=str(ROOT / "dist")):
     """Build the offline edition: dist/<site>-offline-<date>.zip."""
-    from sitetools.bundle import make_bundle
+    from policy_briefs.bundle import make_bundle
 
     site_build.configure_logging()
     try:
@@ -161,8 +154,8 @@ def publish(
     message="",
 ):
     """Build with publishconf.py, check, and push output/ to gh-pages."""
-    from sitetools.publish import PublishError
-    from sitetools.publish import publish as publish_site
+    from policy_briefs.deploy import PublishError
+    from policy_briefs.deploy import publish as publish_site
 
     site_build.configure_logging()
     try:
@@ -182,7 +175,6 @@ def publish(
 
 
 # -- Editors' helpers: new briefs, registry entries, live preview ------------
-from invoke import Task  # noqa: E402
 
 
 class TitleFirst(Task):
@@ -225,10 +217,10 @@ def new(
 ):
     """Start a brief from the template: content/briefs/<year>/<slug>.md."""
     from briefs.collection import display_path
-    from sitetools import scaffold
+    from policy_briefs import scaffold
 
     site_build.configure_logging()
-    config, timezone = _settings_briefs_config(site_build.DEV_SETTINGS)
+    config, timezone = _settings_briefs_config(DEV_SETTINGS)
     try:
         if title is None and not (author or region or tags or summary):
             made = scaffold.ask_brief(
@@ -262,10 +254,10 @@ def new(
 
 def _add_to_registry(add, content: str, name: str, **values) -> None:
     from briefs.collection import display_path
-    from sitetools.scaffold import ScaffoldError
+    from policy_briefs.scaffold import ScaffoldError
 
     site_build.configure_logging()
-    config, _ = _settings_briefs_config(site_build.DEV_SETTINGS)
+    config, _ = _settings_briefs_config(DEV_SETTINGS)
     try:
         path = add(Path(content), name, config=config, **values)
     except ScaffoldError as exc:
@@ -284,7 +276,7 @@ def _add_to_registry(add, content: str, name: str, **values) -> None:
 )
 def new_author(c, name, role=None, affiliation=None, bio=None, content=str(CONTENT)):
     """Add an author to content/authors.yml (its comments and order are kept)."""
-    from sitetools import scaffold
+    from policy_briefs import scaffold
 
     if not role:
         raise Exit("Give the author's role too: --role 'Fellow, Europe Program'", 1)
@@ -302,7 +294,7 @@ def new_author(c, name, role=None, affiliation=None, bio=None, content=str(CONTE
 )
 def new_region(c, name, description=None, content=str(CONTENT)):
     """Add a region to content/regions.yml (its comments and order are kept)."""
-    from sitetools import scaffold
+    from policy_briefs import scaffold
 
     _add_to_registry(scaffold.add_region, content, name, description=description)
 
@@ -321,7 +313,7 @@ def serve(c, port=8000, content=str(CONTENT), preview=None, debug=False):
 
     Rebuilds on every change under content/ and theme/ and reloads open pages;
     a failed build shows its problems on the page. Ctrl-C stops."""
-    from sitetools import serve as preview_server
+    from policy_briefs import serve as preview_server
 
     site_build.configure_logging(debug)
     folder = Path(preview) if preview else preview_server.PREVIEW_DIR

@@ -13,7 +13,8 @@ import yaml
 from bs4 import BeautifulSoup
 from pelican.log import LimitFilter
 
-ROOT = Path(__file__).resolve().parents[1]
+from policy_briefs.project import ROOT
+
 INVOKE = [sys.executable, "-m", "invoke"]
 
 REGIONS = [
@@ -115,7 +116,7 @@ class Site:
         return path
 
     def build(self, **overrides):
-        from sitetools.build import build
+        from policy_briefs.build import build
 
         return build(self.content, self.output, **overrides)
 

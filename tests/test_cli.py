@@ -91,8 +91,8 @@ def test_plain_pelican_builds_valid_content(site):
 
 def test_interrupted_build_leaves_the_old_or_the_new_site(tmp_path):
     """Ctrl-C at any moment: never a mix, never a leftover staging folder."""
-    from sitetools.bench import write_collection
-    from sitetools.build import build
+    from policy_briefs.bench import write_collection
+    from policy_briefs.build import build
 
     content, output = tmp_path / "content", tmp_path / "site" / "output"
     write_collection(content, 150)

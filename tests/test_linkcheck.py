@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from sitetools import build as site_build
-from sitetools.linkcheck import BrokenLink, check_site, split_srcset
+from policy_briefs import build as site_build
+from policy_briefs.linkcheck import BrokenLink, check_site, split_srcset
+from policy_briefs.project import PUBLISH_SETTINGS, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SITE_URL = "https://org.github.io/briefs"
 
 
@@ -446,7 +446,7 @@ def sample_builds(tmp_path_factory):
     prod = site_build.build(
         ROOT / "content",
         base / "prod",
-        site_build.PUBLISH_SETTINGS,
+        PUBLISH_SETTINGS,
         check_links=False,
         SITEURL=SITE_URL,
         FEED_DOMAIN=SITE_URL,

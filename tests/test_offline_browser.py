@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from sitetools import build as site_build
-from sitetools.bundle import make_bundle
+from policy_briefs import build as site_build
+from policy_briefs.bundle import make_bundle
+from policy_briefs.project import ROOT
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[1]
 # A listing link, not the index of all regions or authors.
 REGION_LINK = 'a[href*="regions/"]:not([href$="regions/index.html"])'
 AUTHOR_LINK = 'a[href*="authors/"]:not([href$="authors/index.html"])'

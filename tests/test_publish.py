@@ -18,13 +18,13 @@ import yaml
 from bs4 import BeautifulSoup
 from pelican.settings import read_settings
 
-from publishing.files import PublishingSettingsError, load_options
-from sitetools import build as site_build
-from sitetools.bundle import make_bundle
-from sitetools.linkcheck import check_site
-from sitetools.publish import PublishError, publish
+from host_files.files import HostFilesSettingsError, load_options
+from policy_briefs import build as site_build
+from policy_briefs.bundle import make_bundle
+from policy_briefs.deploy import PublishError, publish
+from policy_briefs.linkcheck import check_site
+from policy_briefs.project import PUBLISH_SETTINGS, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
 SITE_URL = "https://org.github.io/briefs"
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
@@ -65,7 +65,7 @@ def test_publishconf_takes_siteurl_from_the_environment(monkeypatch, tmp_path):
     assert settings["SITEURL"] == SITE_URL
     assert settings["FEED_DOMAIN"] == SITE_URL
     assert settings["RELATIVE_URLS"] is True
-    assert settings["PLUGINS"] == [*development["PLUGINS"], "publishing"]
+    assert settings["PLUGINS"] == [*development["PLUGINS"], "host_files"]
     assert settings["DELETE_OUTPUT_DIRECTORY"] is False
     for name in ("ARTICLE_URL", "REGION_SAVE_AS", "THEME", "PATH", "BRIEFS"):
         assert settings[name] == development[name]
@@ -75,7 +75,7 @@ def test_publishconf_has_a_default_siteurl(monkeypatch):
     monkeypatch.delenv("SITEURL", raising=False)
     settings = read_settings(str(ROOT / "publishconf.py"))
     assert settings["SITEURL"].startswith("https://")
-    assert settings["PUBLISHING"]["cname"] == ""
+    assert settings["HOST_FILES"]["cname"] == ""
 
 
 def test_publishconf_rejects_a_siteurl_that_is_not_absolute(monkeypatch):
@@ -87,7 +87,7 @@ def test_publishconf_rejects_a_siteurl_that_is_not_absolute(monkeypatch):
 def test_publishconf_takes_a_custom_domain_from_cname(monkeypatch):
     monkeypatch.setenv("CNAME", "briefs.example.org")
     settings = read_settings(str(ROOT / "publishconf.py"))
-    assert settings["PUBLISHING"]["cname"] == "briefs.example.org"
+    assert settings["HOST_FILES"]["cname"] == "briefs.example.org"
 
 
 # The production build ------------------------------------------------------
@@ -100,7 +100,7 @@ def production(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SITEURL", SITE_URL)
         patch.delenv("CNAME", raising=False)
-        site_build.build(CONTENT, out, site_build.PUBLISH_SETTINGS)
+        site_build.build(CONTENT, out, PUBLISH_SETTINGS)
     return out
 
 
@@ -184,7 +184,7 @@ def test_cname_is_written_when_a_domain_is_configured(tmp_path, monkeypatch):
     monkeypatch.setenv("SITEURL", "https://briefs.example.org")
     monkeypatch.setenv("CNAME", "Briefs.Example.org")
     out = tmp_path / "output"
-    site_build.build(small_content(tmp_path, 2), out, site_build.PUBLISH_SETTINGS)
+    site_build.build(small_content(tmp_path, 2), out, PUBLISH_SETTINGS)
     assert (out / "CNAME").read_text() == "briefs.example.org\n"
     robots = (out / "robots.txt").read_text()
     assert "Sitemap: https://briefs.example.org/sitemap.xml" in robots
@@ -214,12 +214,12 @@ def test_plain_pelican_with_publishconf_builds_the_production_site(tmp_path):
         ({"cname": "https://x.org/"}, "must be a bare domain"),
         ({"robots": "yes"}, "['robots'] must be True/False"),
         ({"exclude": "404.html"}, "must be a list of glob patterns"),
-        ("sitemap", "PUBLISHING must be a dict"),
+        ("sitemap", "HOST_FILES must be a dict"),
     ],
 )
 def test_publishing_settings_are_checked(value, message):
-    with pytest.raises(PublishingSettingsError) as error:
-        load_options({"PUBLISHING": value})
+    with pytest.raises(HostFilesSettingsError) as error:
+        load_options({"HOST_FILES": value})
     assert message in str(error.value)
 
 
@@ -228,11 +228,11 @@ def test_a_typo_in_publishing_settings_fails_the_build(tmp_path):
         site_build.build(
             small_content(tmp_path, 1),
             tmp_path / "output",
-            site_build.PUBLISH_SETTINGS,
-            PUBLISHING={"no_jekyll": False},
+            PUBLISH_SETTINGS,
+            HOST_FILES={"no_jekyll": False},
         )
     [line] = error.value.lines
-    assert line.startswith("PublishingSettingsError: ")
+    assert line.startswith("HostFilesSettingsError: ")
     assert "did you mean 'nojekyll'" in line
     assert not (tmp_path / "output").exists()
 

@@ -25,9 +25,9 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from sitetools import build as site_build
+from policy_briefs import build as site_build
+from policy_briefs.project import PUBLISH_SETTINGS, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
 SITE_URL = "https://org.github.io/briefs"
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -87,7 +87,7 @@ def sites(tmp_path_factory) -> dict[str, Path]:
         patch.setenv("SITEURL", SITE_URL)
         patch.delenv("CNAME", raising=False)
         production = site_build.build(
-            CONTENT, base / "production", site_build.PUBLISH_SETTINGS
+            CONTENT, base / "production", PUBLISH_SETTINGS
         ).output
     settings = site_build.load_settings(CONTENT, base / "preview")
     drafts = {**settings["BRIEFS"], "show_drafts": True}

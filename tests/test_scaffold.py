@@ -17,7 +17,7 @@ import tasks
 from briefs.collection import validate_content
 from briefs.editorial import LONG_TITLE, editorial_warnings
 from briefs.registry import load
-from sitetools import build as site_build
+from policy_briefs import build as site_build
 
 REGIONS_TEXT = """\
 # Regions used to file policy briefs.

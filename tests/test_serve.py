@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 from conftest import INVOKE, ROOT
 
-from sitetools import build as site_build
-from sitetools import progress
-from sitetools.scaffold import BriefRequest, create_brief
-from sitetools.serve import STATUS_PATH, Preview, PreviewServer
+from policy_briefs import build as site_build
+from policy_briefs import progress
+from policy_briefs.scaffold import BriefRequest, create_brief
+from policy_briefs.serve import STATUS_PATH, Preview, PreviewServer
 
 WAIT_SECONDS = 30
 

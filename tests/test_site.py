@@ -277,7 +277,8 @@ def test_relative_links_in_a_body_resolve_in_feeds_too(site):
     assert 'href="#fn:1"' in entry.replace("&quot;", '"')
     assert 'href="https://example.org/a"' in entry.replace("&quot;", '"')
     production = site.root / "production"
-    from sitetools.build import PUBLISH_SETTINGS, build
+    from policy_briefs.build import build
+    from policy_briefs.project import PUBLISH_SETTINGS
 
     build(site.content, production, PUBLISH_SETTINGS, SITEURL="https://org.github.io/b")
     feed = (production / "feeds" / "all.atom.xml").read_text().replace("&quot;", '"')
@@ -298,7 +299,7 @@ def test_json_ld_and_open_graph_carry_text_not_markup(site):
 
 
 def test_unknown_briefs_setting_fails_the_build(site):
-    from sitetools.build import BuildError
+    from policy_briefs.build import BuildError
 
     site.brief("x")
     with pytest.raises(BuildError) as failure:

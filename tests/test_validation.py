@@ -9,7 +9,7 @@ import hashlib
 import pytest
 
 from briefs.collection import validate_content
-from sitetools.build import BuildError
+from policy_briefs.build import BuildError
 
 GOOD = """---
 title: Water Policy

@@ -23,12 +23,9 @@ from pelican.settings import read_settings
 from briefs.problems import ContentError
 
 from .linkcheck import check_site
+from .project import DEV_SETTINGS, ROOT
 
 logger = logging.getLogger(__name__)
-
-ROOT = Path(__file__).resolve().parents[2]
-DEV_SETTINGS = ROOT / "pelicanconf.py"
-PUBLISH_SETTINGS = ROOT / "publishconf.py"
 
 
 class BuildError(Exception):

@@ -18,6 +18,7 @@ from pathlib import Path
 from pelican.utils import slugify
 
 from . import build as site_build
+from .project import DEV_SETTINGS
 
 logger = logging.getLogger(__name__)
 
@@ -36,11 +37,11 @@ def make_bundle(
     content: Path = site_build.ROOT / "content",
     dist: Path = DIST,
     day: dt.date | None = None,
-    settings_file: Path = site_build.DEV_SETTINGS,
+    settings_file: Path = DEV_SETTINGS,
 ) -> Path:
     """Build `content` and zip it into `dist`; return the zip's path.
 
-    Raises sitetools.build.BuildError (and writes nothing) when the build or
+    Raises policy_briefs.build.BuildError (and writes nothing) when the build or
     the link check fails.
     """
     day = day or dt.date.today()

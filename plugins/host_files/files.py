@@ -25,8 +25,8 @@ from xml.sax.saxutils import escape
 
 logger = logging.getLogger(__name__)
 
-SETTINGS_KEY = "PUBLISHING"
-DATES_KEY = "PUBLISHING_LASTMOD"
+SETTINGS_KEY = "HOST_FILES"
+DATES_KEY = "HOST_FILES_LASTMOD"
 PLUGIN_NAME = __name__.rpartition(".")[0]
 
 HOSTNAME = re.compile(
@@ -34,8 +34,8 @@ HOSTNAME = re.compile(
 )
 
 
-class PublishingSettingsError(ValueError):
-    """The PUBLISHING setting is wrong; the message says how to fix it."""
+class HostFilesSettingsError(ValueError):
+    """The HOST_FILES setting is wrong; the message says how to fix it."""
 
 
 @dataclass(frozen=True)
@@ -48,31 +48,31 @@ class Options:
 
 
 def load_options(settings: dict) -> Options:
-    """Options from settings["PUBLISHING"]; unknown keys and bad values raise."""
+    """Options from settings["HOST_FILES"]; unknown keys and bad values raise."""
     raw = settings.get(SETTINGS_KEY) or {}
     if not isinstance(raw, dict):
-        raise PublishingSettingsError(f"{SETTINGS_KEY} must be a dict")
+        raise HostFilesSettingsError(f"{SETTINGS_KEY} must be a dict")
     known = Options.__dataclass_fields__
     for key in raw:
         if key not in known:
             close = difflib.get_close_matches(str(key), known, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise PublishingSettingsError(
+            raise HostFilesSettingsError(
                 f"{SETTINGS_KEY} has an unknown key {key!r}{hint}; "
                 f"known keys: {', '.join(known)}"
             )
     for key in ("sitemap", "robots", "nojekyll"):
         if not isinstance(raw.get(key, True), bool):
-            raise PublishingSettingsError(f"{SETTINGS_KEY}[{key!r}] must be True/False")
+            raise HostFilesSettingsError(f"{SETTINGS_KEY}[{key!r}] must be True/False")
     cname = raw.get("cname") or ""
     if not isinstance(cname, str) or (cname and not HOSTNAME.match(cname.lower())):
-        raise PublishingSettingsError(
+        raise HostFilesSettingsError(
             f"{SETTINGS_KEY}['cname'] must be a bare domain such as "
             f"briefs.example.org (no scheme, no path), not {cname!r}"
         )
     exclude = raw.get("exclude", Options.exclude)
     if isinstance(exclude, str) or not all(isinstance(p, str) for p in exclude):
-        raise PublishingSettingsError(
+        raise HostFilesSettingsError(
             f"{SETTINGS_KEY}['exclude'] must be a list of glob patterns"
         )
     return Options(

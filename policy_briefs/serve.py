@@ -36,6 +36,7 @@ import watchfiles
 from pelican.log import LimitFilter
 
 from . import build as site_build
+from .project import DEV_SETTINGS
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ class Preview:
         self,
         content: Path,
         folder: Path = PREVIEW_DIR,
-        settings_file: Path = site_build.DEV_SETTINGS,
+        settings_file: Path = DEV_SETTINGS,
         say: Say = say_flushed,
     ):
         self.content = Path(content).absolute()

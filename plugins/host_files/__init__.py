@@ -4,7 +4,7 @@
 Settings live in one namespaced dict, checked for unknown keys (a typo must
 not silently switch a file off)::
 
-    PUBLISHING = {"sitemap": True, "robots": True, "nojekyll": True,
+    HOST_FILES = {"sitemap": True, "robots": True, "nojekyll": True,
                   "cname": "briefs.example.org", "exclude": ["404.html"]}
 
 `register()` only connects signals; the work lives in `files`.

@@ -1,4 +1,7 @@
-"""Publish the production site to the gh-pages branch, refusing bad sites.
+"""Deploy the production site to the gh-pages branch, refusing bad sites.
+
+(`.nojekyll`, CNAME, the sitemap and robots.txt are written by the build's
+host_files plugin; deploying only checks `.nojekyll` is there.)
 
 ghp-import replaces the whole branch tree with the folder it is given: a
 failed or half-empty build would become the public site. So `publish`
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import build as site_build
+from .project import PUBLISH_SETTINGS
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +110,7 @@ def publish(
     push: bool = True,
     force: bool = False,
     message: str | None = None,
-    settings_file: Path = site_build.PUBLISH_SETTINGS,
+    settings_file: Path = PUBLISH_SETTINGS,
 ) -> PublishResult:
     """Build, check and commit `output` to `branch` (and push it); or raise."""
     output = Path(output).absolute()
@@ -114,6 +118,14 @@ def publish(
         built = site_build.build(content, output, settings_file, check_links=True)
     except site_build.BuildError as exc:
         raise PublishError(["build failed, nothing published:", *exc.lines]) from None
+    if not (output / ".nojekyll").is_file():
+        raise PublishError(
+            [
+                f"{output} has no .nojekyll (the host_files plugin writes it in "
+                "production builds): GitHub Pages would run Jekyll and hide "
+                "files; is host_files in PLUGINS?"
+            ]
+        )
     git = Git(repo)
     if push:
         git.fetch_branch(remote, branch)
@@ -158,7 +170,6 @@ def run_ghp_import(
         sys.executable,
         "-m",
         "ghp_import",
-        "--no-jekyll",
         "-m",
         message,
         "-b",
