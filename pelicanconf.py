@@ -15,10 +15,16 @@ DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
 PATH = "content"
-ARTICLE_PATHS = ["briefs"]
+# The briefs plugin reads, renders and writes everything made from briefs
+# (plugins/briefs/pipeline.py): Pelican's own article and page readers have
+# nothing to read, and the plugin copies only the images published pages use.
+ARTICLE_PATHS = []
 PAGE_PATHS = []
-STATIC_PATHS = ["images"]
+STATIC_PATHS = []
 THEME = "theme"
+# The build cache (git-ignored, safe to delete): reads of briefs and the
+# fingerprints of the files the last build wrote.
+CACHE_PATH = ".cache"
 
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["briefs"]
@@ -27,13 +33,10 @@ PLUGINS = ["briefs"]
 # publish an unvalidated file that happens to sit under content/briefs/.
 READERS = {"markdown": None, "mkd": None, "mdown": None, "html": None, "htm": None}
 
-BRIEFS = {
-    "regions_file": "regions.yml",
-    "authors_file": "authors.yml",
-    "briefs_dir": "briefs",
-    "related_count": 3,
-    "show_drafts": False,
-}
+# Options of the briefs plugin; plugins/briefs/collection.py DEFAULTS lists
+# every key with its default (regions_file, authors_file, briefs_dir,
+# related_count, show_drafts, cache, workers). Unknown keys fail the build.
+BRIEFS = {}
 
 # URL scheme (the contract): every URL is a file, never a folder.
 ARTICLE_URL = ARTICLE_SAVE_AS = "briefs/{slug}.html"
@@ -52,8 +55,7 @@ INDEX_SAVE_AS = "index.html"
 CATEGORY_URL = CATEGORY_SAVE_AS = ""
 CATEGORIES_URL = CATEGORIES_SAVE_AS = ""
 YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
-AUTHORS_SAVE_AS = "authors/index.html"
-DIRECT_TEMPLATES = ["index", "tags", "authors", "archives"]
+DIRECT_TEMPLATES = []
 USE_FOLDER_AS_CATEGORY = False
 DEFAULT_CATEGORY = "briefs"
 SLUGIFY_SOURCE = "basename"

@@ -103,7 +103,7 @@ def bench(c, sizes="100,1000,5000"):
 )
 def linkcheck(c, output=str(OUTPUT), site_url=""):
     """Check every link, asset and feed link of a built site against its files."""
-    from policy_briefs.linkcheck import check_site
+    from briefs.linkcheck import check_site
 
     broken = check_site(Path(output), site_url=site_url or None)
     for link in broken:

@@ -1,7 +1,10 @@
-"""Atomic builds: validate → Pelican into a staging folder → link check → swap.
+"""Atomic builds: Pelican into a staging folder, then swap it into place.
 
-The previous output stays exactly as it was unless every step succeeded, and
-a successful build leaves no stale file from a deleted or renamed brief.
+The briefs plugin validates everything first, renders only what changed
+since the last build (carrying the rest over from the previous output by
+hard links) and checks every link once all files are written. The previous
+output stays exactly as it was unless every step succeeded, and a successful
+build leaves no stale file from a deleted or renamed brief.
 """
 
 from __future__ import annotations
@@ -20,20 +23,16 @@ from pelican import Pelican
 from pelican.log import console as pelican_console
 from pelican.settings import read_settings
 
-from briefs.problems import ContentError
+from briefs.pipeline import PREVIOUS_KEY, TARGET_KEY
+from briefs.problems import BriefsError
 
-from .linkcheck import check_site
 from .project import DEV_SETTINGS, ROOT
 
 logger = logging.getLogger(__name__)
 
 
-class BuildError(Exception):
+class BuildError(BriefsError):
     """The build failed; `lines` are the one-line messages to show."""
-
-    def __init__(self, lines: list[str]):
-        super().__init__("\n".join(lines))
-        self.lines = lines
 
 
 @dataclass
@@ -66,17 +65,8 @@ def load_settings(
     return read_settings(str(settings_file), override=override)
 
 
-def public_url(settings: dict) -> str | None:
-    """The absolute public address of a production build, else None."""
-    for key in ("SITEURL", "FEED_DOMAIN"):
-        value = settings.get(key) or ""
-        if value.startswith(("http://", "https://")):
-            return value
-    return None
-
-
 def run_pelican(settings: dict) -> _Collector:
-    """Run Pelican in this process; ContentError propagates, errors collected
+    """Run Pelican in this process; BriefsError propagates, errors collected
     from every logger (Pelican's, the plugins', Markdown's)."""
     collector = _Collector()
     root = logging.getLogger()
@@ -92,7 +82,6 @@ def build(
     content: Path = ROOT / "content",
     output: Path = ROOT / "output",
     settings_file: Path = DEV_SETTINGS,
-    check_links: bool = True,
     **overrides,
 ) -> BuildResult:
     """Build `content` into `output`, or raise BuildError leaving it untouched."""
@@ -107,21 +96,18 @@ def build(
             )
         )
         staging.chmod(0o755)
+        overrides = {PREVIOUS_KEY: str(output), TARGET_KEY: str(output), **overrides}
         try:
             settings = load_settings(content, staging, settings_file, **overrides)
             collector = run_pelican(settings)
-        except ContentError as exc:
-            raise BuildError([str(p) for p in exc.problems]) from None
+        except BriefsError as exc:
+            raise BuildError(exc.lines) from None
         except Exception as exc:  # a theme or settings error: one line, not a trace
             if logger.isEnabledFor(logging.DEBUG):
                 raise
             raise BuildError([f"{exc.__class__.__name__}: {exc}"]) from None
         if collector.errors:
             raise BuildError(collector.errors)
-        if check_links:
-            broken = check_site(staging, site_url=public_url(settings))
-            if broken:
-                raise BuildError([str(link) for link in broken])
         briefs = len(list((staging / "briefs").glob("*.html")))
         swap_into_place(staging, output)
         return BuildResult(output, collector.warnings, briefs)

@@ -49,7 +49,7 @@ def make_bundle(
     dist.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".bundle-", dir=dist) as tmp:
         site = Path(tmp) / "site"
-        site_build.build(content, site, settings_file, check_links=True)
+        site_build.build(content, site, settings_file)
         settings = site_build.load_settings(content, site, settings_file)
         name = bundle_name(settings, day)
         partial = Path(tmp) / f"{name}.zip"

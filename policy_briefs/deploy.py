@@ -115,7 +115,7 @@ def publish(
     """Build, check and commit `output` to `branch` (and push it); or raise."""
     output = Path(output).absolute()
     try:
-        built = site_build.build(content, output, settings_file, check_links=True)
+        built = site_build.build(content, output, settings_file)
     except site_build.BuildError as exc:
         raise PublishError(["build failed, nothing published:", *exc.lines]) from None
     if not (output / ".nojekyll").is_file():

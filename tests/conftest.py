@@ -118,6 +118,7 @@ class Site:
     def build(self, **overrides):
         from policy_briefs.build import build
 
+        overrides.setdefault("CACHE_PATH", str(self.root / ".cache"))
         return build(self.content, self.output, **overrides)
 
     def html(self, relative: str) -> BeautifulSoup:

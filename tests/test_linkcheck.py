@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from briefs.linkcheck import BrokenLink, check_site, split_srcset
 from policy_briefs import build as site_build
-from policy_briefs.linkcheck import BrokenLink, check_site, split_srcset
 from policy_briefs.project import PUBLISH_SETTINGS, ROOT
 
 SITE_URL = "https://org.github.io/briefs"

@@ -1,52 +1,79 @@
-"""Markdown rendering: the parallel path gives the serial result, and a text
-already rendered with the same settings is not rendered again."""
+"""Markdown rendering: the fast inline pass gives exactly Python-Markdown's
+HTML, and an edited brief is rendered anew."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
-from conftest import ROOT
+from markdown import Markdown
 from pelican.settings import read_settings
 
-from briefs import rendering
-from briefs.rendering import MarkdownRenderer, render_all
+from briefs.fastinline import required_strings
+from briefs.reading import MarkdownRenderer
+from policy_briefs.corpus import Corpus, body
+from policy_briefs.project import CONTENT, ROOT
 
 CONFIG = read_settings(str(ROOT / "pelicanconf.py"))["MARKDOWN"]
-TEXTS = [
-    f"## Part {n}\n\nText with a note.[^1]\n\n| a | b |\n|---|---|\n| {n} | x |\n\n"
-    f"[^1]: Note {n}."
-    for n in range(12)
+
+TRICKY = [
+    "He said, \"'Quoted' words in a larger quote.\" 'Twas the '80s -- or was it---no.",
+    "Ellipses... and four.... dots; em---dash; en--dash; <<angled>> quotes.",
+    "*em* **strong** ***both*** _under_ __double__ `code *not em*` \\*escaped\\*",
+    "A [link](http://x.org 'title') and ![img](a.png) and <http://auto.link> <a@b.c>",
+    'Raw <span class="x">html</span> &amp; &copy; entities & bare ampersand < 3',
+    'Footnote[^n] and abbr HTML.\n\n*[HTML]: Hyper Text\n\n[^n]: The "note".',
+    "Line  \nbreak and `` `double` `` ticks and \\`not code\\`",
+    "- list 'one'\n- \"two\"\n\n1. num\n2. *num*\n\n> quote -- dash\n\n    code 'block'",
+    '| a | \'b\' |\n|---|---|\n| *c* | "d" |\n\nTerm\n:   Definition "quoted"',
+    "{: #x } Para with attr list.\n{: .cls }\n\n## Heading 'one' {: #h1 }",
+    "Quotes at start: 'single' \"double\" '\"both\"' \"'both'\" end.'",
+    "Nested **bold *italic* bold** and *italic **bold** italic* and __*mix*__",
 ]
 
 
-@pytest.fixture(autouse=True)
-def _empty_memory(monkeypatch):
-    monkeypatch.setattr(rendering, "_rendered", {})
+def stock() -> Markdown:
+    extensions = CONFIG["extension_configs"]
+    return Markdown(
+        extensions=list(extensions),
+        extension_configs=extensions,
+        output_format=CONFIG["output_format"],
+    )
 
 
-def test_parallel_rendering_matches_serial(monkeypatch):
-    serial = [MarkdownRenderer(CONFIG).render(text) for text in TEXTS]
-    monkeypatch.setattr(rendering, "PARALLEL_FROM", 2)
-    assert render_all(TEXTS, CONFIG) == serial
-    assert '<div class="footnote">' in serial[0] and "<table>" in serial[0]
+def texts() -> list[str]:
+    corpus = Corpus(7)
+    samples = [body(corpus, n) for n in range(40)]
+    samples += [p.read_text("utf-8") for p in sorted(CONTENT.rglob("*.md"))]
+    rng = random.Random(3)
+    pieces = "'\"-.*_`[]()<>&!#\\ \n:^{}|"
+    samples += [
+        "".join(rng.choice(pieces + "ab") for _ in range(80)) for _ in range(300)
+    ]
+    return TRICKY + samples
 
 
-def test_texts_are_rendered_once_per_settings(monkeypatch):
-    calls = []
-    original = MarkdownRenderer.render
+def test_fast_inline_pass_gives_python_markdowns_html():
+    renderer, reference = MarkdownRenderer(CONFIG), stock()
+    for text in texts():
+        assert renderer.render(text) == reference.reset().convert(text), text
 
-    def counting(self, text):
-        calls.append(text)
-        return original(self, text)
 
-    monkeypatch.setattr(MarkdownRenderer, "render", counting)
-    first = render_all(TEXTS[:3], CONFIG)
-    assert render_all(TEXTS[:3], CONFIG) == first
-    assert len(calls) == 3
-    render_all([TEXTS[0], TEXTS[3]], CONFIG)
-    assert calls[3:] == [TEXTS[3]]
-    other = {**CONFIG, "output_format": "xhtml"}
-    render_all([TEXTS[0]], other)
-    assert calls[4:] == [TEXTS[0]]
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"(?<!-)---(?!-)", ("---",)),
+        (r"\*|_", ("*", "_")),
+        (r"(\s|&nbsp;)'(?=\w)", ("'",)),
+        (r"a?b", ("b",)),
+        (r"(?i)abc", None),
+        (r"[a-z]+", None),
+    ],
+)
+def test_required_strings(pattern, expected):
+    import re
+
+    assert required_strings(re.compile(pattern)) == expected
 
 
 def test_an_edited_brief_is_rendered_anew(site):

@@ -1,58 +1,40 @@
-"""Policy briefs: strict reading, validation and region pages for Pelican.
+"""Policy briefs: the Pelican plugin that reads, validates, renders and writes
+everything made from briefs (see pipeline.py for the stages).
 
 `register()` only connects signals; the work lives in named modules.
 """
 
+import logging
+import sys
+
 from pelican import signals
 
-from .assets import copy_referenced_images
-from .feeds import FeedWriter
-from .reader import BriefReader
-from .regions import RegionGenerator
-from .site import STATE_KEY, build_site, site_of
+from .pipeline import BriefsGenerator, silence_articles_generator
+from .problems import BriefsError
 
 
-def initialise(pelican):
-    """Validate every brief and registry before Pelican reads anything."""
-    pelican.settings[STATE_KEY] = build_site(pelican.settings)
+class _BriefsErrorsAsLines(logging.Filter):
+    """Plain `pelican` logs a failed run as one record with its traceback
+    (wrapped at 80 columns by its console); `pelican -r` as a warning. For
+    our errors the one-line problems are the whole story: print just those,
+    on stderr, as `invoke build` does."""
 
-
-def add_reader(readers):
-    readers.reader_classes["md"] = BriefReader
+    def filter(self, record):
+        error = record.exc_info[1] if record.exc_info else None
+        if not isinstance(error, BriefsError):
+            found = [arg for arg in record.args or () if isinstance(arg, BriefsError)]
+            error = found[0] if found else None
+        if error is None:
+            return True
+        print("\n".join(error.lines), file=sys.stderr, flush=True)
+        return False
 
 
 def add_generators(pelican):
-    return RegionGenerator
-
-
-def add_writer(pelican):
-    return FeedWriter
-
-
-def check_nothing_skipped(generator):
-    """Pelican logs and skips a file its reader fails on; we never skip."""
-    site = site_of(generator.settings)
-    read = {
-        str(a.source_path)
-        for a in generator.articles + generator.drafts + generator.hidden_articles
-    }
-    expected = {
-        str(path)
-        for path, brief in site.collection.briefs.items()
-        if site.show_drafts or not brief.is_draft
-    }
-    missing = sorted(expected - read)
-    if missing:
-        raise RuntimeError(
-            "these briefs were not published (see the errors above): "
-            + ", ".join(missing)
-        )
+    return BriefsGenerator
 
 
 def register():
-    signals.initialized.connect(initialise)
-    signals.readers_init.connect(add_reader)
+    logging.getLogger("pelican").addFilter(_BriefsErrorsAsLines())
     signals.get_generators.connect(add_generators)
-    signals.get_writer.connect(add_writer)
-    signals.article_generator_finalized.connect(check_nothing_skipped)
-    signals.finalized.connect(copy_referenced_images)
+    signals.all_generators_finalized.connect(silence_articles_generator)

@@ -8,17 +8,20 @@ one guest author sharing one page.
 
 from __future__ import annotations
 
+import difflib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
+from functools import partial
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from . import registry as registry_module
 from .fields import IMAGE_SUFFIXES
 from .problems import Problem
+from .reading import ReadSettings, SourceRead, read_source
 from .registry import Registry
-from .schema import Brief, read_brief
+from .schema import Brief, check_references
 from .slugs import slugify
 
 DEFAULTS = {
@@ -27,6 +30,11 @@ DEFAULTS = {
     "briefs_dir": "briefs",
     "related_count": 3,
     "show_drafts": False,
+    # Keep reads and output fingerprints in CACHE_PATH between builds.
+    "cache": True,
+    # Worker processes: None for one per core when the work is large enough,
+    # 1 to do everything in the building process.
+    "workers": None,
 }
 
 
@@ -36,6 +44,8 @@ class Collection:
     registry: Registry
     briefs: dict[Path, Brief] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # Every file's read (record, rendered body, problems), valid or not.
+    reads: dict[Path, SourceRead] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -49,6 +59,14 @@ def options(settings_value: dict | None) -> tuple[dict, list[str]]:
     return {**DEFAULTS, **given}, unknown
 
 
+def unknown_settings_message(unknown: list[str]) -> str:
+    hints = [difflib.get_close_matches(key, list(DEFAULTS), n=1) for key in unknown]
+    return "BRIEFS setting: unknown key(s) " + ", ".join(
+        f"'{key}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+        for key, hint in zip(unknown, hints, strict=True)
+    )
+
+
 def display_path(path: Path, content_dir: Path) -> str:
     """Paths as an editor sees them: relative to the working folder when inside
     it, else starting at the content folder (`content/briefs/2024/x.md`)."""
@@ -59,12 +77,22 @@ def display_path(path: Path, content_dir: Path) -> str:
     return str(path)
 
 
+ReadMany = Callable[[list[tuple[Path, str]]], dict[Path, SourceRead]]
+
+
 def validate_content(
-    content_dir: Path, config: dict | None = None, timezone: str | tzinfo = "UTC"
+    content_dir: Path,
+    config: dict | None = None,
+    timezone: str | tzinfo = "UTC",
+    read_many: ReadMany | None = None,
 ) -> Collection:
+    """Read every brief (with `read_many`: cached, in parallel; by default
+    one by one, without rendering), then check what only the whole folder
+    shows. Every problem is collected; nothing is raised."""
     config, _ = options(config)
     content_dir = Path(content_dir).absolute()
-    tz = ZoneInfo(timezone) if isinstance(timezone, str) else timezone
+    zone = timezone if isinstance(timezone, str) else str(timezone)
+    read_many = read_many or partial(_read_each, ReadSettings(zone, ()))
 
     def shown(path: Path) -> str:
         return display_path(path, content_dir)
@@ -80,15 +108,29 @@ def validate_content(
             Problem(shown(briefs_dir), "folder not found; briefs live here")
         )
         return collection
-    for source in _brief_files(briefs_dir, problems, shown):
-        brief, found = read_brief(source, shown(source), content_dir, registry, tz)
+    sources = _brief_files(briefs_dir, problems, shown)
+    collection.reads = read_many([(source, shown(source)) for source in sources])
+    for source in sources:
+        read = collection.reads[source]
+        problems.extend(read.problems)
+        found = check_references(read.references, read.shown, content_dir, registry)
         problems.extend(found)
-        if brief is not None:
-            collection.briefs[source] = brief
+        if read.brief is not None and not any(p.is_error for p in found):
+            collection.briefs[source] = read.brief
     problems.extend(_output_collisions(collection.briefs, shown))
     problems.extend(_author_page_collisions(collection.briefs, registry, shown))
     problems.sort(key=lambda p: (p.path, p.line or 0, p.field or "", p.message))
     return collection
+
+
+def _read_each(
+    config: ReadSettings, sources: list[tuple[Path, str]]
+) -> dict[Path, SourceRead]:
+    """Validation only (`invoke check` without a cache): no Markdown."""
+    return {
+        path: read_source(path, shown, path.read_bytes(), config, render=False)
+        for path, shown in sources
+    }
 
 
 def _symlinks(content_dir: Path, shown) -> list[Problem]:

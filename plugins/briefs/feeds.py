@@ -1,9 +1,10 @@
-"""Atom feeds whose links resolve both online and from disk.
+"""Links inside feed entries, re-expressed from the feed's own location.
 
 Pelican writes feed links relative to the site root when SITEURL is empty,
 which a feed reader (or a link checker) resolves against the feed's own folder
-and gets wrong. Without an absolute SITEURL, links here are made relative to
-each feed file; the feed's alternate link names index.html, never a folder.
+and gets wrong. Without an absolute SITEURL, links are made relative to each
+feed file (render.py); the feed's alternate link names index.html, never a
+folder. Relative links in the body are rebased the same way here.
 """
 
 from __future__ import annotations
@@ -11,9 +12,6 @@ from __future__ import annotations
 import posixpath
 import re
 from urllib.parse import urljoin
-
-from pelican.utils import get_relative_path, path_to_url
-from pelican.writers import Writer
 
 _LINK = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 _NOT_RELATIVE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#|\{)")
@@ -43,26 +41,3 @@ def rebase_links(html: str, page_url: str) -> str:
         return f"{match.group(1)}{joined}{match.group(3)}"
 
     return _LINK.sub(rebase, html)
-
-
-class FeedWriter(Writer):
-    def write_feed(self, elements, context, path=None, url=None, **kwargs):
-        if path and not is_absolute(context.get("SITEURL", "")):
-            base = path_to_url(get_relative_path(path))
-            context = {**context, "SITEURL": base, "FEED_DOMAIN": base}
-        return super().write_feed(elements, context, path, url, **kwargs)
-
-    def _add_item_to_the_feed(self, feed, item):
-        super()._add_item_to_the_feed(feed, item)
-        entry = feed.items[-1]
-        # feedgenerator writes one <author>; name every co-author in it.
-        entry["author_name"] = ", ".join(author.name for author in item.authors)
-        page_url = self.urljoiner(self.site_url, item.url)
-        for key in ("content", "description"):
-            if entry.get(key):
-                entry[key] = rebase_links(entry[key], page_url)
-
-    def _create_new_feed(self, feed_type, feed_title, context):
-        feed = super()._create_new_feed(feed_type, feed_title, context)
-        feed.feed["link"] = self.urljoiner(self.site_url, "index.html")
-        return feed

@@ -58,16 +58,29 @@ def summary_line(problems: list[Problem]) -> str:
     )
 
 
-class ContentError(SystemExit):
-    """Invalid content ends the build with the report and exit status 1.
+class BriefsError(Exception):
+    """The one base of this project's errors: one-line problems to show.
 
-    It derives from SystemExit so that plain `pelican` (which logs any other
-    exception with a traceback) prints just the one-line problems and exits
-    non-zero, exactly as `invoke build` does.
+    `lines` are finished messages (`file: field: message`); str() joins them,
+    so plain `pelican` (whose log filter, see __init__.py, drops the
+    traceback) prints exactly the lines `invoke build` prints.
     """
+
+    def __init__(self, lines: list[str]):
+        self.lines = list(lines)
+        super().__init__("\n".join(self.lines))
+
+
+class ContentError(BriefsError):
+    """Invalid content: every error found, then a closing count."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(errors(problems))
-        lines = [str(p) for p in self.problems]
-        lines.append(f"Build failed: {summary_line(problems)}.")
-        super().__init__("\n".join(lines))
+        super().__init__(
+            [str(p) for p in self.problems]
+            + [f"Build failed: {summary_line(problems)}."]
+        )
+
+
+class LinkError(BriefsError):
+    """Broken links in the finished site, one line each."""

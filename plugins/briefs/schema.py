@@ -72,6 +72,16 @@ class Brief:
         return self.status == "draft"
 
 
+@dataclass(frozen=True)
+class References:
+    """What a brief names outside itself: checked against the registries and
+    the content folder on every build (they can change without the brief)."""
+
+    regions: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    image: str | None = None
+
+
 def read_brief(
     source: Path, shown: str, content_dir: Path, registry: Registry, tz: tzinfo
 ) -> tuple[Brief | None, list[Problem]]:
@@ -91,6 +101,19 @@ def validate(
     registry: Registry,
     tz: tzinfo,
 ) -> tuple[Brief | None, list[Problem]]:
+    """Both steps below at once: fields, then what they name."""
+    brief, problems, references = validate_fields(document, source, shown, tz)
+    problems += check_references(references, shown, content_dir, registry)
+    if any(p.is_error for p in problems):
+        return None, problems
+    return brief, problems
+
+
+def validate_fields(
+    document: Document, source: Path, shown: str, tz: tzinfo
+) -> tuple[Brief | None, list[Problem], References]:
+    """The brief on its own: a function of its bytes and the time zone only,
+    so the result can be cached under the file's hash."""
     problems: list[Problem] = []
     values: dict = {}
 
@@ -126,35 +149,50 @@ def validate(
             problem(name, f"required field {found}")
 
     _check_dates(values, tz, problem)
-    _check_image(values, content_dir, problem)
-    _check_names(values, registry, problem)
+    _check_image_fields(values, problem)
+    references = References(
+        values.get("region", ()), values.get("author", ()), values.get("image")
+    )
 
     slug = values.get("slug") or slugify(source.stem)
     if not slug:
         problem("slug", f"the file name '{source.name}' gives no slug; add 'slug:'")
     if any(p.is_error for p in problems):
-        return None, problems
-    return (
-        Brief(
-            source=source,
-            slug=slug,
-            title=values["title"],
-            authors=values["author"],
-            regions=values["region"],
-            date=values["date"],
-            body=document.body,
-            summary=values.get("summary"),
-            updated=values.get("updated"),
-            tags=values.get("tags", ()),
-            image=values.get("image"),
-            image_alt=values.get("image_alt"),
-            image_credit=values.get("image_credit"),
-            key_points=values.get("key_points", ()),
-            series=values.get("series"),
-            status=values.get("status", "published"),
-        ),
-        problems,
+        return None, problems, references
+    brief = Brief(
+        source=source,
+        slug=slug,
+        title=values["title"],
+        authors=values["author"],
+        regions=values["region"],
+        date=values["date"],
+        body=document.body,
+        summary=values.get("summary"),
+        updated=values.get("updated"),
+        tags=values.get("tags", ()),
+        image=values.get("image"),
+        image_alt=values.get("image_alt"),
+        image_credit=values.get("image_credit"),
+        key_points=values.get("key_points", ()),
+        series=values.get("series"),
+        status=values.get("status", "published"),
     )
+    return brief, problems, references
+
+
+def check_references(
+    references: References, shown: str, content_dir: Path, registry: Registry
+) -> list[Problem]:
+    """Regions listed, authors not misspelt, the image present."""
+    problems: list[Problem] = []
+
+    def problem(field: str, message: str) -> None:
+        problems.append(Problem(shown, message, field=field))
+
+    if references.image is not None and not (content_dir / references.image).is_file():
+        problem("image", f"'{references.image}' does not exist under content/")
+    _check_names(references, registry, problem)
+    return problems
 
 
 def _failed(problems: list[Problem]) -> set[str]:
@@ -178,14 +216,12 @@ def _check_dates(values: dict, tz: tzinfo, problem) -> None:
         )
 
 
-def _check_image(values: dict, content_dir: Path, problem) -> None:
+def _check_image_fields(values: dict, problem) -> None:
     image = values.get("image")
     if image is None:
         if "image_alt" in values or "image_credit" in values:
             problem("image", "image_alt or image_credit given without an image")
         return
-    if not (content_dir / image).is_file():
-        problem("image", f"'{image}' does not exist under content/")
     if "image_alt" not in values:
         problem(
             "image_alt",
@@ -194,8 +230,8 @@ def _check_image(values: dict, content_dir: Path, problem) -> None:
         )
 
 
-def _check_names(values: dict, registry: Registry, problem) -> None:
-    for region in values.get("region", ()):
+def _check_names(references: References, registry: Registry, problem) -> None:
+    for region in references.regions:
         if registry.regions_readable and registry.region(region) is None:
             hint = registry.closest_region(region)
             problem(
@@ -204,7 +240,7 @@ def _check_names(values: dict, registry: Registry, problem) -> None:
                 + (f" (did you mean '{hint}'?)" if hint else "")
                 + "; regions are listed in regions.yml",
             )
-    for author in values.get("author", ()):
+    for author in references.authors:
         listed = registry.likely_author_typo(author)
         if listed is not None:
             problem(

@@ -7,12 +7,28 @@ not silently switch a file off)::
     HOST_FILES = {"sitemap": True, "robots": True, "nojekyll": True,
                   "cname": "briefs.example.org", "exclude": ["404.html"]}
 
+The files are written by a generator that runs after the briefs plugin's
+(list "host_files" after "briefs" in PLUGINS), so every page exists and the
+briefs' dates are in the run's context (`brief_lastmod`).
+
 `register()` only connects signals; the work lives in `files`.
 """
 
-from pelican import signals
+from pathlib import Path
 
-from .files import collect_dates, enabled, load_options, write_files
+from pelican import signals
+from pelican.generators import Generator
+
+from .files import enabled, load_options, write_files
+
+
+class HostFilesGenerator(Generator):
+    def generate_output(self, writer):
+        write_files(
+            Path(self.output_path),
+            self.settings,
+            self.context.get("brief_lastmod", {}),
+        )
 
 
 def check_settings(pelican):
@@ -20,7 +36,10 @@ def check_settings(pelican):
         load_options(pelican.settings)
 
 
+def add_generator(pelican):
+    return HostFilesGenerator
+
+
 def register():
     signals.initialized.connect(check_settings)
-    signals.article_generator_finalized.connect(collect_dates)
-    signals.finalized.connect(write_files)
+    signals.get_generators.connect(add_generator)

@@ -26,7 +26,6 @@ from xml.sax.saxutils import escape
 logger = logging.getLogger(__name__)
 
 SETTINGS_KEY = "HOST_FILES"
-DATES_KEY = "HOST_FILES_LASTMOD"
 PLUGIN_NAME = __name__.rpartition(".")[0]
 
 HOSTNAME = re.compile(
@@ -101,25 +100,12 @@ def absolute_site_url(settings: dict) -> str | None:
     return None
 
 
-def collect_dates(generator) -> None:
-    """Remember each brief's last change for the sitemap.
-
-    Pelican keeps a brief's `updated` as `modified`; without it, its date.
-    """
-    if not enabled(generator.settings):
-        return
-    dates = generator.settings.setdefault(DATES_KEY, {})
-    for article in generator.articles:
-        when = getattr(article, "modified", None) or article.date
-        dates[article.save_as] = when.date().isoformat()
-
-
-def write_files(pelican) -> None:
-    settings = pelican.settings
+def write_files(output: Path, settings: dict, dates: dict[str, str]) -> None:
+    """Write the host files into `output`; `dates` maps pages to the date
+    (YYYY-MM-DD) they last changed, for the sitemap's <lastmod>."""
     if not enabled(settings):
         return
     options = load_options(settings)
-    output = Path(pelican.output_path)
     site_url = absolute_site_url(settings)
     if options.nojekyll:
         (output / ".nojekyll").write_text("", encoding="utf-8")
@@ -138,7 +124,7 @@ def write_files(pelican) -> None:
     if options.sitemap:
         pages = site_pages(output, options.exclude)
         (output / "sitemap.xml").write_text(
-            sitemap_xml(site_url, pages, settings.get(DATES_KEY, {})),
+            sitemap_xml(site_url, pages, dates),
             encoding="utf-8",
         )
     if options.robots:

@@ -1,0 +1,210 @@
+"""The build cache: one SQLite file under CACHE_PATH, safe to delete.
+
+Two kinds of entries, both keyed so that a stale one cannot be found:
+- reads: a brief's `SourceRead` (record, problems, rendered body) under the
+  hash of its bytes, its path and the settings and code it was read with;
+- outputs: for each output folder, the files the last build wrote there,
+  each with the fingerprint of everything its page showed (pages.py), the
+  file's size and modification time, and the links it contains. A file is
+  reused only when its fingerprint is unchanged *and* the file on disk still
+  has that size and time, so an edited or deleted output file is remade.
+
+Every entry carries a checksum of its bytes. A cache that cannot be read
+(truncated, corrupted, written by another version) is reported in one line
+and replaced by an empty one: the build then starts from scratch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+import sqlite3
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+FILE_NAME = "briefs-cache.sqlite3"
+FORMAT = 2  # bump when the stored shapes change
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS reads (key TEXT PRIMARY KEY, value BLOB);"
+    "CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, value BLOB);"
+    "CREATE TABLE IF NOT EXISTS outputs (folder TEXT PRIMARY KEY, value BLOB);"
+    "CREATE TABLE IF NOT EXISTS links (key TEXT PRIMARY KEY, value BLOB);"
+)
+
+
+class CacheUnusable(Exception):
+    """The cache file is damaged; the build continues without it."""
+
+
+def _pack(value) -> bytes:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return hashlib.blake2b(data, digest_size=16).digest() + data
+
+
+def _unpack(blob: bytes):
+    digest, data = blob[:16], blob[16:]
+    if hashlib.blake2b(data, digest_size=16).digest() != digest:
+        raise CacheUnusable("an entry does not match its checksum")
+    try:
+        return pickle.loads(data)
+    except Exception as exc:  # any damage: never trust a partial entry
+        raise CacheUnusable(f"an entry cannot be read ({exc})") from None
+
+
+class Cache:
+    """Reads and output manifests of earlier builds; `None` path: no cache."""
+
+    def __init__(self, folder: Path | None):
+        self.path = Path(folder) / FILE_NAME if folder else None
+        self._db: sqlite3.Connection | None = None
+        if self.path is not None:
+            self._open()
+
+    def _open(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(
+                "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
+                + SCHEMA
+            )
+            row = self._db.execute(
+                "SELECT value FROM meta WHERE key='format'"
+            ).fetchone()
+            if row is None:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('format', ?)", (str(FORMAT),)
+                )
+            elif row[0] != str(FORMAT):
+                raise CacheUnusable(f"it was written by cache format {row[0]}")
+        except (sqlite3.DatabaseError, CacheUnusable, OSError) as exc:
+            self._discard(exc)
+
+    def _discard(self, reason) -> None:
+        """Start again with an empty cache; say so once."""
+        logger.warning(
+            "build cache %s could not be used (%s); building from scratch",
+            self.path,
+            reason,
+        )
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        try:
+            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(
+                "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
+                + SCHEMA
+            )
+            self._db.execute("INSERT INTO meta VALUES ('format', ?)", (str(FORMAT),))
+        except (sqlite3.DatabaseError, OSError) as exc:
+            logger.warning("build cache disabled: %s", exc)
+            self._db = None
+
+    # -- keyed entries: reads, bodies, links ------------------------------------
+
+    def get(self, table: str, keys) -> dict[str, object]:
+        """The entries of `table` among `keys` (damaged ones: none at all)."""
+        keys = list(keys)
+        if self._db is None or not keys:
+            return {}
+        found: dict[str, object] = {}
+        try:
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT)")
+            self._db.execute("DELETE FROM wanted")
+            self._db.executemany("INSERT INTO wanted VALUES (?)", ((k,) for k in keys))
+            query = f"SELECT t.key, t.value FROM {table} AS t JOIN wanted USING (key)"
+            rows = self._db.execute(query).fetchall()
+        except sqlite3.DatabaseError as exc:
+            self._discard(exc)
+            return {}
+        damaged = 0
+        for key, blob in rows:
+            try:
+                found[key] = _unpack(blob)
+            except CacheUnusable:
+                damaged += 1  # left out: made again from the source
+        if damaged:
+            logger.warning(
+                "build cache %s: %d damaged %s entries ignored (made again)",
+                self.path,
+                damaged,
+                table,
+            )
+        return found
+
+    def put(self, table: str, entries: dict[str, object]) -> None:
+        if self._db is None or not entries:
+            return
+        try:
+            with self._transaction():
+                self._db.executemany(
+                    f"INSERT OR REPLACE INTO {table} VALUES (?, ?)",
+                    ((key, _pack(value)) for key, value in entries.items()),
+                )
+        except sqlite3.DatabaseError as exc:
+            self._discard(exc)
+
+    def keep_only(self, table: str, keep: set[str]) -> None:
+        """Drop the entries no current file needs (the cache stays the size
+        of the collection, not of its history)."""
+        if self._db is None:
+            return
+        try:
+            keys = [k for (k,) in self._db.execute(f"SELECT key FROM {table}")]
+            stale = [(k,) for k in keys if k not in keep]
+            if stale:
+                with self._transaction():
+                    self._db.executemany(f"DELETE FROM {table} WHERE key = ?", stale)
+        except sqlite3.DatabaseError as exc:
+            self._discard(exc)
+
+    # -- output manifests ------------------------------------------------------
+
+    def manifest(self, folder: Path) -> dict:
+        if self._db is None:
+            return {}
+        try:
+            row = self._db.execute(
+                "SELECT value FROM outputs WHERE folder = ?", (str(folder),)
+            ).fetchone()
+            return _unpack(row[0]) if row else {}
+        except (sqlite3.DatabaseError, CacheUnusable) as exc:
+            self._discard(exc)
+            return {}
+
+    def store_manifest(self, folder: Path, manifest: dict) -> None:
+        if self._db is None:
+            return
+        try:
+            with self._transaction():
+                self._db.execute(
+                    "INSERT OR REPLACE INTO outputs VALUES (?, ?)",
+                    (str(folder), _pack(manifest)),
+                )
+        except sqlite3.DatabaseError as exc:
+            self._discard(exc)
+
+    def _transaction(self):
+        db = self._db
+
+        class _Transaction:
+            def __enter__(self):
+                db.execute("BEGIN IMMEDIATE")
+
+            def __exit__(self, kind, value, traceback):
+                db.execute("COMMIT" if kind is None else "ROLLBACK")
+
+        return _Transaction()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None

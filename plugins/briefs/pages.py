@@ -1,0 +1,257 @@
+"""Every file the briefs pipeline writes, as a job: path, kind, inputs.
+
+A job's `context` is everything its file shows, so the file is a function of
+the context, the templates and the settings: `Job.fingerprint` hashes the
+context, and a file whose fingerprint has not changed since the last build
+is carried over instead of being rendered again (pipeline.py). Contexts hold
+the views of model.py (picklable), so jobs can be rendered in workers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import BriefView, Site, fingerprint
+from .related import more_from_region
+
+TOP_TOPICS = 12  # the most used topics, shown beside every listing
+LATEST = 6  # newest briefs looked at for a brief page's "Latest briefs"
+
+
+@dataclass(frozen=True)
+class PageOf:
+    """One page of a paginated listing (the names Pelican's writer uses)."""
+
+    number: int
+    object_list: list
+    url: str
+
+
+@dataclass(frozen=True)
+class Paginator:
+    num_pages: int
+
+
+@dataclass
+class Job:
+    """One output file. kind: "page" (a template), "feed" or "copy"."""
+
+    save_as: str
+    kind: str
+    template: str = ""
+    context: dict = field(default_factory=dict)
+    bodies: tuple[str, ...] = ()  # body keys a feed needs (resolved by workers)
+    source: Path | None = None  # for "copy"
+    fingerprint: str = ""
+
+
+def paginated_urls(settings: dict, save_as: str, count: int) -> list[str]:
+    """The file of each page of a listing saved as `save_as` (page 1 is
+    `save_as` itself; further pages follow PAGINATION_PATTERNS)."""
+    per_page = settings.get("DEFAULT_PAGINATION") or count or 1
+    pages = max(1, math.ceil(count / per_page))
+    base, extension = save_as.rsplit(".", 1)
+    patterns = settings["PAGINATION_PATTERNS"]
+    urls = []
+    for number in range(1, pages + 1):
+        rule = [p for p in patterns if p[0] <= number][-1]
+        urls.append(
+            rule[2]
+            .format(
+                name=base,
+                extension=f".{extension}",
+                number=number,
+                save_as=save_as,
+                base_name=base,
+            )
+            .lstrip("/")
+        )
+    return urls
+
+
+def paginate(settings: dict, save_as: str, items: list) -> list[tuple[str, dict]]:
+    """(file, context) for each page of a listing."""
+    per_page = settings.get("DEFAULT_PAGINATION") or len(items) or 1
+    urls = paginated_urls(settings, save_as, len(items))
+    pages = []
+    for index, url in enumerate(urls):
+        number = index + 1
+        page = PageOf(number, items[index * per_page : number * per_page], url)
+        previous = PageOf(number - 1, [], urls[index - 1]) if index > 0 else None
+        following = (
+            PageOf(number + 1, [], urls[index + 1]) if number < len(urls) else None
+        )
+        pages.append(
+            (
+                url,
+                {
+                    "articles_page": page,
+                    "articles_paginator": Paginator(len(urls)),
+                    "articles_previous_page": previous,
+                    "articles_next_page": following,
+                },
+            )
+        )
+    return pages
+
+
+def plan(site: Site, settings: dict, related_count: int) -> list[Job]:
+    """Every job of the build, in a stable order."""
+    regions_nav = [(region, len(items)) for region, items in site.regions]
+    top_topics = sorted(
+        ((tag, len(items)) for tag, items in site.tags),
+        key=lambda pair: (-pair[1], pair[0].name),
+    )[:TOP_TOPICS]
+    shared = {"regions": regions_nav}
+    listing = {**shared, "top_topics": top_topics}
+    jobs: list[Job] = []
+    latest = site.briefs[:LATEST]
+    related = more_from_region(site.briefs, related_count)
+    for view in site.briefs:
+        jobs.append(
+            Job(
+                view.save_as,
+                "page",
+                "article",
+                {
+                    **shared,
+                    "article": view.with_related(related[view]),
+                    "latest": latest,
+                    "words": site.bodies[view.save_as][1],
+                },
+                bodies=(site.bodies[view.save_as][0],),
+            )
+        )
+    index_save_as = settings["INDEX_SAVE_AS"]
+    for url, context in paginate(settings, index_save_as, site.briefs):
+        jobs.append(
+            Job(url, "page", "index", {**listing, **context, "page_name": "index"})
+        )
+    for kind, entries, template in (
+        ("region", site.regions, "region"),
+        ("author", site.authors, "author"),
+        ("tag", site.tags, "tag"),
+    ):
+        for item, briefs in entries:
+            for url, context in paginate(settings, item.save_as, briefs):
+                jobs.append(
+                    Job(
+                        url,
+                        "page",
+                        template,
+                        {**listing, **context, kind: item, "total": len(briefs)},
+                    )
+                )
+    jobs.append(
+        Job(
+            settings["REGIONS_SAVE_AS"],
+            "page",
+            "regions",
+            {
+                **shared,
+                "region_entries": [
+                    (region, len(items), items[0] if items else None)
+                    for region, items in site.regions
+                ],
+            },
+        )
+    )
+    jobs.append(
+        Job(
+            settings["AUTHORS_SAVE_AS"],
+            "page",
+            "authors",
+            {
+                **shared,
+                "author_entries": [
+                    (person, len(items), items[:3]) for person, items in site.authors
+                ],
+            },
+        )
+    )
+    jobs.append(
+        Job(
+            settings["TAGS_SAVE_AS"],
+            "page",
+            "tags",
+            {**shared, "tag_entries": [(tag, len(items)) for tag, items in site.tags]},
+        )
+    )
+    jobs.append(
+        Job(
+            settings["ARCHIVES_SAVE_AS"],
+            "page",
+            "archives",
+            {**listing, "dates": site.briefs},
+        )
+    )
+    jobs.extend(feed_jobs(site, settings))
+    content = Path(settings["PATH"])
+    for image in sorted(site.images):
+        jobs.append(Job(image, "copy", source=content / image))
+    digests = Digests()
+    for job in jobs:
+        job.fingerprint = job_fingerprint(job, digests)
+    return jobs
+
+
+def feed_jobs(site: Site, settings: dict) -> list[Job]:
+    """The site feed and one per region, author and topic with briefs."""
+    limit = settings.get("FEED_MAX_ITEMS") or None
+    feeds: list[tuple[str, str | None, list[BriefView]]] = []
+    if settings.get("FEED_ALL_ATOM"):
+        feeds.append((settings["FEED_ALL_ATOM"], None, site.briefs))
+    for entries in (site.regions, site.authors, site.tags):
+        for item, briefs in entries:
+            if briefs and item.feed_url:
+                feeds.append((item.feed_url, item.name, briefs))
+    jobs = []
+    for path, title, briefs in feeds:
+        items = briefs[:limit]
+        jobs.append(
+            Job(
+                path,
+                "feed",
+                context={"title": title, "items": items},
+                bodies=tuple(site.bodies[view.save_as][0] for view in items),
+            )
+        )
+    return jobs
+
+
+class Digests:
+    """Fingerprints of the values jobs share (a brief's view stands in many
+    listings and feeds; the navigation on every page), each worked out once."""
+
+    def __init__(self):
+        self._memo: dict[int, tuple[object, str]] = {}
+
+    def of(self, value) -> str:
+        hit = self._memo.get(id(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        if isinstance(value, list | tuple):
+            digest = fingerprint(("seq", *(self.of(item) for item in value)))
+        elif isinstance(value, dict):
+            digest = fingerprint(
+                ("map", *((key, self.of(item)) for key, item in sorted(value.items())))
+            )
+        elif isinstance(value, PageOf):
+            digest = fingerprint(
+                ("page", value.number, value.url, self.of(value.object_list))
+            )
+        else:
+            digest = fingerprint(value)
+        self._memo[id(value)] = (value, digest)
+        return digest
+
+
+def job_fingerprint(job: Job, digests: Digests) -> str:
+    if job.kind == "copy":
+        stat = job.source.stat()
+        return fingerprint((job.kind, str(job.source), stat.st_size, stat.st_mtime_ns))
+    return fingerprint(
+        (job.kind, job.template, job.save_as, digests.of(job.context), job.bodies)
+    )

@@ -1,0 +1,525 @@
+"""The briefs pipeline, in the order it runs: read → validate → render → write.
+
+`BriefsGenerator` is a Pelican generator that owns everything made from
+briefs (their pages, every listing, every feed, their images); Pelican's own
+ArticlesGenerator is left with nothing to read (ARTICLE_PATHS = []) and
+writes nothing.
+
+1. read      every file under content/briefs (reading.py): bytes → record +
+             rendered body, or its problems; cached under a hash of the bytes
+             (cache.py), the misses spread over worker processes;
+2. validate  what only the whole folder shows (collection.py): registries,
+             collisions, links; any error stops the build before anything is
+             written, with every problem listed (problems.ContentError);
+3. render    every output file as a job whose context is all it shows
+             (model.py, pages.py); a job whose fingerprint is unchanged since
+             the last build is carried over, the rest rendered in workers
+             (render.py);
+4. write     each file atomically; carried-over files hard-linked from the
+             previous output (mtime kept); files of the last build that no
+             job makes any more removed; then every link of the site checked
+             (linkcheck.py), from links read while rendering.
+
+Nothing of a build outlives it except the cache on disk and, for a process
+that keeps one on purpose (the preview), the `WarmState` it hands to each
+build in the BRIEFS_WARM_STATE setting.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing
+import os
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from functools import partial
+from importlib import metadata
+from pathlib import Path
+
+from pelican import signals
+from pelican.generators import ArticlesGenerator, Generator
+
+from .cache import Cache
+from .collection import (
+    Collection,
+    options,
+    unknown_settings_message,
+    validate_content,
+)
+from .linkcheck import BrokenLink, PageLinks, SiteChecker, is_checked, read_page
+from .model import Site, build_site
+from .pages import Job, plan
+from .problems import ContentError, LinkError
+from .reading import ReadSettings, SourceRead, read_key, read_source
+from .render import Renderer, render_in_worker, start_worker
+
+logger = logging.getLogger(__name__)
+
+PLUGIN_DIR = Path(__file__).resolve().parent
+WARM_STATE_KEY = "BRIEFS_WARM_STATE"
+PREVIOUS_KEY = "BRIEFS_PREVIOUS_OUTPUT"  # where the last build's files are
+TARGET_KEY = "BRIEFS_TARGET"  # the folder this build becomes (default: output)
+# Below this many items of work, starting worker processes costs more.
+PARALLEL_FROM = 150
+CHUNK = 24
+# Settings that name this build's folders, not what it makes.
+NOT_OUTPUT_SETTINGS = {"OUTPUT_PATH", WARM_STATE_KEY, PREVIOUS_KEY, TARGET_KEY}
+
+
+@dataclass
+class WarmState:
+    """What a long-lived process (the preview) keeps between its builds."""
+
+    reads: dict[str, SourceRead] = field(default_factory=dict)
+    bodies: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    """A file the last build wrote: what it showed and how it was left."""
+
+    fingerprint: str
+    stat: tuple[int, int, int]  # inode, size, mtime_ns
+    links_key: str | None = None  # its links, in the cache's links table
+    # It links to a fragment of another page, whose ids may change.
+    cross_fragments: bool = False
+
+
+class Bodies:
+    """Rendered bodies by hash: fresh ones, then memory, then the cache,
+    loaded only when a page that shows them is rendered."""
+
+    def __init__(self, cache: Cache, warm: WarmState | None):
+        self.cache = cache
+        self.warm = warm
+        self.fresh: dict[str, str] = {}
+        # How to make a body again if the cache lost it: its file's read.
+        self.remake: dict[str, object] = {}
+
+    def get_many(self, keys) -> dict[str, str]:
+        found = {k: self.fresh[k] for k in keys if k in self.fresh}
+        if self.warm is not None:
+            found.update(
+                (k, self.warm.bodies[k]) for k in keys if k in self.warm.bodies
+            )
+        missing = [k for k in keys if k not in found]
+        found.update(self.cache.get("bodies", missing))
+        for key in [k for k in keys if k not in found]:
+            found[key] = self.fresh[key] = self.remake[key]().html
+        return found
+
+
+def code_version() -> str:
+    """The plugin's own code and the libraries that shape its output."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(PLUGIN_DIR.rglob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    for package in ("pelican", "Markdown", "Jinja2", "feedgenerator", "PyYAML"):
+        digest.update(f"{package}={metadata.version(package)}".encode())
+    return digest.hexdigest()
+
+
+def tree_digest(folder: Path) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def worker_settings(settings: dict) -> dict:
+    """The settings as workers and fingerprints see them: picklable values,
+    without the ones that only say where this build is written."""
+    kept = {}
+    for key, value in settings.items():
+        if key in NOT_OUTPUT_SETTINGS:
+            continue
+        try:
+            pickle.dumps(value)
+        except Exception:
+            continue
+        kept[key] = value
+    return kept
+
+
+class Workers:
+    """A pool of worker processes, started on first use (spawned: safe
+    beside the preview's threads), shared by the read and render stages."""
+
+    def __init__(self, settings: dict, count: int | None):
+        self.settings = settings
+        self.count = (os.cpu_count() or 1) if count is None else count
+        self._pool: ProcessPoolExecutor | None = None
+
+    def map(self, function, items: list, serial) -> list:
+        """`function` over `items` in the workers, or `serial` in this
+        process for small amounts of work (or with one core)."""
+        if len(items) < PARALLEL_FROM or self.count < 2:
+            return [serial(item) for item in items]
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                self.count,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=start_worker,
+                initargs=(worker_settings(self.settings),),
+            )
+        return list(self._pool.map(function, items, chunksize=CHUNK))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+
+def _read_job(config: ReadSettings, job: tuple[Path, str, bytes]) -> SourceRead:
+    path, shown, data = job
+    return read_source(path, shown, data, config)
+
+
+class BriefsGenerator(Generator):
+    """Reads, validates, renders and writes everything made from briefs."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        config, unknown = options(self.settings.get("BRIEFS"))
+        if unknown:
+            raise ValueError(unknown_settings_message(unknown))
+        self.config = config
+        self.warm: WarmState | None = self.settings.get(WARM_STATE_KEY)
+        cache_dir = self.settings.get("CACHE_PATH") if config["cache"] else None
+        self.cache = Cache(Path(cache_dir) if cache_dir else None)
+        self.workers = Workers(self.settings, config["workers"])
+        self.code = code_version()
+        self.bodies = Bodies(self.cache, self.warm)
+        self.site: Site | None = None
+        self.jobs: list[Job] = []
+        self.written: dict[str, ManifestEntry] = {}
+        self.fresh_links: dict[str, PageLinks] = {}
+        self.old: dict = {}
+        # The link check runs when every generator has written (theme styles
+        # and host files included): listen for the end of this run only.
+        signals.finalized.connect(self.finish)
+
+    def finish(self, pelican) -> None:
+        """Check every link of the finished site, then remember what was
+        written (only a build that succeeded is remembered)."""
+        signals.finalized.disconnect(self.finish)
+        if self.site is None:
+            return
+        try:
+            self.check_and_remember(Path(pelican.output_path))
+        finally:
+            self.close()
+
+    def check_and_remember(self, output: Path) -> None:
+        files = _all_files(output)
+        broken = self.check_links(output, files, public_url(self.settings))
+        if broken:
+            raise LinkError([str(link) for link in broken])
+        self.cache.put(
+            "links",
+            {
+                self.written[rel].links_key: links
+                for rel, links in self.fresh_links.items()
+            },
+        )
+        self.cache.store_manifest(
+            self.target,
+            {
+                "signature": self.signature,
+                "files": self.written,
+                "all": {rel: _stat(output / rel) for rel in files},
+            },
+        )
+
+    # 1 + 2: read and validate -------------------------------------------------
+
+    def generate_context(self):
+        try:
+            collection = self.read_and_validate()
+        except BaseException:
+            self.close()
+            raise
+        self.site = build_site(collection, self.settings, self.config["show_drafts"])
+        self.context["brief_lastmod"] = {
+            view.save_as: (view.modified or view.date).date().isoformat()
+            for view in self.site.briefs
+        }
+
+    def read_and_validate(self) -> Collection:
+        read_config = ReadSettings.from_settings(self.settings)
+        collection = validate_content(
+            Path(self.settings["PATH"]),
+            self.config,
+            self.settings["TIMEZONE"],
+            read_many=partial(self.read_many, read_config),
+        )
+        for problem in collection.problems:
+            if not problem.is_error:
+                logger.warning("%s", problem)
+        if not collection.ok:
+            raise ContentError(collection.problems)
+        return collection
+
+    def read_many(
+        self, config: ReadSettings, sources: list[tuple[Path, str]]
+    ) -> dict[Path, SourceRead]:
+        """Every source's read: from memory, the cache, or the workers."""
+        signature = f"{self.code}\0{config}"
+        keyed = []
+        for path, shown in sources:
+            data = path.read_bytes()
+            keyed.append((read_key(path, shown, data, signature), path, shown, data))
+        known = dict(self.warm.reads) if self.warm else {}
+        known.update(self.cache.get("reads", [k for k, *_ in keyed if k not in known]))
+        missing = [item for item in keyed if item[0] not in known]
+        jobs = [(path, shown, data) for _, path, shown, data in missing]
+        fresh = self.workers.map(
+            partial(_read_job, config), jobs, partial(_read_job, config)
+        )
+        new = {}
+        for item, read in zip(missing, fresh, strict=True):
+            if read.html is not None:
+                self.bodies.fresh[read.body_key] = read.html
+            new[item[0]] = read.without_body()
+        self.cache.put("reads", new)
+        self.cache.put("bodies", self.bodies.fresh)
+        known.update(new)
+        logger.debug("read %d of %d briefs", len(missing), len(keyed))
+        current = {key for key, *_ in keyed}
+        reads = {path: known[key] for key, path, *_ in keyed}
+        for _, path, shown, data in keyed:
+            body = reads[path].body_key
+            if body is not None:
+                self.bodies.remake[body] = partial(
+                    read_source, path, shown, data, config
+                )
+        if self.warm is not None:
+            self.warm.reads = {key: known[key] for key in current}
+            self.warm.bodies.update(self.bodies.fresh)
+        if new:
+            self.cache.keep_only("reads", current)
+            self.cache.keep_only("bodies", {r.body_key for r in reads.values()})
+        return reads
+
+    # 3 + 4: render and write ----------------------------------------------------
+
+    def generate_output(self, writer):
+        try:
+            self.render_and_write()
+        except BaseException:
+            self.close()
+            raise
+        finally:
+            self.workers.close()
+
+    def render_and_write(self) -> None:
+        output = Path(self.output_path)
+        self.target = Path(self.settings.get(TARGET_KEY) or output).absolute()
+        previous = Path(self.settings.get(PREVIOUS_KEY) or output)
+        self.signature = self.output_signature()
+        old = self.cache.manifest(self.target)
+        if old.get("signature") != self.signature:
+            old = {}
+        self.old = old
+        old_files: dict[str, ManifestEntry] = old.get("files", {})
+        self.jobs = plan(self.site, self.settings, self.config["related_count"])
+        to_render = []
+        for job in self.jobs:
+            entry = old_files.get(job.save_as)
+            if (
+                entry is not None
+                and entry.fingerprint == job.fingerprint
+                and _carry_over(previous / job.save_as, output / job.save_as, entry)
+            ):
+                self.written[job.save_as] = entry
+                continue
+            to_render.append(job)
+            logger.debug(
+                "render %s (%s)",
+                job.save_as,
+                "new"
+                if entry is None
+                else "changed"
+                if entry.fingerprint != job.fingerprint
+                else "file changed",
+            )
+        for job in [j for j in to_render if j.kind == "copy"]:
+            self.written[job.save_as] = _copy(job, output)
+        renderable = [j for j in to_render if j.kind != "copy"]
+        bodies = self.bodies.get_many({k for job in renderable for k in job.bodies})
+        tasks = [(job, {k: bodies[k] for k in job.bodies}) for job in renderable]
+        renderer = None
+
+        def serial(task):
+            nonlocal renderer
+            renderer = renderer or Renderer(worker_settings(self.settings))
+            return renderer.render(*task)
+
+        results = self.workers.map(render_in_worker, tasks, serial)
+        for job, (data, links) in zip(renderable, results, strict=True):
+            self.written[job.save_as] = _write(output, job, data)
+            self.fresh_links[job.save_as] = links
+        if output == previous:
+            _remove_unmade(output, old_files, self.written)
+        logger.info(
+            "briefs: %d files, %d rendered, %d carried over",
+            len(self.jobs),
+            len(to_render),
+            len(self.jobs) - len(to_render),
+        )
+
+    def output_signature(self) -> str:
+        """What every page depends on besides its own context."""
+        settings = worker_settings(self.settings)
+        settings.pop("PATH", None)
+        return hashlib.blake2b(
+            pickle.dumps(
+                (self.code, tree_digest(Path(self.settings["THEME"]) / "templates"),
+                 sorted(settings.items(), key=lambda item: item[0])),
+                protocol=pickle.HIGHEST_PROTOCOL,
+            ),
+            digest_size=16,
+        ).hexdigest()  # fmt: skip
+
+    def check_links(
+        self, output: Path, files: set[str], site_url: str | None
+    ) -> list[BrokenLink]:
+        """Every link of the finished site. Pages rendered now were read as
+        they were rendered; other checked files (theme styles, the sitemap)
+        are read now. A page carried over from a build whose links all
+        resolved still resolves, unless files came or went, or it links to a
+        fragment of a page rendered again: only those are checked again."""
+        same_files = files == set(self.old.get("all", ()))
+        pages: dict[str, PageLinks] = {}
+        again: dict[str, str] = {}
+        for rel in sorted(files):
+            if not is_checked(rel):
+                continue
+            if rel in self.fresh_links:
+                pages[rel] = self.fresh_links[rel]
+                continue
+            entry = self.written.get(rel)
+            if entry is None or entry.links_key is None:
+                text = (output / rel).read_text(encoding="utf-8", errors="replace")
+                pages[rel] = read_page(rel, text)
+            elif not same_files or (entry.cross_fragments and self.fresh_links):
+                again[rel] = entry.links_key
+        stored = self.cache.get("links", set(again.values()))
+        for rel, key in again.items():
+            if key not in stored:  # lost from the cache: read the file again
+                text = (output / rel).read_text(encoding="utf-8", errors="replace")
+                stored[key] = read_page(rel, text)
+            pages[rel] = stored[key]
+
+        def load(rel: str) -> PageLinks | None:
+            if not is_checked(rel) or not (output / rel).is_file():
+                return None
+            text = (output / rel).read_text(encoding="utf-8", errors="replace")
+            return read_page(rel, text)
+
+        checker = SiteChecker(files, pages, site_url, load=load)
+        broken = checker.run()
+        for rel in self.fresh_links:
+            entry = self.written[rel]
+            self.written[rel] = replace(
+                entry, cross_fragments=checker.has_cross_fragments(rel)
+            )
+        return broken
+
+    def close(self) -> None:
+        self.workers.close()
+        self.cache.close()
+
+
+def public_url(settings: dict) -> str | None:
+    """The absolute public address of a production build, else None."""
+    for key in ("SITEURL", "FEED_DOMAIN"):
+        value = settings.get(key) or ""
+        if value.startswith(("http://", "https://")):
+            return value
+    return None
+
+
+def _stat(path: Path) -> tuple[int, int, int]:
+    info = path.stat()
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def _carry_over(old: Path, new: Path, entry: ManifestEntry) -> bool:
+    """Reuse the last build's file if it is still exactly as that build left
+    it: hard-linked into a new folder (same inode, same mtime), or kept in
+    place when building into the same folder."""
+    try:
+        if _stat(old) != entry.stat:
+            return False
+        if old == new:
+            return True
+        new.parent.mkdir(parents=True, exist_ok=True)
+        os.link(old, new)
+        return True
+    except OSError:
+        return False
+
+
+def _all_files(output: Path) -> set[str]:
+    files: set[str] = set()
+    for folder, _, names in os.walk(output):
+        rel = Path(folder).relative_to(output).as_posix()
+        prefix = "" if rel == "." else rel + "/"
+        files.update(prefix + name for name in names)
+    return files
+
+
+def _write(output: Path, job: Job, data: bytes) -> ManifestEntry:
+    """Write a file atomically: never into an existing file's inode (it may
+    be a hard link shared with the previous output)."""
+    path = output / job.save_as
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    temporary.replace(path)
+    return ManifestEntry(
+        job.fingerprint, _stat(path), f"{job.fingerprint}:{job.save_as}"
+    )
+
+
+def _copy(job: Job, output: Path) -> ManifestEntry:
+    import shutil
+
+    path = output / job.save_as
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    shutil.copy2(job.source, temporary)
+    temporary.replace(path)
+    return ManifestEntry(job.fingerprint, _stat(path), None)
+
+
+def _remove_unmade(output: Path, old: dict, written: dict) -> None:
+    """In-place builds: delete what the last build made and no job makes now
+    (only files still exactly as that build left them)."""
+    for rel, entry in old.items():
+        if rel in written:
+            continue
+        path = output / rel
+        try:
+            if _stat(path) == entry.stat:
+                path.unlink()
+        except OSError:
+            continue
+
+
+def silence_articles_generator(generators: list) -> None:
+    """Pelican's ArticlesGenerator read nothing (ARTICLE_PATHS is empty), but
+    its output step would still write an empty site feed over ours: switch
+    that step off for this run's instance (Pelican keeps the instance for
+    its closing summary)."""
+    for generator in generators:
+        if isinstance(generator, ArticlesGenerator):
+            generator.generate_output = _write_nothing
+
+
+def _write_nothing(writer) -> None:
+    return None

@@ -1,0 +1,161 @@
+"""Read one brief: bytes → validated record + rendered body, or its problems.
+
+This is the per-file stage of the pipeline (see pipeline.py). It depends only
+on the file's bytes and path and on the settings in `ReadSettings`, so its
+result is cached under a hash of exactly those (see cache.py) and can run in
+a worker process: nothing here reads the registries or other files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+from html import unescape
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from markdown import Markdown
+
+from .fastinline import FastInlineExtension
+from .frontmatter import FrontMatterError, parse
+from .problems import Problem
+from .schema import Brief, References, validate_fields
+
+WORD = re.compile(r"\w+(?:['’]\w+)*")
+TAG = re.compile(r"<[^>]*>")
+
+
+@dataclass(frozen=True)
+class ReadSettings:
+    """The settings a read depends on (part of every cache key)."""
+
+    timezone: str
+    markdown: tuple  # MARKDOWN settings, frozen: see `freeze`
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> ReadSettings:
+        return cls(settings["TIMEZONE"], freeze(settings.get("MARKDOWN", {})))
+
+
+@dataclass(frozen=True)
+class SourceRead:
+    """One file's outcome. `brief` is None when a field is wrong."""
+
+    path: Path
+    shown: str
+    brief: Brief | None
+    problems: tuple[Problem, ...]
+    references: References
+    # The rendered body is stored apart from the record, under its own hash
+    # (cache.py), and loaded only for the pages that show it; `html` is set
+    # on fresh reads only.
+    body_key: str | None = None
+    html: str | None = None
+    words: int = 0
+    extra: dict = field(default_factory=dict)
+
+    def without_body(self) -> SourceRead:
+        return replace(self, html=None)
+
+    @property
+    def ok(self) -> bool:
+        return self.brief is not None
+
+
+def freeze(value):
+    """A hashable, order-stable copy of a settings value."""
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), freeze(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(freeze(v) for v in value)
+    return value if isinstance(value, str | int | float | bool | None) else repr(value)
+
+
+def thaw_markdown(frozen: tuple) -> dict:
+    def thaw(value):
+        if isinstance(value, tuple) and all(
+            isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)
+            for item in value
+        ):
+            return {k: thaw(v) for k, v in value}
+        return value
+
+    return thaw(frozen) if frozen else {}
+
+
+class MarkdownRenderer:
+    """Python-Markdown with the site's MARKDOWN settings, reused per text.
+
+    FastInlineExtension (fastinline.py) goes last: same HTML, half the time.
+    """
+
+    def __init__(self, config: dict):
+        extensions = config.get("extension_configs", {})
+        self._md = Markdown(
+            extensions=[*extensions, FastInlineExtension()],
+            extension_configs=extensions,
+            output_format=config.get("output_format", "html5"),
+        )
+
+    def render(self, text: str) -> str:
+        self._md.reset()
+        return self._md.convert(text)
+
+
+_renderers: dict[tuple, MarkdownRenderer] = {}
+
+
+def renderer_for(markdown: tuple) -> MarkdownRenderer:
+    """One renderer per process and MARKDOWN settings (building one costs
+    more than rendering a brief)."""
+    if markdown not in _renderers:
+        _renderers[markdown] = MarkdownRenderer(thaw_markdown(markdown))
+    return _renderers[markdown]
+
+
+def render_markdown(text: str, markdown: tuple) -> str:
+    return renderer_for(markdown).render(text)
+
+
+def count_words(html: str) -> int:
+    """Words a reader reads: the rendered text, not link addresses or markup."""
+    return len(WORD.findall(unescape(TAG.sub(" ", html))))
+
+
+def read_source(
+    path: Path, shown: str, data: bytes, config: ReadSettings, render: bool = True
+) -> SourceRead:
+    """Parse, validate and render one brief (pure; runs in workers)."""
+    try:
+        document = parse(data)
+    except FrontMatterError as exc:
+        problem = Problem(shown, exc.message, line=exc.line, column=exc.column)
+        return SourceRead(path, shown, None, (problem,), References())
+    brief, problems, references = validate_fields(
+        document, path, shown, ZoneInfo(config.timezone)
+    )
+    if brief is None or not render:
+        return SourceRead(path, shown, brief, tuple(problems), references)
+    html = render_markdown(brief.body, config.markdown)
+    return SourceRead(
+        path,
+        shown,
+        brief,
+        tuple(problems),
+        references,
+        body_key=body_key(html),
+        html=html,
+        words=count_words(html),
+    )
+
+
+def body_key(html: str) -> str:
+    return hashlib.blake2b(html.encode(), digest_size=16).hexdigest()
+
+
+def read_key(path: Path, shown: str, data: bytes, signature: str) -> str:
+    """The cache key of a read: everything `read_source` depends on."""
+    digest = hashlib.blake2b(data, digest_size=20)
+    digest.update(f"\0{path}\0{shown}\0{signature}".encode())
+    return digest.hexdigest()

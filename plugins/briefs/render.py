@@ -1,0 +1,122 @@
+"""Jobs → file bytes: templates, feeds and copies, in any process.
+
+A worker process builds one `Renderer` (Pelican's Jinja environment for the
+theme, the settings as template globals) and renders the jobs it is sent.
+A page's links are read here too, where its HTML is, so the link check needs
+no second pass over the files (linkcheck.py).
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+
+from feedgenerator import Atom1Feed, get_tag_uri
+from markupsafe import Markup
+from pelican.generators import Generator
+from pelican.utils import get_relative_path, path_to_url
+
+from .feeds import rebase_links
+from .linkcheck import PageLinks, read_page
+from .pages import Job
+
+
+class Renderer:
+    """Renders jobs with the theme; one per process and build."""
+
+    def __init__(self, settings: dict):
+        self.settings = settings
+        generator = Generator(
+            context={},
+            settings=settings,
+            path=settings["PATH"],
+            theme=settings["THEME"],
+            output_path=settings.get("OUTPUT_PATH", ""),
+        )
+        self.env = generator.env
+        self.globals = {k: v for k, v in settings.items() if k.isupper()}
+        self.templates = {}
+
+    def template(self, name: str):
+        if name not in self.templates:
+            self.templates[name] = self.env.get_template(f"{name}.html")
+        return self.templates[name]
+
+    def render(self, job: Job, bodies: dict[str, str]) -> tuple[bytes, PageLinks]:
+        if job.kind == "page":
+            text = self.page(job, bodies)
+        elif job.kind == "feed":
+            text = self.feed(job, bodies)
+        else:
+            raise ValueError(f"cannot render a {job.kind!r} job")
+        return text.encode("utf-8"), read_page(job.save_as, text)
+
+    def page(self, job: Job, bodies: dict[str, str]) -> str:
+        relative = self.settings["RELATIVE_URLS"]
+        context = dict(self.globals)
+        if relative:
+            context["SITEURL"] = path_to_url(get_relative_path(job.save_as))
+        context["output_file"] = job.save_as
+        context.update(job.context)
+        if job.template == "article":  # the brief's own page: its body
+            (key,) = job.bodies
+            context["article"] = context["article"].with_content(bodies[key])
+        return self.template(job.template).render(context)
+
+    def feed(self, job: Job, bodies: dict[str, str]) -> str:
+        """An Atom feed whose links resolve online and from disk: with no
+        absolute SITEURL, every link is relative to the feed file itself."""
+        settings = self.settings
+        site_url = settings.get("SITEURL") or ""
+        absolute = site_url.startswith(("http://", "https://"))
+        base = site_url if absolute else path_to_url(get_relative_path(job.save_as))
+        feed_domain = settings.get("FEED_DOMAIN") if absolute else base
+
+        def join(url: str) -> str:
+            return posixpath.join(base, url) if not absolute else f"{base}/{url}"
+
+        title = job.context["title"]
+        feed = Atom1Feed(
+            title=Markup(
+                settings["SITENAME"] + (f" - {title}" if title else "")
+            ).striptags(),
+            link=f"{base}/",  # also the feed's id, as Pelican writes it
+            feed_url=(
+                f"{feed_domain}/{job.save_as}" if absolute else join(job.save_as)
+            ),
+            description=settings.get("SITESUBTITLE", ""),
+            subtitle=settings.get("SITESUBTITLE", None),
+        )
+        feed.feed["link"] = join("index.html")  # never a folder
+        for view, key in zip(job.context["items"], job.bodies, strict=True):
+            link = join(view.url)
+            content = rebase_links(bodies[key], link)
+            summary = rebase_links(str(view.summary), link) if view.summary else None
+            feed.add_item(
+                title=Markup(view.title).striptags(),
+                link=link,
+                unique_id=get_tag_uri(link, view.date),
+                description=summary if summary != content else None,
+                content=content,
+                categories=[tag.name for tag in view.tags] or None,
+                author_name=", ".join(person.name for person in view.authors),
+                pubdate=view.date,
+                updateddate=view.modified,
+            )
+        out = io.StringIO()
+        feed.write(out, "utf-8")
+        return out.getvalue()
+
+
+_renderer: Renderer | None = None
+
+
+def start_worker(settings: dict) -> None:
+    """Process-pool initializer: one renderer per worker."""
+    global _renderer
+    _renderer = Renderer(settings)
+
+
+def render_in_worker(task: tuple[Job, dict[str, str]]):
+    job, bodies = task
+    return _renderer.render(job, bodies)

@@ -1,0 +1,264 @@
+"""Incremental builds equal clean builds, byte for byte, after every kind of
+change; unrelated files are left alone; a damaged cache only costs time.
+
+Each case starts from one warm build (output and cache), changes one thing,
+builds again with the cache, and compares the result with a clean, serial,
+cache-free build of the changed content.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+from briefs import pipeline
+from policy_briefs.build import build
+from policy_briefs.project import ROOT
+
+REGIONS = ["Europe", "Northeast Asia", "Middle East & North Africa"]
+TOPICS = ["Trade", "Energy", "Security", "Debt"]
+CLEAN = {"BRIEFS": {"cache": False, "workers": 1}}
+SMALL_PAGES = {"DEFAULT_PAGINATION": 2}
+
+
+def write_site(root: Path) -> Path:
+    """12 briefs over three regions and four topics: several pages each."""
+    content = root / "content"
+    (content / "briefs" / "2024").mkdir(parents=True)
+    (content / "regions.yml").write_text(
+        "".join(f"- name: {r}\n  description: About *{r}*.\n" for r in REGIONS),
+        "utf-8",
+    )
+    (content / "authors.yml").write_text(
+        "- name: Yuki Tatsumi\n  role: Fellow\n  bio: Writes **well**.\n"
+        "- name: Søren Kjærgaard\n  role: Senior Fellow\n",
+        "utf-8",
+    )
+    for n in range(12):
+        authors = ["Yuki Tatsumi"] if n % 3 else ["Yuki Tatsumi", "Søren Kjærgaard"]
+        brief(
+            content,
+            f"brief-{n:02d}",
+            title=f"Brief number {n}",
+            date=f"2024-{1 + n % 12:02d}-{1 + n:02d}",
+            author=authors,
+            region=REGIONS[n % 3],
+            tags=[TOPICS[n % 4], TOPICS[(n + 1) % 4]],
+            body=f"## Part one\n\nText {n} with a note.[^1]\n\n[^1]: Note {n}.",
+        )
+    return content
+
+
+def brief(content: Path, name: str, body: str, **fields) -> Path:
+    lines = ["---"]
+    for key, value in fields.items():
+        if isinstance(value, list):
+            value = "[" + ", ".join(value) + "]"
+        lines.append(f"{key}: {value}")
+    path = content / "briefs" / "2024" / f"{name}.md"
+    path.write_text("\n".join([*lines, "---", body, ""]), "utf-8")
+    return path
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def assert_same_site(built: Path, clean: Path) -> None:
+    mine, theirs = files_of(built), files_of(clean)
+    assert sorted(mine) == sorted(theirs)
+    different = [name for name in mine if mine[name] != theirs[name]]
+    assert not different, f"stale files: {different[:5]}"
+
+
+@pytest.fixture(scope="module")
+def sources(tmp_path_factory):
+    """The content and a copy of the theme every case starts from."""
+    root = tmp_path_factory.mktemp("sources")
+    write_site(root)
+    shutil.copytree(ROOT / "theme", root / "theme")
+    return root
+
+
+def settings(root: Path, **more) -> dict:
+    return {
+        "CACHE_PATH": str(root / "cache"),
+        "THEME": str(root / "theme"),
+        **SMALL_PAGES,
+        **more,
+    }
+
+
+@pytest.fixture
+def case(sources, tmp_path, caplog):
+    """A warm build (output and cache) of the sources, and how to finish the
+    case: rebuild incrementally, build clean, compare; returns how many files
+    the incremental build carried over."""
+    for name in ("content", "theme"):
+        shutil.copytree(sources / name, tmp_path / name)
+    build(tmp_path / "content", tmp_path / "output", **settings(tmp_path))
+
+    def rebuild_and_compare(**overrides) -> int:
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="briefs.pipeline"):
+            build(
+                tmp_path / "content",
+                tmp_path / "output",
+                **settings(tmp_path, **overrides),
+            )
+        (summary,) = [
+            r for r in caplog.records if r.getMessage().startswith("briefs: ")
+        ]
+        clean = tmp_path / "clean"
+        build(
+            tmp_path / "content",
+            clean,
+            **settings(tmp_path, **overrides, **CLEAN),
+        )
+        assert_same_site(tmp_path / "output", clean)
+        return summary.args[2]
+
+    return tmp_path, rebuild_and_compare
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+def source(root: Path, n: int) -> Path:
+    return root / "content" / "briefs" / "2024" / f"brief-{n:02d}.md"
+
+
+CHANGES = {
+    "body": lambda r: edit(source(r, 5), "Text 5 with", "Changed text with"),
+    "title": lambda r: edit(source(r, 5), "Brief number 5", "A new title"),
+    "date": lambda r: edit(source(r, 5), "date: 2024-06-06", "date: 2025-01-01"),
+    "add": lambda r: brief(
+        r / "content",
+        "brief-new",
+        title="A new brief",
+        date="2024-12-31",
+        author="Yuki Tatsumi",
+        region="Europe",
+        tags=["Trade"],
+        body="New.",
+    ),
+    "delete": lambda r: source(r, 7).unlink(),
+    "rename": lambda r: source(r, 7).rename(source(r, 7).with_name("renamed.md")),
+    "draft": lambda r: edit(source(r, 5), "title:", "status: draft\ntitle:"),
+    "regions.yml": lambda r: edit(
+        r / "content" / "regions.yml", "About *Europe*.", "The *whole* continent."
+    ),
+    "authors.yml": lambda r: edit(
+        r / "content" / "authors.yml", "role: Fellow", "role: Senior Adviser"
+    ),
+    "template": lambda r: edit(
+        r / "theme" / "templates" / "article.html", "Key takeaways", "In short"
+    ),
+    "partial": lambda r: edit(
+        r / "theme" / "templates" / "partials" / "footer.html",
+        "site-footer__about",
+        "site-footer__about about",
+    ),
+    "macro": lambda r: edit(
+        r / "theme" / "templates" / "macros.html", "By <span", "Written by <span"
+    ),
+    "css": lambda r: edit(
+        r / "theme" / "static" / "css" / "base.css",
+        "}",
+        "}\n/* changed */",
+    ),
+}
+
+
+# Changes that every page shows (templates, the navigation's region list is
+# not among them): nothing can be carried over.
+EVERYWHERE = {"template", "partial", "macro"}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_incremental_build_equals_clean_build(case, change):
+    root, rebuild_and_compare = case
+    CHANGES[change](root)
+    carried = rebuild_and_compare()
+    if change not in EVERYWHERE:
+        assert carried > 0, "the incremental build rebuilt everything"
+
+
+def test_a_changed_setting(case):
+    _, rebuild_and_compare = case
+    rebuild_and_compare(SITENAME="Another Name")
+
+
+def test_a_damaged_cache_is_replaced_with_a_notice(case, caplog):
+    root, rebuild_and_compare = case
+    edit(source(root, 5), "Text 5 with", "Changed text with")
+    (cache_file,) = (root / "cache").glob("*.sqlite3")
+    data = cache_file.read_bytes()
+    cache_file.write_bytes(data[: len(data) // 3])
+    for leftover in (root / "cache").glob("*-wal"):
+        leftover.unlink()
+    with caplog.at_level(logging.WARNING):
+        rebuild_and_compare()
+    notices = [
+        r.getMessage() for r in caplog.records if "build cache" in r.getMessage()
+    ]
+    assert len(notices) == 1
+    assert "could not be used" in notices[0] and "building from scratch" in notices[0]
+
+
+def test_a_cache_entry_with_flipped_bytes_is_not_trusted(case, caplog):
+    import sqlite3
+
+    root, rebuild_and_compare = case
+    (cache_file,) = (root / "cache").glob("*.sqlite3")
+    db = sqlite3.connect(cache_file)
+    key, blob = db.execute("SELECT key, value FROM bodies LIMIT 1").fetchone()
+    damaged = blob[:-5] + bytes(b ^ 0xFF for b in blob[-5:])
+    db.execute("UPDATE bodies SET value = ? WHERE key = ?", (damaged, key))
+    db.commit()
+    db.close()
+    edit(source(root, 5), "Text 5 with", "Changed text with")
+    with caplog.at_level(logging.WARNING):
+        rebuild_and_compare()
+
+
+def test_only_what_changed_is_rewritten(case):
+    root, _ = case
+    output = root / "output"
+    untouched = ["briefs/brief-11.html", "regions/index.html", "topics/index.html"]
+    build(root / "content", output, **settings(root))
+    before = {name: (output / name).stat() for name in untouched}
+    edited = (output / "briefs" / "brief-05.html").stat()
+    edit(source(root, 5), "Text 5 with", "Changed text with")
+    build(root / "content", output, **settings(root))
+    for name in untouched:
+        after = (output / name).stat()
+        assert (after.st_ino, after.st_mtime_ns) == (
+            before[name].st_ino,
+            before[name].st_mtime_ns,
+        ), name
+    assert (output / "briefs" / "brief-05.html").stat().st_ino != edited.st_ino
+    assert "Changed text" in (output / "briefs" / "brief-05.html").read_text("utf-8")
+
+
+def test_parallel_build_equals_serial_build(tmp_path, monkeypatch):
+    write_site(tmp_path)
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    build(
+        tmp_path / "content",
+        tmp_path / "parallel",
+        CACHE_PATH=str(tmp_path / "cache"),
+        BRIEFS={"cache": False, "workers": 2},
+    )
+    build(tmp_path / "content", tmp_path / "serial", **CLEAN)
+    assert_same_site(tmp_path / "parallel", tmp_path / "serial")
