@@ -7,6 +7,7 @@ from pelican import signals
 
 from .assets import copy_referenced_images
 from .feeds import FeedWriter
+from .opendata_output import attach_citations, write_open_data
 from .reader import BriefReader
 from .regions import RegionGenerator
 from .site import STATE_KEY, build_site, site_of
@@ -55,4 +56,6 @@ def register():
     signals.get_generators.connect(add_generators)
     signals.get_writer.connect(add_writer)
     signals.article_generator_finalized.connect(check_nothing_skipped)
+    signals.article_generator_finalized.connect(attach_citations)
     signals.finalized.connect(copy_referenced_images)
+    signals.finalized.connect(write_open_data)
