@@ -339,3 +339,26 @@ def test_download_files_parse_with_every_author(cited):
 
 def test_drafts_get_no_citation_files(cited):
     assert not list(cited.output.rglob("secret.*"))
+
+
+@pytest.mark.browser
+def test_copy_buttons_copy_the_reference_text(cited, browser):
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        page.goto((cited.output / "briefs" / "mekong.html").as_uri())
+        buttons = page.locator(".cite__copy")
+        assert buttons.all_inner_texts() == [
+            "Copy the Chicago reference",
+            "Copy the APA reference",
+        ]
+        buttons.nth(1).click()
+        status = page.locator(".cite__status[role=status]")
+        status.filter(has_text="APA reference copied.").wait_for()
+        copied = page.evaluate("() => navigator.clipboard.readText()")
+        shown = page.locator(".cite__text").nth(1).inner_text()
+    finally:
+        context.close()
+    assert copied == shown.strip()
+    assert copied.startswith("Nguyen, T. L., Tatsumi, Y., & Lopez, M. (2024")

@@ -298,10 +298,10 @@ def _json(value) -> bytes:
 
 def _script(value) -> bytes:
     """The catalogue as one global for pages opened from disk, where browsers
-    refuse to fetch JSON. U+2028/U+2029 are escaped for older JS engines."""
-    text = json.dumps(value, ensure_ascii=False, indent=2)
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f"globalThis.{JS_GLOBAL} = {text};\n".encode()
+    refuse to fetch JSON. Pure ASCII (\\u escapes): a script is decoded in
+    the encoding of the page that loads it, which may not be UTF-8."""
+    text = json.dumps(value, ensure_ascii=True, indent=2)
+    return f"globalThis.{JS_GLOBAL} = {text};\n".encode("ascii")
 
 
 def spreadsheet_safe(value: str) -> str:

@@ -56,11 +56,12 @@ def attach_citations(generator) -> None:
 
 
 def _feeds(generator) -> list[opendata.Feed]:
-    """Every feed Pelican and the region generator write for these articles,
-    titled as Pelican titles them."""
+    """Every feed Pelican and the region generator write for published
+    briefs, titled as Pelican titles them (a preview's drafts-only feeds are
+    left out, like drafts everywhere in the open data)."""
     settings = generator.settings
     site = site_of(settings)
-    articles = generator.articles
+    articles = [a for a in generator.articles if not a.brief.is_draft]
     name = settings["SITENAME"]
 
     def title(label: str = "") -> str:
