@@ -24,7 +24,7 @@ from pelican.log import console as pelican_console
 from pelican.settings import read_settings
 
 from briefs.pipeline import PREVIOUS_KEY, TARGET_KEY
-from briefs.problems import BriefsError
+from briefs.problems import BriefsError, ContentError
 
 from .project import DEV_SETTINGS, ROOT
 
@@ -100,6 +100,8 @@ def build(
         try:
             settings = load_settings(content, staging, settings_file, **overrides)
             collector = run_pelican(settings)
+        except ContentError as exc:  # the problems; the caller adds a closing line
+            raise BuildError([str(p) for p in exc.problems]) from None
         except BriefsError as exc:
             raise BuildError(exc.lines) from None
         except Exception as exc:  # a theme or settings error: one line, not a trace

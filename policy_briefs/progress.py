@@ -1,8 +1,8 @@
 """Build progress on a terminal: files read and pages written, on one line.
 
 Pelican is silent while it works, so on a large site an editor cannot tell a
-slow build from a stuck one. The counts come from Pelican's own signals, so
-they are true for any content. Nothing is shown when the output is not a
+slow build from a stuck one. The counts come from the briefs pipeline's
+signals, so they are true for any content. Nothing is shown when the output is not a
 terminal or the CI variable is set: logs stay exactly as they were.
 """
 
@@ -15,7 +15,7 @@ import time
 from contextlib import contextmanager
 from typing import TextIO
 
-from pelican import signals
+from briefs.pipeline import briefs_read, files_written
 
 logger = logging.getLogger(__name__)
 
@@ -42,12 +42,12 @@ class Counter:
         self.written = 0
         self._drawn_at = 0.0
 
-    def file_read(self, sender, **kwargs) -> None:
-        self.read += 1
+    def file_read(self, sender, count: int = 1, **kwargs) -> None:
+        self.read += count
         self.draw()
 
-    def page_written(self, sender, **kwargs) -> None:
-        self.written += 1
+    def page_written(self, sender, count: int = 1, **kwargs) -> None:
+        self.written += count
         self.draw()
 
     def draw(self, final: bool = False) -> None:
@@ -70,8 +70,8 @@ def reporting(stream: TextIO | None = None, enabled: bool | None = None):
         return
     counter = Counter(stream)
     connections = (
-        (signals.content_object_init, counter.file_read),
-        (signals.content_written, counter.page_written),
+        (briefs_read, counter.file_read),
+        (files_written, counter.page_written),
     )
     for signal, receiver in connections:
         signal.connect(receiver, weak=False)

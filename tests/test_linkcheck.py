@@ -442,12 +442,11 @@ def test_linkcheck_task_passes_a_good_site(good_site):
 def sample_builds(tmp_path_factory):
     """The project's content built with both settings files, links unchecked."""
     base = tmp_path_factory.mktemp("sample")
-    dev = site_build.build(ROOT / "content", base / "dev", check_links=False)
+    dev = site_build.build(ROOT / "content", base / "dev")
     prod = site_build.build(
         ROOT / "content",
         base / "prod",
         PUBLISH_SETTINGS,
-        check_links=False,
         SITEURL=SITE_URL,
         FEED_DOMAIN=SITE_URL,
     )

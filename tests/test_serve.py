@@ -240,12 +240,12 @@ def test_progress_on_a_terminal(site, monkeypatch):
     site.brief("two")
     terminal = Terminal()
     with progress.reporting(terminal) as counter:
-        site_build.build(site.content, site.output, check_links=False)
+        site_build.build(site.content, site.output)
     assert counter.read == 2 and counter.written > 2
     final = terminal.getvalue().rsplit("\r", 1)[1]
     assert final == f"2 files read, {counter.written} pages written\n"
 
-    site_build.build(site.content, site.output, check_links=False)
+    site_build.build(site.content, site.output)
     assert counter.read == 2  # disconnected after the block
 
 
@@ -259,6 +259,6 @@ def test_progress_is_quiet_in_ci_and_in_logs(site, monkeypatch, stream, ci):
         monkeypatch.setenv("CI", ci)
     site.brief("one")
     with progress.reporting(stream) as counter:
-        site_build.build(site.content, site.output, check_links=False)
+        site_build.build(site.content, site.output)
     assert counter is None
     assert stream.getvalue() == ""

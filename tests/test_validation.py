@@ -117,6 +117,25 @@ BAD_BRIEFS = [
     ("category", fm("category: misc\n"), "x.md: category: this key would"),
     ("status", fm("status: publish\n"), "status: expected 'published' or 'draft'"),
     (
+        "doi-address",
+        fm("doi: https://doi.org/10.1234/abcd.5678\n"),
+        "x.md: doi: expected the DOI alone, like 10.1234/abcd.5678, found "
+        "'https://doi.org/10.1234/abcd.5678'; leave out 'https://doi.org/'",
+    ),
+    (
+        "doi-prefix",
+        fm("doi: 'doi:10.1234/abcd'\n"),
+        "doi: expected the DOI alone, like 10.1234/abcd, found 'doi:10.1234/abcd'",
+    ),
+    (
+        "doi-form",
+        fm("doi: 10.12/abc def\n"),
+        "x.md: doi: expected a DOI like 10.1234/abcd.5678 (10., digits, a slash, "
+        "then letters, digits or -._;()/:), found '10.12/abc def'",
+    ),
+    ("doi-number", fm("doi: 10.1234\n"), "doi: expected a DOI like 10.1234/abcd.5678"),
+    ("doi-list", fm("doi: [10.1234/a]\n"), "x.md: doi: expected text, found a list"),
+    (
         "unknown-region",
         fm(region="region: Nort East Asia"),
         "x.md: region: 'Nort East Asia' is not a known region "
@@ -315,6 +334,22 @@ REGISTRY_CASES = [
         "authors.yml",
         [{"name": "A", "links": ["x"]}],
         "authors.yml: entry 1: links: expected label: address pairs, found a list",
+    ),
+    (
+        "authors.yml",
+        [{"name": "A B", "family": ["A"]}],
+        "authors.yml: entry 1: family: expected text, found a list",
+    ),
+    (
+        "authors.yml",
+        [{"name": "A B", "given": {"x": "y"}}],
+        "authors.yml: entry 1: given: expected text, found a mapping",
+    ),
+    (
+        "authors.yml",
+        [{"name": "Nguyen Thi Lan", "given": "Thi Lan"}],
+        "authors.yml: Nguyen Thi Lan: given: given is set without family; give "
+        "both (or family alone for a single name)",
     ),
     (
         "authors.yml",

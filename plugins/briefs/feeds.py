@@ -13,12 +13,10 @@ import posixpath
 import re
 from urllib.parse import urljoin
 
+from .urls import is_absolute
+
 _LINK = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 _NOT_RELATIVE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#|\{)")
-
-
-def is_absolute(url: str) -> bool:
-    return url.startswith(("http://", "https://"))
 
 
 def rebase_links(html: str, page_url: str) -> str:

@@ -19,6 +19,10 @@ _DATETIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?"
     r"(Z|[+-]\d{2}:?\d{2})?$"
 )
+# Crossref's recommended pattern: it matches nearly every DOI ever issued and
+# nothing with spaces, quotes, braces or angle brackets.
+_DOI = re.compile(r"^10\.\d{4,9}/[-._;()/:a-zA-Z0-9]+$")
+_DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"}
 
 
@@ -116,6 +120,24 @@ def slug(node) -> str:
         raise FieldError(
             "expected lowercase letters, digits and single hyphens "
             f"(like 'water-policy'), found '{shorten(value)}'"
+        )
+    return value
+
+
+def doi(node) -> str:
+    """A bare DOI such as 10.1234/abcd.5678 (the address is built from it)."""
+    value = text(node)
+    lowered = value.lower()
+    prefix = next((p for p in _DOI_PREFIXES if lowered.startswith(p)), None)
+    if prefix is not None:
+        raise FieldError(
+            f"expected the DOI alone, like {value[len(prefix) :].strip()}, "
+            f"found '{shorten(value)}'; leave out '{value[: len(prefix)]}'"
+        )
+    if not _DOI.match(value):
+        raise FieldError(
+            "expected a DOI like 10.1234/abcd.5678 (10., digits, a slash, then "
+            f"letters, digits or -._;()/:), found '{shorten(value)}'"
         )
     return value
 

@@ -201,7 +201,7 @@ def html_start_tags(text: str):
             position = end
 
 
-def _collect_html(page: PageLinks, text: str) -> None:
+def collect_html(page: PageLinks, text: str) -> None:
     """Ids and references of one HTML document or fragment."""
 
     def add(url: str, asset: bool, absolute_ok: bool = False):
@@ -259,7 +259,7 @@ def read_page(rel: str, text: str) -> PageLinks:
     kind = _kind(rel)
     page = PageLinks()
     if kind == "html":
-        _collect_html(page, text)
+        collect_html(page, text)
     elif kind == "xml":
         _read_xml(page, rel, text)
     else:
@@ -297,7 +297,7 @@ def _read_xml(page: PageLinks, rel: str, text: str) -> None:
             element.get("type") == "html"
         ):
             content = PageLinks()
-            _collect_html(content, element.text or "")
+            collect_html(content, element.text or "")
             page.references.extend(
                 Reference(r.url, r.asset, True, base) for r in content.references
             )

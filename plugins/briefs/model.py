@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
+import posixpath
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from markupsafe import Markup, escape
 from pelican.urlwrappers import Author as PelicanAuthor
@@ -20,6 +22,7 @@ from pelican.urlwrappers import Tag as PelicanTag
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import SafeDatetime
 
+from .citations import Citation
 from .reading import SourceRead, freeze, render_markdown
 from .registry import AuthorRecord, RegionRecord
 from .schema import Brief
@@ -81,6 +84,7 @@ class BriefView:
     is_draft: bool = False
     content: str = ""
     related: tuple[BriefView, ...] = ()
+    citation: Citation | None = None
 
     @property
     def author(self) -> AuthorView:
@@ -89,8 +93,8 @@ class BriefView:
     def with_related(self, related) -> BriefView:
         return replace(self, related=tuple(related))
 
-    def with_content(self, content: str) -> BriefView:
-        return replace(self, content=content)
+    def with_page(self, content: str, citation: Citation) -> BriefView:
+        return replace(self, content=content, citation=citation)
 
 
 @dataclass
@@ -230,6 +234,10 @@ def build_site(collection, settings: dict, show_drafts: bool) -> Site:
             by_tag.setdefault(topic.name, []).append(view)
     images = {v.brief.image for v in views if v.brief.image}
     images.update(a.photo for a in registry.authors if a.photo)
+    content = Path(settings["PATH"])
+    for view in views:
+        read = collection.reads[view.brief.source]
+        images.update(files_used(content, view.save_as, read.local_urls))
     return Site(
         briefs=views,
         regions=[(regions[name], by_region[name]) for name in regions],
@@ -244,6 +252,23 @@ def build_site(collection, settings: dict, show_drafts: bool) -> Site:
         bodies=bodies,
         images=images,
     )
+
+
+def files_used(content: Path, page: str, urls) -> set[str]:
+    """Files under content/ that a page's relative URLs name (never a brief,
+    a registry or a hidden file)."""
+    found = set()
+    for url in urls:
+        rel = posixpath.normpath(posixpath.join(posixpath.dirname(page), url))
+        if (
+            rel.startswith("../")
+            or posixpath.splitext(rel)[1].lower() in (".md", ".yml", ".yaml")
+            or any(part.startswith(".") for part in rel.split("/"))
+        ):
+            continue
+        if (content / rel).is_file():
+            found.add(rel)
+    return found
 
 
 def collection_markdown(settings: dict) -> tuple:

@@ -13,8 +13,13 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from markupsafe import Markup
+
+from .citations import citation_paths
 from .model import BriefView, Site, fingerprint
+from .opendata import AuthorRef, Feed, RegionRef, TopicRef, make_entry, series_parts
 from .related import more_from_region
+from .urls import public_url
 
 TOP_TOPICS = 12  # the most used topics, shown beside every listing
 LATEST = 6  # newest briefs looked at for a brief page's "Latest briefs"
@@ -187,7 +192,14 @@ def plan(site: Site, settings: dict, related_count: int) -> list[Job]:
             {**listing, "dates": site.briefs},
         )
     )
-    jobs.extend(feed_jobs(site, settings))
+    feeds = feed_jobs(site, settings)
+    jobs.extend(feeds)
+    for view in site.briefs:
+        for path, kind in zip(
+            citation_paths(view.slug), ("bibtex", "ris"), strict=True
+        ):
+            jobs.append(Job(path, "cite", context={"article": view, "format": kind}))
+    jobs.append(data_job(site, settings, feeds))
     content = Path(settings["PATH"])
     for image in sorted(site.images):
         jobs.append(Job(image, "copy", source=content / image))
@@ -197,24 +209,86 @@ def plan(site: Site, settings: dict, related_count: int) -> list[Job]:
     return jobs
 
 
+def data_job(site: Site, settings: dict, feeds: list[Job]) -> Job:
+    """The open data files (opendata.py), made together: one job."""
+    parts = series_parts(view.brief for view in site.briefs)
+
+    def ref(kind, item):
+        return kind(item.name, item.slug, item.url, item.feed_url)
+
+    entries = [
+        make_entry(
+            view.brief,
+            view.url,
+            site.bodies[view.save_as][1],
+            authors=[
+                AuthorRef(a.name, a.slug, a.url, a.feed_url, record=a.profile)
+                for a in view.authors
+            ],
+            regions=[region_ref(r) for r in view.regions],
+            topics=[ref(TopicRef, t) for t in view.tags],
+            series_part=parts.get(view.slug),
+        )
+        for view in site.briefs
+        if not view.is_draft
+    ]
+    return Job(
+        "data/",
+        "data",
+        context={
+            "entries": entries,
+            "site_name": settings["SITENAME"],
+            "public_url": public_url(settings),
+            "regions": [region_ref(region) for region, _ in site.regions],
+            "feeds": [
+                Feed(
+                    Markup(
+                        settings["SITENAME"]
+                        + (f" - {job.context['title']}" if job.context["title"] else "")
+                    ).striptags(),
+                    job.save_as,
+                    job.context["page"],
+                    job.context["group"],
+                )
+                for job in feeds
+                if any(not view.is_draft for view in job.context["items"])
+            ],
+        },
+    )
+
+
+def region_ref(region) -> RegionRef:
+    return RegionRef(
+        region.name,
+        region.slug,
+        region.url,
+        region.feed_url,
+        description=region.record.description if region.record else None,
+    )
+
+
 def feed_jobs(site: Site, settings: dict) -> list[Job]:
     """The site feed and one per region, author and topic with briefs."""
     limit = settings.get("FEED_MAX_ITEMS") or None
-    feeds: list[tuple[str, str | None, list[BriefView]]] = []
+    feeds: list[tuple[str, str | None, str, str | None, list[BriefView]]] = []
     if settings.get("FEED_ALL_ATOM"):
-        feeds.append((settings["FEED_ALL_ATOM"], None, site.briefs))
-    for entries in (site.regions, site.authors, site.tags):
+        feeds.append((settings["FEED_ALL_ATOM"], None, "index.html", None, site.briefs))
+    for group, entries in (
+        ("Regions", site.regions),
+        ("Authors", site.authors),
+        ("Topics", site.tags),
+    ):
         for item, briefs in entries:
             if briefs and item.feed_url:
-                feeds.append((item.feed_url, item.name, briefs))
+                feeds.append((item.feed_url, item.name, item.url, group, briefs))
     jobs = []
-    for path, title, briefs in feeds:
+    for path, title, page, group, briefs in feeds:
         items = briefs[:limit]
         jobs.append(
             Job(
                 path,
                 "feed",
-                context={"title": title, "items": items},
+                context={"title": title, "items": items, "page": page, "group": group},
                 bodies=tuple(site.bodies[view.save_as][0] for view in items),
             )
         )

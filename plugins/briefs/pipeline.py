@@ -32,12 +32,14 @@ import logging
 import multiprocessing
 import os
 import pickle
+import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from importlib import metadata
 from pathlib import Path
 
+import blinker
 from pelican import signals
 from pelican.generators import ArticlesGenerator, Generator
 
@@ -54,8 +56,14 @@ from .pages import Job, plan
 from .problems import ContentError, LinkError
 from .reading import ReadSettings, SourceRead, read_key, read_source
 from .render import Renderer, render_in_worker, start_worker
+from .urls import public_url
 
 logger = logging.getLogger(__name__)
+
+# Progress, for a display (policy_briefs/progress.py): `count` briefs read,
+# `count` files written.
+briefs_read = blinker.signal("briefs.read")
+files_written = blinker.signal("briefs.written")
 
 PLUGIN_DIR = Path(__file__).resolve().parent
 WARM_STATE_KEY = "BRIEFS_WARM_STATE"
@@ -197,6 +205,7 @@ class BriefsGenerator(Generator):
         self.jobs: list[Job] = []
         self.written: dict[str, ManifestEntry] = {}
         self.fresh_links: dict[str, PageLinks] = {}
+        self.groups: dict[str, list[str]] = {}
         self.old: dict = {}
         # The link check runs when every generator has written (theme styles
         # and host files included): listen for the end of this run only.
@@ -230,6 +239,7 @@ class BriefsGenerator(Generator):
             {
                 "signature": self.signature,
                 "files": self.written,
+                "groups": self.groups,
                 "all": {rel: _stat(output / rel) for rel in files},
             },
         )
@@ -288,6 +298,7 @@ class BriefsGenerator(Generator):
         self.cache.put("bodies", self.bodies.fresh)
         known.update(new)
         logger.debug("read %d of %d briefs", len(missing), len(keyed))
+        briefs_read.send(self, count=len(keyed))
         current = {key for key, *_ in keyed}
         reads = {path: known[key] for key, path, *_ in keyed}
         for _, path, shown, data in keyed:
@@ -325,27 +336,25 @@ class BriefsGenerator(Generator):
             old = {}
         self.old = old
         old_files: dict[str, ManifestEntry] = old.get("files", {})
+        old_groups: dict[str, list[str]] = old.get("groups", {})
         self.jobs = plan(self.site, self.settings, self.config["related_count"])
         to_render = []
         for job in self.jobs:
-            entry = old_files.get(job.save_as)
-            if (
+            # A job makes one file, or several (a group, e.g. the open data).
+            files = old_groups.get(job.save_as, [job.save_as])
+            entries = [old_files.get(rel) for rel in files]
+            if all(
                 entry is not None
                 and entry.fingerprint == job.fingerprint
-                and _carry_over(previous / job.save_as, output / job.save_as, entry)
+                and _carry_over(previous / rel, output / rel, entry)
+                for rel, entry in zip(files, entries, strict=True)
             ):
-                self.written[job.save_as] = entry
+                self.written.update(zip(files, entries, strict=True))
+                if job.save_as in old_groups:
+                    self.groups[job.save_as] = files
                 continue
             to_render.append(job)
-            logger.debug(
-                "render %s (%s)",
-                job.save_as,
-                "new"
-                if entry is None
-                else "changed"
-                if entry.fingerprint != job.fingerprint
-                else "file changed",
-            )
+            logger.debug("render %s", job.save_as)
         for job in [j for j in to_render if j.kind == "copy"]:
             self.written[job.save_as] = _copy(job, output)
         renderable = [j for j in to_render if j.kind != "copy"]
@@ -359,9 +368,14 @@ class BriefsGenerator(Generator):
             return renderer.render(*task)
 
         results = self.workers.map(render_in_worker, tasks, serial)
-        for job, (data, links) in zip(renderable, results, strict=True):
-            self.written[job.save_as] = _write(output, job, data)
-            self.fresh_links[job.save_as] = links
+        for job, made in zip(renderable, results, strict=True):
+            for rel, data, links in made:
+                self.written[rel] = _write(output, rel, job.fingerprint, data)
+                if links is not None:
+                    self.fresh_links[rel] = links
+            if job.kind == "data":
+                self.groups[job.save_as] = [rel for rel, _, _ in made]
+        files_written.send(self, count=len(self.written))
         if output == previous:
             _remove_unmade(output, old_files, self.written)
         logger.info(
@@ -434,15 +448,6 @@ class BriefsGenerator(Generator):
         self.cache.close()
 
 
-def public_url(settings: dict) -> str | None:
-    """The absolute public address of a production build, else None."""
-    for key in ("SITEURL", "FEED_DOMAIN"):
-        value = settings.get(key) or ""
-        if value.startswith(("http://", "https://")):
-            return value
-    return None
-
-
 def _stat(path: Path) -> tuple[int, int, int]:
     info = path.stat()
     return (info.st_ino, info.st_size, info.st_mtime_ns)
@@ -473,22 +478,18 @@ def _all_files(output: Path) -> set[str]:
     return files
 
 
-def _write(output: Path, job: Job, data: bytes) -> ManifestEntry:
+def _write(output: Path, rel: str, fingerprint: str, data: bytes) -> ManifestEntry:
     """Write a file atomically: never into an existing file's inode (it may
     be a hard link shared with the previous output)."""
-    path = output / job.save_as
+    path = output / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.write_bytes(data)
     temporary.replace(path)
-    return ManifestEntry(
-        job.fingerprint, _stat(path), f"{job.fingerprint}:{job.save_as}"
-    )
+    return ManifestEntry(fingerprint, _stat(path), f"{fingerprint}:{rel}")
 
 
 def _copy(job: Job, output: Path) -> ManifestEntry:
-    import shutil
-
     path = output / job.save_as
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")

@@ -9,10 +9,12 @@ a worker process: nothing here reads the registries or other files.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from dataclasses import dataclass, field, replace
 from html import unescape
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from markdown import Markdown
@@ -22,8 +24,8 @@ from .frontmatter import FrontMatterError, parse
 from .problems import Problem
 from .schema import Brief, References, validate_fields
 
-WORD = re.compile(r"\w+(?:['’]\w+)*")
 TAG = re.compile(r"<[^>]*>")
+WORDS_PER_MINUTE = 200
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,8 @@ class SourceRead:
     body_key: str | None = None
     html: str | None = None
     words: int = 0
+    # Relative URLs the body links to or embeds (files it may need copied).
+    local_urls: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
     def without_body(self) -> SourceRead:
@@ -118,9 +122,42 @@ def render_markdown(text: str, markdown: tuple) -> str:
     return renderer_for(markdown).render(text)
 
 
+def local_urls(html: str) -> tuple[str, ...]:
+    """The relative URLs (no scheme, not `#` or `/`) a fragment of HTML uses."""
+    from .linkcheck import PageLinks, collect_html
+
+    page = PageLinks()
+    collect_html(page, html)
+    found = []
+    for reference in page.references:
+        url = reference.url.strip()
+        parts = urlsplit(url)
+        local = url and not parts.scheme and not parts.netloc
+        if local and parts.path and not url.startswith("/"):
+            found.append(unquote(parts.path))
+    return tuple(dict.fromkeys(found))
+
+
+def body_text(html: str) -> str:
+    """The text a reader sees in rendered HTML: tags dropped (each one a
+    space: <p>a</p><p>b</p> is two words), entities decoded."""
+    return unescape(TAG.sub(" ", html))
+
+
+def word_count(text: str) -> int:
+    """Runs of text between spaces that hold a letter or digit; a lone
+    dash or bullet is not a word."""
+    return sum(1 for token in text.split() if any(c.isalnum() for c in token))
+
+
 def count_words(html: str) -> int:
     """Words a reader reads: the rendered text, not link addresses or markup."""
-    return len(WORD.findall(unescape(TAG.sub(" ", html))))
+    return word_count(body_text(html))
+
+
+def reading_time(words: int) -> int:
+    """Minutes at 200 words a minute, rounded up, never less than one."""
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
 
 def read_source(
@@ -147,6 +184,7 @@ def read_source(
         body_key=body_key(html),
         html=html,
         words=count_words(html),
+        local_urls=local_urls(html),
     )
 
 

@@ -38,6 +38,10 @@ class AuthorRecord:
     bio: str | None = None
     photo: str | None = None
     links: tuple[tuple[str, str], ...] = ()
+    # How citations invert the name ("Nguyen Thi Lan" → Nguyen, Thi Lan);
+    # without them the last word of the name is the family name.
+    family: str | None = None
+    given: str | None = None
 
 
 REGION_FIELDS = {
@@ -53,6 +57,8 @@ AUTHOR_FIELDS = {
     "bio": f.Field(f.long_text),
     "photo": f.Field(f.image_path),
     "links": f.Field(f.links),
+    "family": f.Field(f.text),
+    "given": f.Field(f.text),
 }
 
 
@@ -123,6 +129,15 @@ def load(content_dir: Path, regions_file: str, authors_file: str, display) -> tu
         required=False,
     )
     for record in authors:
+        if record.given and not record.family:
+            problems.append(
+                Problem(
+                    display(content_dir / authors_file),
+                    "given is set without family; give both (or family alone "
+                    "for a single name)",
+                    field=f"{record.name}: given",
+                )
+            )
         if record.photo and not (content_dir / record.photo).is_file():
             problems.append(
                 Problem(

@@ -16,9 +16,14 @@ from markupsafe import Markup
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
 
+from . import citations, opendata
+from .citations import Citation
 from .feeds import rebase_links
 from .linkcheck import PageLinks, read_page
 from .pages import Job
+from .urls import public_url
+
+Rendered = tuple[str, bytes, PageLinks | None]
 
 
 class Renderer:
@@ -42,14 +47,30 @@ class Renderer:
             self.templates[name] = self.env.get_template(f"{name}.html")
         return self.templates[name]
 
-    def render(self, job: Job, bodies: dict[str, str]) -> tuple[bytes, PageLinks]:
-        if job.kind == "page":
-            text = self.page(job, bodies)
-        elif job.kind == "feed":
-            text = self.feed(job, bodies)
-        else:
-            raise ValueError(f"cannot render a {job.kind!r} job")
-        return text.encode("utf-8"), read_page(job.save_as, text)
+    def render(self, job: Job, bodies: dict[str, str]) -> list[Rendered]:
+        """The file(s) of a job: (path, bytes, links or None)."""
+        if job.kind in ("page", "feed"):
+            text = (
+                self.page(job, bodies) if job.kind == "page" else self.feed(job, bodies)
+            )
+            return [(job.save_as, text.encode("utf-8"), read_page(job.save_as, text))]
+        if job.kind == "cite":
+            citation = self.citation(job.context["article"])
+            text = getattr(citation, job.context["format"])
+            return [(job.save_as, text.encode("utf-8"), None)]
+        if job.kind == "data":
+            files = opendata.catalogue_files(**job.context)
+            return [(path, data, None) for path, data in sorted(files.items())]
+        raise ValueError(f"cannot render a {job.kind!r} job")
+
+    def citation(self, view) -> Citation:
+        public = public_url(self.settings)
+        return citations.cite(
+            view.brief,
+            [person.profile for person in view.authors],
+            self.settings["SITENAME"],
+            f"{public}/{view.url}" if public else None,
+        )
 
     def page(self, job: Job, bodies: dict[str, str]) -> str:
         relative = self.settings["RELATIVE_URLS"]
@@ -60,7 +81,8 @@ class Renderer:
         context.update(job.context)
         if job.template == "article":  # the brief's own page: its body
             (key,) = job.bodies
-            context["article"] = context["article"].with_content(bodies[key])
+            article = context["article"]
+            context["article"] = article.with_page(bodies[key], self.citation(article))
         return self.template(job.template).render(context)
 
     def feed(self, job: Job, bodies: dict[str, str]) -> str:

@@ -31,6 +31,7 @@ FIELDS = {
     "image_credit": f.Field(f.text),
     "key_points": f.Field(f.optional_list),
     "series": f.Field(f.text),
+    "doi": f.Field(f.doi),
     "status": f.Field(f.choice("published", "draft")),
     "slug": f.Field(f.slug),
 }
@@ -65,6 +66,7 @@ class Brief:
     image_credit: str | None = None
     key_points: tuple[str, ...] = ()
     series: str | None = None
+    doi: str | None = None
     status: str = "published"
 
     @property
@@ -175,6 +177,7 @@ def validate_fields(
         image_credit=values.get("image_credit"),
         key_points=values.get("key_points", ()),
         series=values.get("series"),
+        doi=values.get("doi"),
         status=values.get("status", "published"),
     )
     return brief, problems, references
