@@ -4,6 +4,8 @@ Every local URL is relative (RELATIVE_URLS) so the same output works when
 opened from disk and when served from a GitHub Pages sub-path.
 """
 
+import os
+
 SITENAME = "Policy Briefs"
 SITE_DESCRIPTION = (
     "Independent analysis of foreign policy, security and economics, region by region."
@@ -23,8 +25,9 @@ PAGE_PATHS = []
 STATIC_PATHS = []
 THEME = "theme"
 # The build cache (git-ignored, safe to delete): reads of briefs and the
-# fingerprints of the files the last build wrote.
-CACHE_PATH = ".cache"
+# fingerprints of the files the last build wrote. POLICY_BRIEFS_CACHE moves
+# it (the benchmark keeps its own).
+CACHE_PATH = os.environ.get("POLICY_BRIEFS_CACHE", ".cache")
 
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["briefs"]

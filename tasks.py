@@ -82,17 +82,45 @@ def build(c, content=str(CONTENT), output=str(OUTPUT), production=False, debug=F
     print(f"Built {result.briefs} briefs into {result.output}")
 
 
-@task(help={"sizes": "comma-separated collection sizes (default: 100,1000,5000)"})
-def bench(c, sizes="100,1000,5000"):
-    """Time validation, a build and an unchanged rebuild of synthetic sites."""
+@task(
+    help={
+        "sizes": "comma-separated collection sizes (default: 5000)",
+        "competitors": "also time stock Pelican (and Hugo when on PATH)",
+    }
+)
+def bench(c, sizes="5000", competitors=True):
+    """Time cold, unchanged and one-edit builds and the preview's edit
+    latency, with peak memory, beside stock Pelican and Hugo."""
     from policy_briefs import bench as benchmark
 
     site_build.configure_logging()
-    print(f"{'briefs':>7} {'validate s':>11} {'build s':>8} {'rebuild s':>10}")
-    for count, validated, built, rebuilt in benchmark.run(
-        [int(size) for size in sizes.split(",")]
+    print(
+        f"{'briefs':>7} {'cold s':>7} {'unchanged s':>12} {'one edit s':>11} "
+        f"{'preview s':>10} {'peak MB':>8} {'stock Pelican s':>16} {'Hugo s':>7}"
+    )
+    for figures in benchmark.run(
+        [int(size) for size in sizes.split(",")], competitors=competitors
     ):
-        print(f"{count:>7} {validated:>11.2f} {built:>8.2f} {rebuilt:>10.2f}")
+        stock = figures.stock_pelican
+        hugo = figures.hugo
+        peak = max(
+            figures.cold.peak_mb, figures.unchanged.peak_mb, figures.one_edit.peak_mb
+        )
+        print(
+            f"{figures.briefs:>7} {figures.cold.seconds:>7.2f} "
+            f"{figures.unchanged.seconds:>12.2f} {figures.one_edit.seconds:>11.2f} "
+            f"{figures.preview_edit:>10.2f} {peak:>8.0f} "
+            f"{(f'{stock.seconds:.2f}' if stock else '-'):>16} "
+            f"{(f'{hugo.seconds:.2f}' if hugo else '-'):>7}"
+        )
+        if stock:
+            print(
+                f"        cold build is {figures.cold.seconds / stock.seconds:.2f}x stock Pelican"
+            )
+        if hugo:
+            print(
+                f"        cold build is {figures.cold.seconds / hugo.seconds:.2f}x Hugo"
+            )
 
 
 @task(

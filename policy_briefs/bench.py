@@ -1,105 +1,276 @@
-"""Benchmark: synthetic collections of N briefs, timed through the real
-validation and the real build. Performance is measured here, never in tests."""
+"""Benchmark: the project's build beside stock Pelican (and Hugo when a
+`hugo` binary is on PATH), on the same synthetic collection (corpus.py).
+
+Every build runs in a new process, as an editor's `invoke build` does; peak
+memory is the largest sum of the resident memory of the build's whole
+process tree, sampled every 20 ms. Performance is measured here, never in
+tests.
+"""
 
 from __future__ import annotations
 
-import random
+import os
+import re
 import shutil
+import subprocess
+import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefs.collection import validate_content
+from .corpus import write_collection
+from .project import ROOT
 
-from .build import build
-
-WORDS = [
-    "alliance",
-    "deterrence",
-    "tariff",
-    "supply",
-    "chain",
-    "maritime",
-    "sanctions",
-    "election",
-    "reform",
-    "energy",
-    "transition",
-    "debt",
-    "restructuring",
-    "border",
-    "water",
-    "security",
-    "climate",
-    "trade",
-    "investment",
-    "summit",
-    "coalition",
-    "ministry",
-    "parliament",
-    "drought",
-    "port",
-    "corridor",
-]
-REGIONS = ["Northeast Asia", "Southeast Asia", "Europe", "Latin America", "Global"]
-AUTHORS = [f"Analyst {letter}" for letter in "ABCDEFGHIJKL"]
+EDITED = "brief-00001.md"
 
 
-def write_collection(content: Path, count: int, seed: int = 1) -> None:
-    """A content folder with `count` briefs of about 900 words each."""
-    rng = random.Random(seed)
-    briefs = content / "briefs"
-    briefs.mkdir(parents=True)
-    (content / "regions.yml").write_text(
-        "".join(f"- name: {r}\n  description: About {r}.\n" for r in REGIONS), "utf-8"
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+
+
+@dataclass
+class Figures:
+    briefs: int
+    cold: Run
+    unchanged: Run
+    one_edit: Run
+    preview_edit: float | None = None
+    stock_pelican: Run | None = None
+    hugo: Run | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for folder in Path("/proc").iterdir():
+        entry = folder.name
+        if not entry.isdigit():
+            continue
+        try:
+            text = (folder / "status").read_text()
+        except OSError:
+            continue
+        parent = re.search(r"^PPid:\s+(\d+)", text, re.M)
+        memory = re.search(r"^VmRSS:\s+(\d+)", text, re.M)
+        if parent:
+            children.setdefault(int(parent.group(1)), []).append(int(entry))
+        rss[int(entry)] = int(memory.group(1)) if memory else 0
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += rss.get(current, 0)
+        todo.extend(children.get(current, []))
+    return total
+
+
+def timed(command: list[str], cwd: Path, env: dict | None = None) -> Run:
+    """Run a command to completion; its time and peak memory (all processes)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
-    (content / "authors.yml").write_text(
-        "".join(f"- name: {a}\n  role: Fellow\n  bio: Writes.\n" for a in AUTHORS),
+    peak = 0
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_kb(process.pid))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, errors = process.communicate()
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{errors[-2000:]}")
+    return Run(seconds, peak / 1024)
+
+
+def _invoke_build(content: Path, output: Path) -> list[str]:
+    return [
+        str(Path(sys.executable).with_name("invoke")),
+        "build",
+        "--content",
+        str(content),
+        "--output",
+        str(output),
+    ]
+
+
+def edit_body(content: Path) -> None:
+    path = next(content.rglob(EDITED))
+    text = path.read_text("utf-8")
+    path.write_text(text + "\nOne more sentence, edited for the benchmark.\n", "utf-8")
+
+
+def run_size(count: int, workdir: Path, competitors: bool = True) -> Figures:
+    content, output = workdir / "content", workdir / "output"
+    write_collection(content, count, seed=count)
+    env = {**os.environ, "POLICY_BRIEFS_CACHE": str(workdir / "cache")}
+    command = _invoke_build(content, output)
+    cold = timed(command, ROOT, env)
+    unchanged = timed(command, ROOT, env)
+    edit_body(content)
+    one_edit = timed(command, ROOT, env)
+    figures = Figures(count, cold, unchanged, one_edit)
+    figures.preview_edit = preview_edit_latency(content, workdir / "preview", env)
+    if competitors:
+        figures.stock_pelican = stock_pelican(content, workdir)
+        figures.hugo = hugo(content, workdir)
+    return figures
+
+
+def preview_edit_latency(content: Path, folder: Path, env: dict) -> float:
+    """Seconds from saving a brief to the preview serving its new page: the
+    preview (`invoke serve`) runs in its own process, as for an editor."""
+    import urllib.request
+
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("invoke")),
+            "serve",
+            "--content",
+            str(content),
+            "--preview",
+            str(folder),
+            "--port",
+            "0",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        port = None
+        for line in process.stdout:
+            found = re.search(r"http://localhost:(\d+)/", line)
+            if found:
+                port = int(found.group(1))
+                break
+        if port is None:
+            raise RuntimeError("the preview did not start")
+        threading.Thread(target=process.stdout.read, daemon=True).start()
+        source = next(content.rglob(EDITED))
+        page = f"http://127.0.0.1:{port}/briefs/{source.stem}.html"
+        marker = f"Edited at {time.time_ns()}"
+        text = source.read_text("utf-8")
+        started = time.perf_counter()
+        source.write_text(text + f"\n{marker}.\n", "utf-8")
+        deadline = started + 120
+        while time.perf_counter() < deadline:
+            with urllib.request.urlopen(page, timeout=30) as response:
+                if marker in response.read().decode("utf-8"):
+                    return time.perf_counter() - started
+            time.sleep(0.01)
+        raise RuntimeError("the preview never served the edited page")
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+
+# -- the competitors, on the same briefs -------------------------------------
+
+STOCK_SETTINGS = """
+PATH = {content!r}
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+SITENAME = "Stock"
+SITEURL = ""
+RELATIVE_URLS = True
+LOAD_CONTENT_CACHE = False
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+DEFAULT_PAGINATION = 10
+"""
+
+
+def _pelican_metadata(text: str) -> str:
+    """YAML front matter → Pelican's own Markdown metadata (stock Pelican
+    reads no YAML without a plugin)."""
+    _, header, body = text.split("---\n", 2)
+    lines = []
+    for line in header.splitlines():
+        key, _, value = line.partition(": ")
+        value = value.strip().strip('"').strip("[]")
+        name = {"author": "Authors", "region": "Category"}.get(key, key.title())
+        if key == "region":
+            value = value.split(",")[0]
+        lines.append(f"{name}: {value}")
+    return "\n".join(lines) + "\n\n" + body
+
+
+def stock_pelican(content: Path, workdir: Path) -> Run:
+    stock = workdir / "stock"
+    for source in (content / "briefs").rglob("*.md"):
+        target = stock / "content" / source.relative_to(content / "briefs")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(_pelican_metadata(source.read_text("utf-8")), "utf-8")
+    settings = stock / "settings.py"
+    settings.write_text(STOCK_SETTINGS.format(content=str(stock / "content")), "utf-8")
+    return timed(
+        [
+            str(Path(sys.executable).with_name("pelican")),
+            "-s",
+            str(settings),
+            "-o",
+            str(stock / "output"),
+        ],
+        stock,
+    )
+
+
+HUGO_LAYOUT = (
+    "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body>"
+    '<main>{{ block "main" . }}{{ end }}</main></body></html>'
+)
+
+
+def hugo(content: Path, workdir: Path) -> Run | None:
+    binary = shutil.which("hugo")
+    if binary is None:
+        return None
+    site = workdir / "hugo"
+    shutil.copytree(content / "briefs", site / "content" / "briefs")
+    (site / "hugo.toml").write_text(
+        'baseURL = "/"\ntitle = "Hugo"\n[taxonomies]\nregion = "region"\n'
+        'author = "author"\ntag = "tags"\n',
         "utf-8",
     )
-    for number in range(count):
-        year = 2000 + number % 25
-        paragraphs = "\n\n".join(
-            " ".join(rng.choice(WORDS) for _ in range(90)) for _ in range(10)
-        )
-        folder = briefs / str(year)
-        folder.mkdir(exist_ok=True)
-        (folder / f"brief-{number:05d}.md").write_text(
-            "---\n"
-            f'title: "Brief {number}: {rng.choice(WORDS).title()}"\n'
-            f"summary: {' '.join(rng.choice(WORDS) for _ in range(20))}\n"
-            f"author: [{rng.choice(AUTHORS)}]\n"
-            f"region: {rng.choice(REGIONS)}\n"
-            f"date: {year}-{1 + number % 12:02d}-{1 + number % 28:02d}\n"
-            f"tags: [{', '.join(rng.sample(WORDS, 2))}]\n"
-            "---\n"
-            f"## Background\n\n{paragraphs}\n",
-            "utf-8",
-        )
+    layouts = site / "layouts" / "_default"
+    layouts.mkdir(parents=True)
+    (layouts / "baseof.html").write_text(HUGO_LAYOUT, "utf-8")
+    (layouts / "single.html").write_text(
+        '{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}', "utf-8"
+    )
+    (layouts / "list.html").write_text(
+        '{{ define "main" }}{{ range .Paginator.Pages }}'
+        '<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ end }}',
+        "utf-8",
+    )
+    return timed([binary, "--quiet", "-s", str(site)], site)
 
 
-def run(sizes: list[int]) -> list[tuple[int, float, float, float]]:
-    """(briefs, seconds to validate, to build, to rebuild unchanged) per size.
-
-    Each size gets its own seed, so no size profits from the Markdown another
-    one rendered; the rebuild shows what rendering.py's memory saves (as in
-    the live preview).
-    """
+def run(sizes: list[int], competitors: bool = True) -> list[Figures]:
     results = []
     for count in sizes:
         workdir = Path(tempfile.mkdtemp(prefix="briefs-bench-"))
         try:
-            write_collection(workdir / "content", count, seed=count)
-            start = time.perf_counter()
-            validate_content(workdir / "content")
-            validated = time.perf_counter() - start
-            start = time.perf_counter()
-            build(workdir / "content", workdir / "output")
-            built = time.perf_counter() - start
-            start = time.perf_counter()
-            build(workdir / "content", workdir / "output")
-            rebuilt = time.perf_counter() - start
-            results.append((count, validated, built, rebuilt))
+            results.append(run_size(count, workdir, competitors))
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
     return results

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from .citations import citation_paths
 from .model import BriefView, Site, fingerprint
 from .opendata import AuthorRef, Feed, RegionRef, TopicRef, make_entry, series_parts
-from .related import more_from_region
+from .related import MoreFromRegion
 from .urls import public_url
 
 TOP_TOPICS = 12  # the most used topics, shown beside every listing
@@ -50,6 +50,33 @@ class Job:
     bodies: tuple[str, ...] = ()  # body keys a feed needs (resolved by workers)
     source: Path | None = None  # for "copy"
     fingerprint: str = ""
+
+
+def brief_jobs(site: Site, views, related_count: int, shared=None) -> list[Job]:
+    """The pages of `views` (all briefs, or the one the preview shows first)."""
+    shared = shared if shared is not None else navigation(site)
+    latest = site.briefs[:LATEST]
+    related = MoreFromRegion(site.briefs, related_count)
+    return [
+        Job(
+            view.save_as,
+            "page",
+            "article",
+            {
+                **shared,
+                "article": view.with_related(related.of(view)),
+                "latest": latest,
+                "words": site.bodies[view.save_as][1],
+            },
+            bodies=(site.bodies[view.save_as][0],),
+        )
+        for view in views
+    ]
+
+
+def navigation(site: Site) -> dict:
+    """What every page shows: the regions, with their counts."""
+    return {"regions": [(region, len(items)) for region, items in site.regions]}
 
 
 def paginated_urls(settings: dict, save_as: str, count: int) -> list[str]:
@@ -104,31 +131,13 @@ def paginate(settings: dict, save_as: str, items: list) -> list[tuple[str, dict]
 
 def plan(site: Site, settings: dict, related_count: int) -> list[Job]:
     """Every job of the build, in a stable order."""
-    regions_nav = [(region, len(items)) for region, items in site.regions]
+    shared = navigation(site)
     top_topics = sorted(
         ((tag, len(items)) for tag, items in site.tags),
         key=lambda pair: (-pair[1], pair[0].name),
     )[:TOP_TOPICS]
-    shared = {"regions": regions_nav}
     listing = {**shared, "top_topics": top_topics}
-    jobs: list[Job] = []
-    latest = site.briefs[:LATEST]
-    related = more_from_region(site.briefs, related_count)
-    for view in site.briefs:
-        jobs.append(
-            Job(
-                view.save_as,
-                "page",
-                "article",
-                {
-                    **shared,
-                    "article": view.with_related(related[view]),
-                    "latest": latest,
-                    "words": site.bodies[view.save_as][1],
-                },
-                bodies=(site.bodies[view.save_as][0],),
-            )
-        )
+    jobs = brief_jobs(site, site.briefs, related_count, shared)
     index_save_as = settings["INDEX_SAVE_AS"]
     for url, context in paginate(settings, index_save_as, site.briefs):
         jobs.append(

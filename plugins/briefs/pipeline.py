@@ -33,6 +33,7 @@ import multiprocessing
 import os
 import pickle
 import shutil
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -52,7 +53,7 @@ from .collection import (
 )
 from .linkcheck import BrokenLink, PageLinks, SiteChecker, is_checked, read_page
 from .model import Site, build_site
-from .pages import Job, plan
+from .pages import Job, brief_jobs, plan
 from .problems import ContentError, LinkError
 from .reading import ReadSettings, SourceRead, read_key, read_source
 from .render import Renderer, render_in_worker, start_worker
@@ -78,10 +79,17 @@ NOT_OUTPUT_SETTINGS = {"OUTPUT_PATH", WARM_STATE_KEY, PREVIOUS_KEY, TARGET_KEY}
 
 @dataclass
 class WarmState:
-    """What a long-lived process (the preview) keeps between its builds."""
+    """What a long-lived process (the preview) keeps between its builds, and
+    what it asks of the next one: the pages of the briefs in `first`, handed
+    to `on_first(path, bytes)` as soon as they are rendered, before the rest
+    of the site (the same jobs and renderer as the full build: the bytes are
+    the ones the build then writes)."""
 
     reads: dict[str, SourceRead] = field(default_factory=dict)
     bodies: dict[str, str] = field(default_factory=dict)
+    renderers: dict[str, Renderer] = field(default_factory=dict)
+    first: set[Path] = field(default_factory=set)
+    on_first: Callable[[str, bytes], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -253,10 +261,33 @@ class BriefsGenerator(Generator):
             self.close()
             raise
         self.site = build_site(collection, self.settings, self.config["show_drafts"])
+        if self.warm is not None and self.warm.first and self.warm.on_first:
+            self.render_first(self.warm)
         self.context["brief_lastmod"] = {
             view.save_as: (view.modified or view.date).date().isoformat()
             for view in self.site.briefs
         }
+
+    def render_first(self, warm: WarmState) -> None:
+        """The preview's edited briefs, before anything else is planned."""
+        views = [v for v in self.site.briefs if v.brief.source in warm.first]
+        jobs = brief_jobs(self.site, views, self.config["related_count"])
+        bodies = self.bodies.get_many({k for job in jobs for k in job.bodies})
+        renderer = self.renderer()
+        for job in jobs:
+            for rel, data, _ in renderer.render(job, bodies):
+                warm.on_first(rel, data)
+
+    def renderer(self) -> Renderer:
+        """A renderer for this process, kept warm by the preview for as long
+        as the templates, settings and code stay the same."""
+        settings = worker_settings(self.settings)
+        if self.warm is None:
+            return Renderer(settings)
+        key = self.output_signature()
+        if key not in self.warm.renderers:
+            self.warm.renderers = {key: Renderer(settings)}
+        return self.warm.renderers[key]
 
     def read_and_validate(self) -> Collection:
         read_config = ReadSettings.from_settings(self.settings)
@@ -364,7 +395,7 @@ class BriefsGenerator(Generator):
 
         def serial(task):
             nonlocal renderer
-            renderer = renderer or Renderer(worker_settings(self.settings))
+            renderer = renderer or self.renderer()
             return renderer.render(*task)
 
         results = self.workers.map(render_in_worker, tasks, serial)
