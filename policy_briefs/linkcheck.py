@@ -30,11 +30,12 @@ import os
 import posixpath
 import re
 import xml.etree.ElementTree as ET
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
+
+from .interrupts import parallel_map
 
 logger = logging.getLogger(__name__)
 
@@ -305,9 +306,8 @@ class SiteChecker:
             pages = map(_read, paths)
         else:
             # Parsing is nearly all the time; fan it out over the cores.
-            pool = ProcessPoolExecutor(min(os.cpu_count() or 1, 8))
-            with pool:
-                pages = list(pool.map(_read, paths, chunksize=64))
+            workers = min(os.cpu_count() or 1, 8)
+            pages = parallel_map(_read, paths, chunksize=64, max_workers=workers)
         self.pages = dict(zip(names, pages, strict=True))
         broken: list[BrokenLink] = []
         for rel, page in self.pages.items():

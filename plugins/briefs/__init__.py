@@ -3,13 +3,32 @@
 `register()` only connects signals; the work lives in named modules.
 """
 
+from pathlib import Path
+
 from pelican import signals
+
+from policy_briefs import outputdir
+from policy_briefs.project import ROOT
 
 from .assets import copy_referenced_images
 from .feeds import FeedWriter
 from .reader import BriefReader
 from .regions import RegionGenerator
 from .site import STATE_KEY, build_site, site_of
+
+
+def refuse_unsafe_output(pelican):
+    """Plain `pelican -o DIR` refuses the folders `invoke build` refuses (it
+    deletes nothing, so a folder no build wrote is fine) and an unwritable
+    one: one line instead of a traceback half-way through writing."""
+    settings = pelican.settings
+    try:
+        output = outputdir.guard(
+            settings["OUTPUT_PATH"], settings["PATH"], ROOT, Path.cwd(), force=True
+        )
+        outputdir.require_writable(output)
+    except outputdir.FolderError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def initialise(pelican):
@@ -50,6 +69,7 @@ def check_nothing_skipped(generator):
 
 
 def register():
+    signals.initialized.connect(refuse_unsafe_output)
     signals.initialized.connect(initialise)
     signals.readers_init.connect(add_reader)
     signals.get_generators.connect(add_generators)

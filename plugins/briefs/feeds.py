@@ -13,7 +13,9 @@ import re
 from urllib.parse import urljoin
 
 from pelican.utils import get_relative_path, path_to_url
-from pelican.writers import Writer
+from pelican.writers import FileOverwriteFailedError, Writer
+
+from .wholefiles import ReplaceWhenDone, partial_name
 
 _LINK = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 _NOT_RELATIVE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#|\{)")
@@ -46,6 +48,18 @@ def rebase_links(html: str, page_url: str) -> str:
 
 
 class FeedWriter(Writer):
+    """Pelican's writer for every file; feeds get links that work from disk,
+    and each file is written whole or not at all (see wholefiles)."""
+
+    def _open_w(self, filename, encoding, override=False):
+        partial = partial_name(filename)
+        try:
+            file = super()._open_w(partial, encoding, override)
+        except FileOverwriteFailedError as exc:
+            message = str(exc).replace(partial, filename)
+            raise FileOverwriteFailedError(message) from None
+        return ReplaceWhenDone(file, filename)
+
     def write_feed(self, elements, context, path=None, url=None, **kwargs):
         if path and not is_absolute(context.get("SITEURL", "")):
             base = path_to_url(get_relative_path(path))

@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor
 
 from markdown import Markdown
+
+from policy_briefs.interrupts import parallel_map
 
 # Below this many texts to render, starting worker processes costs more
 # than it saves.
@@ -59,9 +60,14 @@ def render_all(texts: list[str], config: dict) -> list[str]:
         key: text for key, text in zip(keys, texts, strict=True) if key not in _rendered
     }
     if len(todo) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        with ProcessPoolExecutor(initializer=_start_worker, initargs=(config,)) as pool:
-            results = pool.map(_render_in_worker, todo.values(), chunksize=_CHUNK)
-            _rendered.update(zip(todo, results, strict=True))
+        results = parallel_map(
+            _render_in_worker,
+            todo.values(),
+            chunksize=_CHUNK,
+            initializer=_start_worker,
+            initargs=(config,),
+        )
+        _rendered.update(zip(todo, results, strict=True))
     elif todo:
         renderer = MarkdownRenderer(config)
         _rendered.update((key, renderer.render(text)) for key, text in todo.items())
