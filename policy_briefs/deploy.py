@@ -210,9 +210,10 @@ def refuse_lost_addresses(published_files: list[str], output: Path, branch: str)
     if found:
         raise PublishError(
             [
-                f"{len(found)} page and feed addresses published on {branch} "
-                "would disappear (readers' links and bookmarks to them would "
-                "break); keep them with aliases, or pass --force:",
+                f"{len(found)} address{'es' if len(found) != 1 else ''} of pages "
+                f"and feeds published on {branch} would disappear (readers' links "
+                "and bookmarks to them would break); keep them with aliases, or "
+                "pass --force:",
                 *(f"  {address}: {advice}" for address, advice in found),
             ]
         )

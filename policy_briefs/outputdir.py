@@ -133,10 +133,11 @@ def _foreign(target: Path) -> bool:
 
 
 def require_writable(folder: Path) -> None:
-    """FolderError unless files can be created in `folder` (made if missing)."""
+    """FolderError unless files can be created in `folder`, or in the
+    nearest folder above it that exists (nothing is left behind)."""
+    existing = next(path for path in (folder, *folder.parents) if path.exists())
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tempfile.TemporaryFile(dir=folder).close()
+        tempfile.TemporaryFile(dir=existing).close()
     except OSError as exc:
         raise FolderError(f"cannot write into {folder}: {exc.strerror}") from None
 
