@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from invoke import Exit, Task, task
 
 from briefs.collection import validate_content
 from briefs.editorial import editorial_warnings
-from briefs.problems import summary_line
+from briefs.outputdir import FolderError, require_folder
+from briefs.problems import BriefsError, summary_line
+from policy_briefs import addresses
 from policy_briefs import build as site_build
 from policy_briefs.progress import reporting
 from policy_briefs.project import CONTENT, DEV_SETTINGS, OUTPUT, PUBLISH_SETTINGS, ROOT
@@ -22,41 +25,95 @@ def _settings_briefs_config(settings_file: Path) -> tuple[dict, str]:
 
 
 def _fail(error: site_build.BuildError, closing: str) -> Exit:
-    """Print a failed build's one-line problems and a closing line; exit 1."""
+    """Print a failed build's one-line problems and a closing line; exit 1.
+    A refused folder is one line on its own: nothing was attempted."""
     for line in error.lines:
         print(line, file=sys.stderr)
-    print(closing, file=sys.stderr)
+    if not isinstance(error, FolderError):
+        print(closing, file=sys.stderr)
     return Exit(code=1)
 
 
-@task(help={"content": "content folder to check (default: content/)"})
-def check(c, content=str(CONTENT)):
+@contextmanager
+def _interruptible(what: str):
+    """Ctrl-C: one line and exit status 130 (builds leave no half-built site)."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        message = f"{what} interrupted; nothing half-built was left behind."
+        raise Exit(message, code=130) from None
+
+
+def _folder(path: str, what: str = "content folder") -> Path:
+    try:
+        return require_folder(path, what)
+    except FolderError as exc:
+        raise Exit(str(exc), code=1) from None
+
+
+@task(
+    help={
+        "content": "content folder to check (default: content/)",
+        "against": "a published site (e.g. a checkout of gh-pages): list every "
+        "page and feed address of it that this build would drop",
+    }
+)
+def check(c, content=str(CONTENT), against=""):
     """Validate briefs, registries and links; list every problem; write no site.
 
     Also warns about editorial gaps (no summary, uncredited images...). Links
-    are checked on a scratch build, deleted afterwards."""
+    are checked on a scratch build, deleted afterwards; with --against, the
+    scratch build is compared with that site too."""
     site_build.configure_logging()
+    content_dir = _folder(content)
+    published = _folder(against, "--against folder") if against else None
     config, timezone = _settings_briefs_config(DEV_SETTINGS)
-    collection = validate_content(Path(content), config, timezone)
+    collection = validate_content(content_dir, config, timezone)
     problems = collection.problems + editorial_warnings(collection, config)
     broken_links: list[str] = []
+    lost: list[str] = []
     if collection.ok:  # links can only be checked on a site that builds
-        with tempfile.TemporaryDirectory(prefix="briefs-check-") as scratch:
+        with (
+            _interruptible("Check"),
+            tempfile.TemporaryDirectory(prefix="briefs-check-") as scratch,
+        ):
             try:
-                site_build.build(Path(content), Path(scratch) / "site")
-            except site_build.BuildError as exc:
+                built = site_build.build(content_dir, Path(scratch) / "site")
+            except BriefsError as exc:
                 broken_links = exc.lines
-    for line in [*map(str, problems), *broken_links]:
+            else:
+                if published is not None:
+                    lost = _lost_addresses(published, built.output, collection)
+    for line in [*map(str, problems), *broken_links, *lost]:
         print(line, file=sys.stderr)
-    ok = collection.ok and not broken_links
+    ok = collection.ok and not broken_links and not lost
     links = f", {len(broken_links)} link problems" if broken_links else ""
+    gone = (
+        f", {len(lost)} address{'es' if len(lost) != 1 else ''} would disappear"
+        if lost
+        else ""
+    )
     print(
         f"{'OK' if ok else 'FAILED'}: {len(collection.briefs)} briefs checked, "
-        f"{summary_line(problems)}{links}.",
+        f"{summary_line(problems)}{links}{gone}.",
         file=sys.stderr,
     )
     if not ok:
         raise Exit(code=1)
+
+
+def _lost_addresses(published: Path, built: Path, collection) -> list[str]:
+    """One line per page or feed of `published` that `built` lacks."""
+    found = addresses.report(
+        addresses.site_addresses(published),
+        addresses.site_addresses(built),
+        addresses.sources(collection),
+        ignore=addresses.PRODUCTION_ONLY,
+    )
+    return [
+        f"{address}: would disappear (it is in {published}); {advice}"
+        for address, advice in found
+    ]
 
 
 @task(
@@ -65,16 +122,28 @@ def check(c, content=str(CONTENT)):
         "output": "output folder (default: output/)",
         "production": "use publishconf.py (absolute feed and canonical URLs)",
         "debug": "show Pelican's log and full tracebacks",
+        "force": "replace OUTPUT even though it holds files no build wrote",
     }
 )
-def build(c, content=str(CONTENT), output=str(OUTPUT), production=False, debug=False):
-    """Build the site into OUTPUT atomically; exit non-zero on any problem."""
+def build(
+    c,
+    content=str(CONTENT),
+    output=str(OUTPUT),
+    production=False,
+    debug=False,
+    force=False,
+):
+    """Build the site into OUTPUT atomically; exit non-zero on any problem.
+
+    OUTPUT is refused when replacing it could destroy something (the content
+    or project folder, a folder no build wrote...); one build at a time
+    writes it, the next one waits."""
     site_build.configure_logging(debug)
     settings_file = PUBLISH_SETTINGS if production else DEV_SETTINGS
     try:
-        with reporting(enabled=False if debug else None):
-            result = site_build.build(Path(content), Path(output), settings_file)
-    except site_build.BuildError as exc:
+        with _interruptible("Build"), reporting(enabled=False if debug else None):
+            result = site_build.build(content, output, settings_file, force=force)
+    except BriefsError as exc:
         closing = (
             f"Build failed: {len(exc.lines)} problem(s); {output} was left as it was."
         )
@@ -114,9 +183,8 @@ def bench(c, sizes="5000", competitors=True):
             f"{(f'{hugo.seconds:.2f}' if hugo else '-'):>7}"
         )
         if stock:
-            print(
-                f"        cold build is {figures.cold.seconds / stock.seconds:.2f}x stock Pelican"
-            )
+            ratio = figures.cold.seconds / stock.seconds
+            print(f"        cold build is {ratio:.2f}x stock Pelican")
         if hugo:
             print(
                 f"        cold build is {figures.cold.seconds / hugo.seconds:.2f}x Hugo"
@@ -133,7 +201,7 @@ def linkcheck(c, output=str(OUTPUT), site_url=""):
     """Check every link, asset and feed link of a built site against its files."""
     from briefs.linkcheck import check_site
 
-    broken = check_site(Path(output), site_url=site_url or None)
+    broken = check_site(_folder(output, "site folder"), site_url=site_url or None)
     for link in broken:
         print(link, file=sys.stderr)
     if broken:
@@ -154,8 +222,9 @@ def bundle(c, content=str(CONTENT), dist=str(ROOT / "dist")):
 
     site_build.configure_logging()
     try:
-        path = make_bundle(Path(content), Path(dist))
-    except site_build.BuildError as exc:
+        with _interruptible("Bundle"):
+            path = make_bundle(Path(content), Path(dist))
+    except BriefsError as exc:
         raise _fail(exc, "Bundle failed: nothing was written.") from None
     print(f"Wrote {path}")
 
@@ -165,7 +234,10 @@ def bundle(c, content=str(CONTENT), dist=str(ROOT / "dist")):
         "content": "content folder (default: content/)",
         "output": "output folder (default: output/)",
         "push": "push the branch to the remote (default: --push)",
-        "force": "publish even if the site lost more than half its briefs",
+        "force": "publish even if the site lost more than half its briefs, or "
+        "pages and feeds that are published now",
+        "allow-dirty": "publish although files the build reads have uncommitted "
+        "changes",
         "remote": "git remote (default: origin)",
         "branch": "branch GitHub Pages serves (default: gh-pages)",
         "message": "commit message (default: 'Publish N briefs from <commit>')",
@@ -177,26 +249,27 @@ def publish(
     output=str(OUTPUT),
     push=True,
     force=False,
+    allow_dirty=False,
     remote="origin",
     branch="gh-pages",
     message="",
 ):
     """Build with publishconf.py, check, and push output/ to gh-pages."""
-    from policy_briefs.deploy import PublishError
     from policy_briefs.deploy import publish as publish_site
 
     site_build.configure_logging()
     try:
         result = publish_site(
-            Path(content),
-            Path(output),
+            content,
+            output,
             remote=remote,
             branch=branch,
             push=push,
             force=force,
+            allow_dirty=allow_dirty,
             message=message or None,
         )
-    except PublishError as exc:
+    except BriefsError as exc:  # PublishError, or a refused folder
         raise _fail(exc, "Publish refused: nothing was published.") from None
     where = f"pushed to {remote}/{branch}" if result.pushed else f"on {branch}"
     print(f"Published {result.briefs} briefs ({result.commit[:12]}, {where})")
@@ -248,6 +321,7 @@ def new(
     from policy_briefs import scaffold
 
     site_build.configure_logging()
+    _folder(content)
     config, timezone = _settings_briefs_config(DEV_SETTINGS)
     try:
         if title is None and not (author or region or tags or summary):
@@ -285,6 +359,7 @@ def _add_to_registry(add, content: str, name: str, **values) -> None:
     from policy_briefs.scaffold import ScaffoldError
 
     site_build.configure_logging()
+    _folder(content)
     config, _ = _settings_briefs_config(DEV_SETTINGS)
     try:
         path = add(Path(content), name, config=config, **values)
@@ -334,9 +409,10 @@ def new_region(c, name, description=None, content=str(CONTENT)):
         "content": "content folder (default: content/)",
         "preview": "where the preview is built (default: .preview/)",
         "debug": "show Pelican's log and full tracebacks",
+        "force": "replace PREVIEW even though it holds files no build wrote",
     },
 )
-def serve(c, port=8000, content=str(CONTENT), preview=None, debug=False):
+def serve(c, port="8000", content=str(CONTENT), preview=None, debug=False, force=False):
     """Preview the site, drafts included, at http://localhost:8000/.
 
     Rebuilds on every change under content/ and theme/ and reloads open pages;
@@ -344,8 +420,9 @@ def serve(c, port=8000, content=str(CONTENT), preview=None, debug=False):
     from policy_briefs import serve as preview_server
 
     site_build.configure_logging(debug)
-    folder = Path(preview) if preview else preview_server.PREVIEW_DIR
+    folder = preview_server.PREVIEW_DIR if preview is None else preview
     try:
-        preview_server.serve(Path(content), folder, int(port))
+        number = preview_server.parse_port(port)
+        preview_server.serve(content, folder, number, force=force)
     except preview_server.ServeError as exc:
         raise Exit(str(exc), code=1) from None

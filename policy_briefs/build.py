@@ -5,17 +5,14 @@ since the last build (carrying the rest over from the previous output by
 hard links) and checks every link once all files are written. The previous
 output stays exactly as it was unless every step succeeded, and a successful
 build leaves no stale file from a deleted or renamed brief.
+Which folders may be replaced, the lock, recovery and the swap itself live
+in outputdir.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import shutil
-import signal
 import sys
-import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,16 +20,14 @@ from pelican import Pelican
 from pelican.log import console as pelican_console
 from pelican.settings import read_settings
 
+from briefs import outputdir
 from briefs.pipeline import PREVIOUS_KEY, TARGET_KEY
 from briefs.problems import BriefsError, ContentError
 
+from .errors import BuildError
 from .project import DEV_SETTINGS, ROOT
 
 logger = logging.getLogger(__name__)
-
-
-class BuildError(BriefsError):
-    """The build failed; `lines` are the one-line messages to show."""
 
 
 @dataclass
@@ -79,89 +74,39 @@ def run_pelican(settings: dict) -> _Collector:
 
 
 def build(
-    content: Path = ROOT / "content",
-    output: Path = ROOT / "output",
+    content: str | Path = ROOT / "content",
+    output: str | Path = ROOT / "output",
     settings_file: Path = DEV_SETTINGS,
+    force: bool = False,
     **overrides,
 ) -> BuildResult:
-    """Build `content` into `output`, or raise BuildError leaving it untouched."""
-    output = Path(output).absolute()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    remove_leftovers(output)
-    staging = None
-    try:
-        staging = Path(
-            tempfile.mkdtemp(
-                prefix=f".{output.name}.building-{os.getpid()}-", dir=output.parent
-            )
-        )
-        staging.chmod(0o755)
+    """Build `content` into `output`, or raise BuildError leaving it untouched.
+
+    `force` lets the build replace a non-empty folder that no build wrote."""
+    output = outputdir.guard(output, content, ROOT, Path.cwd(), force)
+    with outputdir.lock(output):
+        outputdir.recover(output)
+        staging = outputdir.staging(output)
         overrides = {PREVIOUS_KEY: str(output), TARGET_KEY: str(output), **overrides}
         try:
-            settings = load_settings(content, staging, settings_file, **overrides)
-            collector = run_pelican(settings)
-        except ContentError as exc:  # the problems; the caller adds a closing line
-            raise BuildError([str(p) for p in exc.problems]) from None
-        except BriefsError as exc:
-            raise BuildError(exc.lines) from None
-        except Exception as exc:  # a theme or settings error: one line, not a trace
-            if logger.isEnabledFor(logging.DEBUG):
-                raise
-            raise BuildError([f"{exc.__class__.__name__}: {exc}"]) from None
-        if collector.errors:
-            raise BuildError(collector.errors)
-        briefs = len(list((staging / "briefs").glob("*.html")))
-        swap_into_place(staging, output)
-        return BuildResult(output, collector.warnings, briefs)
-    finally:
-        if staging is not None and staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-
-
-def remove_leftovers(output: Path) -> None:
-    """Staging and old folders of builds that were killed outright (SIGKILL,
-    power loss); those of a build still running are left alone."""
-    for pattern in (f".{output.name}.building-*", f".{output.name}.old-*"):
-        for folder in output.parent.glob(pattern):
-            pid = folder.name.removeprefix(f".{output.name}.").split("-")[1]
-            if pid.isdigit() and not _running(int(pid)):
-                shutil.rmtree(folder, ignore_errors=True)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-@contextmanager
-def _no_interrupts():
-    """Hold Ctrl-C (SIGINT/SIGTERM) until the block is done."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    blocked = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
-def swap_into_place(staging: Path, output: Path) -> None:
-    """Replace `output` by `staging` with two renames, and remove the old
-    site, all before Ctrl-C is let through: no mix, no leftover."""
-    old = output.with_name(f".{output.name}.old-{os.getpid()}")
-    with _no_interrupts():
-        if output.exists():
-            output.rename(old)
-        staging.rename(output)
-        if old.exists():
-            shutil.rmtree(old, ignore_errors=True)
+            try:
+                settings = load_settings(content, staging, settings_file, **overrides)
+                collector = run_pelican(settings)
+            except ContentError as exc:  # the problems; callers add a closing line
+                raise BuildError([str(p) for p in exc.problems]) from None
+            except BriefsError as exc:
+                raise BuildError(exc.lines) from None
+            except Exception as exc:  # a theme or settings error: one line
+                if logger.isEnabledFor(logging.DEBUG):
+                    raise
+                raise BuildError([f"{exc.__class__.__name__}: {exc}"]) from None
+            if collector.errors:
+                raise BuildError(collector.errors)
+            briefs = len(list((staging / "briefs").glob("*.html")))
+            outputdir.swap(staging, output)
+            return BuildResult(output, collector.warnings, briefs)
+        finally:
+            outputdir.discard(staging)
 
 
 def _not_about_feed_domain(record: logging.LogRecord) -> bool:

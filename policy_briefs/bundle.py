@@ -17,6 +17,8 @@ from pathlib import Path
 
 from pelican.utils import slugify
 
+from briefs import outputdir
+
 from . import build as site_build
 from .project import DEV_SETTINGS
 
@@ -61,8 +63,11 @@ def make_bundle(
 
 
 def write_zip(site: Path, target: Path, top: str) -> None:
-    """Zip every file of `site` under `top/`, in a stable order."""
-    files = sorted(p for p in site.rglob("*") if p.is_file())
+    """Zip every file of `site` under `top/`, in a stable order; not the
+    build's marker (outputdir.MARKER), which is no part of the site."""
+    files = sorted(
+        p for p in site.rglob("*") if p.is_file() and p != site / outputdir.MARKER
+    )
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in files:
             archive.write(path, f"{top}/{path.relative_to(site).as_posix()}")

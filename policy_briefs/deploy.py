@@ -4,13 +4,20 @@
 host_files plugin; deploying only checks `.nojekyll` is there.)
 
 ghp-import replaces the whole branch tree with the folder it is given: a
-failed or half-empty build would become the public site. So `publish`
-builds with publishconf.py (atomic build whose link check also resolves the
-absolute feed, canonical and sitemap URLs under the public address), and
-compares the number of brief pages with the branch
-already published: a drop below half needs `force`. Only then does ghp-import
-commit on top of the published branch (history kept, so a bad publish can be
-reverted) and push it.
+failed or half-empty build would become the public site. So `publish`:
+
+- refuses a working tree whose build inputs (content, theme, plugins,
+  settings, tasks.py, the tooling) have uncommitted or untracked changes,
+  which would be published under the last commit's name (`allow_dirty`);
+- builds with publishconf.py (atomic build whose link check also resolves
+  the absolute feed, canonical and sitemap URLs under the public address);
+- compares the result with the branch already published: a drop below half
+  of its brief pages, or any page or feed address it has that the new site
+  lacks (readers' links would break; an alias keeps it), needs `force`.
+
+Only then does ghp-import commit on top of the published branch (history
+kept, so a bad publish can be reverted) and push it, holding the output
+folder's lock so that no build replaces the folder while it is read.
 """
 
 from __future__ import annotations
@@ -22,6 +29,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefs import outputdir
+
+from . import addresses
 from . import build as site_build
 from .project import PUBLISH_SETTINGS
 
@@ -29,6 +39,16 @@ logger = logging.getLogger(__name__)
 
 MIN_RATIO = 0.5
 BRIEF_PAGE = re.compile(r"^briefs/[^/]+\.html$")
+# Everything the build reads, relative to the repository.
+BUILD_INPUTS = (
+    "content",
+    "theme",
+    "plugins",
+    "pelicanconf.py",
+    "publishconf.py",
+    "tasks.py",
+    "policy_briefs",
+)
 
 
 class PublishError(site_build.BuildError):
@@ -99,6 +119,19 @@ class Git:
         names = self.run("ls-tree", "--name-only", ref, "briefs/").stdout.splitlines()
         return sum(1 for name in names if BRIEF_PAGE.match(name))
 
+    def files(self, ref: str) -> list[str]:
+        """Every file path of `ref`'s tree."""
+        listing = self.run("ls-tree", "-r", "-z", "--name-only", ref).stdout
+        return [name for name in listing.split("\0") if name]
+
+    def changes(self, paths: list[str]) -> list[str]:
+        """`git status --porcelain` lines (modified, staged, untracked) under
+        `paths`."""
+        status = self.run(
+            "status", "--porcelain", "--untracked-files=all", "--", *paths
+        )
+        return [line for line in status.stdout.splitlines() if line.strip()]
+
 
 def publish(
     content: Path = site_build.ROOT / "content",
@@ -109,38 +142,83 @@ def publish(
     branch: str = "gh-pages",
     push: bool = True,
     force: bool = False,
+    allow_dirty: bool = False,
     message: str | None = None,
     settings_file: Path = PUBLISH_SETTINGS,
 ) -> PublishResult:
     """Build, check and commit `output` to `branch` (and push it); or raise."""
-    output = Path(output).absolute()
+    git = Git(repo)
+    if not allow_dirty:
+        refuse_uncommitted_inputs(git, content)
     try:
         built = site_build.build(content, output, settings_file)
+    except outputdir.FolderError:
+        raise
     except site_build.BuildError as exc:
         raise PublishError(["build failed, nothing published:", *exc.lines]) from None
-    if not (output / ".nojekyll").is_file():
-        raise PublishError(
-            [
-                f"{output} has no .nojekyll (the host_files plugin writes it in "
-                "production builds): GitHub Pages would run Jekyll and hide "
-                "files; is host_files in PLUGINS?"
-            ]
-        )
-    git = Git(repo)
-    if push:
-        git.fetch_branch(remote, branch)
-    published = git.published_ref(remote, branch)
-    previous = git.count_briefs(published) if published else None
-    refuse_shrinking_site(built.briefs, previous, branch, force)
+    output = built.output
+    with outputdir.lock(output):
+        if not (output / ".nojekyll").is_file():
+            raise PublishError(
+                [
+                    f"{output} has no .nojekyll (the host_files plugin writes it "
+                    "in production builds): GitHub Pages would run Jekyll and "
+                    "hide files; is host_files in PLUGINS?"
+                ]
+            )
+        if push:
+            git.fetch_branch(remote, branch)
+        published = git.published_ref(remote, branch)
+        previous = git.count_briefs(published) if published else None
+        refuse_shrinking_site(built.briefs, previous, branch, force)
+        if published and not force:
+            refuse_lost_addresses(git.files(published), output, branch)
 
-    before = git.rev(f"refs/heads/{branch}")
-    commit_message = message or default_message(git, built.briefs)
-    run_ghp_import(git, output, branch, remote, push, commit_message)
+        before = git.rev(f"refs/heads/{branch}")
+        commit_message = message or default_message(git, built.briefs)
+        with outputdir.unmarked(output):
+            run_ghp_import(git, output, branch, remote, push, commit_message)
     after = git.rev(f"refs/heads/{branch}")
     if not after or after == before:
         raise PublishError([f"ghp-import made no commit on {branch}"])
     logger.info("published %d briefs as %s", built.briefs, after[:12])
     return PublishResult(built.briefs, previous, after, push)
+
+
+def refuse_uncommitted_inputs(git: Git, content: Path) -> None:
+    """The published commit message names HEAD: what is built must be it."""
+    paths = list(BUILD_INPUTS)
+    content = Path(content).resolve()
+    if content.is_relative_to(git.repo.resolve()):
+        paths.append(content.relative_to(git.repo.resolve()).as_posix() or ".")
+    changes = git.changes(paths)
+    if changes:
+        raise PublishError(
+            [
+                "files the build reads have uncommitted changes, which would be "
+                "published under the last commit's name; commit them, or pass "
+                "--allow-dirty:",
+                *(f"  {line}" for line in changes),
+            ]
+        )
+
+
+def refuse_lost_addresses(published_files: list[str], output: Path, branch: str):
+    """Every page and feed address published on `branch` that the new site
+    lacks, each with how to keep it."""
+    found = addresses.report(
+        addresses.addresses(published_files), addresses.site_addresses(output)
+    )
+    if found:
+        raise PublishError(
+            [
+                f"{len(found)} address{'es' if len(found) != 1 else ''} of pages "
+                f"and feeds published on {branch} would disappear (readers' links "
+                "and bookmarks to them would break); keep them with aliases, or "
+                "pass --force:",
+                *(f"  {address}: {advice}" for address, advice in found),
+            ]
+        )
 
 
 def refuse_shrinking_site(new: int, previous: int | None, branch: str, force: bool):

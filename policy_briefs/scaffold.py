@@ -245,12 +245,19 @@ def create_brief(
     if errors:
         raise ScaffoldError("The brief was not created:", errors)
 
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.parent.exists() and not target.parent.is_dir():
+        raise ScaffoldError(
+            f"{Path(shown).parent} is a file, not a folder; move it away or "
+            "rename it, then try again (nothing was written)."
+        )
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         with target.open("xb") as handle:
             handle.write(data)
     except FileExistsError:
         raise ScaffoldError(f"{shown} was just created by someone else.") from None
+    except OSError as exc:
+        raise ScaffoldError(_unwritable(shown, exc)) from None
     _check_in_collection(content_dir, config, tz, target)
 
     notes = [
@@ -465,9 +472,13 @@ def _load(content_dir: Path, config: dict, file_key: str, source: Path):
 def _replace_checked(path: Path, data: bytes, content_dir, config, file_key) -> None:
     """Write `data` to a temporary file beside `path`, load it as the registry
     and only then rename it over `path` (atomic: readers see old or new)."""
-    handle, temp_name = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".new"
-    )
+    shown = display_path(path, content_dir)
+    try:
+        handle, temp_name = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".new"
+        )
+    except OSError as exc:
+        raise ScaffoldError(_unwritable(shown, exc)) from None
     temp = Path(temp_name)
     try:
         with os.fdopen(handle, "wb") as out:
@@ -475,8 +486,7 @@ def _replace_checked(path: Path, data: bytes, content_dir, config, file_key) -> 
         _, errors = _load(content_dir, config, file_key, temp)
         if errors:
             raise ScaffoldError(
-                f"The new entry would make {display_path(path, content_dir)} "
-                "invalid; nothing was written:",
+                f"The new entry would make {shown} invalid; nothing was written:",
                 errors,
             )
         if path.exists():
@@ -484,5 +494,11 @@ def _replace_checked(path: Path, data: bytes, content_dir, config, file_key) -> 
         else:
             temp.chmod(0o644)
         temp.replace(path)
+    except OSError as exc:
+        raise ScaffoldError(_unwritable(shown, exc)) from None
     finally:
         temp.unlink(missing_ok=True)
+
+
+def _unwritable(shown: str, error: OSError) -> str:
+    return f"Cannot write {shown} ({error.strerror}); nothing was written."

@@ -7,7 +7,10 @@
 - The server serves exactly the built files, as a browser opening them from
   disk would see them: `/` is `index.html`, but `/x` is not `x.html` and a
   folder is not its `index.html` (Pelican's `--listen` does both, which hides
-  links that break offline). It listens on 127.0.0.1 only.
+  links that break offline). It listens on 127.0.0.1 only, and answers only
+  requests addressed to it by that name (127.0.0.1, localhost or [::1] with
+  its port): a web page elsewhere cannot read drafts by pointing its own
+  host name at 127.0.0.1 (DNS rebinding).
 - Reloading: HTML responses (never the files on disk) get a small script that
   polls `/__build__` every second and reloads the page when the build number
   changes.
@@ -35,8 +38,11 @@ from urllib.parse import unquote, urlsplit
 import watchfiles
 from pelican.log import LimitFilter
 
+from briefs import outputdir
+from briefs.problems import BriefsError
+
 from . import build as site_build
-from .project import DEV_SETTINGS
+from .project import DEV_SETTINGS, ROOT
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +51,9 @@ HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 STATUS_PATH = "/__build__"
 POLL_MILLISECONDS = 1000
+MISDIRECTED = (
+    b"This preview answers only http://localhost:<port>/ (or 127.0.0.1, [::1]).\n"
+)
 
 Say = Callable[[str], None]
 say_flushed: Say = partial(print, flush=True)
@@ -104,11 +113,13 @@ class Preview:
         folder: Path = PREVIEW_DIR,
         settings_file: Path = DEV_SETTINGS,
         say: Say = say_flushed,
+        force: bool = False,
     ):
         self.content = Path(content).absolute()
         self.folder = Path(folder).absolute()
         self.settings_file = settings_file
         self.say = say
+        self.force = force
         self.status = BuildStatus(0, False, ("The first build has not finished.",))
         settings = site_build.load_settings(self.content, self.folder, settings_file)
         self.watched = [self.content, Path(settings["THEME"])]
@@ -119,7 +130,7 @@ class Preview:
         problems, briefs = (), 0
         try:
             result = self._build()
-        except site_build.BuildError as exc:
+        except BriefsError as exc:
             problems = tuple(exc.lines) or ("The build failed.",)
         except Exception as exc:  # a template typo must not stop the preview
             logger.debug("preview build failed", exc_info=True)
@@ -135,7 +146,11 @@ class Preview:
     def _build(self) -> site_build.BuildResult:
         _forget_logged_warnings()
         return site_build.build(
-            self.content, self.folder, self.settings_file, BRIEFS=self.with_drafts
+            self.content,
+            self.folder,
+            self.settings_file,
+            force=self.force,
+            BRIEFS=self.with_drafts,
         )
 
     def _report(self, status: BuildStatus) -> None:
@@ -160,8 +175,11 @@ class Preview:
         if "\0" in relative:
             return None
         root = self.folder.resolve()
-        candidate = (root / relative).resolve()
-        if not candidate.is_relative_to(root) or not candidate.is_file():
+        try:
+            candidate = (root / relative).resolve()
+            if not candidate.is_relative_to(root) or not candidate.is_file():
+                return None
+        except OSError:  # a name too long for the file system, a loop...
             return None
         return candidate
 
@@ -220,6 +238,13 @@ class PreviewHandler(BaseHTTPRequestHandler):
         logger.debug("%s " + format, self.address_string(), *args)
 
     def _respond(self, send_body: bool) -> None:
+        host = self.headers.get("Host")
+        if host is None:
+            self._send(400, "text/plain", b"A Host header is required\n", send_body)
+            return
+        if host.lower() not in self.server.hosts:
+            self._send(421, "text/plain", MISDIRECTED, send_body)
+            return
         preview = self.server.preview
         status = preview.status
         path = urlsplit(self.path).path
@@ -264,6 +289,14 @@ class PreviewServer(ThreadingHTTPServer):
     def __init__(self, preview: Preview, port: int, host: str = HOST):
         self.preview = preview
         super().__init__((host, port), PreviewHandler)
+        self.hosts = local_hosts(self.server_address[1])
+
+
+def local_hosts(port: int) -> frozenset[str]:
+    """The Host header values of requests meant for this preview."""
+    names = ("127.0.0.1", "localhost", "[::1]")
+    plain = names if port == 80 else ()
+    return frozenset({*(f"{name}:{port}" for name in names), *plain})
 
 
 def watch(preview: Preview, stop: threading.Event) -> None:
@@ -306,16 +339,36 @@ class ServeError(Exception):
     """The preview could not start (for example, the port is taken)."""
 
 
+def parse_port(text: str | int) -> int:
+    """A port number from the command line, or ServeError saying what is wrong."""
+    try:
+        port = int(str(text).strip())
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise ServeError(
+            f"--port must be a whole number from 0 to 65535 (0 picks a free port), "
+            f"not {text!r}"
+        )
+    return port
+
+
 def serve(
     content: Path,
     folder: Path = PREVIEW_DIR,
     port: int = DEFAULT_PORT,
     say: Say = say_flushed,
+    force: bool = False,
 ) -> None:
-    """Build, serve and watch until Ctrl-C (or SIGTERM); then stop cleanly."""
-    if not Path(content).is_dir():
-        raise ServeError(f"{content} is not a folder; give the content folder")
-    preview = Preview(content, folder, say=say)
+    """Build, serve and watch until Ctrl-C (or SIGTERM); then stop cleanly.
+
+    The preview folder is refused exactly as `invoke build` refuses an output
+    folder (`force` allows a folder no build wrote)."""
+    try:
+        outputdir.guard(folder, content, ROOT, Path.cwd(), force)
+    except outputdir.FolderError as exc:
+        raise ServeError(str(exc)) from None
+    preview = Preview(content, folder, say=say, force=force)
     try:
         server = PreviewServer(preview, port)
     except OSError as exc:

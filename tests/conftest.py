@@ -4,6 +4,7 @@ settings, and parsed HTML; headless Chromium for the browser tests."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -43,6 +44,18 @@ def tool_missing(message: str):
     if os.environ.get("CI") == "true":
         pytest.fail(message)
     pytest.skip(message)
+
+
+def without_permission_overrides(command: list[str]) -> list[str]:
+    """`command` run so that file permissions apply as to an editor's
+    account: root reads and writes any file, so as root drop the
+    capabilities that allow it (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH)."""
+    if os.geteuid() != 0:
+        return command
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        tool_missing("setpriv (util-linux) is needed to test permissions as root")
+    return [setpriv, "--bounding-set", "-dac_override,-dac_read_search", *command]
 
 
 @pytest.fixture(scope="session")

@@ -4,13 +4,18 @@ messages on stderr, no tracebacks, output untouched on failure."""
 from __future__ import annotations
 
 import os
-import signal
+import shutil
 import subprocess
 import sys
-import time
 
-from conftest import INVOKE, ROOT
+import pytest
+from conftest import INVOKE, REGIONS, ROOT, without_permission_overrides
 from test_validation import BAD_BRIEFS, fm, snapshot
+
+from briefs.interrupts import INTERRUPT_AT
+from briefs.rendering import PARALLEL_FROM
+from policy_briefs import addresses
+from policy_briefs.build import build
 
 PELICAN = [sys.executable, "-m", "pelican"]
 
@@ -60,11 +65,16 @@ def test_invoke_check_passes_on_good_content(site):
     assert "OK: 1 briefs checked" in result.stderr
 
 
-def pelican(site) -> subprocess.CompletedProcess:
-    """Plain Pelican with the project's settings, as the contract names it."""
+def pelican(site, env: dict | None = None, unprivileged: bool = False):
+    """Plain Pelican with the project's settings, as the contract names it
+    (in a session of its own, as from a terminal)."""
+    command = [*PELICAN, str(site.content), "-s", "pelicanconf.py"]
+    command += ["-o", str(site.output)]
     return subprocess.run(
-        [*PELICAN, str(site.content), "-s", "pelicanconf.py", "-o", str(site.output)],
+        without_permission_overrides(command) if unprivileged else command,
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        start_new_session=True,
         capture_output=True,
         text=True,
         timeout=300,
@@ -89,28 +99,51 @@ def test_plain_pelican_builds_valid_content(site):
     assert (site.output / "briefs" / "good.html").is_file()
 
 
-def test_interrupted_build_leaves_the_old_or_the_new_site(tmp_path):
-    """Ctrl-C at any moment: never a mix, never a leftover staging folder."""
+@pytest.fixture(scope="module")
+def collection(tmp_path_factory):
+    """Briefs enough to be rendered by worker processes, and the site built
+    before (`old`) and after (`new`) one of them was deleted."""
     from policy_briefs.bench import write_collection
-    from policy_briefs.build import build
 
-    content, output = tmp_path / "content", tmp_path / "site" / "output"
-    write_collection(content, 150)
-    build(content, output)
-    old = snapshot(output)
+    root = tmp_path_factory.mktemp("interrupted")
+    content = root / "content"
+    write_collection(content, PARALLEL_FROM + 10)
+    build(content, root / "old")
     (content / "briefs" / "2001" / "brief-00001.md").unlink()
-    build(content, tmp_path / "expected")
-    new = snapshot(tmp_path / "expected")
-    assert old != new
+    build(content, root / "new")
+    return content, {"old": root / "old", "new": root / "new"}
 
-    command = [*INVOKE, "build", "--content", str(content), "--output", str(output)]
-    for delay in (0.5, 1.0, 1.5, 2.0, 3.0):
-        process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE)
-        time.sleep(delay)
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=120)
-        assert snapshot(output) in (old, new), delay
-        assert [p.name for p in output.parent.iterdir()] == ["output"]
+
+@pytest.mark.parametrize(
+    ("stage", "expected"),
+    [("parallel", "old"), ("staged", "old"), ("swapping", "new")],
+)
+def test_ctrl_c_leaves_the_old_or_the_new_site(collection, tmp_path, stage, expected):
+    """Ctrl-C as a terminal sends it (SIGINT to the build's process group,
+    worker processes included) when the build reaches `stage`: while workers
+    render, with the new site complete, between the swap's two renames (held
+    until the swap is done). Never a hang, a mix or a leftover."""
+    if stage == "parallel" and (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: Markdown is rendered without worker processes")
+    content, sites = collection
+    output = tmp_path / "site" / "output"
+    shutil.copytree(sites["old"], output)
+    result = subprocess.run(
+        [*INVOKE, "build", "--content", str(content), "--output", str(output)],
+        cwd=ROOT,
+        env={**os.environ, INTERRUPT_AT: f"{stage}:SIGINT"},
+        start_new_session=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 130, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "Build interrupted; nothing half-built was left behind."
+    )
+    assert "Traceback" not in result.stderr
+    assert snapshot(output) == snapshot(sites[expected])
+    assert [p.name for p in output.parent.iterdir()] == ["output"]
 
 
 def test_invoke_build_exits_1_for_every_bad_case_and_keeps_output(site):
@@ -174,10 +207,76 @@ def test_leftovers_of_a_killed_build_are_removed(site):
     """A build killed outright (no chance to clean up) leaves its staging
     folder; the next build removes it, but never one of a running build."""
     site.brief("x")
-    dead = site.root / ".output.building-999999999-abc"
+    dead = site.root / ".output.building-999999999-abcd1234"
     (dead / "briefs").mkdir(parents=True)
-    alive = site.root / f".output.building-{os.getpid()}-abc"
+    alive = site.root / ".output.building-1-abcd1234"  # pid 1 always runs
     alive.mkdir()
     site.build()
     assert not dead.exists()
     assert alive.exists()
+
+
+def test_check_against_a_published_site_lists_what_would_disappear(site):
+    site.brief("water-policy", tags=["Drought"])
+    site.build()
+    published = site.output
+    (site.content / "briefs" / "2024" / "water-policy.md").unlink()
+    site.brief("water-policies")
+    site.registry("regions.yml", [r for r in REGIONS if r["name"] != "Europe"])
+    result = site.invoke(
+        "check", "--content", str(site.content), "--against", str(published)
+    )
+    assert result.returncode == 1
+    gone = f": would disappear (it is in {published}); "
+    lost = [line for line in result.stderr.splitlines() if gone in line]
+    assert lost == [
+        "briefs/water-policy.html" + gone + "add `aliases: [briefs/water-policy.html]` "
+        "to the brief that replaced it (perhaps content/briefs/2024/water-policies.md)",
+        "feeds/topics/drought.atom.xml" + gone + "a feed: its subscribers get no "
+        "more updates (a redirect page cannot stand in for a feed)",
+        "regions/europe.html" + gone + "add `aliases: [regions/europe.html]` to the "
+        "region that replaced it in regions.yml",
+        "topics/drought.html" + gone + "add `aliases: [topics/drought.html]` to the "
+        "brief that should take its readers",
+    ]
+    assert result.stderr.splitlines()[-1].endswith(", 4 addresses would disappear.")
+
+
+def test_check_against_the_same_site_passes(site):
+    site.brief("water-policy")
+    site.build()
+    result = site.invoke(
+        "check", "--content", str(site.content), "--against", str(site.output)
+    )
+    assert result.returncode == 0, result.stderr
+    assert "would disappear" not in result.stderr
+
+
+def test_check_against_a_missing_folder_is_one_line(site, tmp_path):
+    site.brief("water-policy")
+    result = site.invoke(
+        "check", "--content", str(site.content), "--against", str(tmp_path / "gone")
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"the --against folder '{tmp_path / 'gone'}' does not exist"
+    ]
+
+
+def test_further_pages_of_a_listing_that_remains_are_not_lost():
+    published = {
+        "index.html", "index-2.html", "regions/europe.html", "regions/europe-2.html",
+        "topics/g.html", "briefs/g-2.html", "sitemap.xml", "feeds/all.atom.xml",
+    }  # fmt: skip
+    new = {"index.html", "regions/europe.html", "briefs/g.html", "feeds/all.atom.xml"}
+    assert addresses.lost(published, new, ignore=addresses.PRODUCTION_ONLY) == [
+        "briefs/g-2.html",
+        "topics/g.html",
+    ]
+    assert addresses.lost(published, new - {"index.html"}) == [
+        "briefs/g-2.html",
+        "index-2.html",
+        "index.html",
+        "sitemap.xml",
+        "topics/g.html",
+    ]

@@ -18,11 +18,12 @@ import yaml
 from bs4 import BeautifulSoup
 from pelican.settings import read_settings
 
-from briefs.linkcheck import check_site
+from briefs.outputdir import MARKER
 from host_files.files import HostFilesSettingsError, load_options
 from policy_briefs import build as site_build
 from policy_briefs.bundle import make_bundle
 from policy_briefs.deploy import PublishError, publish
+from policy_briefs.linkcheck import check_site
 from policy_briefs.project import PUBLISH_SETTINGS, ROOT
 
 CONTENT = ROOT / "content"
@@ -249,6 +250,7 @@ def test_bundle_zips_the_whole_site_under_one_folder(tmp_path):
         names = archive.namelist()
         assert all(name.startswith(f"{top}/") for name in names)
         assert f"{top}/index.html" in names
+        assert f"{top}/{MARKER}" not in names
         assert any(name.startswith(f"{top}/theme/css/") for name in names)
         assert len(
             [n for n in names if re.match(rf"{top}/briefs/[^/]+\.html$", n)]
@@ -304,8 +306,8 @@ class Repo:
         return out.splitlines()
 
     def remote_briefs(self, branch: str = "gh-pages") -> list[str]:
-        """The brief pages (briefs/ also holds each brief's citation files)."""
         names = git("ls-tree", "--name-only", branch, "briefs/", cwd=self.remote)
+        """The brief pages (briefs/ also holds each brief's citation files)."""
         return [name for name in names.splitlines() if name.endswith(".html")]
 
     def remote_files(self, branch: str = "gh-pages") -> set[str]:
@@ -422,6 +424,73 @@ def test_publish_reports_an_unreachable_remote(repo, tmp_path):
     shutil.rmtree(repo.remote)
     with pytest.raises(PublishError, match="cannot reach remote 'origin'"):
         publish(CONTENT, tmp_path / "output", repo=repo.path)
+
+
+def test_publish_refuses_uncommitted_changes_to_what_the_build_reads(repo, tmp_path):
+    """The commit message names the last commit: it must be what was built."""
+    (repo.path / "pelicanconf.py").write_text("SITENAME = 'x'\n", "utf-8")
+    git("add", "pelicanconf.py", cwd=repo.path)
+    git("commit", "--quiet", "-m", "settings", cwd=repo.path)
+    (repo.path / "pelicanconf.py").write_text("SITENAME = 'y'\n", "utf-8")
+    (repo.path / "content" / "briefs").mkdir(parents=True)
+    (repo.path / "content" / "briefs" / "new.md").write_text("draft", "utf-8")
+    (repo.path / "notes.txt").write_text("not read by the build", "utf-8")
+    with pytest.raises(PublishError) as error:
+        publish(CONTENT, tmp_path / "output", repo=repo.path)
+    assert error.value.lines[0] == (
+        "files the build reads have uncommitted changes, which would be published "
+        "under the last commit's name; commit them, or pass --allow-dirty:"
+    )
+    assert sorted(error.value.lines[1:]) == [
+        "   M pelicanconf.py",
+        "  ?? content/briefs/new.md",
+    ]
+    assert repo.remote_log() == []
+    assert not (tmp_path / "output").exists()  # refused before building
+
+    publish(CONTENT, tmp_path / "output", repo=repo.path, allow_dirty=True)
+    assert len(repo.remote_log()) == 1
+
+
+def test_invoke_publish_has_allow_dirty():
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "--help", "publish"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "--allow-dirty" in result.stdout
+
+
+def test_publish_refuses_to_drop_published_addresses(repo, tmp_path):
+    publish(CONTENT, tmp_path / "output", repo=repo.path, message="Full site")
+    renamed = tmp_path / "renamed" / "content"
+    shutil.copytree(CONTENT, renamed)
+    brief = renamed / "briefs" / "2023" / "sahel-juntas-and-ecowas.md"
+    brief.rename(brief.with_name("sahel-juntas-ecowas.md"))
+    with pytest.raises(PublishError) as error:
+        publish(renamed, tmp_path / "output", repo=repo.path, message="Renamed")
+    assert error.value.lines == [
+        "1 address of pages and feeds published on gh-pages would disappear "
+        "(readers' links and bookmarks to them would break); keep them with "
+        "aliases, or pass --force:",
+        "  briefs/sahel-juntas-and-ecowas.html: add "
+        "`aliases: [briefs/sahel-juntas-and-ecowas.html]` to the brief that "
+        "replaced it (perhaps briefs/sahel-juntas-ecowas.html)",
+    ]
+    assert repo.remote_log() == ["Full site"]
+
+    publish(renamed, tmp_path / "output", repo=repo.path, message="Renamed", force=True)
+    assert repo.remote_log() == ["Renamed", "Full site"]
+
+
+def test_the_builds_mark_is_not_published(repo, tmp_path):
+    output = tmp_path / "output"
+    publish(CONTENT, output, repo=repo.path)
+    assert MARKER not in repo.remote_files()
+    assert ".nojekyll" in repo.remote_files()
+    assert (output / MARKER).is_file()  # the next build still knows the folder
 
 
 # The GitHub Pages workflow -------------------------------------------------

@@ -103,6 +103,74 @@ def test_only_built_files_are_served(running):
     assert "var shown" not in body
 
 
+def request_with_host(port: int, host: str | None, path: str = "/index.html") -> int:
+    """The status of a GET with exactly this Host header (None: no Host)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.putrequest("GET", path, skip_host=True)
+        if host is not None:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_only_requests_for_the_loopback_address_are_answered(running):
+    """DNS rebinding: a page of attacker.example whose name now resolves to
+    127.0.0.1 must not read the preview (drafts) through the browser."""
+    _, _, base = running
+    port = int(base.rsplit(":", 1)[1])
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}"):
+        assert request_with_host(port, host) == 200, host
+    assert request_with_host(port, f"[::1]:{port}") == 200
+    for host in (f"attacker.example:{port}", "127.0.0.1", f"127.0.0.1:{port + 1}"):
+        assert request_with_host(port, host) == 421, host
+        assert request_with_host(port, host, STATUS_PATH) == 421, host
+    assert request_with_host(port, None) == 400
+
+
+def test_an_over_long_path_is_not_found(running):
+    _, _, base = running
+    port = int(base.rsplit(":", 1)[1])
+    for path in ("/" + "a" * 300 + ".html", "/" + "a/" * 3000 + "x.html"):
+        assert raw_get(port, path) == 404
+
+
+@pytest.mark.parametrize("port", ["abc", "70000", "-1", "8000.5"])
+def test_a_bad_port_is_one_line(port):
+    result = subprocess.run(
+        [*INVOKE, "serve", "--port", port],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=WAIT_SECONDS,
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "--port must be a whole number from 0 to 65535 (0 picks a free port), "
+        f"not {port!r}"
+    ]
+
+
+def test_the_preview_folder_is_refused_like_an_output_folder(site):
+    site.brief("x")
+    before = sorted(p.name for p in site.content.rglob("*"))
+    content = str(site.content)
+    result = subprocess.run(
+        [*INVOKE, "serve", "--port", "0", "--content", content, "--preview", content],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=WAIT_SECONDS,
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"refusing to build into {site.content}: it is the content folder"
+    ]
+    assert sorted(p.name for p in site.content.rglob("*")) == before
+
+
 def test_a_failed_build_is_shown_escaped_and_cleared(running):
     site, preview, base = running
     site.brief("water-policy", region="<b>Atlantis</b>")

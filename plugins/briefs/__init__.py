@@ -6,9 +6,11 @@ everything made from briefs (see pipeline.py for the stages).
 
 import logging
 import sys
+from pathlib import Path
 
 from pelican import signals
 
+from .outputdir import FolderError, guard, require_writable
 from .pipeline import BriefsGenerator, silence_articles_generator
 from .problems import BriefsError
 
@@ -30,11 +32,28 @@ class _BriefsErrorsAsLines(logging.Filter):
         return False
 
 
+def refuse_unsafe_output(pelican):
+    """Plain `pelican -o DIR` refuses the folders `invoke build` refuses (it
+    deletes nothing, so a folder no build wrote is fine) and an unwritable
+    one: one line instead of a traceback half-way through writing. The
+    project is the folder that holds the content folder."""
+    settings = pelican.settings
+    content = Path(settings["PATH"])
+    try:
+        output = guard(
+            settings["OUTPUT_PATH"], content, content.parent, Path.cwd(), force=True
+        )
+        require_writable(output)
+    except FolderError as exc:
+        raise SystemExit(str(exc)) from None
+
+
 def add_generators(pelican):
     return BriefsGenerator
 
 
 def register():
     logging.getLogger("pelican").addFilter(_BriefsErrorsAsLines())
+    signals.initialized.connect(refuse_unsafe_output)
     signals.get_generators.connect(add_generators)
     signals.all_generators_finalized.connect(silence_articles_generator)

@@ -44,6 +44,7 @@ import blinker
 from pelican import signals
 from pelican.generators import ArticlesGenerator, Generator
 
+from . import interrupts
 from .cache import Cache
 from .collection import (
     Collection,
@@ -178,10 +179,13 @@ class Workers:
             self._pool = ProcessPoolExecutor(
                 self.count,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=start_worker,
-                initargs=(worker_settings(self.settings),),
+                initializer=interrupts.start_worker,
+                initargs=(start_worker, (worker_settings(self.settings),)),
             )
-        return list(self._pool.map(function, items, chunksize=CHUNK))
+        with interrupts.sigint_blocked():  # workers start here: no Ctrl-C
+            results = self._pool.map(function, items, chunksize=CHUNK)
+        interrupts.checkpoint("parallel")
+        return list(results)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -516,6 +520,7 @@ def _write(output: Path, rel: str, fingerprint: str, data: bytes) -> ManifestEnt
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.write_bytes(data)
+    interrupts.checkpoint("file-written")
     temporary.replace(path)
     return ManifestEntry(fingerprint, _stat(path), f"{fingerprint}:{rel}")
 

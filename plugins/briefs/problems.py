@@ -41,6 +41,12 @@ class Problem:
         return ": ".join(parts)
 
 
+def unreadable(path: str, error: OSError) -> Problem:
+    """A file that is there but cannot be read (permissions, a folder)."""
+    reason = error.strerror or str(error)
+    return Problem(path, f"cannot read the file ({reason}); check its permissions")
+
+
 def errors(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.is_error]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import fields as f
 from .frontmatter import FrontMatterError, decode
-from .problems import WARNING, Problem
+from .problems import WARNING, Problem, unreadable
 from .slugs import slugify
 from .yamltree import Mapping, Sequence, TreeError, kind_of, parse
 
@@ -159,6 +159,9 @@ def _load_list(path: Path, schema, record_type, display, problems, required: boo
         return []
     try:
         tree = parse(decode(path.read_bytes()))
+    except OSError as exc:
+        problems.append(unreadable(shown, exc))
+        return []
     except FrontMatterError as exc:
         problems.append(Problem(shown, exc.message))
         return []

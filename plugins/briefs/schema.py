@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import fields as f
 from .frontmatter import Document, FrontMatterError, parse
-from .problems import WARNING, Problem
+from .problems import WARNING, Problem, unreadable
 from .registry import Registry
 from .slugs import slugify
 from .yamltree import shorten
@@ -90,6 +90,8 @@ def read_brief(
     """Read and validate one file. `shown` is the path as editors see it."""
     try:
         document = parse(source.read_bytes())
+    except OSError as exc:
+        return None, [unreadable(shown, exc)]
     except FrontMatterError as exc:
         return None, [Problem(shown, exc.message, line=exc.line, column=exc.column)]
     return validate(document, source, shown, content_dir, registry, tz)

@@ -1,0 +1,338 @@
+"""The output folder is never a folder whose loss would hurt, and replacing
+it never loses the only copy of a site: refusals, the builds' mark, the
+lock, recovery from a build killed mid-swap, exact leftover names.
+
+Commands run from a scratch working folder (`invoke --search-root`), so
+that even a build that wrongly replaced "the current folder" could only
+touch tmp_path."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import INVOKE, ROOT, without_permission_overrides
+from test_validation import fm, snapshot
+
+from briefs import outputdir
+from briefs.interrupts import INTERRUPT_AT
+from policy_briefs.build import BuildError
+
+WAIT_SECONDS = 60
+PELICAN = [sys.executable, "-m", "pelican"]
+
+
+def invoke_in(cwd: Path, *args: str, env: dict | None = None, unprivileged=False):
+    """`invoke ARGS` run from `cwd` with the project's tasks."""
+    command = [*INVOKE, "--search-root", str(ROOT), *args]
+    if unprivileged:
+        command = without_permission_overrides(command)
+    return subprocess.run(
+        command,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=WAIT_SECONDS * 5,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def build_args(site, output: str | Path, *more: str) -> list[str]:
+    return ["build", "--content", str(site.content), "--output", str(output), *more]
+
+
+@pytest.fixture
+def work(site):
+    """A working folder beside the content folder, with one valid brief."""
+    site.brief("good")
+    folder = site.root / "work"
+    folder.mkdir()
+    return folder
+
+
+def assert_refused(result, line: str) -> None:
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stderr.splitlines() == [line]
+    assert "Built" not in result.stdout
+
+
+# Refusals ------------------------------------------------------------------
+
+
+def test_the_content_folder_is_refused_and_kept(site, work):
+    before = snapshot(site.content)
+    result = invoke_in(work, *build_args(site, site.content))
+    assert_refused(
+        result, f"refusing to build into {site.content}: it is the content folder"
+    )
+    assert snapshot(site.content) == before
+
+
+def test_a_folder_inside_or_above_the_content_folder_is_refused(site, work):
+    before = snapshot(site.content)
+    inside = invoke_in(work, *build_args(site, site.content / "site"))
+    assert_refused(
+        inside,
+        f"refusing to build into {site.content / 'site'}: it is inside the "
+        f"content folder ({site.content})",
+    )
+    above = invoke_in(work, *build_args(site, site.root))
+    assert_refused(
+        above,
+        f"refusing to build into {site.root}: it contains the content folder "
+        f"({site.content})",
+    )
+    assert snapshot(site.content) == before
+    assert work.is_dir()
+
+
+def test_the_current_folder_and_an_empty_path_are_refused(site, work):
+    (work / "notes.txt").write_text("mine", "utf-8")
+    assert_refused(
+        invoke_in(work, *build_args(site, ".")),
+        "refusing to build into .: it is the current folder",
+    )
+    assert_refused(
+        invoke_in(work, *build_args(site, "")),
+        "refusing to build into '': an empty path is the current folder; give a "
+        "folder such as output/",
+    )
+    assert (work / "notes.txt").read_text("utf-8") == "mine"
+
+
+def test_a_file_is_refused(site, work):
+    (work / "site").write_text("not a folder", "utf-8")
+    assert_refused(
+        invoke_in(work, *build_args(site, "site")),
+        "refusing to build into site: it is a file, not a folder",
+    )
+    assert (work / "site").read_text("utf-8") == "not a folder"
+
+
+def test_a_symbolic_link_is_refused_and_never_replaced(site, work):
+    web_root = site.root / "www"
+    web_root.mkdir()
+    (web_root / "index.html").write_text("served elsewhere", "utf-8")
+    (work / "site").symlink_to(web_root)
+    assert_refused(
+        invoke_in(work, *build_args(site, "site")),
+        f"refusing to build into site: it is a symbolic link (to {web_root}) and a "
+        "build replaces the folder; give the real folder instead",
+    )
+    assert (work / "site").is_symlink()
+    assert (web_root / "index.html").read_text("utf-8") == "served elsewhere"
+
+
+def test_a_folder_no_build_wrote_is_refused_unless_forced(site, work):
+    mine = work / "documents"
+    mine.mkdir()
+    (mine / "thesis.txt").write_text("years of work", "utf-8")
+    assert_refused(
+        invoke_in(work, *build_args(site, "documents")),
+        "refusing to build into documents: it holds files no build of this "
+        f"project wrote (builds mark their folders with {outputdir.MARKER}); move "
+        "them away, or pass --force to replace the folder and everything in it",
+    )
+    assert (mine / "thesis.txt").read_text("utf-8") == "years of work"
+
+    forced = invoke_in(work, *build_args(site, "documents", "--force"))
+    assert forced.returncode == 0, forced.stderr
+    assert (mine / "briefs" / "good.html").is_file()
+    assert not (mine / "thesis.txt").exists()
+
+
+def test_builds_mark_their_folder_and_replace_it_again(site):
+    site.build()
+    assert (site.output / outputdir.MARKER).is_file()
+    (site.output / "stale.html").write_text("old", "utf-8")
+    site.build()  # its own folder: replaced without --force
+    assert not (site.output / "stale.html").exists()
+    assert (site.output / outputdir.MARKER).is_file()
+
+
+def test_an_empty_existing_folder_is_built_into(site):
+    site.brief("x")
+    site.output.mkdir()
+    site.build()
+    assert (site.output / "briefs" / "x.html").is_file()
+
+
+@pytest.mark.parametrize(
+    ("relative", "cwd", "reason"),
+    [
+        ("a/project", "a/project/work", "it is the project folder"),
+        ("a", "a/project/work", "it contains the project folder ({tmp}/a/project)"),
+        ("a/project/work", "a/project/work", "it is the current folder"),
+        ("a/project/work/..", "a/project/work", "it is the project folder"),
+        ("c", "c/work", "it contains the current folder ({tmp}/c/work)"),
+    ],
+)
+def test_the_project_and_current_folders_are_refused(tmp_path, relative, cwd, reason):
+    """guard() on its own, with a stand-in project folder."""
+    root, content = tmp_path / "a" / "project", tmp_path / "b" / "content"
+    for folder in (root / "work", tmp_path / "c" / "work", content):
+        folder.mkdir(parents=True)
+    with pytest.raises(outputdir.FolderError) as error:
+        outputdir.guard(tmp_path / relative, content, root, tmp_path / cwd)
+    assert error.value.lines == [
+        f"refusing to build into {tmp_path / relative}: " + reason.format(tmp=tmp_path)
+    ]
+
+
+def test_a_missing_content_folder_is_one_line(site, work):
+    result = invoke_in(work, "build", "--content", "missing", "--output", "out")
+    assert_refused(result, "the content folder 'missing' does not exist")
+    assert not (work / "out").exists()
+
+
+def test_plain_pelican_refuses_the_content_folder(site):
+    before = snapshot(site.content)
+    result = subprocess.run(
+        [*PELICAN, str(site.content), "-s", "pelicanconf.py", "-o", str(site.content)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=WAIT_SECONDS,
+    )
+    assert result.returncode == 1
+    assert (
+        f"refusing to build into {site.content}: it is the content folder"
+        in result.stderr.splitlines()
+    )
+    assert "Traceback" not in result.stderr
+    assert snapshot(site.content) == before
+
+
+# Recovery and leftovers ----------------------------------------------------
+
+
+def test_a_build_killed_between_its_renames_is_undone_by_the_next_one(site, work):
+    """Killed outright between the swap's two renames, a build leaves no
+    output folder, only the old site under its temporary name; the next
+    build puts it back before anything else, even when it then fails."""
+    site.build()
+    old = snapshot(site.output)
+    site.brief("another")
+    killed = invoke_in(
+        work, *build_args(site, site.output), env={INTERRUPT_AT: "swapping:SIGKILL"}
+    )
+    assert killed.returncode == -signal.SIGKILL
+    assert not site.output.exists()
+    [parked] = site.root.glob(".output.old-*")
+    assert snapshot(parked) == old
+
+    site.raw("bad", fm(region="region: Atlantis"))
+    failed = invoke_in(work, *build_args(site, site.output))
+    assert failed.returncode == 1
+    assert "'Atlantis' is not a known region" in failed.stderr
+    assert snapshot(site.output) == old
+    assert sorted(p.name for p in site.root.iterdir()) == ["content", "output", "work"]
+
+
+def test_leftovers_are_recognised_by_their_exact_names_only(site):
+    """Only `.output.building-<pid>-<8 random>` and `.output.old-<pid>` of
+    dead builds are removed; a user's folder with a similar name never is."""
+    site.brief("x")
+    site.build()
+    dead = 999_999_999  # above any pid_max: no such process
+    removed = [f".output.building-{dead}-abcd_123", f".output.old-{dead}"]
+    kept = [
+        ".output.old-2023-backup",
+        ".output.building-1-mine",
+        f".output.building-{dead}-short",
+        ".output.old-12x",
+        ".output.old-1",  # pid 1 is always running
+    ]
+    for name in removed + kept:
+        (site.root / name / "briefs").mkdir(parents=True)
+    site.build()
+    for name in removed:
+        assert not (site.root / name).exists(), name
+    for name in kept:
+        assert (site.root / name / "briefs").is_dir(), name
+
+
+def test_a_read_only_output_is_replaced_without_leftovers(site, work):
+    site.build()
+    for folder in [site.output, *(p for p in site.output.rglob("*") if p.is_dir())]:
+        folder.chmod(0o555)
+    site.brief("another")
+    result = invoke_in(work, *build_args(site, site.output), unprivileged=True)
+    assert result.returncode == 0, result.stderr
+    assert (site.output / "briefs" / "another.html").is_file()
+    assert sorted(p.name for p in site.root.iterdir()) == ["content", "output", "work"]
+
+
+def test_an_unwritable_parent_folder_is_one_line(site, work):
+    parent = site.root / "locked"
+    parent.mkdir()
+    parent.chmod(0o555)
+    result = invoke_in(work, *build_args(site, parent / "output"), unprivileged=True)
+    assert_refused(
+        result,
+        f"cannot build into {parent / 'output'}: cannot write in {parent} "
+        "(Permission denied)",
+    )
+
+
+# The lock ------------------------------------------------------------------
+
+
+class Reader:
+    """Collects a subprocess's stderr lines as they come."""
+
+    def __init__(self, process: subprocess.Popen):
+        self.lines: list[str] = []
+        self.process = process
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stderr:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for(self, text: str) -> None:
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            if any(text in line for line in self.lines):
+                return
+            assert self.process.poll() is None, "\n".join(self.lines)
+            time.sleep(0.05)
+        pytest.fail(f"no {text!r} in:\n" + "\n".join(self.lines))
+
+
+def test_a_second_build_waits_for_the_first(site, work):
+    site.build()
+    before = snapshot(site.output)
+    site.brief("another")
+    with outputdir.lock(site.output.resolve()):  # a build in progress
+        process = subprocess.Popen(
+            [*INVOKE, "--search-root", str(ROOT), *build_args(site, site.output)],
+            cwd=work,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        reader = Reader(process)
+        reader.wait_for(f"another build is writing {site.output}; waiting for it")
+        assert snapshot(site.output) == before
+    assert process.wait(timeout=WAIT_SECONDS) == 0, "\n".join(reader.lines)
+    assert (site.output / "briefs" / "another.html").is_file()
+    assert not (site.root / ".output.lock").exists()
+
+
+def test_a_build_gives_up_when_the_lock_is_not_released(site, monkeypatch):
+    site.build()
+    before = snapshot(site.output)
+    monkeypatch.setattr(outputdir, "LOCK_TIMEOUT", 0)
+    with outputdir.lock(site.output), pytest.raises(BuildError) as error:
+        site.build()
+    assert error.value.lines == [
+        f"another build is writing {site.output}; try again when it has finished"
+    ]
+    assert snapshot(site.output) == before
