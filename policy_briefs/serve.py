@@ -29,7 +29,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -39,6 +39,7 @@ import watchfiles
 from pelican.log import LimitFilter
 
 from briefs import outputdir
+from briefs.pipeline import WARM_STATE_KEY, WarmState
 from briefs.problems import BriefsError
 
 from . import build as site_build
@@ -124,10 +125,23 @@ class Preview:
         settings = site_build.load_settings(self.content, self.folder, settings_file)
         self.watched = [self.content, Path(settings["THEME"])]
         self.with_drafts = {**settings.get("BRIEFS", {}), "show_drafts": True}
+        # Kept between builds: reads, bodies, a renderer (see WarmState).
+        self.warm = WarmState(on_first=self._show_early)
+        # Pages of edited briefs, served while the rest of the site builds.
+        self.early: dict[str, bytes] = {}
 
-    def rebuild(self) -> BuildStatus:
+    def _show_early(self, rel: str, data: bytes) -> None:
+        """An edited brief's new page: served at once, and open pages
+        reload (the build that made it goes on with the rest)."""
+        self.early = {**self.early, f"/{rel}": data}
+        self.status = replace(self.status, number=self.status.number + 1, ok=True)
+
+    def rebuild(self, changed: set[Path] | None = None) -> BuildStatus:
+        """Build again; `changed` names the files that changed, so that the
+        pages of edited briefs can be shown first."""
         started = time.monotonic()
         problems, briefs = (), 0
+        self.warm.first = {path.absolute() for path in changed or ()}
         try:
             result = self._build()
         except BriefsError as exc:
@@ -140,6 +154,7 @@ class Preview:
         seconds = round(time.monotonic() - started, 2)
         number = self.status.number + 1
         self.status = BuildStatus(number, not problems, problems, briefs, seconds)
+        self.early = {}
         self._report(self.status)
         return self.status
 
@@ -151,6 +166,7 @@ class Preview:
             self.settings_file,
             force=self.force,
             BRIEFS=self.with_drafts,
+            **{WARM_STATE_KEY: self.warm},
         )
 
     def _report(self, status: BuildStatus) -> None:
@@ -252,6 +268,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._send(200, "application/json", status.as_json(), send_body)
             return
         is_page = path.endswith(("/", ".html", ".htm"))
+        early = preview.early.get(path)
+        if early is not None:
+            self._send(200, "text/html", with_reload(early, status.number), send_body)
+            return
         if is_page and not status.ok:
             self._send(500, "text/html", error_page(status), send_body)
             return
@@ -305,7 +325,7 @@ def watch(preview: Preview, stop: threading.Event) -> None:
         *preview.watched, stop_event=stop, raise_interrupt=False
     ):
         preview.say(f"Changed: {describe(changes)}; rebuilding…")
-        preview.rebuild()
+        preview.rebuild({Path(path) for _, path in changes})
 
 
 def describe(changes) -> str:

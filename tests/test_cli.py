@@ -13,7 +13,7 @@ from conftest import INVOKE, REGIONS, ROOT, without_permission_overrides
 from test_validation import BAD_BRIEFS, fm, snapshot
 
 from briefs.interrupts import INTERRUPT_AT
-from briefs.rendering import PARALLEL_FROM
+from briefs.pipeline import PARALLEL_FROM
 from policy_briefs import addresses
 from policy_briefs.build import build
 
@@ -103,7 +103,7 @@ def test_plain_pelican_builds_valid_content(site):
 def collection(tmp_path_factory):
     """Briefs enough to be rendered by worker processes, and the site built
     before (`old`) and after (`new`) one of them was deleted."""
-    from policy_briefs.bench import write_collection
+    from policy_briefs.corpus import write_collection
 
     root = tmp_path_factory.mktemp("interrupted")
     content = root / "content"

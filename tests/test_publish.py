@@ -18,12 +18,12 @@ import yaml
 from bs4 import BeautifulSoup
 from pelican.settings import read_settings
 
+from briefs.linkcheck import check_site
 from briefs.outputdir import MARKER
 from host_files.files import HostFilesSettingsError, load_options
 from policy_briefs import build as site_build
 from policy_briefs.bundle import make_bundle
 from policy_briefs.deploy import PublishError, publish
-from policy_briefs.linkcheck import check_site
 from policy_briefs.project import PUBLISH_SETTINGS, ROOT
 
 CONTENT = ROOT / "content"

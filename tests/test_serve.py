@@ -330,3 +330,31 @@ def test_progress_is_quiet_in_ci_and_in_logs(site, monkeypatch, stream, ci):
         site_build.build(site.content, site.output)
     assert counter is None
     assert stream.getvalue() == ""
+
+
+# -- the edited page first ---------------------------------------------------
+
+
+def test_an_edited_briefs_page_is_served_first_as_the_build_then_writes_it(site):
+    for n in range(4):
+        site.brief(f"b{n}", title=f"Brief {n}", date=f"2024-03-{n + 10}")
+    preview = Preview(site.content, site.root / "preview", say=lambda line: None)
+    preview.rebuild()
+    shown = {}
+    served_early = preview._show_early
+
+    def remember(rel, data):
+        shown[rel] = data
+        served_early(rel, data)
+
+    preview.warm.on_first = remember
+    source = site.content / "briefs" / "2024" / "b2.md"
+    source.write_text(source.read_text("utf-8") + "\nA new last line.\n", "utf-8")
+    status = preview.rebuild({source})
+    assert status.ok
+    assert list(shown) == ["briefs/b2.html"]
+    assert b"A new last line." in shown["briefs/b2.html"]
+    assert (
+        shown["briefs/b2.html"] == (preview.folder / "briefs" / "b2.html").read_bytes()
+    )
+    assert preview.early == {}  # the finished build serves from disk again
