@@ -107,9 +107,11 @@ def collection(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("interrupted")
     content = root / "content"
-    write_collection(content, PARALLEL_FROM + 10)
+    count = PARALLEL_FROM + 10
+    write_collection(content, count)
     build(content, root / "old")
-    (content / "briefs" / "2001" / "brief-00001.md").unlink()
+    # The newest-numbered brief: no other brief links to it.
+    next(content.rglob(f"brief-{count - 1:05d}.md")).unlink()
     build(content, root / "new")
     return content, {"old": root / "old", "new": root / "new"}
 
