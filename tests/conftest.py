@@ -131,7 +131,10 @@ class Site:
     def build(self, **overrides):
         from policy_briefs.build import build
 
-        overrides.setdefault("CACHE_PATH", str(self.root / ".cache"))
+        # Beside the site, not in it: tests list what a build leaves there.
+        overrides.setdefault(
+            "CACHE_PATH", str(self.root.with_name(self.root.name + "-cache"))
+        )
         return build(self.content, self.output, **overrides)
 
     def html(self, relative: str) -> BeautifulSoup:

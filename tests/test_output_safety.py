@@ -22,7 +22,7 @@ from test_validation import fm, snapshot
 
 from briefs import outputdir
 from briefs.interrupts import INTERRUPT_AT
-from policy_briefs.build import BuildError
+from briefs.problems import BriefsError
 
 WAIT_SECONDS = 60
 PELICAN = [sys.executable, "-m", "pelican"]
@@ -330,7 +330,7 @@ def test_a_build_gives_up_when_the_lock_is_not_released(site, monkeypatch):
     site.build()
     before = snapshot(site.output)
     monkeypatch.setattr(outputdir, "LOCK_TIMEOUT", 0)
-    with outputdir.lock(site.output), pytest.raises(BuildError) as error:
+    with outputdir.lock(site.output), pytest.raises(BriefsError) as error:
         site.build()
     assert error.value.lines == [
         f"another build is writing {site.output}; try again when it has finished"

@@ -19,7 +19,7 @@ from pathlib import Path
 from . import registry as registry_module
 from .fields import IMAGE_SUFFIXES
 from .problems import Problem
-from .reading import ReadSettings, SourceRead, read_source
+from .reading import ReadSettings, SourceRead, read_source, unreadable
 from .registry import Registry
 from .schema import Brief, check_references
 from .slugs import slugify
@@ -127,10 +127,15 @@ def _read_each(
     config: ReadSettings, sources: list[tuple[Path, str]]
 ) -> dict[Path, SourceRead]:
     """Validation only (`invoke check` without a cache): no Markdown."""
-    return {
-        path: read_source(path, shown, path.read_bytes(), config, render=False)
-        for path, shown in sources
-    }
+    reads = {}
+    for path, shown in sources:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            reads[path] = unreadable(path, shown, error)
+        else:
+            reads[path] = read_source(path, shown, data, config, render=False)
+    return reads
 
 
 def _symlinks(content_dir: Path, shown) -> list[Problem]:

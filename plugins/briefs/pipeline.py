@@ -44,7 +44,7 @@ import blinker
 from pelican import signals
 from pelican.generators import ArticlesGenerator, Generator
 
-from . import interrupts
+from . import interrupts, reading
 from .cache import Cache
 from .collection import (
     Collection,
@@ -313,9 +313,13 @@ class BriefsGenerator(Generator):
     ) -> dict[Path, SourceRead]:
         """Every source's read: from memory, the cache, or the workers."""
         signature = f"{self.code}\0{config}"
-        keyed = []
+        keyed, unreadable = [], {}
         for path, shown in sources:
-            data = path.read_bytes()
+            try:
+                data = path.read_bytes()
+            except OSError as error:
+                unreadable[path] = reading.unreadable(path, shown, error)
+                continue
             keyed.append((read_key(path, shown, data, signature), path, shown, data))
         known = dict(self.warm.reads) if self.warm else {}
         known.update(self.cache.get("reads", [k for k, *_ in keyed if k not in known]))
@@ -348,7 +352,7 @@ class BriefsGenerator(Generator):
         if new:
             self.cache.keep_only("reads", current)
             self.cache.keep_only("bodies", {r.body_key for r in reads.values()})
-        return reads
+        return {**reads, **unreadable}
 
     # 3 + 4: render and write ----------------------------------------------------
 

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from markdown import Markdown
 
+from . import problems
 from .fastinline import FastInlineExtension
 from .frontmatter import FrontMatterError, parse
 from .problems import Problem
@@ -190,6 +191,13 @@ def read_source(
 
 def body_key(html: str) -> str:
     return hashlib.blake2b(html.encode(), digest_size=16).hexdigest()
+
+
+def unreadable(path: Path, shown: str, error: OSError) -> SourceRead:
+    """The read of a file that is there but cannot be read."""
+    return SourceRead(
+        path, shown, None, (problems.unreadable(shown, error),), References()
+    )
 
 
 def read_key(path: Path, shown: str, data: bytes, signature: str) -> str:
