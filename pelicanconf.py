@@ -17,7 +17,12 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 PATH = "content"
 ARTICLE_PATHS = ["briefs"]
 PAGE_PATHS = []
-STATIC_PATHS = ["images"]
+# Nothing under content/ is copied wholesale: the briefs plugin publishes only
+# the files published pages use (brief images, author photos, files linked
+# from a text). Hidden files are never read (Pelican matches these patterns
+# against bare file and folder names).
+STATIC_PATHS = []
+IGNORE_FILES = [".*"]
 THEME = "theme"
 
 PLUGIN_PATHS = ["plugins"]

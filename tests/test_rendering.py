@@ -27,7 +27,7 @@ def test_parallel_rendering_matches_serial(monkeypatch):
     serial = [MarkdownRenderer(CONFIG).render(text) for text in TEXTS]
     monkeypatch.setattr(rendering, "PARALLEL_FROM", 2)
     assert render_all(TEXTS, CONFIG) == serial
-    assert '<div class="footnote">' in serial[0] and "<table>" in serial[0]
+    assert '<div class="footnote">' in serial[0].html and "<table>" in serial[0].html
 
 
 def test_texts_are_rendered_once_per_settings(monkeypatch):

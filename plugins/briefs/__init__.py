@@ -5,8 +5,8 @@
 
 from pelican import signals
 
-from .assets import copy_referenced_images
 from .feeds import FeedWriter
+from .output import write_output_extras
 from .reader import BriefReader
 from .regions import RegionGenerator
 from .site import STATE_KEY, build_site, site_of
@@ -55,4 +55,4 @@ def register():
     signals.get_generators.connect(add_generators)
     signals.get_writer.connect(add_writer)
     signals.article_generator_finalized.connect(check_nothing_skipped)
-    signals.finalized.connect(copy_referenced_images)
+    signals.finalized.connect(write_output_extras)

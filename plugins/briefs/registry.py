@@ -27,6 +27,7 @@ class RegionRecord:
     name: str
     slug: str
     description: str | None = None
+    aliases: tuple[str, ...] = ()  # old page addresses (regions/old-name.html)
 
 
 @dataclass(frozen=True)
@@ -38,12 +39,14 @@ class AuthorRecord:
     bio: str | None = None
     photo: str | None = None
     links: tuple[tuple[str, str], ...] = ()
+    aliases: tuple[str, ...] = ()  # old page addresses (authors/old-name.html)
 
 
 REGION_FIELDS = {
     "name": f.Field(f.text, required=True),
     "slug": f.Field(f.slug),
     "description": f.Field(f.long_text),
+    "aliases": f.Field(f.site_addresses),
 }
 AUTHOR_FIELDS = {
     "name": f.Field(f.text, required=True),
@@ -53,6 +56,7 @@ AUTHOR_FIELDS = {
     "bio": f.Field(f.long_text),
     "photo": f.Field(f.image_path),
     "links": f.Field(f.links),
+    "aliases": f.Field(f.site_addresses),
 }
 
 
@@ -144,13 +148,21 @@ def _load_list(path: Path, schema, record_type, display, problems, required: boo
         return []
     try:
         tree = parse(decode(path.read_bytes()))
-    except FrontMatterError as exc:
-        problems.append(Problem(shown, exc.message))
+    except OSError as exc:
+        problems.append(Problem(shown, f"cannot read this file ({exc.strerror})"))
         return []
-    except TreeError as exc:
+    except (FrontMatterError, TreeError) as exc:
         problems.append(Problem(shown, exc.message, line=exc.line, column=exc.column))
         return []
     if tree is None:
+        if required:
+            problems.append(
+                Problem(
+                    shown,
+                    "the file is empty; it must list every region "
+                    "('- name: Northeast Asia')",
+                )
+            )
         return []
     if not isinstance(tree, Sequence):
         problems.append(

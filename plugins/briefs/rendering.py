@@ -16,12 +16,14 @@ from concurrent.futures import ProcessPoolExecutor
 
 from markdown import Markdown
 
+from .bodychecks import Rendered, render_checked
+
 # Below this many texts to render, starting worker processes costs more
 # than it saves.
 PARALLEL_FROM = 200
 _CHUNK = 32
 
-_rendered: dict[str, str] = {}
+_rendered: dict[str, Rendered] = {}
 _worker_renderer: MarkdownRenderer | None = None
 
 
@@ -35,9 +37,9 @@ class MarkdownRenderer:
             output_format=config.get("output_format", "html5"),
         )
 
-    def render(self, text: str) -> str:
+    def render(self, text: str) -> Rendered:
         self._md.reset()
-        return self._md.convert(text)
+        return render_checked(self._md, text)
 
 
 def _start_worker(config: dict) -> None:
@@ -45,12 +47,12 @@ def _start_worker(config: dict) -> None:
     _worker_renderer = MarkdownRenderer(config)
 
 
-def _render_in_worker(text: str) -> str:
+def _render_in_worker(text: str) -> Rendered:
     return _worker_renderer.render(text)
 
 
-def render_all(texts: list[str], config: dict) -> list[str]:
-    """HTML for each text, in order; only texts not seen before are rendered."""
+def render_all(texts: list[str], config: dict) -> list[Rendered]:
+    """Checked HTML for each text, in order; only new texts are rendered."""
     signature = json.dumps(config, sort_keys=True, default=str)
     keys = [
         hashlib.sha256(f"{signature}\0{text}".encode()).hexdigest() for text in texts

@@ -32,6 +32,7 @@ FIELDS = {
     "key_points": f.Field(f.optional_list),
     "series": f.Field(f.text),
     "status": f.Field(f.choice("published", "draft")),
+    "aliases": f.Field(f.site_addresses),
     "slug": f.Field(f.slug),
 }
 
@@ -66,6 +67,8 @@ class Brief:
     key_points: tuple[str, ...] = ()
     series: str | None = None
     status: str = "published"
+    aliases: tuple[str, ...] = ()
+    body_line: int = 1  # the file line the Markdown body starts on
 
     @property
     def is_draft(self) -> bool:
@@ -78,6 +81,8 @@ def read_brief(
     """Read and validate one file. `shown` is the path as editors see it."""
     try:
         document = parse(source.read_bytes())
+    except OSError as exc:
+        return None, [Problem(shown, f"cannot read this file ({exc.strerror})")]
     except FrontMatterError as exc:
         return None, [Problem(shown, exc.message, line=exc.line, column=exc.column)]
     return validate(document, source, shown, content_dir, registry, tz)
@@ -152,6 +157,8 @@ def validate(
             key_points=values.get("key_points", ()),
             series=values.get("series"),
             status=values.get("status", "published"),
+            aliases=values.get("aliases", ()),
+            body_line=document.body_line,
         ),
         problems,
     )

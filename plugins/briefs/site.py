@@ -18,7 +18,9 @@ from pelican.urlwrappers import Author as PelicanAuthor
 from pelican.urlwrappers import Tag, URLWrapper
 from pelican.utils import SafeDatetime
 
-from .collection import DEFAULTS, Collection, options, validate_content
+from . import bodychecks
+from .assets import publication, svg_problems, used_files
+from .collection import DEFAULTS, Collection, display_path, options, validate_content
 from .problems import ContentError, Problem
 from .registry import AuthorRecord, RegionRecord
 from .rendering import render_all
@@ -69,6 +71,8 @@ class Site:
     regions: dict[str, Region] = field(default_factory=dict)
     authors: dict[str, Author] = field(default_factory=dict)
     tags: dict[str, Tag] = field(default_factory=dict)
+    # Files under content/ that published pages use, copied as they are.
+    files: list[str] = field(default_factory=list)
 
     def brief(self, source_path: str) -> Brief:
         brief = self.collection.briefs.get(Path(source_path).absolute())
@@ -139,17 +143,13 @@ def build_site(settings: dict) -> Site:
             )
         )
     collection = validate_content(Path(settings["PATH"]), config, settings["TIMEZONE"])
-    for problem in collection.problems:
-        if not problem.is_error:
-            logger.warning("%s", problem)
-    if not collection.ok:
-        raise ContentError(collection.problems)
+    _report(collection.problems)
     site = Site(collection, settings, bool(config["show_drafts"]))
     briefs = list(collection.briefs.items())
     registry = collection.registry
     bios = [a for a in registry.authors if a.bio]
     descriptions = [r for r in registry.regions if r.description]
-    html = iter(
+    rendered = iter(
         render_all(
             [brief.body for _, brief in briefs]
             + [a.bio for a in bios]
@@ -157,14 +157,55 @@ def build_site(settings: dict) -> Site:
             settings.get("MARKDOWN", {}),
         )
     )
-    site.bodies = {path: next(html) for path, _ in briefs}
-    site.bios = {a.name: next(html) for a in bios}
-    region_html = {r.name: next(html) for r in descriptions}
+    bodies = {path: next(rendered) for path, _ in briefs}
+    bio_html = {a.name: next(rendered) for a in bios}
+    region_html = {r.name: next(rendered) for r in descriptions}
+    problems = _text_problems(collection, config, bodies, bio_html, region_html)
+    published, drafted = used_files(
+        collection,
+        {path: r.links for path, r in bodies.items()},
+        {name: r.links for name, r in bio_html.items()},
+        {name: r.links for name, r in region_html.items()},
+        site.show_drafts,
+    )
+    site.files, unused = publication(collection, published, drafted)
+    _report(problems + svg_problems(collection, site.files) + unused)
+    site.bodies = {path: r.html for path, r in bodies.items()}
+    site.bios = {name: r.html for name, r in bio_html.items()}
     for record in registry.regions:
-        site.regions[record.name] = Region(
-            record.name, settings, record, region_html.get(record.name, "")
-        )
+        html = region_html[record.name].html if record.name in region_html else ""
+        site.regions[record.name] = Region(record.name, settings, record, html)
     return site
+
+
+def _report(problems: list[Problem]) -> None:
+    """Log the warnings; raise ContentError if any problem is an error."""
+    for problem in problems:
+        if not problem.is_error:
+            logger.warning("%s", problem)
+    if any(problem.is_error for problem in problems):
+        raise ContentError(problems)
+
+
+def _text_problems(collection, config, bodies, bios, descriptions) -> list[Problem]:
+    """Rendered Markdown the build refuses (bodychecks), as one-line problems."""
+    content_dir = collection.content_dir
+    found = []
+    for path, rendered in bodies.items():
+        found += bodychecks.problems(
+            rendered,
+            display_path(path, content_dir),
+            first_line=collection.briefs[path].body_line,
+            field="body",
+        )
+    for texts, file, label in (
+        (bios, config["authors_file"], "bio"),
+        (descriptions, config["regions_file"], "description"),
+    ):
+        shown = display_path(content_dir / file, content_dir)
+        for name, rendered in texts.items():
+            found += bodychecks.problems(rendered, shown, field=f"{name}: {label}")
+    return found
 
 
 def site_of(settings: dict) -> Site:
