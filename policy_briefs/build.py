@@ -20,6 +20,7 @@ from pelican import Pelican
 from pelican.log import console as pelican_console
 from pelican.settings import read_settings
 
+from briefs.collection import missing_content_folder
 from briefs.problems import ContentError
 
 from .linkcheck import check_site
@@ -96,6 +97,8 @@ def build(
     **overrides,
 ) -> BuildResult:
     """Build `content` into `output`, or raise BuildError leaving it untouched."""
+    if missing := missing_content_folder(content):
+        raise BuildError([str(missing)])
     output = Path(output).absolute()
     output.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(output)

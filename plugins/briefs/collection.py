@@ -79,19 +79,28 @@ def is_ignored(name: str) -> bool:
     )
 
 
+def missing_content_folder(content_dir: Path) -> Problem | None:
+    """The one problem to report when there is no content folder at all."""
+    if Path(content_dir).is_dir():
+        return None
+    return Problem(
+        str(content_dir),
+        "content folder not found; give the folder that holds briefs/ and regions.yml",
+    )
+
+
 def validate_content(
     content_dir: Path, config: dict | None = None, timezone: str | tzinfo = "UTC"
 ) -> Collection:
     config, _ = options(config)
+    if missing := missing_content_folder(content_dir):
+        return Collection(Path(content_dir), Registry(), problems=[missing])
     content_dir = Path(content_dir).absolute()
     tz = ZoneInfo(timezone) if isinstance(timezone, str) else timezone
 
     def shown(path: Path) -> str:
         return display_path(path, content_dir)
 
-    if not content_dir.is_dir():
-        problem = Problem(shown(content_dir), "content folder not found")
-        return Collection(content_dir, Registry(), problems=[problem])
     registry, problems = registry_module.load(
         content_dir, config["regions_file"], config["authors_file"], shown
     )

@@ -61,6 +61,8 @@ ATTRIBUTES = {
     "details": {"open"},
 }
 URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
+# Relative addresses feeds rewrite (feeds.py), and that may lead to files.
+_REWRITTEN = frozenset({"href", "src"})
 # Schemes a link may use; what a page loads (img src) or cites must be a web
 # address or a file of the site. Everything else (javascript:, data:, file:,
 # vbscript:...) is refused.
@@ -165,11 +167,13 @@ class _Walker(HTMLParser):
         scheme = scheme_of(value)
         allowed = LINK_SCHEMES if name == "href" else ASSET_SCHEMES
         stripped = value.strip()
+        written = (self._raw_value(name) or "").strip("\"'")
         if scheme is not None and scheme not in allowed:
             self.refuse(
                 f'{name}="{shown(value)}" on <{tag}>: {scheme}: addresses are not '
                 f"allowed (only {', '.join(s + ':' for s in allowed)} or a "
                 "relative address)",
+                written,
                 value,
                 f"{scheme}:",
             )
@@ -178,9 +182,10 @@ class _Walker(HTMLParser):
                 f'{name}="{shown(value)}" on <{tag}>: an address starting with // '
                 "or containing \\ leads to another host; write https:// or a "
                 "relative address",
+                written,
                 value,
             )
-        elif scheme is None:
+        elif scheme is None and name in _REWRITTEN:
             self._check_written_out(tag, name, value)
             self.links.append(value)
 
