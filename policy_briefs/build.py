@@ -22,6 +22,7 @@ from pelican.settings import read_settings
 
 from briefs.collection import missing_content_folder
 from briefs.problems import ContentError
+from briefs.site import site_of
 
 from .linkcheck import check_site
 from .project import DEV_SETTINGS, ROOT
@@ -125,7 +126,7 @@ def build(
             broken = check_site(staging, site_url=public_url(settings))
             if broken:
                 raise BuildError([str(link) for link in broken])
-        briefs = len(list((staging / "briefs").glob("*.html")))
+        briefs = site_of(settings).published_briefs
         swap_into_place(staging, output)
         return BuildResult(output, collector.warnings, briefs)
     finally:

@@ -74,6 +74,15 @@ class Site:
     # Files under content/ that published pages use, copied as they are.
     files: list[str] = field(default_factory=list)
 
+    @property
+    def published_briefs(self) -> int:
+        """How many brief pages this build writes (alias pages are not briefs)."""
+        return sum(
+            1
+            for b in self.collection.briefs.values()
+            if self.show_drafts or not b.is_draft
+        )
+
     def brief(self, source_path: str) -> Brief:
         brief = self.collection.briefs.get(Path(source_path).absolute())
         if brief is None:  # a file Pelican found that validation did not
