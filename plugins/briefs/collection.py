@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from . import registry as registry_module
 from .addresses import AUTHORS, REGIONS, address_problems
 from .fields import IMAGE_SUFFIXES
-from .problems import WARNING, Problem
+from .problems import ERROR, WARNING, Problem
 from .registry import Registry
 from .schema import Brief, read_brief
 
@@ -144,7 +144,7 @@ def _walk(content_dir: Path, config: dict, problems: list[Problem], shown):
     sources: list[Path] = []
     files: list[str] = []
 
-    def refuse(path: Path, message: str, severity: str = "error") -> None:
+    def refuse(path: Path, message: str, severity: str = ERROR) -> None:
         problems.append(Problem(shown(path), message, severity=severity))
 
     def unreadable(error: OSError) -> None:

@@ -12,8 +12,8 @@ codehilite and toc classes and ids).
 
 The walk uses Python's own HTML parser with character references left
 undecoded in text, so that anything it could not read as a tag (which a
-browser might) is refused too, and so are comments a browser could end
-earlier than the parser does (`--!>`).
+browser might) is refused too, and so are comments holding '<' or '>' (a
+browser may end a comment earlier than the parser: `<!-->`, `--!>`).
 """
 
 from __future__ import annotations
