@@ -22,7 +22,12 @@ PATH = "content"
 # nothing to read, and the plugin copies only the images published pages use.
 ARTICLE_PATHS = []
 PAGE_PATHS = []
+# Nothing under content/ is copied wholesale: the briefs plugin publishes only
+# the files published pages use (brief images, author photos, files linked
+# from a text). Hidden files are never read (Pelican matches these patterns
+# against bare file and folder names).
 STATIC_PATHS = []
+IGNORE_FILES = [".*"]
 THEME = "theme"
 # The build cache (git-ignored, safe to delete): reads of briefs and the
 # fingerprints of the files the last build wrote. POLICY_BRIEFS_CACHE moves

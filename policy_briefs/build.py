@@ -21,7 +21,8 @@ from pelican.log import console as pelican_console
 from pelican.settings import read_settings
 
 from briefs import outputdir
-from briefs.pipeline import PREVIOUS_KEY, TARGET_KEY
+from briefs.collection import missing_content_folder
+from briefs.pipeline import PREVIOUS_KEY, TARGET_KEY, briefs_published
 from briefs.problems import BriefsError, ContentError
 
 from .errors import BuildError
@@ -83,11 +84,19 @@ def build(
     """Build `content` into `output`, or raise BuildError leaving it untouched.
 
     `force` lets the build replace a non-empty folder that no build wrote."""
+    if missing := missing_content_folder(Path(content)):
+        raise BuildError([str(missing)])
     output = outputdir.guard(output, content, ROOT, Path.cwd(), force)
     with outputdir.lock(output):
         outputdir.recover(output)
         staging = outputdir.staging(output)
         overrides = {PREVIOUS_KEY: str(output), TARGET_KEY: str(output), **overrides}
+        published = []
+
+        def count(sender, briefs: int, **kwargs) -> None:
+            published.append(briefs)
+
+        briefs_published.connect(count)
         try:
             try:
                 settings = load_settings(content, staging, settings_file, **overrides)
@@ -102,10 +111,10 @@ def build(
                 raise BuildError([f"{exc.__class__.__name__}: {exc}"]) from None
             if collector.errors:
                 raise BuildError(collector.errors)
-            briefs = len(list((staging / "briefs").glob("*.html")))
             outputdir.swap(staging, output)
-            return BuildResult(output, collector.warnings, briefs)
+            return BuildResult(output, collector.warnings, sum(published))
         finally:
+            briefs_published.disconnect(count)
             outputdir.discard(staging)
 
 

@@ -9,7 +9,7 @@ import hashlib
 import pytest
 
 from briefs.collection import validate_content
-from policy_briefs.build import BuildError
+from policy_briefs.build import BuildError, build
 
 GOOD = """---
 title: Water Policy
@@ -175,6 +175,42 @@ BAD_BRIEFS = [
         "image-no-alt",
         fm("image: images/map.png\n"),
         "image_alt: required when an image is given",
+    ),
+    (
+        "image-hash",
+        fm("image: images/map#1.png\nimage_alt: A map\n"),
+        "x.md: image: 'images/map#1.png': a file name with '#' cannot be linked "
+        "(browsers read it as part of the address); rename the file",
+    ),
+    (
+        "image-hidden",
+        fm("image: images/.map.png\nimage_alt: A map\n"),
+        "x.md: image: 'images/.map.png' is a hidden file or folder, and hidden "
+        "files are never published; rename it",
+    ),
+    (
+        "control-character-in-body",
+        fm().replace("Body.", "Bo\x07dy."),
+        "x.md: line 7, column 3: the character U+0007 (a control character) is not "
+        "allowed (it is invisible on the page and breaks feeds); delete it",
+    ),
+    (
+        "noncharacter-in-title",
+        fm(title="title: Water\ufffePolicy"),
+        "x.md: line 2, column 13: the character U+FFFE (a Unicode noncharacter) is "
+        "not allowed (it is invisible on the page and breaks feeds); delete it",
+    ),
+    (
+        "escaped-control-character",
+        fm(title='title: "Water\\x1b[31mPolicy"'),
+        "x.md: title: contains the character U+001B (a control character), which "
+        "is invisible on the page and breaks feeds; delete it",
+    ),
+    (
+        "escaped-noncharacter-in-list",
+        fm('tags: ["Japan", "Trade\\uFFFE"]\n'),
+        "x.md: tags: contains the character U+FFFE (a Unicode noncharacter), which "
+        "is invisible on the page and breaks feeds; delete it",
     ),
 ]
 
@@ -356,6 +392,13 @@ REGISTRY_CASES = [
         [{"name": "A", "photo": "images/none.jpg"}],
         "authors.yml: A: photo: 'images/none.jpg' does not exist",
     ),
+    (
+        "authors.yml",
+        [{"name": "A", "role": "Fellow\x07"}],
+        "content/authors.yml: entry 1: role: contains the character U+0007 (a "
+        "control character), which is invisible on the page and breaks feeds; "
+        "delete it",
+    ),
 ]
 
 
@@ -373,3 +416,28 @@ def test_missing_regions_registry(site):
     (site.content / "regions.yml").unlink()
     problems = [str(p) for p in validate_content(site.content).problems]
     assert any("regions.yml: file not found" in p for p in problems)
+
+
+def test_empty_regions_registry_is_one_problem(built):
+    site, before = built
+    (site.content / "regions.yml").write_text("# regions come later\n", "utf-8")
+    with pytest.raises(BuildError) as failure:
+        site.build()
+    assert failure.value.lines == [
+        "content/regions.yml: the file is empty; it must list every region "
+        "('- name: Northeast Asia')"
+    ]
+    assert snapshot(site.output) == before
+
+
+def test_missing_content_folder_is_one_problem(tmp_path):
+    missing = tmp_path / "no-such-content"
+    expected = (
+        f"{missing}: content folder not found; give the folder that holds "
+        "briefs/ and regions.yml"
+    )
+    with pytest.raises(BuildError) as failure:
+        build(missing, tmp_path / "output")
+    assert failure.value.lines == [expected]
+    assert [str(p) for p in validate_content(missing).problems] == [expected]
+    assert not (tmp_path / "output").exists()

@@ -2,14 +2,17 @@
 
 This is the one validation both `invoke check` and the build run. Besides each
 brief on its own it checks what only the collection shows: symbolic links,
-files that are not briefs, two briefs writing one file, and two spellings of
-one guest author sharing one page.
+special files and unreadable folders, files that are not briefs, two briefs
+writing one file, and page addresses that clash (see addresses.py). Hidden
+files and editor droppings are ignored everywhere; every other file is listed
+in `files`, from which the build publishes only what pages use.
 """
 
 from __future__ import annotations
 
 import difflib
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -17,12 +20,12 @@ from functools import partial
 from pathlib import Path
 
 from . import registry as registry_module
+from .addresses import AUTHORS, REGIONS, address_problems
 from .fields import IMAGE_SUFFIXES
-from .problems import Problem
+from .problems import ERROR, WARNING, Problem
 from .reading import ReadSettings, SourceRead, read_source, unreadable
 from .registry import Registry
 from .schema import Brief, check_references
-from .slugs import slugify
 
 DEFAULTS = {
     "regions_file": "regions.yml",
@@ -46,6 +49,9 @@ class Collection:
     problems: list[Problem] = field(default_factory=list)
     # Every file's read (record, rendered body, problems), valid or not.
     reads: dict[Path, SourceRead] = field(default_factory=dict)
+    # Every other visible file under content/ (relative, posix): what pages
+    # may use and the build may publish.
+    files: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -80,6 +86,30 @@ def display_path(path: Path, content_dir: Path) -> str:
 ReadMany = Callable[[list[tuple[Path, str]]], dict[Path, SourceRead]]
 
 
+_DROPPINGS = frozenset({"Thumbs.db", "desktop.ini", "Desktop.ini"})
+
+
+def is_ignored(name: str) -> bool:
+    """Hidden files and folders (.git, .DS_Store, ._x.md, .#x.md) and editor
+    droppings (x.md~, #x.md#, Thumbs.db): never read, published or reported."""
+    return (
+        name.startswith(".")
+        or name.endswith("~")
+        or (name.startswith("#") and name.endswith("#"))
+        or name in _DROPPINGS
+    )
+
+
+def missing_content_folder(content_dir: Path) -> Problem | None:
+    """The one problem to report when there is no content folder at all."""
+    if Path(content_dir).is_dir():
+        return None
+    return Problem(
+        str(content_dir),
+        "content folder not found; give the folder that holds briefs/ and regions.yml",
+    )
+
+
 def validate_content(
     content_dir: Path,
     config: dict | None = None,
@@ -90,6 +120,8 @@ def validate_content(
     one by one, without rendering), then check what only the whole folder
     shows. Every problem is collected; nothing is raised."""
     config, _ = options(config)
+    if missing := missing_content_folder(content_dir):
+        return Collection(Path(content_dir), Registry(), problems=[missing])
     content_dir = Path(content_dir).absolute()
     zone = timezone if isinstance(timezone, str) else str(timezone)
     read_many = read_many or partial(_read_each, ReadSettings(zone, ()))
@@ -101,14 +133,13 @@ def validate_content(
         content_dir, config["regions_file"], config["authors_file"], shown
     )
     collection = Collection(content_dir, registry, problems=problems)
-    problems.extend(_symlinks(content_dir, shown))
     briefs_dir = content_dir / config["briefs_dir"]
     if not briefs_dir.is_dir():
         problems.append(
             Problem(shown(briefs_dir), "folder not found; briefs live here")
         )
-        return collection
-    sources = _brief_files(briefs_dir, problems, shown)
+    sources, files = _walk(content_dir, config, problems, shown)
+    collection.files = tuple(files)
     collection.reads = read_many([(source, shown(source)) for source in sources])
     for source in sources:
         read = collection.reads[source]
@@ -118,7 +149,15 @@ def validate_content(
         if read.brief is not None and not any(p.is_error for p in found):
             collection.briefs[source] = read.brief
     problems.extend(_output_collisions(collection.briefs, shown))
-    problems.extend(_author_page_collisions(collection.briefs, registry, shown))
+    registry_paths = {
+        REGIONS: shown(content_dir / config["regions_file"]),
+        AUTHORS: shown(content_dir / config["authors_file"]),
+    }
+    problems.extend(
+        address_problems(
+            collection.briefs, registry, collection.files, shown, registry_paths
+        )
+    )
     problems.sort(key=lambda p: (p.path, p.line or 0, p.field or "", p.message))
     return collection
 
@@ -138,43 +177,90 @@ def _read_each(
     return reads
 
 
-def _symlinks(content_dir: Path, shown) -> list[Problem]:
-    found = []
-    for folder, dirs, files in os.walk(content_dir, followlinks=False):
-        for name in sorted(dirs + files):
-            path = Path(folder, name)
-            if path.is_symlink():
-                found.append(
-                    Problem(
-                        shown(path),
-                        "symbolic links are not allowed under content/ (they could "
-                        "publish files from outside it); copy the file instead",
-                    )
-                )
-    return found
+def _walk(content_dir: Path, config: dict, problems: list[Problem], shown):
+    """One walk of content/ → (brief sources, other files), both sorted.
 
+    Refused: symbolic links (they could publish files from outside), special
+    files (a named pipe called x.md would hang the build), folders that cannot
+    be read (their briefs would silently vanish), and anything but briefs and
+    images in briefs/. Markdown outside briefs/ is only a warning.
+    """
+    briefs_dir = content_dir / config["briefs_dir"]
+    registries = {config["regions_file"], config["authors_file"]}
+    sources: list[Path] = []
+    files: list[str] = []
 
-def _brief_files(briefs_dir: Path, problems: list[Problem], shown) -> list[Path]:
-    """Every .md file, sorted; images may sit beside briefs; any other visible
-    file is reported, not skipped."""
-    sources = []
-    for folder, dirs, files in os.walk(briefs_dir, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            path = Path(folder, name)
-            if name.startswith(".") or path.is_symlink():
+    def refuse(path: Path, message: str, severity: str = ERROR) -> None:
+        problems.append(Problem(shown(path), message, severity=severity))
+
+    def unreadable(error: OSError) -> None:
+        refuse(
+            Path(error.filename),
+            f"cannot read this folder ({error.strerror}); its files would be left "
+            "out; fix its permissions",
+        )
+
+    for folder, dirs, names in os.walk(content_dir, onerror=unreadable):
+        here = Path(folder)
+        dirs[:] = sorted(
+            name
+            for name in dirs
+            if not is_ignored(name) and _kind(here / name, refuse) == "folder"
+        )
+        in_briefs = here.is_relative_to(briefs_dir)
+        for name in sorted(names):
+            path = here / name
+            if is_ignored(name) or _kind(path, refuse) != "file":
                 continue
-            if name.endswith(".md"):
+            relative = path.relative_to(content_dir).as_posix()
+            if in_briefs and name.endswith(".md"):
                 sources.append(path)
-            elif path.suffix.lower() not in IMAGE_SUFFIXES:
-                problems.append(
-                    Problem(
-                        shown(path),
-                        "only Markdown briefs ending in .md belong in "
-                        f"{briefs_dir.name}/; rename or move this file",
-                    )
+            elif in_briefs and path.suffix.lower() not in IMAGE_SUFFIXES:
+                refuse(
+                    path,
+                    "only Markdown briefs ending in .md belong in "
+                    f"{briefs_dir.name}/; rename or move this file",
                 )
-    return sources
+            elif relative in registries:
+                continue
+            elif path.suffix.lower() == ".md":
+                refuse(
+                    path,
+                    f"Markdown outside {briefs_dir.name}/ is not a brief and is never "
+                    f"published; move it into {briefs_dir.name}/ or out of content/",
+                    WARNING,
+                )
+            elif not os.access(path, os.R_OK):
+                refuse(path, "cannot read this file; fix its permissions")
+            else:
+                files.append(relative)
+    return sources, files
+
+
+def _kind(path: Path, refuse) -> str | None:
+    """'folder', 'file', or None (refused: a link, a special file, unreadable)."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError as exc:
+        refuse(path, f"cannot read this entry ({exc.strerror}); fix its permissions")
+        return None
+    if stat.S_ISLNK(mode):
+        refuse(
+            path,
+            "symbolic links are not allowed under content/ (they could "
+            "publish files from outside it); copy the file instead",
+        )
+        return None
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISREG(mode):
+        return "file"
+    refuse(
+        path,
+        "not a regular file (a named pipe, socket or device); the build cannot "
+        "read it; remove it",
+    )
+    return None
 
 
 def _output_collisions(briefs: dict[Path, Brief], shown) -> list[Problem]:
@@ -196,28 +282,4 @@ def _output_collisions(briefs: dict[Path, Brief], shown) -> list[Problem]:
             )
         else:
             owners[key] = source
-    return found
-
-
-def _author_page_collisions(briefs: dict[Path, Brief], registry: Registry, shown):
-    """Two unlisted spellings that would share (and merge) one author page."""
-    spelling: dict[str, tuple[str, Path]] = {
-        a.slug: (a.name, None) for a in registry.authors
-    }
-    found = []
-    for source, brief in briefs.items():
-        for name in brief.authors:
-            record = registry.author(name)
-            page = record.slug if record else slugify(name)
-            first = spelling.setdefault(page, (name, source))
-            if first[0] != name:
-                where = f" in {shown(first[1])}" if first[1] else ""
-                found.append(
-                    Problem(
-                        shown(source),
-                        f"'{name}' and '{first[0]}'{where} would share the page "
-                        f"authors/{page}.html; use one spelling",
-                        field="author",
-                    )
-                )
     return found

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from html import unescape
 from urllib.parse import urljoin
 
 from .urls import is_absolute
@@ -28,7 +29,9 @@ def rebase_links(html: str, page_url: str) -> str:
 
     def rebase(match: re.Match) -> str:
         target = match.group(2)
-        if not target or _NOT_RELATIVE.match(target):
+        # Markdown writes e-mail links as character references (&#109;...);
+        # relative ones are always written out (htmlpolicy refuses others).
+        if not target or _NOT_RELATIVE.match(unescape(target)):
             return match.group(0)
         if is_absolute(page_url):
             joined = urljoin(page_url, target)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePosixPath
 
+from .characters import FORBIDDEN, describe
 from .yamltree import Mapping, Scalar, Sequence, kind_of, shorten
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -24,6 +25,10 @@ _DATETIME = re.compile(
 _DOI = re.compile(r"^10\.\d{4,9}/[-._;()/:a-zA-Z0-9]+$")
 _DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"}
+# Characters a browser reads as part of the address, not of the file name.
+URL_SPECIAL = "#?%"
+# An old address of the site: folders and a file name ending in .html.
+_ADDRESS_PART = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$")
 
 
 class FieldError(Exception):
@@ -38,11 +43,21 @@ class Field:
     required: bool = False
 
 
+def _visible(value: str) -> str:
+    """Quoted YAML can spell any character (\\x07, \\uFFFE); refuse the invisible."""
+    if bad := FORBIDDEN.search(value):
+        raise FieldError(
+            f"contains the character {describe(bad.group(0))}, which is "
+            "invisible on the page and breaks feeds; delete it"
+        )
+    return value
+
+
 def text(node, *, allow_numbers: bool = True) -> str:
     """A single line of text; YAML 1.1 booleans and numbers stay as written."""
     if not isinstance(node, Scalar) or node.is_null:
         raise FieldError(f"expected text, found {kind_of(node)}")
-    value = " ".join(node.value.strip().splitlines())
+    value = " ".join(_visible(node.value).strip().splitlines())
     if not value:
         raise FieldError("expected text, found an empty value")
     if not allow_numbers and node.looks_like_number:
@@ -63,7 +78,7 @@ def long_text(node) -> str:
         raise FieldError(f"expected text, found {kind_of(node)}")
     if not node.value.strip():
         raise FieldError("expected text, found an empty value")
-    return node.value.strip()
+    return _visible(node.value).strip()
 
 
 def text_list(node) -> tuple[str, ...]:
@@ -73,6 +88,8 @@ def text_list(node) -> tuple[str, ...]:
         raise FieldError("expected one or more names, found an empty list")
     values: list[str] = []
     for item in items:
+        if isinstance(item, Scalar):
+            _visible(item.value)
         try:
             value = text(item)
         except FieldError:
@@ -161,6 +178,16 @@ def content_path(node) -> str:
         raise FieldError(
             f"expected a path inside content/ like images/map.jpg, found '{value}'"
         )
+    if special := [c for c in URL_SPECIAL if c in value]:
+        raise FieldError(
+            f"'{value}': a file name with '{special[0]}' cannot be linked (browsers "
+            "read it as part of the address); rename the file"
+        )
+    if any(part.startswith(".") for part in path.parts):
+        raise FieldError(
+            f"'{value}' is a hidden file or folder, and hidden files are never "
+            "published; rename it"
+        )
     return str(path)
 
 
@@ -186,3 +213,40 @@ def links(node) -> tuple[tuple[str, str], ...]:
             )
         result.append((text(key), address))
     return tuple(result)
+
+
+def site_address(node) -> str:
+    """An address of a page of this site, as written in links: a path from the
+    site root to an .html file (briefs/old-name.html)."""
+    value = text(node)
+    parts = value.split("/")
+    if value.startswith(("/", "\\")) or "://" in value or ".." in parts:
+        raise FieldError(
+            f"'{shorten(value)}' is outside the site; write the address from "
+            "the site root, like briefs/old-name.html"
+        )
+    if not all(_ADDRESS_PART.match(part) for part in parts):
+        raise FieldError(
+            f"expected an address like briefs/old-name.html (letters, digits, "
+            f"'.', '_', '-', '~' and '/'), found '{shorten(value)}'"
+        )
+    if not value.endswith(".html"):
+        raise FieldError(
+            f"'{shorten(value)}' must end in .html: every address of the site "
+            "names a file"
+        )
+    return value
+
+
+def site_addresses(node) -> tuple[str, ...]:
+    """A list of site addresses (one is also accepted); duplicates refused."""
+    if isinstance(node, Sequence) and not node.items:
+        return ()
+    items = node.items if isinstance(node, Sequence) else [node]
+    values: list[str] = []
+    for item in items:
+        value = site_address(item)
+        if value in values:
+            raise FieldError(f"'{shorten(value)}' is listed twice")
+        values.append(value)
+    return tuple(values)

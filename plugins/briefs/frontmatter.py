@@ -1,8 +1,9 @@
 """Brief file bytes → (front matter tree, Markdown body); pure.
 
 Strict UTF-8 (an optional byte order mark is dropped), CRLF and CR line
-endings normalised, and a front matter block that must open on the first line
-with `---` and close with `---` (or `...`).
+endings normalised, no control characters or noncharacters anywhere, and a
+front matter block that must open on the first line with `---` and close with
+`---` (or `...`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import codecs
 from dataclasses import dataclass
 
 from . import yamltree
+from .characters import FORBIDDEN, describe
 
 _FENCE = "---"
 _CLOSERS = {"---", "..."}
@@ -49,7 +51,17 @@ def decode(data: bytes) -> str:
             f"the file is not valid UTF-8: byte 0x{data[exc.start]:02x} at byte "
             f"offset {exc.start + base}; save it as UTF-8"
         ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if bad := FORBIDDEN.search(text):
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise FrontMatterError(
+            f"the character {describe(bad.group(0))} is not allowed (it is "
+            "invisible on the page and breaks feeds); delete it",
+            line,
+            column,
+        )
+    return text
 
 
 def split(text: str) -> tuple[str, str, int]:

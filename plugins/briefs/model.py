@@ -12,9 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
-import posixpath
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from markupsafe import Markup, escape
 from pelican.urlwrappers import Author as PelicanAuthor
@@ -23,7 +21,7 @@ from pelican.urlwrappers import URLWrapper
 from pelican.utils import SafeDatetime
 
 from .citations import Citation
-from .reading import SourceRead, freeze, render_markdown
+from .reading import SourceRead
 from .registry import AuthorRecord, RegionRecord
 from .schema import Brief
 
@@ -107,7 +105,7 @@ class Site:
     tags: list[tuple[TagView, list[BriefView]]]
     # save_as → (hash of the rendered body, its words)
     bodies: dict[str, tuple[str, int]] = field(default_factory=dict)
-    images: set[str] = field(default_factory=set)  # content/ paths to copy
+    files: set[str] = field(default_factory=set)  # content/ paths to copy
 
 
 def fingerprint(value) -> str:
@@ -136,9 +134,16 @@ def _feed(settings: dict, key: str, slug: str) -> str | None:
     return pattern.format(slug=slug) if pattern else None
 
 
-def build_site(collection, settings: dict, show_drafts: bool) -> Site:
-    """Views for every listed brief, region, author and topic."""
-    markdown = collection_markdown(settings)
+def build_site(
+    collection,
+    settings: dict,
+    show_drafts: bool,
+    texts: dict[tuple[str, str], str],
+    files: list[str],
+) -> Site:
+    """Views for every listed brief, region, author and topic. `texts` holds
+    the rendered bios and region descriptions, by ("bio" or "description",
+    name); `files`, the files under content/ the pages use."""
     registry = collection.registry
     regions = {}
     for record in registry.regions:
@@ -151,9 +156,7 @@ def build_site(collection, settings: dict, show_drafts: bool) -> Site:
             wrapper.save_as,
             _feed(settings, "REGION_FEED_ATOM", record.slug),
             record,
-            Markup(render_markdown(record.description, markdown))
-            if record.description
-            else Markup(""),
+            Markup(texts.get(("description", record.name), "")),
         )
     authors: dict[str, AuthorView] = {}
     tags: dict[str, TagView] = {}
@@ -164,7 +167,7 @@ def build_site(collection, settings: dict, show_drafts: bool) -> Site:
             wrapper = PelicanAuthor(name, settings)
             if profile is not None:
                 wrapper.slug = profile.slug
-            bio = profile.bio if profile else None
+            bio = texts.get(("bio", name))
             authors[name] = AuthorView(
                 name,
                 wrapper.slug,
@@ -172,7 +175,7 @@ def build_site(collection, settings: dict, show_drafts: bool) -> Site:
                 wrapper.save_as,
                 _feed(settings, "AUTHOR_FEED_ATOM", wrapper.slug),
                 profile,
-                Markup(render_markdown(bio, markdown)) if bio else None,
+                Markup(bio) if bio else None,
             )
         return authors[name]
 
@@ -232,12 +235,6 @@ def build_site(collection, settings: dict, show_drafts: bool) -> Site:
             by_author.setdefault(person.name, []).append(view)
         for topic in view.tags:
             by_tag.setdefault(topic.name, []).append(view)
-    images = {v.brief.image for v in views if v.brief.image}
-    images.update(a.photo for a in registry.authors if a.photo)
-    content = Path(settings["PATH"])
-    for view in views:
-        read = collection.reads[view.brief.source]
-        images.update(files_used(content, view.save_as, read.local_urls))
     return Site(
         briefs=views,
         regions=[(regions[name], by_region[name]) for name in regions],
@@ -250,26 +247,5 @@ def build_site(collection, settings: dict, show_drafts: bool) -> Site:
             key=lambda pair: pair[0].name,
         ),
         bodies=bodies,
-        images=images,
+        files=set(files),
     )
-
-
-def files_used(content: Path, page: str, urls) -> set[str]:
-    """Files under content/ that a page's relative URLs name (never a brief,
-    a registry or a hidden file)."""
-    found = set()
-    for url in urls:
-        rel = posixpath.normpath(posixpath.join(posixpath.dirname(page), url))
-        if (
-            rel.startswith("../")
-            or posixpath.splitext(rel)[1].lower() in (".md", ".yml", ".yaml")
-            or any(part.startswith(".") for part in rel.split("/"))
-        ):
-            continue
-        if (content / rel).is_file():
-            found.add(rel)
-    return found
-
-
-def collection_markdown(settings: dict) -> tuple:
-    return freeze(settings.get("MARKDOWN", {}))

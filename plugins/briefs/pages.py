@@ -10,7 +10,7 @@ the views of model.py (picklable), so jobs can be rendered in workers.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from markupsafe import Markup
@@ -18,6 +18,7 @@ from markupsafe import Markup
 from .citations import citation_paths
 from .model import BriefView, Site, fingerprint
 from .opendata import AuthorRef, Feed, RegionRef, TopicRef, make_entry, series_parts
+from .redirects import alias_redirects, relative_url
 from .related import MoreFromRegion
 from .urls import public_url
 
@@ -129,7 +130,9 @@ def paginate(settings: dict, save_as: str, items: list) -> list[tuple[str, dict]
     return pages
 
 
-def plan(site: Site, settings: dict, related_count: int) -> list[Job]:
+def plan(
+    site: Site, settings: dict, related_count: int, collection, show_drafts: bool
+) -> list[Job]:
     """Every job of the build, in a stable order."""
     shared = navigation(site)
     top_topics = sorted(
@@ -210,8 +213,9 @@ def plan(site: Site, settings: dict, related_count: int) -> list[Job]:
             jobs.append(Job(path, "cite", context={"article": view, "format": kind}))
     jobs.append(data_job(site, settings, feeds))
     content = Path(settings["PATH"])
-    for image in sorted(site.images):
+    for image in sorted(site.files):
         jobs.append(Job(image, "copy", source=content / image))
+    jobs.extend(redirect_jobs(collection, jobs, settings, show_drafts))
     digests = Digests()
     for job in jobs:
         job.fingerprint = job_fingerprint(job, digests)
@@ -274,6 +278,39 @@ def region_ref(region) -> RegionRef:
         region.feed_url,
         description=region.record.description if region.record else None,
     )
+
+
+def redirect_jobs(collection, jobs: list[Job], settings: dict, show_drafts: bool):
+    """A redirect page at every alias (redirects.py), and an old region or
+    author feed address written again, like the feed it stood for."""
+    made = {job.save_as: job for job in jobs}
+    public = public_url(settings)
+    extra = []
+    for redirect in alias_redirects(
+        collection,
+        published=made.__contains__,
+        feed_of=lambda kind, slug: settings[FEED_SETTINGS[kind]].format(slug=slug),
+        show_drafts=show_drafts,
+    ):
+        extra.append(
+            Job(
+                redirect.address,
+                "redirect",
+                context={
+                    "target": relative_url(redirect.address, redirect.target),
+                    "canonical": f"{public}/{redirect.target}" if public else None,
+                    "title": redirect.title,
+                    "lang": settings.get("DEFAULT_LANG", "en"),
+                },
+            )
+        )
+        if redirect.feed:
+            current, old = redirect.feed
+            extra.append(replace(made[current], save_as=old))
+    return extra
+
+
+FEED_SETTINGS = {"regions": "REGION_FEED_ATOM", "authors": "AUTHOR_FEED_ATOM"}
 
 
 def feed_jobs(site: Site, settings: dict) -> list[Job]:

@@ -44,19 +44,20 @@ import blinker
 from pelican import signals
 from pelican.generators import ArticlesGenerator, Generator
 
-from . import interrupts, reading
+from . import assets, bodychecks, interrupts, reading
 from .cache import Cache
 from .collection import (
     Collection,
+    display_path,
     options,
     unknown_settings_message,
     validate_content,
 )
 from .linkcheck import BrokenLink, PageLinks, SiteChecker, is_checked, read_page
-from .model import Site, build_site
+from .model import Site, build_site, fingerprint
 from .pages import Job, brief_jobs, plan
 from .problems import ContentError, LinkError
-from .reading import ReadSettings, SourceRead, read_key, read_source
+from .reading import ReadSettings, SourceRead, read_key, read_source, render_markdown
 from .render import Renderer, render_in_worker, start_worker
 from .urls import public_url
 
@@ -66,6 +67,8 @@ logger = logging.getLogger(__name__)
 # `count` files written.
 briefs_read = blinker.signal("briefs.read")
 files_written = blinker.signal("briefs.written")
+# The number of briefs a finished build published (`briefs`).
+briefs_published = blinker.signal("briefs.published")
 
 PLUGIN_DIR = Path(__file__).resolve().parent
 WARM_STATE_KEY = "BRIEFS_WARM_STATE"
@@ -246,6 +249,7 @@ class BriefsGenerator(Generator):
                 for rel, links in self.fresh_links.items()
             },
         )
+        briefs_published.send(self, briefs=len(self.site.briefs))
         self.cache.store_manifest(
             self.target,
             {
@@ -261,16 +265,69 @@ class BriefsGenerator(Generator):
     def generate_context(self):
         try:
             collection = self.read_and_validate()
+            texts, files = self.registry_texts_and_files(collection)
         except BaseException:
             self.close()
             raise
-        self.site = build_site(collection, self.settings, self.config["show_drafts"])
+        self.collection = collection
+        self.site = build_site(
+            collection, self.settings, self.config["show_drafts"], texts, files
+        )
         if self.warm is not None and self.warm.first and self.warm.on_first:
             self.render_first(self.warm)
         self.context["brief_lastmod"] = {
             view.save_as: (view.modified or view.date).date().isoformat()
             for view in self.site.briefs
         }
+
+    def registry_texts_and_files(self, collection: Collection):
+        """Bios and region descriptions rendered and checked (cached under
+        their text), and the files under content/ the published pages use:
+        any problem, and the build stops before anything is written."""
+        content = collection.content_dir
+        markdown = ReadSettings.from_settings(self.settings).markdown
+        wanted = {}
+        for kind, records, attribute, file in (
+            ("bio", collection.registry.authors, "bio", "authors_file"),
+            ("description", collection.registry.regions, "description", "regions_file"),
+        ):
+            shown = display_path(content / self.config[file], content)
+            for record in records:
+                text = getattr(record, attribute)
+                if text:
+                    key = fingerprint((self.code, markdown, text))
+                    wanted[key] = (kind, record.name, text, shown)
+        rendered = self.cache.get("texts", wanted)
+        fresh = {
+            key: render_markdown(text, markdown)
+            for key, (_, _, text, _) in wanted.items()
+            if key not in rendered
+        }
+        self.cache.put("texts", fresh)
+        if fresh:
+            self.cache.keep_only("texts", set(wanted))
+        rendered.update(fresh)
+        found = []
+        texts, links = {}, {"bio": {}, "description": {}}
+        for key, (kind, name, _, shown) in wanted.items():
+            found += bodychecks.problems(rendered[key], shown, field=f"{name}: {kind}")
+            texts[kind, name] = rendered[key].html
+            links[kind][name] = rendered[key].links
+        published, drafted = assets.used_files(
+            collection,
+            {path: read.local_urls for path, read in collection.reads.items()},
+            links["bio"],
+            links["description"],
+            self.config["show_drafts"],
+        )
+        files, unused = assets.publication(collection, published, drafted)
+        found += assets.svg_problems(collection, files) + unused
+        for problem in found:
+            if not problem.is_error:
+                logger.warning("%s", problem)
+        if any(problem.is_error for problem in found):
+            raise ContentError(found)
+        return texts, files
 
     def render_first(self, warm: WarmState) -> None:
         """The preview's edited briefs, before anything else is planned."""
@@ -376,7 +433,13 @@ class BriefsGenerator(Generator):
         self.old = old
         old_files: dict[str, ManifestEntry] = old.get("files", {})
         old_groups: dict[str, list[str]] = old.get("groups", {})
-        self.jobs = plan(self.site, self.settings, self.config["related_count"])
+        self.jobs = plan(
+            self.site,
+            self.settings,
+            self.config["related_count"],
+            self.collection,
+            self.config["show_drafts"],
+        )
         to_render = []
         for job in self.jobs:
             # A job makes one file, or several (a group, e.g. the open data).

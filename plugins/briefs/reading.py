@@ -14,12 +14,12 @@ import re
 from dataclasses import dataclass, field, replace
 from html import unescape
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from markdown import Markdown
 
-from . import problems
+from . import bodychecks, problems
+from .bodychecks import Rendered, render_checked
 from .fastinline import FastInlineExtension
 from .frontmatter import FrontMatterError, parse
 from .problems import Problem
@@ -56,7 +56,7 @@ class SourceRead:
     body_key: str | None = None
     html: str | None = None
     words: int = 0
-    # Relative URLs the body links to or embeds (files it may need copied).
+    # Local href/src values of the body (files it may need copied).
     local_urls: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
@@ -107,6 +107,11 @@ class MarkdownRenderer:
         self._md.reset()
         return self._md.convert(text)
 
+    def render_checked(self, text: str) -> Rendered:
+        """The HTML with what the build refuses in it (bodychecks.py)."""
+        self._md.reset()
+        return render_checked(self._md, text)
+
 
 _renderers: dict[tuple, MarkdownRenderer] = {}
 
@@ -119,24 +124,9 @@ def renderer_for(markdown: tuple) -> MarkdownRenderer:
     return _renderers[markdown]
 
 
-def render_markdown(text: str, markdown: tuple) -> str:
-    return renderer_for(markdown).render(text)
-
-
-def local_urls(html: str) -> tuple[str, ...]:
-    """The relative URLs (no scheme, not `#` or `/`) a fragment of HTML uses."""
-    from .linkcheck import PageLinks, collect_html
-
-    page = PageLinks()
-    collect_html(page, html)
-    found = []
-    for reference in page.references:
-        url = reference.url.strip()
-        parts = urlsplit(url)
-        local = url and not parts.scheme and not parts.netloc
-        if local and parts.path and not url.startswith("/"):
-            found.append(unquote(parts.path))
-    return tuple(dict.fromkeys(found))
+def render_markdown(text: str, markdown: tuple) -> Rendered:
+    """Checked HTML of a Markdown text (a body, a bio, a description)."""
+    return renderer_for(markdown).render_checked(text)
 
 
 def body_text(html: str) -> str:
@@ -175,7 +165,11 @@ def read_source(
     )
     if brief is None or not render:
         return SourceRead(path, shown, brief, tuple(problems), references)
-    html = render_markdown(brief.body, config.markdown)
+    rendered = render_markdown(brief.body, config.markdown)
+    html = rendered.html
+    problems += bodychecks.problems(
+        rendered, shown, first_line=brief.body_line, field="body"
+    )
     return SourceRead(
         path,
         shown,
@@ -185,7 +179,7 @@ def read_source(
         body_key=body_key(html),
         html=html,
         words=count_words(html),
-        local_urls=local_urls(html),
+        local_urls=rendered.links,
     )
 
 

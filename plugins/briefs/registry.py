@@ -27,6 +27,7 @@ class RegionRecord:
     name: str
     slug: str
     description: str | None = None
+    aliases: tuple[str, ...] = ()  # old page addresses (regions/old-name.html)
 
 
 @dataclass(frozen=True)
@@ -42,12 +43,14 @@ class AuthorRecord:
     # without them the last word of the name is the family name.
     family: str | None = None
     given: str | None = None
+    aliases: tuple[str, ...] = ()  # old page addresses (authors/old-name.html)
 
 
 REGION_FIELDS = {
     "name": f.Field(f.text, required=True),
     "slug": f.Field(f.slug),
     "description": f.Field(f.long_text),
+    "aliases": f.Field(f.site_addresses),
 }
 AUTHOR_FIELDS = {
     "name": f.Field(f.text, required=True),
@@ -59,6 +62,7 @@ AUTHOR_FIELDS = {
     "links": f.Field(f.links),
     "family": f.Field(f.text),
     "given": f.Field(f.text),
+    "aliases": f.Field(f.site_addresses),
 }
 
 
@@ -162,13 +166,18 @@ def _load_list(path: Path, schema, record_type, display, problems, required: boo
     except OSError as exc:
         problems.append(unreadable(shown, exc))
         return []
-    except FrontMatterError as exc:
-        problems.append(Problem(shown, exc.message))
-        return []
-    except TreeError as exc:
+    except (FrontMatterError, TreeError) as exc:
         problems.append(Problem(shown, exc.message, line=exc.line, column=exc.column))
         return []
     if tree is None:
+        if required:
+            problems.append(
+                Problem(
+                    shown,
+                    "the file is empty; it must list every region "
+                    "('- name: Northeast Asia')",
+                )
+            )
         return []
     if not isinstance(tree, Sequence):
         problems.append(

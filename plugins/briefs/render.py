@@ -21,6 +21,7 @@ from .citations import Citation
 from .feeds import rebase_links
 from .linkcheck import PageLinks, read_page
 from .pages import Job
+from .redirects import redirect_page
 from .urls import public_url
 
 Rendered = tuple[str, bytes, PageLinks | None]
@@ -58,6 +59,12 @@ class Renderer:
             citation = self.citation(job.context["article"])
             text = getattr(citation, job.context["format"])
             return [(job.save_as, text.encode("utf-8"), None)]
+        if job.kind == "redirect":
+            context = job.context
+            text = redirect_page(
+                context["target"], context["canonical"], context["title"], context["lang"]
+            )
+            return [(job.save_as, text.encode("utf-8"), read_page(job.save_as, text))]
         if job.kind == "data":
             files = opendata.catalogue_files(**job.context)
             return [(path, data, None) for path, data in sorted(files.items())]

@@ -33,6 +33,7 @@ FIELDS = {
     "series": f.Field(f.text),
     "doi": f.Field(f.doi),
     "status": f.Field(f.choice("published", "draft")),
+    "aliases": f.Field(f.site_addresses),
     "slug": f.Field(f.slug),
 }
 
@@ -68,6 +69,8 @@ class Brief:
     series: str | None = None
     doi: str | None = None
     status: str = "published"
+    aliases: tuple[str, ...] = ()
+    body_line: int = 1  # the file line the Markdown body starts on
 
     @property
     def is_draft(self) -> bool:
@@ -171,6 +174,7 @@ def validate_fields(
         regions=values["region"],
         date=values["date"],
         body=document.body,
+        body_line=document.body_line,
         summary=values.get("summary"),
         updated=values.get("updated"),
         tags=values.get("tags", ()),
@@ -180,6 +184,7 @@ def validate_fields(
         key_points=values.get("key_points", ()),
         series=values.get("series"),
         doi=values.get("doi"),
+        aliases=values.get("aliases", ()),
         status=values.get("status", "published"),
     )
     return brief, problems, references

@@ -1,0 +1,128 @@
+"""Publish exactly the files published pages use, wherever they sit in content/.
+
+Copying whole folders published whatever happened to be there: notes, a
+draft's image, `.env`. A file under content/ is published only when a
+published page uses it: a brief's image, the photo of an author with a
+published brief, or a file a published text (body, bio, region description)
+links to or embeds. Every other file is named in a warning, never copied; an
+SVG that is published must pass svgpolicy. Files keep their path, so
+`image: images/map.png` is `images/map.png` in the output.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .collection import Collection, display_path
+from .problems import WARNING, ContentError, Problem
+from .svgpolicy import check_svg
+
+# The folder of the pages each kind of text appears on (the contract's URL
+# scheme): relative links in a text are resolved from there.
+BODY_FOLDER, BIO_FOLDER, DESCRIPTION_FOLDER = "briefs", "authors", "regions"
+
+
+def site_path(folder: str, href: str) -> str | None:
+    """The file a relative link on a page in `folder` leads to, from the site
+    root (`../images/a.png` from briefs/ → images/a.png); None if it leads
+    nowhere in the site."""
+    path = unquote(urlsplit(href).path)
+    if not path:
+        return None
+    joined = posixpath.normpath(posixpath.join(folder, path))
+    if joined == ".." or joined.startswith(("../", "/")):
+        return None
+    return joined
+
+
+def used_files(
+    collection: Collection,
+    body_links: dict[Path, Iterable[str]],
+    bio_links: dict[str, Iterable[str]],
+    description_links: dict[str, Iterable[str]],
+    show_drafts: bool = False,
+) -> tuple[set[str], set[str]]:
+    """(Files published pages use, files only unpublished drafts use), as
+    paths from the site root. Links are the local href/src values of each
+    rendered text: brief bodies by source, bios by author, descriptions by
+    region name."""
+    published: set[str] = set()
+    drafted: set[str] = set()
+    authors: set[str] = set()
+    for source, brief in collection.briefs.items():
+        public = show_drafts or not brief.is_draft
+        used = published if public else drafted
+        if brief.image:
+            used.add(brief.image)
+        used.update(_targets(BODY_FOLDER, body_links.get(source, ())))
+        if public:
+            authors.update(brief.authors)
+    for author in collection.registry.authors:
+        if author.name in authors:
+            if author.photo:
+                published.add(author.photo)
+            published.update(_targets(BIO_FOLDER, bio_links.get(author.name, ())))
+    for region in collection.registry.regions:
+        links = description_links.get(region.name, ())
+        published.update(_targets(DESCRIPTION_FOLDER, links))
+    return published, drafted - published
+
+
+def _targets(folder: str, links: Iterable[str]) -> set[str]:
+    return {path for href in links if (path := site_path(folder, href))}
+
+
+def publication(
+    collection: Collection, published: set[str], drafted: set[str]
+) -> tuple[list[str], list[Problem]]:
+    """(Files to copy, sorted; a warning for every other file under content/)."""
+    copied, warnings = [], []
+    for relative in collection.files:
+        if relative in published:
+            copied.append(relative)
+            continue
+        message = (
+            "used only by draft briefs, so not published until one of them is"
+            if relative in drafted
+            else "not used by any published page (as a brief's image, an author's "
+            "photo or a link in a text), so it is not published"
+        )
+        shown = display_path(collection.content_dir / relative, collection.content_dir)
+        warnings.append(Problem(shown, message, severity=WARNING))
+    return copied, warnings
+
+
+def svg_problems(collection: Collection, files: Iterable[str]) -> list[Problem]:
+    """Every published SVG must be a self-contained drawing (svgpolicy)."""
+    found = []
+    for relative in files:
+        if relative.lower().endswith(".svg"):
+            path = collection.content_dir / relative
+            shown = display_path(path, collection.content_dir)
+            found += [
+                Problem(shown, refusal.message, line=refusal.line)
+                for refusal in check_svg(path.read_bytes())
+            ]
+    return found
+
+
+def copy_files(content_dir: Path, files: Iterable[str], output: Path) -> None:
+    """Copy each file to the same path in `output`, never over a written page."""
+    for relative in files:
+        target = output / relative
+        if target.exists():
+            raise ContentError(
+                [
+                    Problem(
+                        display_path(content_dir / relative, content_dir),
+                        f"would replace {relative}, which the site itself writes; "
+                        "rename the file",
+                    )
+                ]
+            )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(content_dir / relative, target)

@@ -1,0 +1,29 @@
+"""Characters no field or body may contain, found fast (one regex scan).
+
+Control characters (other than tab and newline), lone surrogates and Unicode
+noncharacters (U+FFFE, U+FFFF, U+FDD0-U+FDEF...) are invisible on a page,
+make an Atom feed invalid XML, and usually arrive by accident in pasted text.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NONCHARACTER_PAIRS = "".join(
+    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17)
+)
+FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef" + _NONCHARACTER_PAIRS + "]"
+)
+
+
+def describe(char: str) -> str:
+    """'U+0007 (a control character)', for messages."""
+    point = ord(char)
+    if 0xD800 <= point <= 0xDFFF:
+        kind = "a lone surrogate"
+    elif point < 0x20 or 0x7F <= point <= 0x9F:
+        kind = "a control character"
+    else:
+        kind = "a Unicode noncharacter"
+    return f"U+{point:04X} ({kind})"

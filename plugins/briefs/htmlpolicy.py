@@ -1,0 +1,288 @@
+"""Rendered Markdown (bodies, bios, descriptions) against an allowlist; pure.
+
+Bodies arrive by pull request from guests too, and Markdown passes raw HTML
+and attribute lists (`{: onclick=... }`) through untouched. Nothing is
+stripped: a sanitiser re-serialises what it keeps and silently changes the
+page. Instead the parsed tree is walked and everything outside the allowlist
+is refused, so the build fails naming it, and HTML that passes is published
+exactly as rendered. The allowlist follows ammonia/nh3's defaults, narrowed to
+what a brief needs, plus what Python-Markdown's extensions write with the
+project's MARKDOWN settings (tables' `style="text-align: ..."`, footnote,
+codehilite and toc classes and ids).
+
+The walk uses Python's own HTML parser with character references left
+undecoded in text, so that anything it could not read as a tag (which a
+browser might) is refused too, and so are comments holding '<' or '>' (a
+browser may end a comment earlier than the parser: `<!-->`, `--!>`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser, attrfind_tolerant, tagfind_tolerant
+
+from .characters import FORBIDDEN, describe
+
+# The theme's own ids (skip link target, section headings) start with this;
+# Markdown's heading ids ([a-z0-9_-]) and footnote ids (fn:, fnref:) never do.
+THEME_ID_PREFIX = "pb:"
+
+ELEMENTS = frozenset(
+    {
+        # text
+        "a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data", "del",
+        "dfn", "em", "i", "img", "ins", "kbd", "mark", "q", "rp", "rt", "ruby",
+        "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u",
+        "var", "wbr",
+        # blocks
+        "blockquote", "caption", "col", "colgroup", "dd", "details", "div",
+        "dl", "dt", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6",
+        "hr", "li", "ol", "p", "pre", "summary", "table", "tbody", "td",
+        "tfoot", "th", "thead", "tr", "ul",
+    }
+)  # fmt: skip
+GLOBAL_ATTRIBUTES = frozenset({"class", "id", "title", "lang", "dir"})
+ATTRIBUTES = {
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height", "loading", "decoding"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "del": {"cite", "datetime"},
+    "ins": {"cite", "datetime"},
+    "time": {"datetime"},
+    "data": {"value"},
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "td": {"colspan", "rowspan", "headers", "style"},
+    "th": {"colspan", "rowspan", "headers", "scope", "abbr", "style"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "details": {"open"},
+}
+URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
+# Relative addresses feeds rewrite (feeds.py), and that may lead to files.
+_REWRITTEN = frozenset({"href", "src"})
+# Schemes a link may use; what a page loads (img src) or cites must be a web
+# address or a file of the site. Everything else (javascript:, data:, file:,
+# vbscript:...) is refused.
+LINK_SCHEMES = ("http", "https", "mailto", "tel")
+ASSET_SCHEMES = ("http", "https")
+# The only style Markdown writes: the alignment of a table column.
+_TABLE_ALIGN = re.compile(r"^\s*text-align:\s*(left|right|center)\s*;?\s*$")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+# Character references Markdown's serialiser writes in an attribute value.
+_PLAIN_REFERENCES = frozenset({"&amp;", "&lt;", "&gt;", "&quot;"})
+_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);?")
+_LOOKS_LIKE_MARKUP = re.compile(r"<[a-zA-Z/!?]")
+_URL_WHITESPACE = re.compile(r"[\t\n\r]")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """What was refused, and text to look for in the source to find its line."""
+
+    message: str
+    needles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scan:
+    refusals: tuple[Refusal, ...]
+    # Local addresses (href/src without a scheme), as the browser reads them.
+    links: tuple[str, ...]
+
+
+def check_html(html: str) -> list[Refusal]:
+    """Everything in `html` outside the allowlist; empty when it may be published."""
+    return list(scan_html(html).refusals)
+
+
+def scan_html(html: str) -> Scan:
+    """One walk: the refusals, and the local files the HTML links or embeds."""
+    walker = _Walker()
+    walker.feed(html)
+    walker.close()
+    return Scan(tuple(walker.refusals), tuple(walker.links))
+
+
+def shown(value: str, limit: int = 60) -> str:
+    """A value for a one-line message: invisible characters escaped, shortened."""
+    value = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in value)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def scheme_of(url: str) -> str | None:
+    """The scheme a browser reads: leading spaces and inner tabs/newlines ignored."""
+    match = _SCHEME.match(_URL_WHITESPACE.sub("", url.strip(" \t\n\r\f\x00")))
+    return match.group(1).lower() if match else None
+
+
+class _Walker(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.refusals: list[Refusal] = []
+        self.links: list[str] = []
+
+    def refuse(self, message: str, *needles: str) -> None:
+        self.refusals.append(Refusal(message, needles))
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in ELEMENTS:
+            self.refuse(
+                f"the HTML element <{tag}> is not allowed; remove it", f"<{tag}"
+            )
+            return
+        allowed = ATTRIBUTES.get(tag, ())
+        for name, value in attrs:
+            value = value or ""
+            if name not in GLOBAL_ATTRIBUTES and name not in allowed:
+                self.refuse(
+                    f"the attribute {name}= on <{tag}> is not allowed; remove it", name
+                )
+            elif name == "style" and not _TABLE_ALIGN.match(value):
+                self.refuse(
+                    f'style="{shown(value)}" on <{tag}> is not allowed (only the '
+                    "column alignment Markdown tables write); remove it",
+                    "style",
+                )
+            elif name == "id" and value.startswith(THEME_ID_PREFIX):
+                self.refuse(
+                    f'id="{shown(value)}" on <{tag}>: ids starting with '
+                    f"'{THEME_ID_PREFIX}' belong to the site's theme; choose another",
+                    value,
+                )
+            elif name in URL_ATTRIBUTES:
+                self._check_url(tag, name, value)
+            if bad := FORBIDDEN.search(value):
+                self.refuse(
+                    f"the attribute {name}= on <{tag}> contains "
+                    f"{describe(bad.group(0))}; remove it",
+                    name,
+                )
+
+    handle_startendtag = handle_starttag
+
+    def _check_url(self, tag: str, name: str, value: str) -> None:
+        scheme = scheme_of(value)
+        allowed = LINK_SCHEMES if name == "href" else ASSET_SCHEMES
+        stripped = value.strip()
+        written = (self._raw_value(name) or "").strip("\"'")
+        if scheme is not None and scheme not in allowed:
+            self.refuse(
+                f'{name}="{shown(value)}" on <{tag}>: {scheme}: addresses are not '
+                f"allowed (only {', '.join(s + ':' for s in allowed)} or a "
+                "relative address)",
+                written,
+                value,
+                f"{scheme}:",
+            )
+        elif scheme is None and (stripped.startswith("//") or "\\" in stripped):
+            self.refuse(
+                f'{name}="{shown(value)}" on <{tag}>: an address starting with // '
+                "or containing \\ leads to another host; write https:// or a "
+                "relative address",
+                written,
+                value,
+            )
+        elif scheme is None and name in _REWRITTEN:
+            self._check_written_out(tag, name, value)
+            self.links.append(value)
+
+    def _check_written_out(self, tag: str, name: str, value: str) -> None:
+        """A relative address must be double-quoted and written out: feeds
+        rewrite it textually, and a reader must see where it leads."""
+        raw = self._raw_value(name)
+        if raw is None:
+            return
+        if not raw.startswith('"'):
+            self.refuse(
+                f"{name}= on <{tag}> must be written in double quotes "
+                f'({name}="{shown(value)}")',
+                raw,
+                name,
+            )
+        elif any(ref not in _PLAIN_REFERENCES for ref in _REFERENCE.findall(raw)):
+            self.refuse(
+                f"{name}={shown(raw)} on <{tag}>: write the address out, without "
+                f'character references such as &#46; ({name}="{shown(value)}")',
+                raw[1:-1],
+                name,
+            )
+
+    def _raw_value(self, name: str) -> str | None:
+        """The attribute's value as written in the start tag, quotes included."""
+        raw = self.get_starttag_text() or ""
+        match = tagfind_tolerant.match(raw, 1)
+        position = match.end() if match else len(raw)
+        while attribute := attrfind_tolerant.match(raw, position):
+            if attribute.end() == position:
+                break
+            if attribute.group(1).lower() == name and attribute.group(3) is not None:
+                return attribute.group(3)
+            position = attribute.end()
+        return None
+
+    def handle_charref(self, name):
+        digits = name[1:] if name[:1] in "xX" else name
+        point = int(digits, 16 if name[:1] in "xX" else 10) if digits else 0
+        if point > 0x10FFFF or FORBIDDEN.match(chr(point)):
+            what = describe(chr(point)) if point <= 0x10FFFF else "nothing"
+            self.refuse(
+                f"the character reference &#{name}; stands for {what}; remove it",
+                f"&#{name}",
+            )
+
+    def handle_data(self, data):
+        if self.cdata_elem is None and _LOOKS_LIKE_MARKUP.search(data):
+            start = _LOOKS_LIKE_MARKUP.search(data).start()
+            fragment = data[start : start + 40]
+            self.refuse(
+                f"'{shown(fragment, 40)}' looks like HTML that cannot be read as a "
+                "tag; fix it or write < as &lt;",
+                fragment,
+            )
+
+    def handle_comment(self, data):
+        if "<" in data or ">" in data or "--!" in data:
+            self.refuse(
+                "an HTML comment containing '<' or '>' is not allowed (a browser "
+                "may end it early and run what follows); remove it",
+                "<!--",
+            )
+
+    def handle_decl(self, decl):
+        self.refuse(
+            f"the declaration <!{shown(decl, 30)}> is not allowed; remove it", "<!"
+        )
+
+    def unknown_decl(self, data):
+        self.refuse(
+            f"the markup <![{shown(data, 30)}]> is not allowed; remove it", "<![", "<!"
+        )
+
+    def handle_pi(self, data):
+        self.refuse(f"the markup <?{shown(data, 30)}> is not allowed; remove it", "<?")
+
+
+def locate(refusals, text: str) -> list[int | None]:
+    """The 1-based line of `text` each refusal most likely comes from: the
+    first needle found, repeated refusals of one needle in successive places."""
+    folded = text.casefold()
+    resume: dict[str, int] = {}
+    lines: list[int | None] = []
+    for refusal in refusals:
+        found = None
+        for needle in refusal.needles:
+            key = needle.casefold()
+            if not key:
+                continue
+            position = folded.find(key, resume.get(key, 0))
+            if position < 0:
+                position = folded.find(key)
+            if position >= 0:
+                resume[key] = position + len(key)
+                found = folded.count("\n", 0, position) + 1
+                break
+        lines.append(found)
+    return lines

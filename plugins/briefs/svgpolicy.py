@@ -1,0 +1,152 @@
+"""SVG images that are safe to publish; pure.
+
+An SVG is a document: opened on its own (a reader clicks "view image") its
+scripts run with the site's address, and it can load other files. Published
+SVGs must be self-contained drawings: no script, event attributes,
+<foreignObject> (embedded HTML), entity declarations, or references to other
+files or hosts (`href`, CSS `url()`, `@import`, `image-set()`); references
+within the drawing (`#gradient`) and embedded raster images are fine.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from xml.parsers import expat
+
+from .htmlpolicy import shown
+
+SVG_NAMESPACE = "http://www.w3.org/2000/svg"
+XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
+ACTIVE_ELEMENTS = frozenset({"script", "foreignObject", "handler", "listener"})
+ANIMATIONS = frozenset({"animate", "set", "animateMotion", "animateTransform"})
+_SEPARATOR = "}"
+# CSS that fetches something: url() of anything but #fragment, @import,
+# image-set() (whose strings are URLs without url()).
+_CSS_FETCH = re.compile(
+    r"""url\(\s*(?!['"]?\s*#)|@import|image-set\s*\(""", re.IGNORECASE
+)
+_EMBEDDED_RASTER = re.compile(r"^data:image/(png|jpeg|gif|webp|avif);", re.IGNORECASE)
+
+
+class _Stop(Exception):
+    """Raised by a handler to stop reading (an entity could expand hugely)."""
+
+
+@dataclass(frozen=True)
+class SvgRefusal:
+    message: str
+    line: int | None = None
+
+
+def check_svg(data: bytes) -> list[SvgRefusal]:
+    """Everything that makes `data` unsafe to publish; empty when it is safe."""
+    checker = _Checker()
+    try:
+        checker.parser.Parse(data, True)
+    except _Stop:
+        pass
+    except expat.ExpatError as exc:
+        checker.refuse(
+            f"not a well-formed SVG (XML) file: {expat.ErrorString(exc.code)}",
+            exc.lineno,
+        )
+    if checker.root is None and not checker.refusals:
+        checker.refuse("not an SVG image: the file has no elements")
+    return checker.refusals
+
+
+def _local(name: str) -> tuple[str, str]:
+    namespace, _, local = name.rpartition(_SEPARATOR)
+    return namespace, local
+
+
+class _Checker:
+    def __init__(self):
+        self.refusals: list[SvgRefusal] = []
+        self.root: str | None = None
+        parser = expat.ParserCreate(namespace_separator=_SEPARATOR)
+        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.text
+        parser.EntityDeclHandler = self.entity
+        parser.ProcessingInstructionHandler = self.instruction
+        parser.ExternalEntityRefHandler = self.external_entity
+        self.parser = parser
+        self.in_style = 0
+
+    def refuse(self, message: str, line: int | None = None) -> None:
+        line = line if line is not None else self.parser.CurrentLineNumber
+        self.refusals.append(SvgRefusal(message, line))
+
+    def start(self, name, attributes):
+        namespace, local = _local(name)
+        if self.root is None:
+            self.root = local
+            if (namespace, local) != (SVG_NAMESPACE, "svg"):
+                self.refuse(
+                    f"not an SVG image: the root element is <{local}>, not an "
+                    f"<svg> in the {SVG_NAMESPACE} namespace"
+                )
+        if local in ACTIVE_ELEMENTS or namespace == XHTML_NAMESPACE:
+            self.refuse(
+                f"the SVG element <{local}> is not allowed (it can run script or "
+                "embed a page); remove it"
+            )
+        self.in_style += local == "style"
+        for attribute, value in attributes.items():
+            self.attribute(local, _local(attribute)[1], value)
+
+    def end(self, name):
+        self.in_style -= _local(name)[1] == "style"
+
+    def attribute(self, element: str, name: str, value: str) -> None:
+        if name.lower().startswith("on"):
+            self.refuse(
+                f"the attribute {name}= on <{element}> is not allowed (it runs "
+                "script); remove it"
+            )
+        elif name == "href" and not (
+            value.strip().startswith("#") or _EMBEDDED_RASTER.match(value.strip())
+        ):
+            self.refuse(
+                f'{name}="{shown(value)}" on <{element}> refers to another file or '
+                "address; SVG images must be self-contained (only #id references)"
+            )
+        elif element in ANIMATIONS and name == "attributeName":
+            target = value.strip().rpartition(":")[2].lower()
+            if target == "href" or target.startswith("on"):
+                self.refuse(
+                    f'<{element} attributeName="{shown(value)}"> is not allowed '
+                    "(it can change a link or add script); remove it"
+                )
+        elif _CSS_FETCH.search(value):
+            self.refuse(
+                f'{name}="{shown(value)}" on <{element}> refers to another file or '
+                "address; SVG images must be self-contained (only url(#id))"
+            )
+
+    def text(self, data):
+        if self.in_style and _CSS_FETCH.search(data):
+            self.refuse(
+                "a <style> element refers to another file or address "
+                "(url(), @import or image-set()); SVG images must be self-contained"
+            )
+
+    def entity(self, name, *_):
+        self.refuse(
+            f"the entity declaration <!ENTITY {shown(name, 30)}> is not allowed "
+            "in SVG images; remove the DOCTYPE's internal subset"
+        )
+        raise _Stop
+
+    def instruction(self, target, data):
+        self.refuse(
+            f"the processing instruction <?{shown(target, 30)} ...?> is not "
+            "allowed in SVG images (it can load a stylesheet); remove it"
+        )
+
+    def external_entity(self, *_):
+        self.refuse("SVG images may not refer to external entities; remove them")
+        raise _Stop

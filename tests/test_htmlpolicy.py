@@ -1,0 +1,430 @@
+"""Markdown, registries and images cannot run script or load other hosts.
+
+Each bad body, bio, description or SVG fails the real build with one line
+naming the file, the line (or field) and what was refused, and leaves the
+previous output as it was. HTML that passes is published exactly as
+rendered; the allowlist keeps everything editors write.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT
+from pelican.settings import read_settings
+from test_validation import snapshot
+
+from briefs.htmlpolicy import check_html
+from briefs.reading import MarkdownRenderer
+from briefs.svgpolicy import check_svg
+from policy_briefs.build import BuildError
+
+MARKDOWN = read_settings(str(ROOT / "pelicanconf.py"))["MARKDOWN"]
+HEADER = (
+    "---\ntitle: Water Policy\nauthor: Yuki Tatsumi\nregion: Northeast Asia\n"
+    "date: 2024-03-20\n---\n"
+)  # the body starts on line 7
+X = "content/briefs/2024/x.md"
+
+# (case id, body, the exact one-line message, or all of them in order)
+BAD_BODIES = [
+    (
+        "script",
+        "Intro.\n\n<script>alert(1)</script>",
+        f"{X}: line 9: the HTML element <script> is not allowed; remove it",
+    ),
+    (
+        "event-attribute",
+        'Intro.\n\n<p onclick="steal()">Click</p>',
+        f"{X}: line 9: the attribute onclick= on <p> is not allowed; remove it",
+    ),
+    (
+        "attribute-list",
+        'A paragraph.\n{: onmouseover="alert(1)" }',
+        f"{X}: line 8: the attribute onmouseover= on <p> is not allowed; remove it",
+    ),
+    (
+        "iframe-srcdoc",
+        '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+        f"{X}: line 7: the HTML element <iframe> is not allowed; remove it",
+    ),
+    (
+        "javascript-link",
+        "Read [this](javascript:alert(1)).",
+        f'{X}: line 7: href="javascript:alert(1)" on <a>: javascript: addresses are '
+        "not allowed (only http:, https:, mailto:, tel: or a relative address)",
+    ),
+    (
+        "javascript-entities",
+        'Read <a href="&#106;avascript:alert(1)">this</a>.',
+        f'{X}: line 7: href="javascript:alert(1)" on <a>: javascript: addresses are '
+        "not allowed (only http:, https:, mailto:, tel: or a relative address)",
+    ),
+    (
+        "file-link",
+        "Intro.\n\nSee [the file](file:///etc/passwd).",
+        f'{X}: line 9: href="file:///etc/passwd" on <a>: file: addresses are not '
+        "allowed (only http:, https:, mailto:, tel: or a relative address)",
+    ),
+    (
+        "data-image",
+        "![chart](data:image/png;base64,iVBORw0KGgo=)",
+        f'{X}: line 7: src="data:image/png;base64,iVBORw0KGgo=" on <img>: data: '
+        "addresses are not allowed (only http:, https: or a relative address)",
+    ),
+    (
+        "data-frame",
+        '<object data="data:text/html,<script>alert(1)</script>"></object>',
+        f"{X}: line 7: the HTML element <object> is not allowed; remove it",
+    ),
+    (
+        "base-href",
+        '<base href="https://evil.example/">',
+        f"{X}: line 7: the HTML element <base> is not allowed; remove it",
+    ),
+    (
+        "meta-refresh",
+        '<meta http-equiv="refresh" content="0; url=https://evil.example/">',
+        f"{X}: line 7: the HTML element <meta> is not allowed; remove it",
+    ),
+    (
+        "ping",
+        'A <a href="water.html" ping="https://evil.example/">link</a>.',
+        f"{X}: line 7: the attribute ping= on <a> is not allowed; remove it",
+    ),
+    (
+        "background",
+        '<table background="https://evil.example/x.png"><tr><td>1</td></tr></table>',
+        f"{X}: line 7: the attribute background= on <table> is not allowed; remove it",
+    ),
+    (
+        "image-set",
+        "<table><tr><td style=\"background: image-set('https://evil.example/x.png'"
+        ' 1x)">1</td></tr></table>',
+        f"{X}: line 7: style=\"background: image-set('https://evil.example/x.png' "
+        '1x)" on <td> is not allowed (only the column alignment Markdown tables '
+        "write); remove it",
+    ),
+    (
+        "svg-feimage",
+        '<svg><filter><feImage href="https://evil.example/x.png"/></filter></svg>',
+        [
+            f"{X}: line 7: the HTML element <{name}> is not allowed; remove it"
+            for name in ("feimage", "filter", "svg")
+        ],
+    ),
+    (
+        "protocol-relative",
+        "See [there](//evil.example/x.html).",
+        f'{X}: line 7: href="//evil.example/x.html" on <a>: an address starting '
+        "with // or containing \\ leads to another host; write https:// or a "
+        "relative address",
+    ),
+    (
+        "single-quoted-href",
+        "Intro.\n\nSee <a href='other.html'>the other brief</a>.",
+        f"{X}: line 9: href= on <a> must be written in double quotes "
+        '(href="other.html")',
+    ),
+    (
+        "entity-encoded-href",
+        'See <a href="&#46;&#46;/images/map.png">the map</a>.',
+        f'{X}: line 7: href="&#46;&#46;/images/map.png" on <a>: write the address '
+        'out, without character references such as &#46; (href="../images/map.png")',
+    ),
+    (
+        "comment-ended-early",
+        'Intro.\n\n<!--><img src="x.png" onerror="alert(1)">-->',
+        f"{X}: line 9: an HTML comment containing '<' or '>' is not allowed (a "
+        "browser may end it early and run what follows); remove it",
+    ),
+    (
+        "theme-id",
+        "## Main {: #pb:main }",
+        f"{X}: line 7: id=\"pb:main\" on <h2>: ids starting with 'pb:' belong to "
+        "the site's theme; choose another",
+    ),
+    (
+        "control-character-reference",
+        "Text &#7; here.",
+        f"{X}: line 7: the character reference &#7; stands for U+0007 (a control "
+        "character); remove it",
+    ),
+    (
+        "nested-list-1000",
+        "".join("    " * depth + "- item\n" for depth in range(1000)),
+        f"{X}: line 58: lists or quotes are nested more than 50 levels deep; "
+        "flatten them",
+    ),
+    (
+        "nested-quotes",
+        "".join(">" * depth + " quoted\n" for depth in range(1, 200)),
+        f"{X}: line 57: lists or quotes are nested more than 50 levels deep; "
+        "flatten them",
+    ),
+    (
+        "duplicate-footnote",
+        "Text.[^1]\n\n[^1]: The first note.\n[^1]: The second note.",
+        f"{X}: line 10: the footnote [^1] is defined twice; Markdown would keep "
+        "only the last; give each note its own label (first on line 9)",
+    ),
+]
+
+
+@pytest.fixture
+def built(site):
+    """A site with one good brief, built once, and its output snapshot."""
+    site.brief("good")
+    site.build()
+    return site, snapshot(site.output)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [case[1:] for case in BAD_BODIES],
+    ids=[case[0] for case in BAD_BODIES],
+)
+def test_bad_body_fails_build_naming_line(built, body, expected):
+    site, before = built
+    site.raw("x", HEADER + body + "\n")
+    with pytest.raises(BuildError) as failure:
+        site.build()
+    assert failure.value.lines == (
+        [expected] if isinstance(expected, str) else expected
+    )
+    assert snapshot(site.output) == before
+
+
+@pytest.mark.parametrize(
+    ("registry", "entries", "expected"),
+    [
+        (
+            "authors.yml",
+            [{"name": "Yuki Tatsumi", "bio": "Yuki <script>alert(1)</script>"}],
+            "content/authors.yml: Yuki Tatsumi: bio: the HTML element <script> is "
+            "not allowed; remove it",
+        ),
+        (
+            "authors.yml",
+            [{"name": "Yuki Tatsumi", "bio": 'Yuki writes.\n{: onclick="x()" }'}],
+            "content/authors.yml: Yuki Tatsumi: bio: the attribute onclick= on <p> "
+            "is not allowed; remove it",
+        ),
+        (
+            "regions.yml",
+            [{"name": "Northeast Asia", "description": "[Map](javascript:x())"}],
+            'content/regions.yml: Northeast Asia: description: href="javascript:x()" '
+            "on <a>: javascript: addresses are not allowed (only http:, https:, "
+            "mailto:, tel: or a relative address)",
+        ),
+    ],
+)
+def test_bad_bio_or_description_fails_build(built, registry, entries, expected):
+    site, before = built
+    site.registry(registry, entries)
+    with pytest.raises(BuildError) as failure:
+        site.build()
+    assert failure.value.lines == [expected]
+    assert snapshot(site.output) == before
+
+
+EDITORS_MARKDOWN = """\
+## Main
+
+## Contents
+
+Text with a note,[^1] <abbr title="Exclusive economic zone">EEZ</abbr>,
+x<sup>2</sup>, H<sub>2</sub>O, *emphasis*, **strong**, `code`, and
+[a link](https://example.org/a?b=1&c=2) or <policy@example.org>.
+
+| Year | Budget |
+|:-----|-------:|
+| 2023 | 6.8    |
+
+<figure>
+<img src="../images/map.png" alt="A map" width="640" height="360">
+<figcaption>A map.</figcaption>
+</figure>
+
+<details markdown="1">
+<summary>Method</summary>
+
+We counted *twice*.
+</details>
+
+Term
+: Its definition.
+
+*[UN]: United Nations
+
+The UN met.
+
+```python
+x = 1
+```
+
+> A quote.
+
+1. one
+2. two
+
+[^1]: The note.
+"""
+
+
+def test_what_editors_write_passes_and_is_published_as_rendered(site):
+    (site.content / "images").mkdir()
+    (site.content / "images" / "map.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    site.raw("x", HEADER + EDITORS_MARKDOWN)
+    site.build()
+    rendered = MarkdownRenderer(MARKDOWN).render_checked(EDITORS_MARKDOWN)
+    assert rendered.findings == ()
+    page = (site.output / "briefs" / "x.html").read_text("utf-8")
+    assert rendered.html in page
+    assert (site.output / "images" / "map.png").is_file()
+
+
+def test_headings_named_like_theme_sections_just_work(site):
+    """## Main once gave a second id="main"; the theme's ids are its own now."""
+    site.raw("x", HEADER + "## Main\n\nText.\n\n## Contents\n\n## Related\n")
+    site.build()
+    page = site.html("briefs/x.html")
+    assert page.find(id="main").name == "h2"
+    assert len(page.find_all(id="main")) == 1
+    skip = page.find("a", class_="skip-link")["href"]
+    assert page.find(id=skip.removeprefix("#")).name == "main"
+
+
+def test_email_links_survive_the_feed_link_rewriter(site):
+    """Markdown writes <a@b.org> as character references; feeds broke on them."""
+    site.raw("x", HEADER + "Write to <policy@example.org>.\n")
+    site.build()
+    feed = (site.output / "feeds" / "all.atom.xml").read_text("utf-8")
+    assert "../briefs/&amp;#109;" not in feed
+    assert "&amp;#109;&amp;#97;&amp;#105;&amp;#108;" in feed
+
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">\n{}\n</svg>\n'
+BAD_SVGS = [
+    (
+        "script",
+        "<script>alert(1)</script>",
+        "line 2: the SVG element <script> is not allowed (it can run script or "
+        "embed a page); remove it",
+    ),
+    (
+        "event",
+        '<rect width="5" height="5" onclick="alert(1)"/>',
+        "line 2: the attribute onclick= on <rect> is not allowed (it runs "
+        "script); remove it",
+    ),
+    (
+        "foreign-object",
+        "<foreignObject><p>hi</p></foreignObject>",
+        "line 2: the SVG element <foreignObject> is not allowed (it can run "
+        "script or embed a page); remove it",
+    ),
+    (
+        "external-image",
+        '<image href="https://evil.example/x.png" width="5" height="5"/>',
+        'line 2: href="https://evil.example/x.png" on <image> refers to another '
+        "file or address; SVG images must be self-contained (only #id references)",
+    ),
+    (
+        "external-css",
+        '<rect width="5" height="5" style="fill: url(https://evil.example/p)"/>',
+        'line 2: style="fill: url(https://evil.example/p)" on <rect> refers to '
+        "another file or address; SVG images must be self-contained (only "
+        "url(#id))",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("inner", "expected"),
+    [case[1:] for case in BAD_SVGS],
+    ids=[case[0] for case in BAD_SVGS],
+)
+def test_published_svg_with_script_or_external_reference_fails(built, inner, expected):
+    site, before = built
+    (site.content / "images").mkdir()
+    (site.content / "images" / "evil.svg").write_text(SVG.format(inner), "utf-8")
+    site.brief("x", image="images/evil.svg", image_alt="A drawing")
+    with pytest.raises(BuildError) as failure:
+        site.build()
+    assert failure.value.lines == [f"content/images/evil.svg: {expected}"]
+    assert snapshot(site.output) == before
+
+
+def test_svg_embedded_from_a_body_is_checked_too(built):
+    site, before = built
+    (site.content / "images").mkdir()
+    (site.content / "images" / "evil.svg").write_text(
+        SVG.format("<script>alert(1)</script>"), "utf-8"
+    )
+    site.raw("x", HEADER + "![A drawing](../images/evil.svg)\n")
+    with pytest.raises(BuildError) as failure:
+        site.build()
+    assert failure.value.lines == [
+        "content/images/evil.svg: line 2: the SVG element <script> is not allowed "
+        "(it can run script or embed a page); remove it"
+    ]
+    assert snapshot(site.output) == before
+
+
+def test_safe_svg_with_internal_references_is_published(site):
+    (site.content / "images").mkdir()
+    drawing = SVG.format(
+        '<defs><linearGradient id="g"><stop offset="0"/></linearGradient></defs>'
+        '<rect width="5" height="5" fill="url(#g)"/><use href="#g"/>'
+    )
+    (site.content / "images" / "ok.svg").write_text(drawing, "utf-8")
+    site.brief("x", image="images/ok.svg", image_alt="A drawing")
+    site.build()
+    assert (site.output / "images" / "ok.svg").read_text("utf-8") == drawing
+
+
+@pytest.mark.parametrize(
+    "svg",
+    [
+        b'<?xml-stylesheet href="https://evil.example/x.css"?>'
+        b'<svg xmlns="http://www.w3.org/2000/svg"/>',
+        b'<!DOCTYPE svg [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+        b'<svg xmlns="http://www.w3.org/2000/svg">&b;</svg>',
+        b'<svg xmlns="http://www.w3.org/2000/svg"><style>@import "x.css";</style>'
+        b"</svg>",
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/'
+        b'xlink"><a x:href="javascript:alert(1)"><rect/></a></svg>',
+        b'<svg xmlns="http://www.w3.org/2000/svg"><set attributeName="href" '
+        b'to="javascript:alert(1)"/></svg>',
+        b"<html><body>not a drawing</body></html>",
+        b"not xml at all",
+    ],
+)
+def test_check_svg_refuses(svg):
+    assert check_svg(svg)
+
+
+def test_sample_content_passes_the_policies():
+    renderer = MarkdownRenderer(MARKDOWN)
+    for path in sorted((ROOT / "content" / "briefs").rglob("*.md")):
+        body = path.read_text("utf-8").split("---\n", 2)[2]
+        assert renderer.render_checked(body).findings == (), path
+    for path in sorted((ROOT / "content" / "images").glob("*.svg")):
+        assert check_svg(path.read_bytes()) == [], path
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p><img alt="x" src="../images/a.png" title="t"></p>',
+        '<div class="highlight"><pre><span></span><code><span class="n">x</span>'
+        "</code></pre></div>",
+        '<table><tr><th style="text-align: center;">a</th></tr></table>',
+        '<ol start="3"><li id="fn:1"><a class="footnote-backref" href="#fnref:1">'
+        "&#8617;</a></li></ol>",
+        '<p lang="ja" dir="ltr">日本 &amp; &lt;tags&gt; &#233;</p>',
+        "<p><time datetime=\"2024-01-01\">1 Jan</time> <q cite='x.html'>q</q></p>",
+    ],
+)
+def test_allowlist_accepts(html):
+    assert check_html(html) == []

@@ -1,0 +1,209 @@
+"""Publish only what published pages use; never hang, never lose a brief.
+
+A file under content/ reaches the output only as a brief's image, a
+published author's photo or a file a published text links to. Hidden files
+and editor droppings are ignored with no error; every other unused file is
+named in a warning. Special files and unreadable folders fail the build
+naming them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+from contextlib import contextmanager
+
+import pytest
+from conftest import INVOKE, ROOT, tool_missing
+from test_validation import snapshot
+
+from briefs.collection import validate_content
+from policy_briefs.build import BuildError
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def write(site, relative: str, data: bytes = PNG):
+    path = site.content / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def published(site) -> set[str]:
+    """Every file of the output copied from content/ (not the theme's files,
+    pages or feeds)."""
+    return {
+        name
+        for name in snapshot(site.output)
+        if not name.startswith("theme/") and not name.endswith((".html", ".xml"))
+    }
+
+
+HIDDEN_AND_DROPPINGS = [
+    ".env",
+    ".DS_Store",
+    ".git/config",
+    "images/.DS_Store",
+    "images/._map.png",
+    "images/.secret.png",
+    "briefs/2024/.#water-policy.md",
+    "briefs/2024/._water-policy.md",
+    "briefs/2024/water-policy.md~",
+    "briefs/2024/#water-policy.md#",
+    "briefs/.drafts/secret.md",
+    "images/Thumbs.db",
+]
+
+
+def test_hidden_files_and_droppings_are_ignored_and_never_published(site):
+    site.brief("water-policy", image="images/map.png", image_alt="A map")
+    write(site, "images/map.png")
+    for relative in HIDDEN_AND_DROPPINGS:
+        write(site, relative, b"SECRET=1\n")
+    result = site.build()
+    assert published(site) == {"images/map.png"}
+    assert result.warnings == []
+    assert validate_content(site.content).problems == []
+
+
+def test_only_files_published_pages_use_are_copied(site):
+    write(site, "images/map.png")
+    write(site, "images/chart.png")
+    write(site, "images/people/yuki.jpg")
+    write(site, "files/report.pdf", b"%PDF-1.4\n")
+    write(site, "images/unused.png")
+    write(site, "images/draft-only.png")
+    write(site, "images/notes.md", b"---\nstatus: draft\n---\nNotes.\n")
+    site.registry(
+        "authors.yml",
+        [
+            {"name": "Yuki Tatsumi", "photo": "images/people/yuki.jpg"},
+            {"name": "Søren Kjærgaard", "bio": "See ![x](../images/chart.png)."},
+        ],
+    )
+    site.brief(
+        "water-policy",
+        body="Read [the report](../files/report.pdf).",
+        image="images/map.png",
+        image_alt="A map",
+    )
+    site.brief(
+        "draft", status="draft", image="images/draft-only.png", image_alt="A draft"
+    )
+    result = site.build()
+    # chart.png is linked from the bio of an author with no published brief.
+    assert published(site) == {
+        "images/map.png",
+        "images/people/yuki.jpg",
+        "files/report.pdf",
+    }
+    assert sorted(result.warnings) == [
+        "content/images/chart.png: warning: not used by any published page (as a "
+        "brief's image, an author's photo or a link in a text), so it is not "
+        "published",
+        "content/images/draft-only.png: warning: used only by draft briefs, so not "
+        "published until one of them is",
+        "content/images/notes.md: warning: Markdown outside briefs/ is not a brief "
+        "and is never published; move it into briefs/ or out of content/",
+        "content/images/unused.png: warning: not used by any published page (as a "
+        "brief's image, an author's photo or a link in a text), so it is not "
+        "published",
+    ]
+
+
+def test_preview_with_drafts_publishes_the_drafts_files(site):
+    write(site, "images/draft-only.png")
+    site.brief("draft", status="draft", image="images/draft-only.png", image_alt="A")
+    site.build(BRIEFS={"show_drafts": True})
+    assert (site.output / "images" / "draft-only.png").is_file()
+
+
+def test_invoke_check_names_every_unused_file(site):
+    site.brief("water-policy")
+    write(site, "images/unused.png")
+    result = site.invoke("check", "--content", str(site.content))
+    assert result.returncode == 0, result.stderr
+    assert (
+        "content/images/unused.png: warning: not used by any published page"
+    ) in result.stderr
+
+
+def test_a_used_file_never_replaces_a_page(site):
+    site.brief("good")
+    site.build()
+    before = snapshot(site.output)
+    write(site, "index.html", b"<p>Not the home page</p>")
+    site.brief("water-policy", body="Back [home](../index.html).")
+    with pytest.raises(BuildError) as failure:
+        site.build()
+    assert failure.value.lines == [
+        "content/index.html: would replace index.html, which the site itself "
+        "writes; rename the file"
+    ]
+    assert snapshot(site.output) == before
+
+
+@contextmanager
+def deadline(seconds: int):
+    """Fail instead of hanging forever (a named pipe blocks any reader)."""
+
+    def expire(*_):
+        raise TimeoutError(f"the build hung for more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("where", ["briefs/2024/x.md", "images/pipe.png"])
+def test_named_pipe_fails_the_build_naming_it(site, where):
+    site.brief("good")
+    site.build()
+    before = snapshot(site.output)
+    (site.content / where).parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(site.content / where)
+    with deadline(30), pytest.raises(BuildError) as failure:
+        site.build()
+    assert failure.value.lines == [
+        f"content/{where}: not a regular file (a named pipe, socket or device); "
+        "the build cannot read it; remove it"
+    ]
+    assert snapshot(site.output) == before
+
+
+def test_unreadable_folder_fails_the_build_naming_it(site):
+    """Run as an editor would (not root): root reads any folder, so a root
+    test run drops the capability to ignore permissions."""
+    prefix = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            tool_missing("setpriv is missing (apt-get install util-linux)")
+        prefix = [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--"]
+    for name in ("a", "b", "c", "d", "e"):
+        site.brief(name)
+    locked = site.content / "briefs" / "2025"
+    locked.mkdir()
+    (site.content / "briefs" / "2024" / "e.md").rename(locked / "e.md")
+    locked.chmod(0)
+    try:
+        result = subprocess.run(
+            [*prefix, *INVOKE, "build", "--content", str(site.content),
+             "--output", str(site.output)],
+            cwd=ROOT, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+    finally:
+        locked.chmod(0o755)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (
+        "content/briefs/2025: cannot read this folder (Permission denied); its "
+        "files would be left out; fix its permissions"
+    ) in result.stderr.splitlines()
+    assert not site.output.exists()
