@@ -21,6 +21,7 @@ from pelican.log import console as pelican_console
 from pelican.settings import read_settings
 
 from briefs.problems import ContentError
+from briefs.site import public_url
 
 from .linkcheck import check_site
 from .project import DEV_SETTINGS, ROOT
@@ -64,15 +65,6 @@ def load_settings(
     override = {"PATH": str(Path(content).absolute()), "OUTPUT_PATH": str(output)}
     override.update(overrides)
     return read_settings(str(settings_file), override=override)
-
-
-def public_url(settings: dict) -> str | None:
-    """The absolute public address of a production build, else None."""
-    for key in ("SITEURL", "FEED_DOMAIN"):
-        value = settings.get(key) or ""
-        if value.startswith(("http://", "https://")):
-            return value
-    return None
 
 
 def run_pelican(settings: dict) -> _Collector:

@@ -1,5 +1,7 @@
 """Live preview for editors: build with drafts, serve, rebuild on change, reload.
 
+- PDF editions are not made here (`PDF_EDITIONS = "off"`): they are the
+  slowest part of a build, and a preview must follow every keystroke.
 - Drafts are shown (the theme marks them with a draft banner) only here. The
   preview is built into its own folder, `.preview/` at the repository root
   (ignored by git), never into `output/`: `invoke build` and publishing build
@@ -135,7 +137,11 @@ class Preview:
     def _build(self) -> site_build.BuildResult:
         _forget_logged_warnings()
         return site_build.build(
-            self.content, self.folder, self.settings_file, BRIEFS=self.with_drafts
+            self.content,
+            self.folder,
+            self.settings_file,
+            BRIEFS=self.with_drafts,
+            PDF_EDITIONS="off",
         )
 
     def _report(self, status: BuildStatus) -> None:

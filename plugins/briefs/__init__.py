@@ -7,6 +7,7 @@ from pelican import signals
 
 from .assets import copy_referenced_images
 from .feeds import FeedWriter
+from .pdf_output import check_engine, write_pdfs
 from .reader import BriefReader
 from .regions import RegionGenerator
 from .site import STATE_KEY, build_site, site_of
@@ -54,5 +55,7 @@ def register():
     signals.readers_init.connect(add_reader)
     signals.get_generators.connect(add_generators)
     signals.get_writer.connect(add_writer)
+    signals.initialized.connect(check_engine)
     signals.article_generator_finalized.connect(check_nothing_skipped)
+    signals.article_generator_finalized.connect(write_pdfs)
     signals.finalized.connect(copy_referenced_images)

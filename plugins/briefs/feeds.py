@@ -4,6 +4,7 @@ Pelican writes feed links relative to the site root when SITEURL is empty,
 which a feed reader (or a link checker) resolves against the feed's own folder
 and gets wrong. Without an absolute SITEURL, links here are made relative to
 each feed file; the feed's alternate link names index.html, never a folder.
+A brief's PDF edition is linked from its entry as an enclosure.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import posixpath
 import re
 from urllib.parse import urljoin
 
+from feedgenerator import Enclosure
 from pelican.utils import get_relative_path, path_to_url
 from pelican.writers import Writer
 
@@ -61,6 +63,10 @@ class FeedWriter(Writer):
         for key in ("content", "description"):
             if entry.get(key):
                 entry[key] = rebase_links(entry[key], page_url)
+        edition = getattr(item, "pdf", None)  # briefs.pdf_output
+        if edition:
+            url = self.urljoiner(self.site_url, edition.url)
+            entry["enclosures"] = [Enclosure(url, str(edition.size), "application/pdf")]
 
     def _create_new_feed(self, feed_type, feed_title, context):
         feed = super()._create_new_feed(feed_type, feed_title, context)

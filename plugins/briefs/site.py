@@ -169,3 +169,12 @@ def build_site(settings: dict) -> Site:
 
 def site_of(settings: dict) -> Site:
     return settings[STATE_KEY]
+
+
+def public_url(settings: dict) -> str | None:
+    """The absolute public address of a production build, else None."""
+    for key in ("SITEURL", "FEED_DOMAIN"):
+        value = settings.get(key) or ""
+        if value.startswith(("http://", "https://")):
+            return value
+    return None
