@@ -1,13 +1,16 @@
 """Benchmark: synthetic collections of N briefs, timed through the real
-validation and the real build. Performance is measured here, never in tests."""
+validation and the real build, the site and its PDF editions apart.
+Performance is measured here, never in tests."""
 
 from __future__ import annotations
 
 import random
+import resource
 import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from briefs.collection import validate_content
 
@@ -78,28 +81,77 @@ def write_collection(content: Path, count: int, seed: int = 1) -> None:
         )
 
 
-def run(sizes: list[int]) -> list[tuple[int, float, float, float]]:
-    """(briefs, seconds to validate, to build, to rebuild unchanged) per size.
+class Figures(NamedTuple):
+    """Seconds for one collection size. The site figures leave PDFs out
+    (PDF_EDITIONS "off"); the PDF figures are what PDFs add to a build."""
+
+    briefs: int
+    validate: float
+    build: float
+    rebuild: float
+    pdfs: float  # every PDF from cold (a fresh content folder)
+    pdf_cpu: float  # the same in CPU seconds, worker processes included
+    pdf_edit: float  # one edited brief's PDF, added to an unchanged rebuild
+
+    @property
+    def ms_per_pdf(self) -> float:
+        return 1000 * self.pdfs / self.briefs
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _timed(function, *args, **kwargs) -> float:
+    return _measured(function, *args, **kwargs)[0]
+
+
+def _measured(function, *args, **kwargs) -> tuple[float, float]:
+    """(wall seconds, CPU seconds): on a shared machine the CPU time says what
+    the work costs, whatever else is running."""
+    wall, cpu = time.perf_counter(), _cpu_seconds()
+    function(*args, **kwargs)
+    return time.perf_counter() - wall, _cpu_seconds() - cpu
+
+
+def run(sizes: list[int]) -> list[Figures]:
+    """The figures for each size.
 
     Each size gets its own seed, so no size profits from the Markdown another
     one rendered; the rebuild shows what rendering.py's memory saves (as in
-    the live preview).
+    the live preview), and the edit what briefs.pdf's memory of the last
+    build's PDFs saves: only the edited brief's PDF is made again.
     """
     results = []
     for count in sizes:
         workdir = Path(tempfile.mkdtemp(prefix="briefs-bench-"))
         try:
-            write_collection(workdir / "content", count, seed=count)
-            start = time.perf_counter()
-            validate_content(workdir / "content")
-            validated = time.perf_counter() - start
-            start = time.perf_counter()
-            build(workdir / "content", workdir / "output")
-            built = time.perf_counter() - start
-            start = time.perf_counter()
-            build(workdir / "content", workdir / "output")
-            rebuilt = time.perf_counter() - start
-            results.append((count, validated, built, rebuilt))
+            content, output = workdir / "content", workdir / "output"
+            write_collection(content, count, seed=count)
+            validated = _timed(validate_content, content)
+            built, built_cpu = _measured(build, content, output, PDF_EDITIONS="off")
+            rebuilt = _timed(build, content, output, PDF_EDITIONS="off")
+            with_pdfs, with_pdfs_cpu = _measured(
+                build, content, output, PDF_EDITIONS="required"
+            )
+            edited = next((content / "briefs").rglob("*.md"))
+            with edited.open("a", encoding="utf-8") as text:
+                text.write("\nOne more paragraph.\n")
+            edit = _timed(build, content, output, PDF_EDITIONS="required")
+            results.append(
+                Figures(
+                    count,
+                    validated,
+                    built,
+                    rebuilt,
+                    with_pdfs - built,
+                    with_pdfs_cpu - built_cpu,
+                    edit - rebuilt,
+                )
+            )
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
     return results

@@ -304,8 +304,9 @@ class Repo:
         return out.splitlines()
 
     def remote_briefs(self, branch: str = "gh-pages") -> list[str]:
+        """The published brief pages (briefs/ also holds their PDFs)."""
         names = git("ls-tree", "--name-only", branch, "briefs/", cwd=self.remote)
-        return names.splitlines()
+        return [name for name in names.splitlines() if name.endswith(".html")]
 
     def remote_files(self, branch: str = "gh-pages") -> set[str]:
         return set(git("ls-tree", "--name-only", branch, cwd=self.remote).split())

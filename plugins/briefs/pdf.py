@@ -23,9 +23,11 @@ import multiprocessing
 import os
 import posixpath
 import re
+import signal
+import warnings
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, partial
@@ -61,6 +63,13 @@ LOCAL_ROOT = "https://site.invalid/"
 IMAGE_DPI = 150  # raster images are resampled to this at their printed size
 JPEG_QUALITY = 85
 PDF_VARIANT = "pdf/ua-1"  # tagged, with the document title and language
+# Given both to render() (images are read, and sized, there) and write_pdf().
+OPTIONS = {
+    "pdf_variant": PDF_VARIANT,
+    "dpi": IMAGE_DPI,
+    "jpeg_quality": JPEG_QUALITY,
+    "optimize_images": True,
+}
 
 # Below this many PDFs, starting worker processes (each loads the engine and
 # its fonts) costs more than it saves.
@@ -155,8 +164,12 @@ def human_size(size: int) -> str:
 @cache
 def engine_problem() -> str | None:
     """Why PDFs cannot be made on this machine, or None when they can."""
+    # Its import prints a banner when a library is missing, and warns when
+    # there are no fonts: the reason is said here, in one line.
     try:
-        import weasyprint  # noqa: F401  (loads Pango through cffi)
+        with redirect_stdout(io.StringIO()), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import weasyprint  # noqa: F401  (loads Pango through cffi)
     except (ImportError, OSError) as exc:
         return f"WeasyPrint cannot start ({str(exc).splitlines()[0]})"
     missing = [name for name in REQUIRED_FONTS if name not in installed_fonts()]
@@ -257,19 +270,23 @@ def _fetcher(paper: Paper, read: list[str]):
 
 
 class _Collector(logging.Handler):
-    def __init__(self):
+    """One line per problem, URLs written as paths under the site root."""
+
+    def __init__(self, site_root: str):
         super().__init__(logging.WARNING)
+        self.site_root = site_root
         self.messages: list[str] = []
 
     def emit(self, record):
-        self.messages.append(record.getMessage().split("\n", 1)[0])
+        message = " ".join(record.getMessage().replace(self.site_root, "").split())
+        self.messages.append(message.rstrip(": "))
 
 
 @contextmanager
-def _engine_messages():
+def _engine_messages(site_root: str):
     """WeasyPrint logs what it cannot render and goes on; we stop."""
     engine_logger = logging.getLogger("weasyprint")
-    collector = _Collector()
+    collector = _Collector(site_root)
     engine_logger.addHandler(collector)
     propagate, engine_logger.propagate = engine_logger.propagate, False
     try:
@@ -308,12 +325,12 @@ def render_pdf(job: PdfJob, paper: Paper) -> PdfFile:
     stat = stylesheet.stat()
     fonts, css = _engine(str(stylesheet), (stat.st_size, stat.st_mtime_ns))
     read: list[str] = []
-    with _engine_messages() as messages:
+    with _engine_messages(paper.site_root) as messages:
         document = HTML(
             string=job.html,
             base_url=paper.site_root + job.path,
             url_fetcher=_fetcher(paper, read),
-        ).render(stylesheets=[css], font_config=fonts, pdf_variant=PDF_VARIANT)
+        ).render(stylesheets=[css], font_config=fonts, **OPTIONS)
         meta = job.metadata
         document.metadata = DocumentMetadata(
             title=meta.title,
@@ -333,12 +350,7 @@ def render_pdf(job: PdfJob, paper: Paper) -> PdfFile:
                     else (kind, target, *rest)
                     for kind, target, *rest in page.links
                 ]
-        data = document.write_pdf(
-            pdf_variant=PDF_VARIANT,
-            dpi=IMAGE_DPI,
-            jpeg_quality=JPEG_QUALITY,
-            optimize_images=True,
-        )
+        data = document.write_pdf(**OPTIONS)
     if messages:
         raise PdfError(job.path, messages)
     return PdfFile(data, len(document.pages), tuple(sorted(set(read))))
@@ -360,21 +372,76 @@ def _cpus() -> int:
     return os.cpu_count() or 1
 
 
+# The PDFs of the last build in this process (the test suite and any
+# long-lived caller build the same content again): fingerprint → the PDF and
+# the size and mtime of each file it read. A PDF is made again when any of
+# its inputs changed.
+_made: dict[str, tuple[PdfFile, tuple | None]] = {}
+
+
+def _stamps(paper: Paper, resources: tuple[str, ...]) -> tuple | None:
+    stamps = []
+    for relative in resources:
+        try:
+            stat = (Path(paper.files) / relative).stat()
+        except OSError:
+            return None
+        stamps.append((relative, stat.st_size, stat.st_mtime_ns))
+    return tuple(stamps)
+
+
 def render_many(
     jobs: Iterable[PdfJob], paper: Paper, workers: int | None = None
-) -> Iterator[tuple[PdfJob, PdfFile]]:
-    """Each job with its PDF, in order; across spawned worker processes (safe
-    beside threads, each keeps its engine warm) when there are many."""
+) -> list[tuple[PdfJob, PdfFile]]:
+    """Each job with its PDF, in order. Only PDFs whose inputs changed since
+    the last call are made, across spawned worker processes (safe beside
+    threads, each keeps its engine warm) when there are many."""
     jobs = list(jobs)
+    signature = engine_signature(paper.stylesheet)
+    keys = [job_fingerprint(job, paper, signature) for job in jobs]
+    made = {}
+    todo = []
+    for key, job in zip(keys, jobs, strict=True):
+        kept = _made.get(key)
+        if (
+            kept
+            and kept[1] is not None
+            and kept[1] == _stamps(paper, kept[0].resources)
+        ):
+            made[key] = kept
+        else:
+            todo.append((key, job))
+    results = _render_all([job for _, job in todo], paper, workers)
+    for (key, _), result in zip(todo, results, strict=True):
+        made[key] = (result, _stamps(paper, result.resources))
+    _made.clear()
+    _made.update(made)
+    return [(job, made[key][0]) for key, job in zip(keys, jobs, strict=True)]
+
+
+def _render_all(
+    jobs: list[PdfJob], paper: Paper, workers: int | None
+) -> Iterator[PdfFile]:
     workers = min(workers or _cpus(), len(jobs))
     if workers <= 1 or len(jobs) < PARALLEL_FROM:
         for job in jobs:
-            yield job, render_pdf(job, paper)
+            yield render_pdf(job, paper)
         return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        results = pool.map(partial(render_pdf, paper=paper), jobs, chunksize=_CHUNK)
-        yield from zip(jobs, results, strict=True)
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_ignore_interrupts,
+    )
+    try:
+        yield from pool.map(partial(render_pdf, paper=paper), jobs, chunksize=_CHUNK)
+    finally:
+        # On Ctrl-C or a failed PDF, drop the queued work: do not wait for it.
+        pool.shutdown(cancel_futures=True)
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C reaches the whole process group: the build stops the workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 # -- What the paper edition shows -------------------------------------------

@@ -21,7 +21,6 @@ from pelican.utils import get_relative_path
 
 from . import pdf
 from .collection import display_path
-from .language import text_language
 from .problems import ContentError, Problem
 from .site import public_url, site_of
 
@@ -71,10 +70,7 @@ def pdf_job(article, template, context: dict, public: str | None) -> pdf.PdfJob:
     """The paper document of one brief and its metadata."""
     record = article.brief
     path = f"{article.url.rpartition('.')[0]}.pdf"
-    lang = text_language(
-        "\n".join([record.title, record.summary or "", record.body]),
-        context["DEFAULT_LANG"],
-    )
+    lang = article.language
     html = template.render(
         {
             **context,

@@ -19,6 +19,7 @@ from pelican.urlwrappers import Tag, URLWrapper
 from pelican.utils import SafeDatetime
 
 from .collection import DEFAULTS, Collection, options, validate_content
+from .language import text_language
 from .problems import ContentError, Problem
 from .registry import AuthorRecord, RegionRecord
 from .rendering import render_all
@@ -107,6 +108,12 @@ class Site:
             "regions": [self.regions[name] for name in brief.regions],
             "tags": [self.tag(name) for name in brief.tags],
             "brief": brief,
+            # The language the brief is written in (Pelican's own `lang`
+            # would make it a translation): the page marks it, the PDF too.
+            "language": text_language(
+                "\n".join((brief.title, brief.summary or "", brief.body)),
+                self.settings["DEFAULT_LANG"],
+            ),
             "is_draft": brief.is_draft,
             "status": "published",
         }
