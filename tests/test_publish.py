@@ -250,9 +250,10 @@ def test_bundle_zips_the_whole_site_under_one_folder(tmp_path):
         assert all(name.startswith(f"{top}/") for name in names)
         assert f"{top}/index.html" in names
         assert any(name.startswith(f"{top}/theme/css/") for name in names)
-        assert len(
-            [n for n in names if re.match(rf"{top}/briefs/[^/]+\.html$", n)]
-        ) == (sample_brief_count())
+        for suffix in ("html", "pdf"):  # every brief page and its PDF edition
+            assert len(
+                [n for n in names if re.match(rf"{top}/briefs/[^/]+\.{suffix}$", n)]
+            ) == (sample_brief_count())
         archive.extractall(tmp_path / "unzipped")
     site = tmp_path / "unzipped" / top
     assert check_site(site) == []
