@@ -110,3 +110,9 @@ DELETE_OUTPUT_DIRECTORY = False
 LOAD_CONTENT_CACHE = False
 CACHE_CONTENT = False
 TYPOGRIFY = False
+
+# PDF editions (briefs/<slug>.pdf): "auto" makes them when the PDF engine
+# (WeasyPrint and its fonts) is installed and otherwise says how to install
+# it; "required" fails the build without it (publishconf.py, the offline
+# bundle); "off" makes none (the live preview).
+PDF_EDITIONS = os.environ.get("POLICY_BRIEFS_PDF", "auto")

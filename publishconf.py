@@ -44,6 +44,9 @@ HOST_FILES = {
     "cname": os.environ.get("CNAME", "").strip(),
 }
 
+# The public site always has its PDF editions: no engine, no build.
+PDF_EDITIONS = "required"
+
 # Builds are atomic (policy_briefs.build writes a fresh folder and swaps it in),
 # so the output folder is never wiped before a build that could still fail.
 DELETE_OUTPUT_DIRECTORY = False

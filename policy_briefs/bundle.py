@@ -3,6 +3,7 @@
 Built with the development settings (every link relative, no absolute
 addresses, no sitemap) into a temporary folder through the same atomic build
 as `invoke build`, so the link check has passed before anything is zipped.
+The PDF editions are part of it: without the PDF engine there is no bundle.
 Entries sit under one top folder named like the zip, so unzipping never
 scatters files into the current folder.
 """
@@ -51,7 +52,7 @@ def make_bundle(
     dist.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".bundle-", dir=dist) as tmp:
         site = Path(tmp) / "site"
-        site_build.build(content, site, settings_file)
+        site_build.build(content, site, settings_file, PDF_EDITIONS="required")
         settings = site_build.load_settings(content, site, settings_file)
         name = bundle_name(settings, day)
         partial = Path(tmp) / f"{name}.zip"

@@ -1,5 +1,7 @@
 """Live preview for editors: build with drafts, serve, rebuild on change, reload.
 
+- PDF editions are not made here (`PDF_EDITIONS = "off"`): they are the
+  slowest part of a build, and a preview must follow every keystroke.
 - Drafts are shown (the theme marks them with a draft banner) only here. The
   preview is built into its own folder, `.preview/` at the repository root
   (ignored by git), never into `output/`: `invoke build` and publishing build
@@ -167,6 +169,7 @@ class Preview:
             force=self.force,
             BRIEFS=self.with_drafts,
             **{WARM_STATE_KEY: self.warm},
+            PDF_EDITIONS="off",
         )
 
     def _report(self, status: BuildStatus) -> None:

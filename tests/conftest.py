@@ -128,6 +128,15 @@ class Site:
             path.write_text(text, "utf-8")
         return path
 
+    def image(self, relative: str, size: tuple[int, int] = (4, 3)) -> Path:
+        """A real PNG at content/<relative> (the PDF engine decodes images)."""
+        from PIL import Image
+
+        path = self.content / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", size, (40, 90, 160)).save(path)
+        return path
+
     def build(self, **overrides):
         from policy_briefs.build import build
 

@@ -252,9 +252,10 @@ def test_bundle_zips_the_whole_site_under_one_folder(tmp_path):
         assert f"{top}/index.html" in names
         assert f"{top}/{MARKER}" not in names
         assert any(name.startswith(f"{top}/theme/css/") for name in names)
-        assert len(
-            [n for n in names if re.match(rf"{top}/briefs/[^/]+\.html$", n)]
-        ) == (sample_brief_count())
+        for suffix in ("html", "pdf"):  # every brief page and its PDF edition
+            assert len(
+                [n for n in names if re.match(rf"{top}/briefs/[^/]+\.{suffix}$", n)]
+            ) == (sample_brief_count())
         archive.extractall(tmp_path / "unzipped")
     site = tmp_path / "unzipped" / top
     assert check_site(site) == []
@@ -306,6 +307,7 @@ class Repo:
         return out.splitlines()
 
     def remote_briefs(self, branch: str = "gh-pages") -> list[str]:
+        """The published brief pages (briefs/ also holds their PDFs)."""
         names = git("ls-tree", "--name-only", branch, "briefs/", cwd=self.remote)
         """The brief pages (briefs/ also holds each brief's citation files)."""
         return [name for name in names.splitlines() if name.endswith(".html")]

@@ -252,8 +252,7 @@ def test_listings_are_inside_main_and_navigation_outside(multi):
 
 
 def test_image_beside_its_brief_is_published(site):
-    (site.content / "briefs" / "2024").mkdir(parents=True)
-    (site.content / "briefs" / "2024" / "chart.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    site.image("briefs/2024/chart.png")
     site.brief("x", image="briefs/2024/chart.png", image_alt="A chart")
     site.build()
     img = site.html("briefs/x.html").find("main").find("img")
@@ -268,8 +267,7 @@ def test_relative_links_in_a_body_resolve_in_feeds_too(site):
         body="See [the first](first.html), ![a map](../images/m.png), a note[^1] "
         "and [elsewhere](https://example.org/a).\n\n[^1]: The note.",
     )
-    (site.content / "images").mkdir()
-    (site.content / "images" / "m.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    site.image("images/m.png")
     site.build()  # the build's link check covers the feeds
     entry = (site.output / "feeds" / "regions" / "northeast-asia.atom.xml").read_text()
     assert 'href="../../briefs/first.html"' in entry.replace("&quot;", '"')

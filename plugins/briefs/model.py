@@ -21,6 +21,7 @@ from pelican.urlwrappers import URLWrapper
 from pelican.utils import SafeDatetime
 
 from .citations import Citation
+from .pdf import PdfEdition
 from .reading import SourceRead
 from .registry import AuthorRecord, RegionRecord
 from .schema import Brief
@@ -83,6 +84,8 @@ class BriefView:
     content: str = ""
     related: tuple[BriefView, ...] = ()
     citation: Citation | None = None
+    language: str = ""  # the brief's language, when not the site's (language.py)
+    pdf: PdfEdition | None = None  # its PDF edition, on its own page only
 
     @property
     def author(self) -> AuthorView:
@@ -91,8 +94,10 @@ class BriefView:
     def with_related(self, related) -> BriefView:
         return replace(self, related=tuple(related))
 
-    def with_page(self, content: str, citation: Citation) -> BriefView:
-        return replace(self, content=content, citation=citation)
+    def with_page(
+        self, content: str, citation: Citation, pdf: PdfEdition | None = None
+    ) -> BriefView:
+        return replace(self, content=content, citation=citation, pdf=pdf)
 
 
 @dataclass
@@ -219,6 +224,7 @@ def build_site(
                 regions=tuple(regions[name] for name in brief.regions),
                 tags=tuple(tag(name) for name in brief.tags),
                 is_draft=brief.is_draft,
+                language=read.language or settings["DEFAULT_LANG"],
             )
         )
     # Newest first; the source path breaks ties so the order never depends

@@ -53,7 +53,9 @@ class Job:
     fingerprint: str = ""
 
 
-def brief_jobs(site: Site, views, related_count: int, shared=None) -> list[Job]:
+def brief_jobs(
+    site: Site, views, related_count: int, shared=None, editions=None
+) -> list[Job]:
     """The pages of `views` (all briefs, or the one the preview shows first)."""
     shared = shared if shared is not None else navigation(site)
     latest = site.briefs[:LATEST]
@@ -68,6 +70,7 @@ def brief_jobs(site: Site, views, related_count: int, shared=None) -> list[Job]:
                 "article": view.with_related(related.of(view)),
                 "latest": latest,
                 "words": site.bodies[view.save_as][1],
+                "pdf": (editions or {}).get(view.save_as),
             },
             bodies=(site.bodies[view.save_as][0],),
         )
@@ -131,7 +134,12 @@ def paginate(settings: dict, save_as: str, items: list) -> list[tuple[str, dict]
 
 
 def plan(
-    site: Site, settings: dict, related_count: int, collection, show_drafts: bool
+    site: Site,
+    settings: dict,
+    related_count: int,
+    collection,
+    show_drafts: bool,
+    editions: dict | None = None,
 ) -> list[Job]:
     """Every job of the build, in a stable order."""
     shared = navigation(site)
@@ -140,7 +148,8 @@ def plan(
         key=lambda pair: (-pair[1], pair[0].name),
     )[:TOP_TOPICS]
     listing = {**shared, "top_topics": top_topics}
-    jobs = brief_jobs(site, site.briefs, related_count, shared)
+    editions = editions or {}
+    jobs = brief_jobs(site, site.briefs, related_count, shared, editions)
     index_save_as = settings["INDEX_SAVE_AS"]
     for url, context in paginate(settings, index_save_as, site.briefs):
         jobs.append(
@@ -204,7 +213,7 @@ def plan(
             {**listing, "dates": site.briefs},
         )
     )
-    feeds = feed_jobs(site, settings)
+    feeds = feed_jobs(site, settings, editions)
     jobs.extend(feeds)
     for view in site.briefs:
         for path, kind in zip(
@@ -313,7 +322,7 @@ def redirect_jobs(collection, jobs: list[Job], settings: dict, show_drafts: bool
 FEED_SETTINGS = {"regions": "REGION_FEED_ATOM", "authors": "AUTHOR_FEED_ATOM"}
 
 
-def feed_jobs(site: Site, settings: dict) -> list[Job]:
+def feed_jobs(site: Site, settings: dict, editions: dict) -> list[Job]:
     """The site feed and one per region, author and topic with briefs."""
     limit = settings.get("FEED_MAX_ITEMS") or None
     feeds: list[tuple[str, str | None, str, str | None, list[BriefView]]] = []
@@ -334,7 +343,13 @@ def feed_jobs(site: Site, settings: dict) -> list[Job]:
             Job(
                 path,
                 "feed",
-                context={"title": title, "items": items, "page": page, "group": group},
+                context={
+                    "title": title,
+                    "items": items,
+                    "page": page,
+                    "group": group,
+                    "pdfs": [editions.get(view.save_as) for view in items],
+                },
                 bodies=tuple(site.bodies[view.save_as][0] for view in items),
             )
         )

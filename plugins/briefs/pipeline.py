@@ -44,7 +44,7 @@ import blinker
 from pelican import signals
 from pelican.generators import ArticlesGenerator, Generator
 
-from . import assets, bodychecks, interrupts, reading
+from . import assets, bodychecks, interrupts, pdf, pdf_output, reading
 from .cache import Cache
 from .collection import (
     Collection,
@@ -56,7 +56,7 @@ from .collection import (
 from .linkcheck import BrokenLink, PageLinks, SiteChecker, is_checked, read_page
 from .model import Site, build_site, fingerprint
 from .pages import Job, brief_jobs, plan
-from .problems import ContentError, LinkError
+from .problems import ContentError, LinkError, Problem
 from .reading import ReadSettings, SourceRead, read_key, read_source, render_markdown
 from .render import Renderer, render_in_worker, start_worker
 from .urls import public_url
@@ -105,6 +105,7 @@ class ManifestEntry:
     links_key: str | None = None  # its links, in the cache's links table
     # It links to a fragment of another page, whose ids may change.
     cross_fragments: bool = False
+    pages: int = 0  # a PDF's page count, for the page that links it
 
 
 class Bodies:
@@ -433,12 +434,14 @@ class BriefsGenerator(Generator):
         self.old = old
         old_files: dict[str, ManifestEntry] = old.get("files", {})
         old_groups: dict[str, list[str]] = old.get("groups", {})
+        editions = self.make_pdfs(output, previous, old_files)
         self.jobs = plan(
             self.site,
             self.settings,
             self.config["related_count"],
             self.collection,
             self.config["show_drafts"],
+            editions,
         )
         to_render = []
         for job in self.jobs:
@@ -486,6 +489,73 @@ class BriefsGenerator(Generator):
             len(to_render),
             len(self.jobs) - len(to_render),
         )
+
+    def make_pdfs(self, output: Path, previous: Path, old_files: dict) -> dict:
+        """The PDF edition of every published brief (pdf_output.py), made
+        before the pages that link them; a PDF whose inputs did not change
+        is carried over. → {brief page: PdfEdition}."""
+        wanted = pdf_output.mode(self.settings)
+        if wanted == "off" or not pdf.engine_available():
+            return {}
+        paper = pdf_output.paper_for(self.settings, self.collection.content_dir)
+        engine = pdf.engine_signature(paper.stylesheet)
+        jobs, editions = [], {}
+        for view in self.site.briefs:
+            if view.is_draft:
+                continue
+            path = f"{view.save_as.rpartition('.')[0]}.pdf"
+            image = (
+                self.collection.content_dir / view.brief.image
+                if view.brief.image
+                else None
+            )
+            stamp = (image.stat().st_size, image.stat().st_mtime_ns) if image else None
+            key = self.site.bodies[view.save_as][0]
+            job = Job(
+                path,
+                "pdf",
+                context={"article": view, "paper": paper},
+                bodies=(key,),
+            )
+            job.fingerprint = fingerprint((engine, view, key, paper, stamp))
+            entry = old_files.get(path)
+            if (
+                entry is not None
+                and entry.fingerprint == job.fingerprint
+                and _carry_over(previous / path, output / path, entry)
+            ):
+                self.written[path] = entry
+                editions[view.save_as] = pdf.PdfEdition(
+                    path, entry.stat[1], entry.pages
+                )
+                continue
+            jobs.append(job)
+        bodies = self.bodies.get_many({k for job in jobs for k in job.bodies})
+        tasks = [(job, {k: bodies[k] for k in job.bodies}) for job in jobs]
+        renderer = None
+
+        def serial(task):
+            nonlocal renderer
+            renderer = renderer or self.renderer()
+            return renderer.render(*task)
+
+        try:
+            results = self.workers.map(render_in_worker, tasks, serial)
+        except pdf.PdfError as exc:
+            view = next(j.context["article"] for j in jobs if j.save_as == exc.key)
+            shown = display_path(view.brief.source, self.collection.content_dir)
+            raise ContentError(
+                [Problem(shown, f"the PDF edition failed: {m}") for m in exc.messages]
+            ) from None
+        for job, made in zip(jobs, results, strict=True):
+            ((rel, data, pages),) = made
+            entry = _write(output, rel, job.fingerprint, data)
+            self.written[rel] = replace(entry, links_key=None, pages=pages)
+            editions[job.context["article"].save_as] = pdf.PdfEdition(
+                rel, len(data), pages
+            )
+        logger.info("briefs: %d PDFs, %d made", len(editions), len(jobs))
+        return editions
 
     def output_signature(self) -> str:
         """What every page depends on besides its own context."""

@@ -22,6 +22,7 @@ from . import bodychecks, problems
 from .bodychecks import Rendered, render_checked
 from .fastinline import FastInlineExtension
 from .frontmatter import FrontMatterError, parse
+from .language import text_language
 from .problems import Problem
 from .schema import Brief, References, validate_fields
 
@@ -58,6 +59,8 @@ class SourceRead:
     words: int = 0
     # Local href/src values of the body (files it may need copied).
     local_urls: tuple[str, ...] = ()
+    # "ja", "ko", "zh" for a brief mostly in those scripts, else "".
+    language: str = ""
     extra: dict = field(default_factory=dict)
 
     def without_body(self) -> SourceRead:
@@ -180,6 +183,9 @@ def read_source(
         html=html,
         words=count_words(html),
         local_urls=rendered.links,
+        language=text_language(
+            "\n".join((brief.title, brief.summary or "", brief.body)), ""
+        ),
     )
 
 

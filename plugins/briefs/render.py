@@ -11,12 +11,12 @@ from __future__ import annotations
 import io
 import posixpath
 
-from feedgenerator import Atom1Feed, get_tag_uri
+from feedgenerator import Atom1Feed, Enclosure, get_tag_uri
 from markupsafe import Markup
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
 
-from . import citations, opendata
+from . import citations, opendata, pdf, pdf_output
 from .citations import Citation
 from .feeds import rebase_links
 from .linkcheck import PageLinks, read_page
@@ -59,16 +59,32 @@ class Renderer:
             citation = self.citation(job.context["article"])
             text = getattr(citation, job.context["format"])
             return [(job.save_as, text.encode("utf-8"), None)]
+        if job.kind == "pdf":
+            made = self.pdf(job, bodies)
+            return [(job.save_as, made.data, made.pages)]
         if job.kind == "redirect":
             context = job.context
             text = redirect_page(
-                context["target"], context["canonical"], context["title"], context["lang"]
+                context["target"],
+                context["canonical"],
+                context["title"],
+                context["lang"],
             )
             return [(job.save_as, text.encode("utf-8"), read_page(job.save_as, text))]
         if job.kind == "data":
             files = opendata.catalogue_files(**job.context)
             return [(path, data, None) for path, data in sorted(files.items())]
         raise ValueError(f"cannot render a {job.kind!r} job")
+
+    def pdf(self, job: Job, bodies: dict[str, str]):
+        """A brief's paper edition (pdf_output.py, theme/templates/pdf.html)."""
+        (key,) = job.bodies
+        view = job.context["article"]
+        article = view.with_page(bodies[key], self.citation(view))
+        paper_job = pdf_output.pdf_job(
+            article, self.template("pdf"), self.globals, public_url(self.settings)
+        )
+        return pdf.render_pdf(paper_job, job.context["paper"])
 
     def citation(self, view) -> Citation:
         public = public_url(self.settings)
@@ -89,7 +105,9 @@ class Renderer:
         if job.template == "article":  # the brief's own page: its body
             (key,) = job.bodies
             article = context["article"]
-            context["article"] = article.with_page(bodies[key], self.citation(article))
+            context["article"] = article.with_page(
+                bodies[key], self.citation(article), context.get("pdf")
+            )
         return self.template(job.template).render(context)
 
     def feed(self, job: Job, bodies: dict[str, str]) -> str:
@@ -117,7 +135,10 @@ class Renderer:
             subtitle=settings.get("SITESUBTITLE", None),
         )
         feed.feed["link"] = join("index.html")  # never a folder
-        for view, key in zip(job.context["items"], job.bodies, strict=True):
+        editions = job.context.get("pdfs") or [None] * len(job.bodies)
+        for view, key, edition in zip(
+            job.context["items"], job.bodies, editions, strict=True
+        ):
             link = join(view.url)
             content = rebase_links(bodies[key], link)
             summary = rebase_links(str(view.summary), link) if view.summary else None
@@ -131,6 +152,11 @@ class Renderer:
                 author_name=", ".join(person.name for person in view.authors),
                 pubdate=view.date,
                 updateddate=view.modified,
+                enclosures=[
+                    Enclosure(join(edition.url), str(edition.size), "application/pdf")
+                ]
+                if edition
+                else None,
             )
         out = io.StringIO()
         feed.write(out, "utf-8")
