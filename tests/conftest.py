@@ -140,6 +140,10 @@ class Site:
     def build(self, **overrides):
         from policy_briefs.build import build
 
+        # PDFs are the PDF tests' business (tests/test_pdf.py builds them,
+        # and every production path does); elsewhere they only cost time.
+        if "settings_file" not in overrides:
+            overrides.setdefault("PDF_EDITIONS", "off")
         # Beside the site, not in it: tests list what a build leaves there.
         overrides.setdefault(
             "CACHE_PATH", str(self.root.with_name(self.root.name + "-cache"))
