@@ -53,7 +53,8 @@ CATEGORY_URL = CATEGORY_SAVE_AS = ""
 CATEGORIES_URL = CATEGORIES_SAVE_AS = ""
 YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
 AUTHORS_SAVE_AS = "authors/index.html"
-DIRECT_TEMPLATES = ["index", "tags", "authors", "archives"]
+SEARCH_URL = SEARCH_SAVE_AS = "search.html"
+DIRECT_TEMPLATES = ["index", "tags", "authors", "archives", "search"]
 USE_FOLDER_AS_CATEGORY = False
 DEFAULT_CATEGORY = "briefs"
 SLUGIFY_SOURCE = "basename"

@@ -9,6 +9,7 @@ from .assets import copy_referenced_images
 from .feeds import FeedWriter
 from .reader import BriefReader
 from .regions import RegionGenerator
+from .search_output import collect_documents, write_index
 from .site import STATE_KEY, build_site, site_of
 
 
@@ -56,3 +57,5 @@ def register():
     signals.get_writer.connect(add_writer)
     signals.article_generator_finalized.connect(check_nothing_skipped)
     signals.finalized.connect(copy_referenced_images)
+    signals.all_generators_finalized.connect(collect_documents)
+    signals.finalized.connect(write_index)
