@@ -31,12 +31,12 @@ import itertools
 import json
 import math
 import zlib
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .schema import Brief
-from .search_text import html_text, terms
+from .search_text import html_text, term_counts
 
 FORMAT = 1
 FACETS = ("region", "author", "topic", "year")
@@ -53,10 +53,11 @@ DOCS = "search/docs/{}.js"
 # Field weights (BM25F): a word in the title counts as eight in the body.
 TITLE, SUMMARY, META_FIELDS, HEADINGS, BODY = 8, 4, 4, 2, 1
 K1, B = 1.2, 0.75
-SCORE_SCALE = 16  # scores are stored as round(score * 16)
+SCORE_SCALE = 16  # scores are stored as round(score * 16), at least 1
 MAX_SCORE = 1023
 # A shard holds at least one term and, beyond that, about this many bytes.
 SHARD_BYTES = 48_000
+COMPRESSION = 6  # zlib level of the excerpt text
 
 _TERMINAL = "0123456789abcdefghijklmnopqrstuv"
 _CONTINUE = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
@@ -100,24 +101,20 @@ def document(
     meta = " ".join(name for name, _ in (*authors, *regions, *topics))
     if brief.series:
         meta += " " + brief.series
-    counts: Counter[str] = Counter()
+    counts = term_counts(text)  # the body: weight 1
+    length = sum(counts.values())
     top: set[str] = set()
-    length = 0
     for weight, is_top, value in (
         (TITLE, True, brief.title),
         (SUMMARY, True, brief.summary or ""),
         (META_FIELDS, True, meta),
         (HEADINGS, False, " ".join(headings)),
-        (BODY, False, text),
     ):
-        found = terms(value)
-        length += weight * len(found)
-        field = Counter(found)
-        if weight != 1:
-            field = Counter({term: n * weight for term, n in field.items()})
-        counts.update(field)
-        if is_top:
-            top.update(field)
+        for term, n in term_counts(value).items():
+            counts[term] = counts.get(term, 0) + n * weight
+            length += n * weight
+            if is_top:
+                top.add(term)
     moment = brief.date
     return SearchDocument(
         url=url,
@@ -135,7 +132,7 @@ def document(
         },
         terms={term: n * 2 + (term in top) for term, n in counts.items()},
         length=length,
-        text=zlib.compress(text.encode("utf-8"), 6),
+        text=zlib.compress(text.encode("utf-8"), COMPRESSION),
     )
 
 
@@ -254,15 +251,19 @@ def _postings(docs: list[SearchDocument]) -> dict[str, str]:
         for term, packed in doc.terms.items():
             by_term[term].append((number, packed))
     encoded = {}
+    small = _SMALL if count <= len(_SMALL) else None
     for term, found in by_term.items():
         df = len(found)
         idf = math.log(1 + (count - df + 0.5) / (df + 0.5))
         scale = idf * (K1 + 1) * SCORE_SCALE
         parts, previous = [], -1
+        append = parts.append
         for number, packed in found:
             weight = packed >> 1
-            score = min(MAX_SCORE, round(scale * weight / (weight + norms[number])))
-            parts.append(_enc(number - previous - 1) + _enc(score * 2 + (packed & 1)))
+            score = round(scale * weight / (weight + norms[number]))
+            value = min(max(score, 1), MAX_SCORE) * 2 + (packed & 1)
+            gap = number - previous - 1
+            append(small[gap] + small[value] if small else _enc(gap) + _enc(value))
             previous = number
         encoded[term] = "".join(parts)
     return encoded

@@ -193,7 +193,7 @@
           if (best[id] === 0 && top[id] === 0) {
             touched.push(id);
           }
-          best[id] = Math.max(best[id], value || 1e-9);
+          best[id] = Math.max(best[id], value);
           top[id] |= numbers[i + 1] & 1;
         }
       }
