@@ -3,7 +3,9 @@
 theme/static/js/search-core.js mirrors every rule here (fold, words, terms);
 tests/test_search_index.py runs both on the same strings and compares:
 - fold: NFKD, drop combining marks (not the kana voicing marks, which change
-  the letter), NFC, casefold; so "Núñez" and "NUNEZ" are both "nunez";
+  the letter), NFC, casefold, and spell out a few Latin letters NFKD keeps
+  (ø → o, æ → ae, ...); so "Núñez" and "NUNEZ" are both "nunez", and
+  "Søren" is "soren";
 - words: runs of letters and digits; CJK scripts (Han, kana, Hangul) form
   their own runs; other runs shorter than two characters are dropped;
 - terms: other words are stemmed with Snowball English (Porter2): the
@@ -58,15 +60,25 @@ def _marks() -> dict[int, None]:
     }
 
 
+# Latin letters that NFKD leaves whole, as English readers type them (the
+# same letters as Pelican's slugs: "Søren Kjærgaard" → soren-kjaergaard).
+LETTERS = {
+    "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
+    "ħ": "h", "ı": "i", "ŧ": "t", "ŀ": "l",
+}  # fmt: skip
+_LETTERS = str.maketrans(LETTERS)
+
+
 def _fold_run(run: re.Match) -> str:
     text = unicodedata.normalize("NFKD", run.group()).translate(_marks())
-    return unicodedata.normalize("NFC", text).casefold()
+    return unicodedata.normalize("NFC", text).casefold().translate(_LETTERS)
 
 
 def fold(text: str) -> str:
     """Lower case without accents: what both sides compare.
 
-    The same as NFC(NFKD(text) without marks).casefold(), done only on the
+    The same as NFC(NFKD(text) without marks).casefold() with LETTERS
+    spelled out, done only on the
     runs of non-ASCII characters (English text has few): every step is
     local to such a run, since no ASCII character composes with a later one
     once the marks are gone."""

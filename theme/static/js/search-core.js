@@ -25,6 +25,14 @@
   var PREFIX_WEIGHT = 0.7; // a word that only starts with what was typed
   var MAX_PREFIX_SHARDS = 4;
 
+  // Latin letters NFKD keeps whole (search_text.LETTERS), and the two
+  // letters where casefold and toLowerCase differ.
+  var LETTERS = {
+    "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
+    "ħ": "h", "ı": "i", "ŧ": "t", "ŀ": "l", "ß": "ss", "ς": "σ",
+  };
+  var SPELLED = /[øæœłđðþħıŧŀßς]/g;
+
   /* Lower case without accents (Python: NFKD, drop marks, NFC, casefold). */
   function fold(text) {
     return text
@@ -32,8 +40,9 @@
       .replace(MARKS, "")
       .normalize("NFC")
       .toLowerCase()
-      .replace(/ß/g, "ss")
-      .replace(/ς/g, "σ");
+      .replace(SPELLED, function (letter) {
+        return LETTERS[letter];
+      });
   }
 
   function words(folded) {

@@ -6,7 +6,7 @@
    Index files call BriefsSearch.receive(kind, key, data): "meta" once (it
    is a script of the page), "terms" per shard, "doc" per shown result.
    History: submitting or changing a filter adds an entry, typing replaces
-   the current one; Back restores the previous search. */
+   the current one; Back restores the previous search (see remember). */
 (function () {
   "use strict";
 
@@ -105,13 +105,21 @@
     return window.location.pathname.split("/").pop() + (query ? "?" + query : "");
   }
 
+  /* Each history entry keeps, in its state, the search it was made for
+     ("committed"); typing shows the typed query in the current entry's URL
+     (replace), and a submit or a filter change first puts the committed
+     search back into the current entry, then adds an entry for the new one
+     (push), so Back returns to the previous search. */
   function remember(push) {
     var url = urlOf(state);
+    var saved = window.history.state && window.history.state.briefsSearch;
+    var committed = typeof saved === "string" ? saved : url;
     try {
-      if (push) {
-        window.history.pushState(null, "", url);
+      if (push && url !== committed) {
+        window.history.replaceState({ briefsSearch: committed }, "", committed);
+        window.history.pushState({ briefsSearch: url }, "", url);
       } else {
-        window.history.replaceState(null, "", url);
+        window.history.replaceState({ briefsSearch: push ? url : committed }, "", url);
       }
     } catch (error) {
       // Some browsers refuse history changes for file:// pages; search on.
@@ -129,6 +137,7 @@
     filtersBox.hidden = false;
     state = readUrl();
     input.value = state.q;
+    remember(true); // this entry's search, with the URL in canonical form
     input.addEventListener("input", function () {
       state.q = input.value;
       remember(false);
