@@ -21,6 +21,8 @@ import pytest
 from briefs import search
 from briefs.schema import Brief
 from briefs.search_text import fold, html_text, term_counts, terms, words
+from policy_briefs import bench_search
+from policy_briefs.bench_search import shards_for
 from policy_briefs.project import ROOT
 
 CORE_RUNNER = ROOT / "tests" / "tools" / "search-core.mjs"
@@ -439,3 +441,42 @@ def test_script_wrapper_round_trips():
     assert content.startswith(b'BriefsSearch.receive("terms",7,{')
     assert re.search(rb"\\u2029", content)
     assert search.read_script(content) == ("terms", 7, {"é": "x\u2029y"})
+
+
+# The benchmark's figures ------------------------------------------------------
+
+
+def test_prefix_shards_are_those_the_browser_loads(monkeypatch, node):
+    monkeypatch.setattr(search, "SHARD_BYTES", 600)
+    files = search.index_files(collection(count=20))
+    bounds = loaded(files, search.META)["shards"]
+    keys = [search.sort_key(bound) for bound in bounds]
+    words = ["w0", "w00", "w1", "w19", "harb", "harbour", "zz", "a", "w3"]
+    loads = node(*[["shardsFor", bounds, {"exact": w, "prefix": w}] for w in words])
+    assert [sorted(n) for n in loads] == [list(shards_for(keys, w)) for w in words]
+    assert len(shards_for(keys, "w")) == bench_search.MAX_PREFIX_SHARDS
+
+
+def test_search_budget_adds_up_the_files(tmp_path):
+    files = search.index_files(collection(count=30))
+    for relative, content in files.items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_bytes(content)
+    (tmp_path / "theme").mkdir()
+    (tmp_path / "theme" / "a.css").write_text("a{}" * 100)
+    (tmp_path / "theme" / "s.js").write_text("//" * 500)
+    (tmp_path / "search.html").write_text(
+        '<link rel="stylesheet" href="theme/a.css"><script src="theme/s.js"></script>'
+        '<script src="search/meta.js"></script>'
+    )
+    figures = bench_search.search_budget(tmp_path)
+    sizes = {path: len(content) for path, content in files.items()}
+    assert figures["search_bytes"] == sum(sizes.values()) + 1000
+    assert figures["search_files"] == len(files) + 1
+    assert figures["page_bytes"] == 300 + 1000 + sizes[search.META]
+    largest_docs = sorted((n for p, n in sizes.items() if "/docs/" in p), reverse=True)
+    shard_sizes = [n for p, n in sizes.items() if "/terms/" in p]
+    assert figures["one_word_query_bytes"] == (
+        figures["page_bytes"] + max(shard_sizes) + sum(largest_docs[:20])
+    )
+    assert figures["within_budgets"]

@@ -21,6 +21,7 @@
     "gv"
   );
   var RAW_TOKEN = /[\p{L}\p{N}\p{M}]+/gu;
+  var ASCII = /^[\x00-\x7f]*$/;
 
   var PREFIX_WEIGHT = 0.7; // a word that only starts with what was typed
   var MAX_PREFIX_SHARDS = 4;
@@ -269,11 +270,14 @@
       return new Uint32Array(facet.values.length);
     });
     var passed = [];
-    briefs.forEach(function (id) {
+    var count = facets.length;
+    for (var b = 0; b < briefs.length; b += 1) {
+      var id = briefs[b];
       var failing = 0;
       var failed = -1;
-      facets.forEach(function (facet, f) {
+      for (var f = 0; f < count; f += 1) {
         var chosen = selected[f];
+        var facet = facets[f];
         var ok = chosen.size === 0;
         for (var k = facet.start[id]; !ok && k < facet.start[id + 1]; k += 1) {
           ok = chosen.has(facet.ids[k]);
@@ -282,21 +286,22 @@
           failing += 1;
           failed = f;
         }
-      });
-      if (failing > 1) {
-        return;
       }
       if (failing === 0) {
         passed.push(id);
       }
-      facets.forEach(function (facet, f) {
-        if (failing === 0 || failed === f) {
-          for (var k = facet.start[id]; k < facet.start[id + 1]; k += 1) {
-            counts[f][facet.ids[k]] += 1;
+      if (failing <= 1) {
+        for (f = 0; f < count; f += 1) {
+          if (failing === 0 || failed === f) {
+            var from = facets[f].start[id];
+            var to = facets[f].start[id + 1];
+            for (k = from; k < to; k += 1) {
+              counts[f][facets[f].ids[k]] += 1;
+            }
           }
         }
-      });
-    });
+      }
+    }
     return { ids: passed, counts: counts };
   }
 
@@ -308,7 +313,7 @@
     return !isCjk(folded) && stem(folded) === group.exact;
   }
 
-  /* Marked ranges [start, end) of the CJK query strings inside a raw token. */
+  /* Marks [start, end, group] of the CJK query strings inside a raw token. */
   function cjkMarks(raw, offset, groups, marks) {
     var chars = Array.from(raw);
     var folded = chars.map(fold);
@@ -335,88 +340,83 @@
     });
   }
 
-  /* An excerpt of `text` around the best cluster of query words:
+  /* Marks of the query words in one raw token of the text. */
+  function markToken(raw, start, groups, marks) {
+    var before = marks.length;
+    if (HAS_CJK.test(raw)) {
+      cjkMarks(raw, start, groups, marks);
+    }
+    if (marks.length > before) {
+      return;
+    }
+    var found = ASCII.test(raw) ? [raw.toLowerCase()] : words(fold(raw));
+    groups.forEach(function (group, g) {
+      if (
+        found.some(function (word) {
+          return matches(group, word);
+        })
+      ) {
+        marks.push([start, start + raw.length, g]);
+      }
+    });
+  }
+
+  /* An excerpt of `text` of `size` words around the part with the most
+     distinct query words (then the most matches; the earliest wins):
      [[string, marked], ...], with "…" where text was cut. Without a match
      in the text, its start, unmarked. */
   function excerpt(text, groups, size) {
     size = size || 30;
-    var tokens = [];
+    var starts = [];
+    var ends = [];
     var marks = [];
+    var markToken_ = []; // token number of each mark
     var match;
     RAW_TOKEN.lastIndex = 0;
     while ((match = RAW_TOKEN.exec(text)) !== null) {
-      var raw = match[0];
-      var start = match.index;
       var before = marks.length;
-      if (HAS_CJK.test(raw)) {
-        cjkMarks(raw, start, groups, marks);
+      markToken(match[0], match.index, groups, marks);
+      for (var k = before; k < marks.length; k += 1) {
+        markToken_.push(starts.length);
       }
-      if (marks.length === before) {
-        var found = words(fold(raw));
-        groups.forEach(function (group, g) {
-          if (
-            found.some(function (word) {
-              return matches(group, word);
-            })
-          ) {
-            marks.push([start, start + raw.length, g]);
-          }
-        });
-      }
-      tokens.push({ start: start, end: start + raw.length, marks: marks.length - before });
+      starts.push(match.index);
+      ends.push(match.index + match[0].length);
     }
-    if (!tokens.length) {
+    if (!starts.length) {
       return [];
     }
-    var bestStart = 0;
+    var lead = Math.floor(size / 4);
+    var first = 0;
     var bestRank = -1;
-    var seenMarks = 0;
-    var markAt = [];
-    tokens.forEach(function (token, index) {
-      for (var k = 0; k < token.marks; k += 1) {
-        markAt.push({ token: index, group: marks[seenMarks + k][2] });
+    var low = 0;
+    markToken_.forEach(function (token) {
+      var from = Math.max(0, token - lead);
+      while (markToken_[low] < from) {
+        low += 1;
       }
-      seenMarks += token.marks;
-    });
-    markAt.forEach(function (mark) {
-      var from = Math.max(0, mark.token - Math.floor(size / 4));
       var distinct = new Set();
       var total = 0;
-      markAt.forEach(function (other) {
-        if (other.token >= from && other.token < from + size) {
-          distinct.add(other.group);
-          total += 1;
-        }
-      });
-      var rank = distinct.size * 1000 + total;
+      for (var i = low; i < markToken_.length && markToken_[i] < from + size; i += 1) {
+        distinct.add(marks[i][2]);
+        total += 1;
+      }
+      var rank = distinct.size * 100000 + total;
       if (rank > bestRank) {
         bestRank = rank;
-        bestStart = from;
+        first = from;
       }
     });
-    var last = Math.min(tokens.length, bestStart + size) - 1;
-    var from = bestStart === 0 ? 0 : tokens[bestStart].start;
-    var to = last === tokens.length - 1 ? text.length : tokens[last].end;
-    var segments = [];
-    if (from > 0) {
-      segments.push(["… ", false]);
-    }
+    var last = Math.min(starts.length, first + size) - 1;
+    var from = first === 0 ? 0 : starts[first];
+    var to = last === starts.length - 1 ? text.length : ends[last];
+    var segments = from > 0 ? [["… ", false]] : [];
     var at = from;
-    marks
-      .filter(function (mark) {
-        return mark[0] >= from && mark[1] <= to;
-      })
-      .sort(function (a, b) {
-        return a[0] - b[0];
-      })
-      .forEach(function (mark) {
-        if (mark[0] < at) {
-          return;
-        }
-        segments.push([text.slice(at, mark[0]), false]);
-        segments.push([text.slice(mark[0], mark[1]), true]);
+    marks.forEach(function (mark) {
+      if (mark[0] >= at && mark[1] <= to) {
+        segments.push([text.slice(at, mark[0]), false], [text.slice(mark[0], mark[1]), true]);
         at = mark[1];
-      });
+      }
+    });
     segments.push([text.slice(at, to), false]);
     if (to < text.length) {
       segments.push([" …", false]);

@@ -198,10 +198,11 @@
           ids = null; // nothing asked yet: counts over every brief, no list
         }
         var filtered = core.filter(ids || allIds(), facets, selectedIds());
-        updateFacets(filtered.counts);
         results = ids ? filtered.ids : [];
         shown = 0;
-        return draw(mine, groups, ids !== null, true);
+        var drawn = draw(mine, groups, ids !== null, true); // starts loading
+        updateFacets(filtered.counts);
+        return drawn;
       })
       .catch(failed);
   }
