@@ -53,7 +53,8 @@ def collect_documents(generators) -> None:
 
 def write_index(pelican) -> None:
     output = Path(pelican.output_path)
-    for relative, content in index_files(pelican.settings.pop(DOCUMENTS_KEY)).items():
+    documents = pelican.settings.pop(DOCUMENTS_KEY, [])
+    for relative, content in index_files(documents).items():
         target = output / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)

@@ -51,6 +51,13 @@
     },
   };
 
+  // meta.js is a deferred script of the page: by "load" it has run.
+  window.addEventListener("load", function () {
+    if (!meta) {
+      failed(new Error("search/meta.js did not load"));
+    }
+  });
+
   function load(src) {
     if (!pending.has(src)) {
       pending.set(
