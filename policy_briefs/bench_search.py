@@ -16,8 +16,6 @@ from pathlib import Path
 
 from briefs.search import META, TERMS, read_script, sort_key
 
-PAGE_SIZE = 20  # results per page (search.js PAGE)
-MAX_PREFIX_SHARDS = 4  # search-core.js
 QUERY_BUDGET = 400_000
 TOTAL_BUDGET = 30_000_000
 
@@ -43,13 +41,13 @@ def page_assets(output: Path) -> list[Path]:
     return [output / url for url in parser.urls]
 
 
-def shards_for(bounds: list[bytes], word: str) -> range:
+def shards_for(bounds: list[bytes], word: str, limit: int) -> range:
     """The shards a word typed last needs, as search-core.js loads them: the
-    one it sorts into and the run its prefix spans. `bounds`: the shard
-    boundaries as `sort_key`s."""
+    one it sorts into and the run its prefix spans (at most `limit`).
+    `bounds`: the shard boundaries as `sort_key`s."""
     first = bisect.bisect_right(bounds, sort_key(word)) - 1
     end = bisect.bisect_right(bounds, sort_key(word + "\uffff")) - 1
-    return range(first, min(end, first + MAX_PREFIX_SHARDS - 1) + 1)
+    return range(first, min(end, first + limit - 1) + 1)
 
 
 def search_budget(output_dir: Path) -> dict:
@@ -71,10 +69,11 @@ def search_budget(output_dir: Path) -> dict:
     for number in range(len(bounds)):
         shard = read_script((output / TERMS.format(number)).read_bytes())[2]
         for term in shard:
-            loaded = sum(shard_sizes[n] for n in shards_for(bounds, term))
+            needed = shards_for(bounds, term, meta["prefixShards"])
+            loaded = sum(shard_sizes[n] for n in needed)
             costliest = max(costliest, loaded)
     page_bytes = sum(p.stat().st_size for p in assets)
-    query_bytes = page_bytes + costliest + sum(doc_sizes[:PAGE_SIZE])
+    query_bytes = page_bytes + costliest + sum(doc_sizes[: meta["pageSize"]])
     total = sum(p.stat().st_size for p in [*search_files, *scripts])
     return {
         "briefs": meta["count"],

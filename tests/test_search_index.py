@@ -350,7 +350,7 @@ def test_title_and_summary_matches_rank_above_body_matches(node):
     meta, shards = meta_and_shards(files)
     urls = [loaded(files, f"search/docs/{n}.js")["url"] for n in range(3)]
     groups = node(["parseQuery", "lithium"])[0]
-    (hits,) = node(["matchIn", groups, meta["shards"], shards, 3])
+    (hits,) = node(["matchIn", groups, meta, shards])
     assert [urls[h["id"]] for h in hits] == [
         "briefs/summary.html",  # top tier, and the body too
         "briefs/title.html",
@@ -368,7 +368,7 @@ def test_prefix_of_the_last_word_and_every_word_required(node):
     meta, shards = meta_and_shards(files)
     queries = ["harb", "harbour dre", "harbour dre ", "dredging harbour"]
     groups = node(*[["parseQuery", q] for q in queries])
-    found = node(*[["matchIn", g, meta["shards"], shards, 2] for g in groups])
+    found = node(*[["matchIn", g, meta, shards] for g in groups])
     assert [len(hits) for hits in found] == [2, 1, 0, 1]
 
 
@@ -449,12 +449,14 @@ def test_script_wrapper_round_trips():
 def test_prefix_shards_are_those_the_browser_loads(monkeypatch, node):
     monkeypatch.setattr(search, "SHARD_BYTES", 600)
     files = search.index_files(collection(count=20))
-    bounds = loaded(files, search.META)["shards"]
-    keys = [search.sort_key(bound) for bound in bounds]
+    meta = loaded(files, search.META)
+    keys = [search.sort_key(bound) for bound in meta["shards"]]
     words = ["w0", "w00", "w1", "w19", "harb", "harbour", "zz", "a", "w3"]
-    loads = node(*[["shardsFor", bounds, {"exact": w, "prefix": w}] for w in words])
-    assert [sorted(n) for n in loads] == [list(shards_for(keys, w)) for w in words]
-    assert len(shards_for(keys, "w")) == bench_search.MAX_PREFIX_SHARDS
+    loads = node(*[["shardsFor", meta, {"exact": w, "prefix": w}] for w in words])
+    limit = meta["prefixShards"]
+    expected = [list(shards_for(keys, word, limit)) for word in words]
+    assert [sorted(n) for n in loads] == expected
+    assert len(shards_for(keys, "w", limit)) == limit == search.PREFIX_SHARDS
 
 
 def test_search_budget_adds_up_the_files(tmp_path):

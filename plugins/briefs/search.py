@@ -57,7 +57,11 @@ SCORE_SCALE = 16  # scores are stored as round(score * 16), at least 1
 MAX_SCORE = 1023
 # A shard holds at least one term and, beyond that, about this many bytes.
 SHARD_BYTES = 48_000
-COMPRESSION = 6  # zlib level of the excerpt text
+# The browser loads at most this many shards for the prefix of the word
+# being typed (a longer prefix narrows it), and shows results 20 at a time.
+PREFIX_SHARDS = 4
+PAGE_SIZE = 20
+COMPRESSION = 4  # zlib level of the excerpt text: level 6 is as small, slower
 
 _TERMINAL = "0123456789abcdefghijklmnopqrstuv"
 _CONTINUE = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
@@ -202,6 +206,9 @@ def index_files(documents: Iterable[SearchDocument | None]) -> dict[str, bytes]:
         "format": FORMAT,
         "count": len(docs),
         "shards": _boundaries(shards),
+        "prefixShards": PREFIX_SHARDS,
+        "pageSize": PAGE_SIZE,
+        "files": {"terms": TERMS, "docs": DOCS},
         "facets": [_facet(name, docs) for name in FACETS],
         "pages": FACET_PAGES,
     }

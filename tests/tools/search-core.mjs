@@ -4,7 +4,7 @@
 // [[functionName, arg, ...], ...]; prints the JSON list of results.
 // Functions are BriefsSearchCore's, plus "stemWord" (the Snowball stemmer)
 // and JSON-friendly forms of those that take functions or Sets:
-// "matchIn"(groups, bounds, {shardNumber: shard}, count) and
+// "matchIn"(groups, meta, {shardNumber: shard}) and
 // "filterIn"(briefs, metaFacets, count, [[selected value ids], ...]).
 import { readFileSync } from "node:fs";
 import { createContext, runInContext } from "node:vm";
@@ -19,8 +19,7 @@ const stemmer = new context.EnglishStemmer();
 const functions = {
   ...core,
   stemWord: (word) => stemmer.stemWord(word),
-  matchIn: (groups, bounds, shards, count) =>
-    core.match(groups, bounds, (n) => shards[n], count),
+  matchIn: (groups, meta, shards) => core.match(groups, meta, (n) => shards[n]),
   filterIn: (briefs, facets, count, selected) =>
     core.filter(
       briefs,

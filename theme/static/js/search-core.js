@@ -24,7 +24,6 @@
   var ASCII = /^[\x00-\x7f]*$/;
 
   var PREFIX_WEIGHT = 0.7; // a word that only starts with what was typed
-  var MAX_PREFIX_SHARDS = 4;
 
   // Latin letters NFKD keeps whole (search_text.LETTERS), and the two
   // letters where casefold and toLowerCase differ.
@@ -166,14 +165,15 @@
   }
 
   /* Shard numbers a group needs: its term's, and the run its prefix spans
-     (at most MAX_PREFIX_SHARDS; a longer prefix narrows it). */
-  function shardsFor(bounds, group) {
+     (at most meta.prefixShards; a longer prefix narrows it). */
+  function shardsFor(meta, group) {
+    var bounds = meta.shards;
     var needed = new Set([shardOf(bounds, group.exact)]);
     if (group.prefix) {
       var first = shardOf(bounds, group.prefix);
       var last = Math.min(
         shardOf(bounds, group.prefix + "\uffff"),
-        first + MAX_PREFIX_SHARDS - 1
+        first + meta.prefixShards - 1
       );
       for (var n = first; n <= last; n += 1) {
         needed.add(n);
@@ -183,10 +183,11 @@
   }
 
   /* Briefs matching every group: [{id, tier, score}], best first. `shard(n)`
-     gives a loaded shard ({term: postings}); `count` is the number of briefs.
+     gives a loaded shard ({term: postings}); `meta` is meta.js's data.
      Tier: how many groups matched in a top field (title, summary, authors,
      regions, topics); score: summed BM25F of the best term of each group. */
-  function match(groups, bounds, shard, count) {
+  function match(groups, meta, shard) {
+    var count = meta.count;
     var hits = new Uint16Array(count);
     var tier = new Uint16Array(count);
     var score = new Float64Array(count);
@@ -207,7 +208,7 @@
           top[id] |= numbers[i + 1] & 1;
         }
       }
-      shardsFor(bounds, group).forEach(function (n) {
+      shardsFor(meta, group).forEach(function (n) {
         var entries = shard(n) || {};
         Object.keys(entries).forEach(function (term) {
           if (term === group.exact) {

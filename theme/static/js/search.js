@@ -11,13 +11,11 @@
   "use strict";
 
   var core = window.BriefsSearchCore;
-  var PAGE = 20;
   var SHOWN_VALUES = 8; // facet values shown before "Show all"
   var FACET_LABELS = { region: "Region", author: "Author", topic: "Topic", year: "Year" };
   var PLURAL = { region: "regions", author: "authors", topic: "topics", year: "years" };
   var SAFE_URL = /^[a-z0-9][a-z0-9_\-./]*\.html$/i;
 
-  var app = document.getElementById("search");
   var form = document.getElementById("search-form");
   var input = document.getElementById("search-q");
   var status = document.getElementById("search-status");
@@ -25,7 +23,6 @@
   var facetsBox = document.getElementById("search-facets");
   var list = document.getElementById("search-results");
   var more = document.getElementById("search-more");
-  var base = app.getAttribute("data-index");
   var baseTitle = document.title;
 
   var meta = null;
@@ -78,8 +75,8 @@
     return pending.get(src);
   }
 
-  function indexFile(pattern, number) {
-    return base + pattern.replace("{}", String(number));
+  function indexFile(kind, number) {
+    return meta.files[kind].replace("{}", String(number));
   }
 
   /* --- State and URL ---------------------------------------------------- */
@@ -172,13 +169,13 @@
     var groups = core.parseQuery(state.q);
     var needed = new Set();
     groups.forEach(function (group) {
-      core.shardsFor(meta.shards, group).forEach(function (n) {
+      core.shardsFor(meta, group).forEach(function (n) {
         needed.add(n);
       });
     });
     Promise.all(
       Array.from(needed).map(function (n) {
-        return load(indexFile("terms/{}.js", n));
+        return load(indexFile("terms", n));
       })
     )
       .then(function () {
@@ -188,14 +185,9 @@
         var ids;
         var ranked = null;
         if (groups.length) {
-          ranked = core.match(
-            groups,
-            meta.shards,
-            function (n) {
-              return shards.get(n);
-            },
-            meta.count
-          );
+          ranked = core.match(groups, meta, function (n) {
+            return shards.get(n);
+          });
           ids = ranked.map(function (hit) {
             return hit.id;
           });
@@ -252,10 +244,10 @@
 
   /* Load the next page of results, then draw it (all at once). */
   function draw(mine, groups, asked, fresh) {
-    var page = results.slice(shown, shown + PAGE);
+    var page = results.slice(shown, shown + meta.pageSize);
     return Promise.all(
       page.map(function (id) {
-        return load(indexFile("docs/{}.js", id)).then(function () {
+        return load(indexFile("docs", id)).then(function () {
           return textOf(id);
         });
       })
