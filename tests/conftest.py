@@ -166,3 +166,9 @@ class Site:
 @pytest.fixture
 def site(tmp_path) -> Site:
     return Site(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def module_site(tmp_path_factory) -> Site:
+    """A content folder for a module's tests that all read one build."""
+    return Site(tmp_path_factory.mktemp("site"))

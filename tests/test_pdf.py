@@ -26,8 +26,8 @@ from pypdf import PdfReader
 
 from briefs import pdf
 from briefs.language import text_language
-from policy_briefs import build as site_build
 from briefs.linkcheck import check_site
+from policy_briefs import build as site_build
 from policy_briefs.project import PUBLISH_SETTINGS
 
 CONTENT = ROOT / "content"
@@ -527,7 +527,8 @@ def test_production_bundle_and_publish_require_the_engine(site, no_fonts, tmp_pa
             sys.executable,
             "-c",
             "import sys; from policy_briefs.deploy import publish, PublishError\n"
-            "try: publish(sys.argv[1], sys.argv[2], repo=sys.argv[3], push=False, allow_dirty=True)\n"
+            "try: publish(sys.argv[1], sys.argv[2], repo=sys.argv[3], push=False,"
+            " allow_dirty=True)\n"
             "except PublishError as e: sys.exit('\\n'.join(e.lines))",
             str(site.content),
             str(site.output),

@@ -2,12 +2,14 @@
 
 - The Nu HTML Checker (vnu.jar from the npm package `vnu-jar`, pinned in
   package.json) checks every HTML page, stylesheet and SVG of a development,
-  a production and a preview (drafts shown) build: no error, no warning.
-  One Java process checks all three builds at once (the JVM is slow to start).
+  a production and a preview (drafts shown) build: no error, no warning;
+  and search.html as its script draws it (saved from Chromium) before a
+  query, with results and without. One Java process checks everything at
+  once (the JVM is slow to start).
 - axe-core (pinned in package.json), injected into pages opened from disk in
   Debian's Chromium, finds no WCAG 2.2 A/AA or best-practice violation on one
-  page of each kind, in light and dark colour schemes, at desktop and mobile
-  widths.
+  page of each kind (the search page before a query, with results and
+  without), in light and dark colour schemes, at desktop and mobile widths.
 
 Each site is built once per module, and one browser serves the whole module.
 Run alone: `.venv/bin/python -m pytest tests/test_quality.py`.
@@ -51,7 +53,17 @@ PAGES = [
     ("development", "topics/index.html"),
     ("development", "archives.html"),
     ("preview", "briefs/amazon-finance-after-belem.html"),
+    # Search, drawn by its script: before a query, with results (and a
+    # filter chosen), and with none.
+    ("development", "search.html"),
+    ("development", "search.html?q=japan&region=northeast-asia"),
+    ("development", "search.html?q=xylophonic"),
 ]
+# What a page's script has drawn once the search page's status is filled in.
+SEARCH_DRAWN = """() => {
+    const status = document.getElementById("search-status");
+    return !status || status.textContent.length > 0;
+}"""
 SCHEMES = ["light", "dark"]
 WIDTHS = {"desktop": 1280, "mobile": 390}  # mobile: an iPhone 12-15
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
@@ -114,6 +126,31 @@ def nu_kind(message: dict) -> str | None:
     return None  # plain information
 
 
+# The search page as its script draws it (the files hold only its frame).
+DRAWN_SEARCHES = {
+    "before-a-query": "",
+    "with-results": "?q=japan&region=northeast-asia",
+    "without-results": "?q=xylophonic",
+}
+
+
+@pytest.fixture(scope="module")
+def drawn_searches(sites, browser, tmp_path_factory) -> dict[str, Path]:
+    """search.html of the development build, as drawn in Chromium, saved."""
+    folder = tmp_path_factory.mktemp("drawn")
+    page = browser.new_page()
+    drawn = {}
+    try:
+        for name, query in DRAWN_SEARCHES.items():
+            page.goto((sites["development"] / "search.html").as_uri() + query)
+            page.wait_for_function(SEARCH_DRAWN)
+            drawn[name] = folder / f"search-{name}.html"
+            drawn[name].write_text(page.content(), "utf-8")
+    finally:
+        page.close()
+    return drawn
+
+
 @dataclass
 class NuReport:
     files: list[Path]  # what was checked
@@ -122,8 +159,9 @@ class NuReport:
 
 
 @pytest.fixture(scope="module")
-def nu_report(sites, unavailable, tmp_path_factory) -> NuReport:
-    """Every error and warning, by file, from one run over all three builds."""
+def nu_report(sites, drawn_searches, unavailable, tmp_path_factory) -> NuReport:
+    """Every error and warning, by file, from one run over all three builds
+    and the drawn search pages."""
     java = shutil.which("java")
     if java is None:
         unavailable(
@@ -139,7 +177,7 @@ def nu_report(sites, unavailable, tmp_path_factory) -> NuReport:
         for path in site.rglob("*")
         if path.suffix in CHECKED and path.is_file()
     )
-    files = [canary, *pages]
+    files = [canary, *pages, *drawn_searches.values()]
     command = [java, "-jar", str(VNU_JAR), "--format", "json", "--stdout"]
     result = subprocess.run(
         [*command, "--also-check-css", "--also-check-svg", *map(str, files)],
@@ -171,6 +209,17 @@ def test_nu_checker_reports_problems(nu_report):
     assert any("Unclosed element “span”" in line for line in found), found
     stray = set(nu_report.problems) - set(nu_report.files)
     assert not stray, {str(path): nu_report.problems[path] for path in stray}
+
+
+@pytest.mark.parametrize("name", list(DRAWN_SEARCHES))
+def test_the_drawn_search_page_is_valid(nu_report, drawn_searches, name):
+    drawn = drawn_searches[name]
+    text = drawn.read_text("utf-8")
+    assert 'id="search-results"' in text
+    if "results" in name:
+        assert ("<mark>" in text) == (name == "with-results")
+    problems = nu_report.problems.get(drawn, [])
+    assert problems == [], f"search.html {name}:\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize("which", ["development", "production", "preview"])
@@ -245,9 +294,11 @@ def test_pages_have_no_accessibility_violations(
     tab, axe_script, sites, which, relative
 ):
     """axe-core on the page in each colour scheme at each width (one load)."""
-    path = sites[which] / relative
-    assert path.is_file(), f"{relative} is not in the {which} build"
-    tab.goto(path.as_uri())
+    file, _, query = relative.partition("?")
+    path = sites[which] / file
+    assert path.is_file(), f"{file} is not in the {which} build"
+    tab.goto(path.as_uri() + (f"?{query}" if query else ""))
+    tab.wait_for_function(SEARCH_DRAWN)
     tab.add_script_tag(path=axe_script)
     failures = []
     for scheme in SCHEMES:

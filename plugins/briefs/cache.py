@@ -25,13 +25,14 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 FILE_NAME = "briefs-cache.sqlite3"
-FORMAT = 3  # bump when the stored shapes change
+FORMAT = 4  # bump when the stored shapes change
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS reads (key TEXT PRIMARY KEY, value BLOB);"
     "CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, value BLOB);"
     "CREATE TABLE IF NOT EXISTS outputs (folder TEXT PRIMARY KEY, value BLOB);"
     "CREATE TABLE IF NOT EXISTS links (key TEXT PRIMARY KEY, value BLOB);"
     "CREATE TABLE IF NOT EXISTS texts (key TEXT PRIMARY KEY, value BLOB);"
+    "CREATE TABLE IF NOT EXISTS search (key TEXT PRIMARY KEY, value BLOB);"
 )
 
 

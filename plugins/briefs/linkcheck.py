@@ -77,7 +77,7 @@ ASSET_ATTRIBUTES = frozenset(
         ("video", "src"),
     }
 )
-NAVIGATION_ATTRIBUTES = frozenset({("a", "href"), ("area", "href")})
+NAVIGATION_ATTRIBUTES = frozenset({("a", "href"), ("area", "href"), ("form", "action")})
 SRCSET_TAGS = frozenset({"img", "source"})
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -205,6 +205,8 @@ def plan(
             {**shared, "tag_entries": [(tag, len(items)) for tag, items in site.tags]},
         )
     )
+    if settings.get("SEARCH_SAVE_AS"):
+        jobs.append(Job(settings["SEARCH_SAVE_AS"], "page", "search", dict(shared)))
     jobs.append(
         Job(
             settings["ARCHIVES_SAVE_AS"],

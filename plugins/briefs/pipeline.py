@@ -443,6 +443,7 @@ class BriefsGenerator(Generator):
             self.config["show_drafts"],
             editions,
         )
+        self.jobs.append(self.search_job())
         to_render = []
         for job in self.jobs:
             # A job makes one file, or several (a group, e.g. the open data).
@@ -478,7 +479,7 @@ class BriefsGenerator(Generator):
                 self.written[rel] = _write(output, rel, job.fingerprint, data)
                 if links is not None:
                     self.fresh_links[rel] = links
-            if job.kind == "data":
+            if job.kind in ("data", "search"):
                 self.groups[job.save_as] = [rel for rel, _, _ in made]
         files_written.send(self, count=len(self.written))
         if output == previous:
@@ -489,6 +490,48 @@ class BriefsGenerator(Generator):
             len(to_render),
             len(self.jobs) - len(to_render),
         )
+
+    def search_job(self) -> Job:
+        """The search index (search.py) from each published brief's search
+        record, cached under what the record is made of (the missing ones
+        are made in the workers); the job's fingerprint is those keys."""
+        keyed = {}
+        for view in self.site.briefs:
+            if not view.is_draft:
+                body = self.site.bodies[view.save_as][0]
+                keyed[fingerprint((self.code, view, body))] = (view, body)
+        documents = self.cache.get("search", keyed)
+        missing = [key for key in keyed if key not in documents]
+        bodies = self.bodies.get_many({keyed[key][1] for key in missing})
+        tasks = [
+            (
+                Job(
+                    keyed[key][0].save_as,
+                    "search-record",
+                    context={"article": keyed[key][0]},
+                ),
+                {keyed[key][1]: bodies[keyed[key][1]]},
+            )
+            for key in missing
+        ]
+        renderer = None
+
+        def serial(task):
+            nonlocal renderer
+            renderer = renderer or self.renderer()
+            return renderer.render(*task)
+
+        made = self.workers.map(render_in_worker, tasks, serial)
+        fresh = dict(zip(missing, made, strict=True))
+        self.cache.put("search", fresh)
+        if fresh:
+            self.cache.keep_only("search", set(keyed))
+        documents.update(fresh)
+        job = Job(
+            "search/", "search", context={"documents": [documents[k] for k in keyed]}
+        )
+        job.fingerprint = fingerprint(("search", *keyed))
+        return job
 
     def make_pdfs(self, output: Path, previous: Path, old_files: dict) -> dict:
         """The PDF edition of every published brief (pdf_output.py), made

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
 
-from . import citations, opendata, pdf, pdf_output
+from . import citations, opendata, pdf, pdf_output, search
 from .citations import Citation
 from .feeds import rebase_links
 from .linkcheck import PageLinks, read_page
@@ -71,6 +71,21 @@ class Renderer:
                 context["lang"],
             )
             return [(job.save_as, text.encode("utf-8"), read_page(job.save_as, text))]
+        if job.kind == "search-record":
+            (body,) = bodies.values()
+            view = job.context["article"]
+            return search.document(
+                view.brief,
+                body,
+                view.url,
+                [(a.name, a.slug) for a in view.authors],
+                [(r.name, r.slug) for r in view.regions],
+                [(t.name, t.slug) for t in view.tags],
+                view.locale_date,
+            )
+        if job.kind == "search":
+            files = search.index_files(job.context["documents"])
+            return [(path, data, None) for path, data in sorted(files.items())]
         if job.kind == "data":
             files = opendata.catalogue_files(**job.context)
             return [(path, data, None) for path, data in sorted(files.items())]

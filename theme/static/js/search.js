@@ -1,0 +1,496 @@
+/* The search page: query and filters from the URL, index files loaded on
+   demand through <script> elements (they work from file:// and under any
+   sub-path; fetch and modules do not), results drawn with DOM methods and
+   textContent only (nothing from the index becomes markup).
+
+   Index files call BriefsSearch.receive(kind, key, data): "meta" once (it
+   is a script of the page), "terms" per shard, "doc" per shown result.
+   History: submitting or changing a filter adds an entry, typing replaces
+   the current one; Back restores the previous search (see remember). */
+(function () {
+  "use strict";
+
+  var core = window.BriefsSearchCore;
+  var SHOWN_VALUES = 8; // facet values shown before "Show all"
+  var FACET_LABELS = { region: "Region", author: "Author", topic: "Topic", year: "Year" };
+  var PLURAL = { region: "regions", author: "authors", topic: "topics", year: "years" };
+  var SAFE_URL = /^[a-z0-9][a-z0-9_\-./]*\.html$/i;
+
+  var form = document.getElementById("search-form");
+  var input = document.getElementById("search-q");
+  var status = document.getElementById("search-status");
+  var filtersBox = document.getElementById("search-filters");
+  var facetsBox = document.getElementById("search-facets");
+  var list = document.getElementById("search-results");
+  var more = document.getElementById("search-more");
+  var baseTitle = document.title;
+
+  var meta = null;
+  var facets = [];
+  var facetViews = [];
+  var shards = new Map(); // number → {term: postings}
+  var docs = new Map(); // id → display data
+  var pending = new Map(); // src → Promise
+  var run = 0; // the latest search; older ones stop drawing
+  var state = { q: "", selected: {} };
+  var results = [];
+  var shown = 0;
+
+  window.BriefsSearch = {
+    receive: function (kind, key, data) {
+      if (kind === "meta") {
+        start(data);
+      } else if (kind === "terms") {
+        shards.set(key, data);
+      } else if (kind === "doc") {
+        docs.set(key, data);
+      }
+    },
+  };
+
+  // meta.js is a deferred script of the page: by "load" it has run.
+  window.addEventListener("load", function () {
+    if (!meta) {
+      failed(new Error("search/meta.js did not load"));
+    }
+  });
+
+  function load(src) {
+    if (!pending.has(src)) {
+      pending.set(
+        src,
+        new Promise(function (resolve, reject) {
+          var script = document.createElement("script");
+          script.src = src;
+          script.async = true;
+          script.onload = resolve;
+          script.onerror = function () {
+            pending.delete(src);
+            reject(new Error("could not load " + src));
+          };
+          document.head.appendChild(script);
+        })
+      );
+    }
+    return pending.get(src);
+  }
+
+  function indexFile(kind, number) {
+    return meta.files[kind].replace("{}", String(number));
+  }
+
+  /* --- State and URL ---------------------------------------------------- */
+
+  function readUrl() {
+    var params = new URLSearchParams(window.location.search);
+    var selected = {};
+    facets.forEach(function (facet) {
+      var slugs = facet.values.map(function (value) {
+        return value[0];
+      });
+      selected[facet.key] = params.getAll(facet.key).filter(function (slug, i, all) {
+        return slugs.indexOf(slug) >= 0 && all.indexOf(slug) === i;
+      });
+    });
+    return { q: params.get("q") || "", selected: selected };
+  }
+
+  function urlOf(current) {
+    var params = new URLSearchParams();
+    if (current.q) {
+      params.append("q", current.q);
+    }
+    facets.forEach(function (facet) {
+      current.selected[facet.key].slice().sort().forEach(function (slug) {
+        params.append(facet.key, slug);
+      });
+    });
+    var query = params.toString();
+    return window.location.pathname.split("/").pop() + (query ? "?" + query : "");
+  }
+
+  /* Each history entry keeps, in its state, the search it was made for
+     ("committed"); typing shows the typed query in the current entry's URL
+     (replace), and a submit or a filter change first puts the committed
+     search back into the current entry, then adds an entry for the new one
+     (push), so Back returns to the previous search. */
+  function remember(push) {
+    var url = urlOf(state);
+    var saved = window.history.state && window.history.state.briefsSearch;
+    var committed = typeof saved === "string" ? saved : url;
+    try {
+      if (push && url !== committed) {
+        window.history.replaceState({ briefsSearch: committed }, "", committed);
+        window.history.pushState({ briefsSearch: url }, "", url);
+      } else {
+        window.history.replaceState({ briefsSearch: push ? url : committed }, "", url);
+      }
+    } catch (error) {
+      // Some browsers refuse history changes for file:// pages; search on.
+    }
+  }
+
+  /* --- Start ------------------------------------------------------------ */
+
+  function start(data) {
+    meta = data;
+    facets = meta.facets.map(function (facet) {
+      return core.readFacet(facet, meta.count);
+    });
+    facetViews = facets.map(buildFacet);
+    filtersBox.hidden = false;
+    state = readUrl();
+    input.value = state.q;
+    remember(true); // this entry's search, with the URL in canonical form
+    input.addEventListener("input", function () {
+      state.q = input.value;
+      remember(false);
+      search();
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      state.q = input.value;
+      remember(true);
+      search();
+    });
+    more.addEventListener("click", showMore);
+    window.addEventListener("popstate", function () {
+      state = readUrl();
+      input.value = state.q;
+      search();
+    });
+    search();
+  }
+
+  /* --- Searching -------------------------------------------------------- */
+
+  function search() {
+    var mine = (run += 1);
+    var groups = core.parseQuery(state.q);
+    var needed = new Set();
+    groups.forEach(function (group) {
+      core.shardsFor(meta, group).forEach(function (n) {
+        needed.add(n);
+      });
+    });
+    Promise.all(
+      Array.from(needed).map(function (n) {
+        return load(indexFile("terms", n));
+      })
+    )
+      .then(function () {
+        if (mine !== run) {
+          return null;
+        }
+        var ids;
+        var ranked = null;
+        if (groups.length) {
+          ranked = core.match(groups, meta, function (n) {
+            return shards.get(n);
+          });
+          ids = ranked.map(function (hit) {
+            return hit.id;
+          });
+        } else if (state.q.trim() || anySelected()) {
+          ids = state.q.trim() ? [] : allIds();
+        } else {
+          ids = null; // nothing asked yet: counts over every brief, no list
+        }
+        var filtered = core.filter(ids || allIds(), facets, selectedIds());
+        results = ids ? filtered.ids : [];
+        shown = 0;
+        var drawn = draw(mine, groups, ids !== null, true); // starts loading
+        updateFacets(filtered.counts);
+        return drawn;
+      })
+      .catch(failed);
+  }
+
+  function allIds() {
+    var ids = [];
+    for (var id = 0; id < meta.count; id += 1) {
+      ids.push(id);
+    }
+    return ids;
+  }
+
+  function anySelected() {
+    return facets.some(function (facet) {
+      return state.selected[facet.key].length > 0;
+    });
+  }
+
+  function selectedIds() {
+    return facets.map(function (facet) {
+      var chosen = new Set();
+      facet.values.forEach(function (value, id) {
+        if (state.selected[facet.key].indexOf(value[0]) >= 0) {
+          chosen.add(id);
+        }
+      });
+      return chosen;
+    });
+  }
+
+  function showMore() {
+    var first = shown;
+    draw(run, core.parseQuery(state.q), true, false).then(function () {
+      var link = list.children[first] && list.children[first].querySelector("a.result__link");
+      if (link) {
+        link.focus();
+      }
+    });
+  }
+
+  /* Load the next page of results, then draw it (all at once). */
+  function draw(mine, groups, asked, fresh) {
+    var page = results.slice(shown, shown + meta.pageSize);
+    return Promise.all(
+      page.map(function (id) {
+        return load(indexFile("docs", id)).then(function () {
+          return textOf(id);
+        });
+      })
+    ).then(function (texts) {
+      if (mine !== run) {
+        return;
+      }
+      if (fresh) {
+        list.replaceChildren();
+      }
+      page.forEach(function (id, i) {
+        list.appendChild(resultItem(id, texts[i], groups));
+      });
+      shown += page.length;
+      more.hidden = shown >= results.length;
+      announce(asked);
+    });
+  }
+
+  function failed(error) {
+    status.textContent = "Search is unavailable: its index could not be loaded.";
+    if (window.console) {
+      window.console.error(error);
+    }
+  }
+
+  /* The deflated text of a brief, decompressed in the browser. */
+  function textOf(id) {
+    var doc = docs.get(id);
+    if (!doc.plain) {
+      if (typeof DecompressionStream === "undefined") {
+        doc.plain = Promise.resolve("");
+      } else {
+        var binary = atob(doc.text);
+        var bytes = new Uint8Array(binary.length);
+        for (var i = 0; i < binary.length; i += 1) {
+          bytes[i] = binary.charCodeAt(i);
+        }
+        var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+        doc.plain = new Response(stream).text();
+      }
+    }
+    return doc.plain;
+  }
+
+  /* --- Drawing ---------------------------------------------------------- */
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) {
+      node.className = className;
+    }
+    if (text !== undefined) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  function link(url, text, className) {
+    if (!SAFE_URL.test(url) || url.indexOf("..") >= 0) {
+      return element("span", className, text);
+    }
+    var anchor = element("a", className, text);
+    anchor.href = url;
+    return anchor;
+  }
+
+  function facetByKey(key) {
+    return facets.filter(function (facet) {
+      return facet.key === key;
+    })[0];
+  }
+
+  function pageOf(facetKey, slug) {
+    var pattern = meta.pages[facetKey];
+    return pattern && /^[a-z0-9-]+$/.test(slug) ? pattern.replace("{slug}", slug) : "";
+  }
+
+  function resultItem(id, text, groups) {
+    var doc = docs.get(id);
+    var item = element("li", "result");
+    var card = element("article", "card result__card");
+    var regions = facetByKey("region");
+    var kicker = element("ul", "kicker");
+    for (var k = regions.start[id]; k < regions.start[id + 1]; k += 1) {
+      var value = regions.values[regions.ids[k]];
+      var entry = element("li");
+      entry.appendChild(link(pageOf("region", value[0]), value[1]));
+      kicker.appendChild(entry);
+    }
+    if (kicker.children.length) {
+      card.appendChild(kicker);
+    }
+    var title = element("h3", "card__title");
+    title.appendChild(link(doc.url, doc.title, "result__link"));
+    card.appendChild(title);
+    if (doc.summary) {
+      card.appendChild(element("p", "card__dek", doc.summary));
+    }
+    var byline = element("p", "byline");
+    byline.appendChild(document.createTextNode("By "));
+    byline.appendChild(element("span", "byline__names", names(doc.authors)));
+    var separator = element("span", "byline__sep", "|");
+    separator.setAttribute("aria-hidden", "true");
+    byline.appendChild(separator);
+    var time = element("time", "", doc.dateText);
+    time.setAttribute("datetime", doc.date);
+    byline.appendChild(time);
+    card.appendChild(byline);
+    var segments = text ? core.excerpt(text, groups) : [];
+    if (segments.length) {
+      var quote = element("p", "result__excerpt");
+      segments.forEach(function (segment) {
+        quote.appendChild(
+          segment[1] ? element("mark", "", segment[0]) : document.createTextNode(segment[0])
+        );
+      });
+      card.appendChild(quote);
+    }
+    item.appendChild(card);
+    return item;
+  }
+
+  function names(list) {
+    if (list.length < 2) {
+      return list.join("");
+    }
+    return list.slice(0, -1).join(", ") + " and " + list[list.length - 1];
+  }
+
+  function announce(asked) {
+    var q = state.q.trim();
+    var n = results.length;
+    var text;
+    if (!asked) {
+      text = "Type a word to search the briefs, or choose a filter.";
+    } else if (!n) {
+      text = q ? "No results for “" + q + "”." : "No briefs match these filters.";
+    } else {
+      text =
+        n + (n === 1 ? " result" : " results") + (q ? " for “" + q + "”" : "") +
+        (anySelected() ? " (filtered)" : "") + "." +
+        (shown < n ? " Showing " + shown + "." : "");
+    }
+    status.textContent = text;
+    document.title = q ? "“" + q + "” – " + baseTitle : baseTitle;
+  }
+
+  /* --- Facets ----------------------------------------------------------- */
+
+  /* One fieldset per facet, built once; counts and order change in place so
+     that a focused checkbox keeps its focus. */
+  function buildFacet(facet, f) {
+    var box = element("fieldset", "facet");
+    box.appendChild(element("legend", "facet__title", FACET_LABELS[facet.key] || facet.key));
+    var values = element("ul", "facet__list");
+    box.appendChild(values);
+    var toggle = element("button", "facet__more");
+    toggle.type = "button";
+    toggle.setAttribute("aria-expanded", "false");
+    box.appendChild(toggle);
+    var view = { box: box, list: values, toggle: toggle, open: false, items: [] };
+    facet.values.forEach(function (value, id) {
+      var item = element("li", "facet__value");
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.id = "facet-" + facet.key + "-" + id;
+      box.value = value[0];
+      box.addEventListener("change", function () {
+        var chosen = state.selected[facet.key];
+        var at = chosen.indexOf(value[0]);
+        if (box.checked && at < 0) {
+          chosen.push(value[0]);
+        } else if (!box.checked && at >= 0) {
+          chosen.splice(at, 1);
+        }
+        remember(true);
+        search();
+      });
+      var label = element("label", "facet__label");
+      label.htmlFor = box.id;
+      label.appendChild(element("span", "facet__name", value[1]));
+      var count = element("span", "facet__count");
+      var number = document.createTextNode("");
+      count.appendChild(number);
+      var unit = element("span", "visually-hidden");
+      count.appendChild(unit);
+      label.appendChild(count);
+      item.appendChild(box);
+      item.appendChild(label);
+      view.items.push({ id: id, item: item, box: box, number: number, unit: unit, name: value[1] });
+    });
+    toggle.addEventListener("click", function () {
+      view.open = !view.open;
+      updateFacet(f, view.counts);
+    });
+    facetsBox.appendChild(box);
+    return view;
+  }
+
+  function updateFacets(counts) {
+    facetViews.forEach(function (view, f) {
+      view.counts = counts[f];
+      updateFacet(f, counts[f]);
+    });
+  }
+
+  function updateFacet(f, counts) {
+    var facet = facets[f];
+    var view = facetViews[f];
+    var chosen = state.selected[facet.key];
+    var focused = document.activeElement;
+    var order = view.items
+      .filter(function (entry) {
+        entry.box.checked = chosen.indexOf(entry.box.value) >= 0;
+        return counts[entry.id] > 0 || entry.box.checked;
+      })
+      .sort(function (a, b) {
+        if (facet.key === "year") {
+          return a.id - b.id; // newest first
+        }
+        return counts[b.id] - counts[a.id] || a.name.localeCompare(b.name);
+      });
+    var visible = order.filter(function (entry, i) {
+      return view.open || i < SHOWN_VALUES || entry.box.checked;
+    });
+    view.list.replaceChildren.apply(
+      view.list,
+      visible.map(function (entry) {
+        var n = counts[entry.id];
+        entry.number.data = String(n);
+        entry.unit.textContent = n === 1 ? " brief" : " briefs";
+        return entry.item;
+      })
+    );
+    view.box.hidden = order.length === 0;
+    view.toggle.hidden = order.length <= SHOWN_VALUES;
+    view.toggle.textContent = view.open
+      ? "Show fewer " + PLURAL[facet.key]
+      : "Show all " + order.length + " " + PLURAL[facet.key];
+    view.toggle.setAttribute("aria-expanded", String(view.open));
+    if (focused && view.box.contains(focused) && document.activeElement !== focused) {
+      focused.focus();
+    }
+  }
+})();
