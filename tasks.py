@@ -139,6 +139,7 @@ def build(
     or project folder, a folder no build wrote...); one build at a time
     writes it, the next one waits."""
     site_build.configure_logging(debug)
+    _folder(content)
     settings_file = PUBLISH_SETTINGS if production else DEV_SETTINGS
     try:
         with _interruptible("Build"), reporting(enabled=False if debug else None):
@@ -155,9 +156,11 @@ def build(
     help={
         "sizes": "comma-separated collection sizes (default: 5000)",
         "competitors": "also time stock Pelican (and Hugo when on PATH)",
+        "pdfs": "also time every PDF from cold, and one edit with PDFs",
+        "search": "report the search index's size budgets",
     }
 )
-def bench(c, sizes="5000", competitors=True):
+def bench(c, sizes="5000", competitors=True, pdfs=False, search=True):
     """Time cold, unchanged and one-edit builds and the preview's edit
     latency, with peak memory, beside stock Pelican and Hugo."""
     from policy_briefs import bench as benchmark
@@ -168,7 +171,7 @@ def bench(c, sizes="5000", competitors=True):
         f"{'preview s':>10} {'peak MB':>8} {'stock Pelican s':>16} {'Hugo s':>7}"
     )
     for figures in benchmark.run(
-        [int(size) for size in sizes.split(",")], competitors=competitors
+        [int(size) for size in sizes.split(",")], competitors=competitors, pdfs=pdfs
     ):
         stock = figures.stock_pelican
         hugo = figures.hugo
@@ -221,6 +224,7 @@ def bundle(c, content=str(CONTENT), dist=str(ROOT / "dist")):
     from policy_briefs.bundle import make_bundle
 
     site_build.configure_logging()
+    _folder(content)
     try:
         with _interruptible("Bundle"):
             path = make_bundle(Path(content), Path(dist))

@@ -39,6 +39,8 @@ class Figures:
     unchanged: Run
     one_edit: Run
     preview_edit: float | None = None
+    pdfs_cold: Run | None = None  # every PDF, added to an unchanged site
+    pdf_edit: Run | None = None  # a rebuild after one edit, PDFs included
     stock_pelican: Run | None = None
     hugo: Run | None = None
     extra: dict = field(default_factory=dict)
@@ -117,17 +119,31 @@ def edit_body(content: Path) -> None:
     path.write_text(text + "\nOne more sentence, edited for the benchmark.\n", "utf-8")
 
 
-def run_size(count: int, workdir: Path, competitors: bool = True) -> Figures:
+def run_size(
+    count: int, workdir: Path, competitors: bool = True, pdfs: bool = False
+) -> Figures:
+    """The site's figures leave PDFs out (their own budget); with `pdfs`,
+    the PDF figures follow: all of them from cold, then one edit."""
     content, output = workdir / "content", workdir / "output"
     write_collection(content, count, seed=count)
-    env = {**os.environ, "POLICY_BRIEFS_CACHE": str(workdir / "cache")}
+    env = {
+        **os.environ,
+        "POLICY_BRIEFS_CACHE": str(workdir / "cache"),
+        "POLICY_BRIEFS_PDF": "off",
+    }
     command = _invoke_build(content, output)
     cold = timed(command, ROOT, env)
     unchanged = timed(command, ROOT, env)
     edit_body(content)
     one_edit = timed(command, ROOT, env)
     figures = Figures(count, cold, unchanged, one_edit)
+    figures.extra.update(search_figures(output))
     figures.preview_edit = preview_edit_latency(content, workdir / "preview", env)
+    if pdfs:
+        with_pdfs = {**env, "POLICY_BRIEFS_PDF": "required"}
+        figures.pdfs_cold = timed(command, ROOT, with_pdfs)
+        edit_body(content)
+        figures.pdf_edit = timed(command, ROOT, with_pdfs)
     if competitors:
         figures.stock_pelican = stock_pelican(content, workdir)
         figures.hugo = hugo(content, workdir)
@@ -182,6 +198,18 @@ def preview_edit_latency(content: Path, folder: Path, env: dict) -> float:
     finally:
         process.terminate()
         process.wait(timeout=60)
+
+
+def search_figures(output: Path) -> dict:
+    """The search budgets (sizes; keystroke latency in headless Chromium)."""
+    from .bench_search import search_budget, search_latency
+
+    figures = search_budget(output)
+    try:
+        figures.update(search_latency(output))
+    except Exception as exc:  # no browser here: say so, keep the rest
+        figures["latency"] = f"not measured ({type(exc).__name__}: {exc})"
+    return figures
 
 
 # -- the competitors, on the same briefs -------------------------------------
@@ -265,12 +293,14 @@ def hugo(content: Path, workdir: Path) -> Run | None:
     return timed([binary, "--quiet", "-s", str(site)], site)
 
 
-def run(sizes: list[int], competitors: bool = True) -> list[Figures]:
+def run(
+    sizes: list[int], competitors: bool = True, pdfs: bool = False
+) -> list[Figures]:
     results = []
     for count in sizes:
         workdir = Path(tempfile.mkdtemp(prefix="briefs-bench-"))
         try:
-            results.append(run_size(count, workdir, competitors))
+            results.append(run_size(count, workdir, competitors, pdfs))
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
     return results

@@ -284,11 +284,11 @@ def cited(tmp_path_factory):
 
 def test_cite_box_follows_the_authors_with_both_styles(cited):
     page = cited.html("briefs/mekong.html")
-    box = page.find("section", attrs={"aria-labelledby": "pb-cite"})
-    heading = page.find(id="pb-cite")
+    box = page.find("section", attrs={"aria-labelledby": "pb:cite"})
+    heading = page.find(id="pb:cite")
     assert heading.name == "h2" and heading.get_text(strip=True) == "Cite this brief"
     assert heading in box.descendants
-    authors = page.find("section", attrs={"aria-labelledby": "pb-authors"})
+    authors = page.find("section", attrs={"aria-labelledby": "pb:authors"})
     assert authors in box.find_all_previous("section")
     labels = [h.get_text(strip=True) for h in box.find_all("h3")]
     assert labels == ["Chicago", "APA"]

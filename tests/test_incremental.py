@@ -21,7 +21,7 @@ from policy_briefs.project import ROOT
 REGIONS = ["Europe", "Northeast Asia", "Middle East & North Africa"]
 TOPICS = ["Trade", "Energy", "Security", "Debt"]
 CLEAN = {"BRIEFS": {"cache": False, "workers": 1}}
-SMALL_PAGES = {"DEFAULT_PAGINATION": 2}
+SMALL_PAGES = {"DEFAULT_PAGINATION": 2, "PDF_EDITIONS": "off"}
 
 
 def write_site(root: Path) -> Path:

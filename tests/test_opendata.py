@@ -480,13 +480,21 @@ def test_bulk_ris_has_every_brief_and_author(built):
 
 
 def feed_titles(output: Path) -> dict[str, str]:
-    """Every feed file written, relative to feeds/, with its <title>."""
-    return {
-        path.relative_to(output / "feeds").as_posix(): ET.parse(path)
-        .find(f"{ATOM}title")
-        .text
-        for path in (output / "feeds").rglob("*.atom.xml")
-    }
+    """Every feed file written, relative to feeds/, with its <title>; not the
+    copies kept at a renamed region's or author's old feed address (their
+    self link names the feed they copy, the one to subscribe to)."""
+    titles = {}
+    for path in (output / "feeds").rglob("*.atom.xml"):
+        feed = ET.parse(path)
+        relative = path.relative_to(output / "feeds").as_posix()
+        selfs = [
+            link.get("href")
+            for link in feed.iter(f"{ATOM}link")
+            if link.get("rel") == "self"
+        ]
+        if all(href.endswith(relative) for href in selfs):
+            titles[relative] = feed.find(f"{ATOM}title").text
+    return titles
 
 
 def test_opml_lists_every_feed_the_site_writes(built):

@@ -35,10 +35,11 @@ def write(site, relative: str, data: bytes = PNG):
 def published(site) -> set[str]:
     """Every file of the output copied from content/ (not the theme's files,
     pages or feeds)."""
+    made = ("theme/", "data/", "search/", "briefs/", ".policy-briefs-build")
     return {
         name
         for name in snapshot(site.output)
-        if not name.startswith("theme/") and not name.endswith((".html", ".xml"))
+        if not name.startswith(made) and not name.endswith((".html", ".xml", ".opml"))
     }
 
 

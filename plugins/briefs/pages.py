@@ -16,8 +16,10 @@ from pathlib import Path
 from markupsafe import Markup
 
 from .citations import citation_paths
+from .collection import display_path
 from .model import BriefView, Site, fingerprint
 from .opendata import AuthorRef, Feed, RegionRef, TopicRef, make_entry, series_parts
+from .problems import ContentError, Problem
 from .redirects import alias_redirects, relative_url
 from .related import MoreFromRegion
 from .urls import public_url
@@ -224,6 +226,17 @@ def plan(
             jobs.append(Job(path, "cite", context={"article": view, "format": kind}))
     jobs.append(data_job(site, settings, feeds))
     content = Path(settings["PATH"])
+    written = {job.save_as for job in jobs}
+    clashes = [
+        Problem(
+            display_path(content / image, content),
+            f"would replace {image}, which the site itself writes; rename the file",
+        )
+        for image in sorted(site.files)
+        if image in written
+    ]
+    if clashes:
+        raise ContentError(clashes)
     for image in sorted(site.files):
         jobs.append(Job(image, "copy", source=content / image))
     jobs.extend(redirect_jobs(collection, jobs, settings, show_drafts))
@@ -317,7 +330,11 @@ def redirect_jobs(collection, jobs: list[Job], settings: dict, show_drafts: bool
         )
         if redirect.feed:
             current, old = redirect.feed
-            extra.append(replace(made[current], save_as=old))
+            # The same bytes (its self link names the feed to subscribe to).
+            feed = made[current]
+            extra.append(
+                replace(feed, save_as=old, context={**feed.context, "as": current})
+            )
     return extra
 
 

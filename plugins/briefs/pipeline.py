@@ -597,7 +597,7 @@ class BriefsGenerator(Generator):
             editions[job.context["article"].save_as] = pdf.PdfEdition(
                 rel, len(data), pages
             )
-        logger.info("briefs: %d PDFs, %d made", len(editions), len(jobs))
+        logger.info("PDF editions: %d, %d made", len(editions), len(jobs))
         return editions
 
     def output_signature(self) -> str:

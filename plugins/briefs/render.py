@@ -131,7 +131,8 @@ class Renderer:
         settings = self.settings
         site_url = settings.get("SITEURL") or ""
         absolute = site_url.startswith(("http://", "https://"))
-        base = site_url if absolute else path_to_url(get_relative_path(job.save_as))
+        save_as = job.context.get("as", job.save_as)  # a copy: as the original
+        base = site_url if absolute else path_to_url(get_relative_path(save_as))
         feed_domain = settings.get("FEED_DOMAIN") if absolute else base
 
         def join(url: str) -> str:
@@ -143,9 +144,7 @@ class Renderer:
                 settings["SITENAME"] + (f" - {title}" if title else "")
             ).striptags(),
             link=f"{base}/",  # also the feed's id, as Pelican writes it
-            feed_url=(
-                f"{feed_domain}/{job.save_as}" if absolute else join(job.save_as)
-            ),
+            feed_url=f"{feed_domain}/{save_as}" if absolute else join(save_as),
             description=settings.get("SITESUBTITLE", ""),
             subtitle=settings.get("SITESUBTITLE", None),
         )
