@@ -38,7 +38,7 @@ build: $(RUNTIME_STAMP)
 test: $(DEV_STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 check: $(RUNTIME_STAMP)
 	$(BIN)/invoke check

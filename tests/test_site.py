@@ -307,3 +307,14 @@ def test_unknown_briefs_setting_fails_the_build(site):
         "(did you mean 'show_drafts'?)"
     ]
     assert not site.output.exists()
+
+
+@pytest.mark.parametrize(("words", "minutes"), [(1, 1), (200, 1), (201, 2), (999, 5)])
+def test_the_byline_shows_the_reading_time(site, words, minutes):
+    site.brief("long", body=" ".join(["word"] * words))
+    site.build()
+    byline = site.html("briefs/long.html").find("main").find("p", class_="byline")
+    reading = byline.find("span", class_="byline__reading")
+    assert reading.get_text() == f"{minutes} min read"
+    card = site.html("index.html").find("main").find("p", class_="byline")
+    assert card.find("span", class_="byline__reading") is None

@@ -20,6 +20,7 @@ from .collection import display_path
 from .model import BriefView, Site, fingerprint
 from .opendata import AuthorRef, Feed, RegionRef, TopicRef, make_entry, series_parts
 from .problems import ContentError, Problem
+from .reading import reading_time
 from .redirects import alias_redirects, relative_url
 from .related import MoreFromRegion
 from .urls import public_url
@@ -71,7 +72,7 @@ def brief_jobs(
                 **shared,
                 "article": view.with_related(related.of(view)),
                 "latest": latest,
-                "words": site.bodies[view.save_as][1],
+                "minutes": reading_time(site.bodies[view.save_as][1]),
                 "pdf": (editions or {}).get(view.save_as),
             },
             bodies=(site.bodies[view.save_as][0],),
