@@ -119,6 +119,11 @@ def edit_body(content: Path) -> None:
     path.write_text(text + "\nOne more sentence, edited for the benchmark.\n", "utf-8")
 
 
+def say(line: str) -> None:
+    """Progress on stderr (the table comes at the end, on stdout)."""
+    print(line, file=sys.stderr, flush=True)
+
+
 def run_size(
     count: int, workdir: Path, competitors: bool = True, pdfs: bool = False
 ) -> Figures:
@@ -133,12 +138,16 @@ def run_size(
     }
     command = _invoke_build(content, output)
     cold = timed(command, ROOT, env)
+    say(f"{count} briefs: cold {cold.seconds:.2f} s, {cold.peak_mb:.0f} MB")
     unchanged = timed(command, ROOT, env)
+    say(f"{count} briefs: unchanged {unchanged.seconds:.2f} s")
     edit_body(content)
     one_edit = timed(command, ROOT, env)
+    say(f"{count} briefs: one edit {one_edit.seconds:.2f} s")
     figures = Figures(count, cold, unchanged, one_edit)
     figures.extra.update(search_figures(output))
     figures.preview_edit = preview_edit_latency(content, workdir / "preview", env)
+    say(f"{count} briefs: preview edit {figures.preview_edit:.2f} s")
     if pdfs:
         with_pdfs = {**env, "POLICY_BRIEFS_PDF": "required"}
         figures.pdfs_cold = timed(command, ROOT, with_pdfs)
@@ -182,6 +191,7 @@ def preview_edit_latency(content: Path, folder: Path, env: dict) -> float:
         if port is None:
             raise RuntimeError("the preview did not start")
         threading.Thread(target=process.stdout.read, daemon=True).start()
+        time.sleep(1)  # the file watcher starts with the server
         source = next(content.rglob(EDITED))
         page = f"http://127.0.0.1:{port}/briefs/{source.stem}.html"
         marker = f"Edited at {time.time_ns()}"

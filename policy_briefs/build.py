@@ -22,7 +22,14 @@ from pelican.settings import read_settings
 
 from briefs import outputdir
 from briefs.collection import missing_content_folder
-from briefs.pipeline import PREVIOUS_KEY, TARGET_KEY, briefs_published
+from briefs.pipeline import (
+    INPUTS_KEY,
+    PREVIOUS_KEY,
+    TARGET_KEY,
+    briefs_published,
+    inputs_digest,
+    up_to_date,
+)
 from briefs.problems import BriefsError, ContentError
 
 from .errors import BuildError
@@ -89,8 +96,20 @@ def build(
     output = outputdir.guard(output, content, ROOT, Path.cwd(), force)
     with outputdir.lock(output):
         outputdir.recover(output)
+        # Nothing changed since the last build (make's rule): leave it be.
+        current = load_settings(content, output, settings_file, **overrides)
+        inputs = inputs_digest(current)
+        briefs = up_to_date(current, output, inputs)
+        if briefs is not None:
+            logger.info("%s is up to date", output)
+            return BuildResult(output, [], briefs)
         staging = outputdir.staging(output)
-        overrides = {PREVIOUS_KEY: str(output), TARGET_KEY: str(output), **overrides}
+        overrides = {
+            PREVIOUS_KEY: str(output),
+            TARGET_KEY: str(output),
+            INPUTS_KEY: inputs,
+            **overrides,
+        }
         published = []
 
         def count(sender, briefs: int, **kwargs) -> None:

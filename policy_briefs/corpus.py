@@ -73,11 +73,17 @@ class Corpus:
 
 
 def authors(count: int) -> list[str]:
-    names = [f"{g} {f}" for f in FAMILY for g in GIVEN]
-    return [
-        names[n % len(names)] + ("" if n < len(names) else f" {n // len(names) + 1}")
-        for n in range(count)
-    ]
+    """Distinct names; past the first 210, a middle initial tells them apart
+    (a number would clash with page 2 of an author's listing)."""
+    names = [(g, f) for f in FAMILY for g in GIVEN]
+    people = []
+    for n in range(count):
+        given, family = names[n % len(names)]
+        rounds = n // len(names)
+        middle = "" if rounds == 0 else f" {'ABCDEFGHJKLMNPRSTVWZ'[rounds % 20]}."
+        suffix = "" if rounds < 20 else f"-{rounds // 20}"
+        people.append(f"{given}{middle} {family}{suffix}")
+    return people
 
 
 def write_collection(content: Path, count: int, seed: int = 1) -> None:

@@ -55,6 +55,7 @@ from .collection import (
 )
 from .linkcheck import BrokenLink, PageLinks, SiteChecker, is_checked, read_page
 from .model import Site, build_site, fingerprint
+from .outputdir import MARKER
 from .pages import Job, brief_jobs, plan
 from .problems import ContentError, LinkError, Problem
 from .reading import ReadSettings, SourceRead, read_key, read_source, render_markdown
@@ -74,11 +75,18 @@ PLUGIN_DIR = Path(__file__).resolve().parent
 WARM_STATE_KEY = "BRIEFS_WARM_STATE"
 PREVIOUS_KEY = "BRIEFS_PREVIOUS_OUTPUT"  # where the last build's files are
 TARGET_KEY = "BRIEFS_TARGET"  # the folder this build becomes (default: output)
+INPUTS_KEY = "BRIEFS_INPUTS"  # inputs_digest() of this build, when known
 # Below this many items of work, starting worker processes costs more.
 PARALLEL_FROM = 150
 CHUNK = 24
 # Settings that name this build's folders, not what it makes.
-NOT_OUTPUT_SETTINGS = {"OUTPUT_PATH", WARM_STATE_KEY, PREVIOUS_KEY, TARGET_KEY}
+NOT_OUTPUT_SETTINGS = {
+    "OUTPUT_PATH",
+    WARM_STATE_KEY,
+    PREVIOUS_KEY,
+    TARGET_KEY,
+    INPUTS_KEY,
+}
 
 
 @dataclass
@@ -150,6 +158,58 @@ def tree_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
+def inputs_digest(settings: dict) -> str:
+    """Everything a build reads: every file under the content folder and the
+    theme, the settings, the code, whether the PDF engine is there. Equal
+    digests and an output exactly as the last build left it: nothing to do."""
+    digest = hashlib.blake2b(digest_size=20)
+    for root in (Path(settings["PATH"]), Path(settings["THEME"])):
+        for folder, dirs, names in os.walk(root):
+            dirs.sort()
+            for name in sorted(names):
+                path = Path(folder, name)
+                digest.update(str(path).encode() + b"\0")
+                try:
+                    digest.update(path.read_bytes())
+                except OSError as error:  # the build itself will say so
+                    digest.update(repr(error).encode())
+    kept = worker_settings(settings)
+    kept.pop(WARM_STATE_KEY, None)
+    digest.update(
+        pickle.dumps(
+            (code_version(), pdf.engine_available(), sorted(kept.items())),
+            protocol=pickle.HIGHEST_PROTOCOL,
+        )
+    )
+    return digest.hexdigest()
+
+
+def up_to_date(settings: dict, output: Path, inputs: str) -> int | None:
+    """The number of briefs of the last build into `output` when nothing it
+    read has changed since (`inputs`, from inputs_digest) and every file of
+    it is still as it left it; else None (then build). The folder's mark
+    (outputdir.MARKER) is written after the build and not compared."""
+    cache_dir = settings.get("CACHE_PATH")
+    if not cache_dir or not options(settings.get("BRIEFS"))[0]["cache"]:
+        return None
+    cache = Cache(Path(cache_dir))
+    try:
+        manifest = cache.manifest(Path(output).absolute())
+    finally:
+        cache.close()
+    if not inputs or not manifest or manifest.get("inputs") != inputs:
+        return None
+    recorded = manifest.get("all", {})
+    try:
+        if _all_files(Path(output)) - {MARKER} != set(recorded):
+            return None
+        if any(_stat(Path(output) / rel) != stat for rel, stat in recorded.items()):
+            return None
+    except OSError:
+        return None
+    return manifest.get("briefs")
+
+
 def worker_settings(settings: dict) -> dict:
     """The settings as workers and fingerprints see them: picklable values,
     without the ones that only say where this build is written."""
@@ -216,6 +276,9 @@ class BriefsGenerator(Generator):
         self.cache = Cache(Path(cache_dir) if cache_dir else None)
         self.workers = Workers(self.settings, config["workers"])
         self.code = code_version()
+        # What this build reads (policy_briefs.build takes it before the
+        # build reads anything and hands it over): remembered for up_to_date.
+        self.inputs = self.settings.get(INPUTS_KEY)
         self.bodies = Bodies(self.cache, self.warm)
         self.site: Site | None = None
         self.jobs: list[Job] = []
@@ -258,6 +321,8 @@ class BriefsGenerator(Generator):
                 "files": self.written,
                 "groups": self.groups,
                 "all": {rel: _stat(output / rel) for rel in files},
+                "inputs": self.inputs,
+                "briefs": len(self.site.briefs),
             },
         )
 
