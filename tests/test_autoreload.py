@@ -17,10 +17,14 @@ import pytest
 from policy_briefs.project import ROOT
 
 
-def wait_for(condition, what: str, seconds: float = 60) -> None:
+def wait_for(condition, what: str, seconds: float = 90) -> None:
+    """Wait for a build's result, then for that build to end: Pelican's
+    autoreload watches for changes only between builds, so a change made
+    while one runs would be missed."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
+            time.sleep(2)
             return
         time.sleep(0.1)
     raise AssertionError(f"timed out waiting for {what}")
