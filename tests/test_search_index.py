@@ -288,6 +288,73 @@ def test_shards_are_small_sorted_ranges_found_by_their_boundaries(monkeypatch, n
     assert found == [n for n, _ in every]
 
 
+def _indexed(docs, previous=None):
+    """build_index over `docs` (already in id order), keyed by URL and body
+    length; also which keys it loaded."""
+    keyed = {f"{doc.url}:{doc.length}:{sorted(doc.terms.items())}": doc for doc in docs}
+    known = dict(keyed)
+    if previous is not None:
+        known.update(previous[1])
+    loaded_keys = []
+
+    def load(keys):
+        loaded_keys.extend(keys)
+        return {key: known[key] for key in keys if key in known}
+
+    state = search.build_index(list(keyed), load, previous and previous[0])
+    return (state, known), loaded_keys
+
+
+def _in_id_order(docs):
+    return sorted(docs, key=lambda d: (-d.timestamp, d.url))
+
+
+@pytest.mark.parametrize("edits", [0, 1, 3])
+def test_an_index_updated_from_the_last_one_equals_one_made_from_scratch(edits):
+    docs = _in_id_order(collection(count=60))
+    before, _ = _indexed(docs)
+    rng = random.Random(edits)
+    edited = list(docs)
+    for number in rng.sample(range(len(docs)), edits):
+        old = docs[number]
+        # New words, words gone (a term only this brief had), another length.
+        slug = old.url.removeprefix("briefs/").removesuffix(".html")
+        edited[number] = record(
+            slug=slug,
+            title="Edited brief",  # its number, a term of its own, is gone
+            body=f"<p>brandnew{number}</p>"
+            + "".join(
+                f"<p>{' '.join(rng.choices(['w001x', 'harbour', 'w777x'], k=60))}</p>"
+                for _ in range(5)
+            ),
+            date=datetime.fromisoformat(old.date),
+            regions=("Europe",),
+            authors=("Ann Lee",),
+        )
+    (updated, _), loaded_keys = _indexed(edited, before)
+    (scratch, _), _ = _indexed(edited)
+    assert updated.reference == before[0].reference
+    assert updated.files == scratch.files
+    assert updated.raw == scratch.raw and updated.scored == scratch.scored
+    # Only the edited briefs' records (old and new) were read.
+    assert len(loaded_keys) == 2 * edits
+
+
+def test_an_index_is_made_from_scratch_when_the_briefs_are_not_the_same():
+    docs = _in_id_order(collection(count=30))
+    before, _ = _indexed(docs)
+    (updated, _), loaded_keys = _indexed(docs[1:], before)
+    (scratch, _), _ = _indexed(docs[1:])
+    assert updated.files == scratch.files
+    assert len(loaded_keys) == 29
+
+
+def test_reference_length_moves_in_quarter_octaves():
+    assert search.reference_length([100, 100]) == 2 ** (round(4 * 6.643856) / 4)
+    assert search.reference_length([100]) == search.reference_length([101])
+    assert search.reference_length([]) == 1.0
+
+
 def test_postings_decode_to_every_brief_with_its_score(node):
     docs = collection()
     files = search.index_files(docs)

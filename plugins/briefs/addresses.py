@@ -79,12 +79,19 @@ def _uses(briefs, registry, shown, registry_paths) -> dict[str, list[Use]]:
         ],
         TOPICS: [],
     }
+    slugs: dict[str, str] = {}  # a name is slugified once, not once a brief
+
+    def slug(name: str) -> str:
+        if name not in slugs:
+            slugs[name] = slugify(name)
+        return slugs[name]
+
     for source, brief in briefs.items():
         for name in brief.authors:
             if registry.author(name) is None:
-                uses[AUTHORS].append(Use(name, slugify(name), shown(source), "author"))
+                uses[AUTHORS].append(Use(name, slug(name), shown(source), "author"))
         for name in brief.tags:
-            uses[TOPICS].append(Use(name, slugify(name), shown(source), "tags"))
+            uses[TOPICS].append(Use(name, slug(name), shown(source), "tags"))
     return uses
 
 
@@ -161,6 +168,7 @@ def _alias_clashes(briefs, registry, files, shown, registry_paths, uses):
     holders = [
         (_Owner(shown(source), "aliases", f"the brief {shown(source)}"), brief.aliases)
         for source, brief in briefs.items()
+        if brief.aliases
     ]
     for kind, records in ((REGIONS, registry.regions), (AUTHORS, registry.authors)):
         holders += [

@@ -25,7 +25,7 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 FILE_NAME = "briefs-cache.sqlite3"
-FORMAT = 4  # bump when the stored shapes change
+FORMAT = 5  # bump when the stored shapes change
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS reads (key TEXT PRIMARY KEY, value BLOB);"
     "CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, value BLOB);"
@@ -33,6 +33,8 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS links (key TEXT PRIMARY KEY, value BLOB);"
     "CREATE TABLE IF NOT EXISTS texts (key TEXT PRIMARY KEY, value BLOB);"
     "CREATE TABLE IF NOT EXISTS search (key TEXT PRIMARY KEY, value BLOB);"
+    "CREATE TABLE IF NOT EXISTS data (key TEXT PRIMARY KEY, value BLOB);"
+    "CREATE TABLE IF NOT EXISTS states (key TEXT PRIMARY KEY, value BLOB);"
 )
 
 
@@ -141,6 +143,21 @@ class Cache:
                 table,
             )
         return found
+
+    def keys(self, table: str, keys) -> set[str]:
+        """Which of `keys` `table` holds (their values are not read)."""
+        keys = list(keys)
+        if self._db is None or not keys:
+            return set()
+        try:
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT)")
+            self._db.execute("DELETE FROM wanted")
+            self._db.executemany("INSERT INTO wanted VALUES (?)", ((k,) for k in keys))
+            query = f"SELECT t.key FROM {table} AS t JOIN wanted USING (key)"
+            return {key for (key,) in self._db.execute(query)}
+        except sqlite3.DatabaseError as exc:
+            self._discard(exc)
+            return set()
 
     def put(self, table: str, entries: dict[str, object]) -> None:
         if self._db is None or not entries:

@@ -76,11 +76,25 @@ def unknown_settings_message(unknown: list[str]) -> str:
 def display_path(path: Path, content_dir: Path) -> str:
     """Paths as an editor sees them: relative to the working folder when inside
     it, else starting at the content folder (`content/briefs/2024/x.md`)."""
-    path = path.absolute()
-    for base in (Path.cwd(), content_dir.parent):
-        if path.is_relative_to(base):
-            return str(path.relative_to(base))
-    return str(path)
+    return path_display(content_dir)(path)
+
+
+def path_display(content_dir: Path) -> Callable[[Path], str]:
+    """`display_path` for many paths under one content folder (its bases
+    worked out once: this runs for every file of the collection)."""
+    bases = [Path.cwd(), Path(content_dir).absolute().parent]
+    prefixes = [str(base).rstrip(os.sep) + os.sep for base in bases]
+
+    def shown(path: Path) -> str:
+        text = str(path if os.path.isabs(path) else Path(path).absolute())  # noqa: PTH117
+        for base, prefix in zip(bases, prefixes, strict=True):
+            if text.startswith(prefix):
+                return text[len(prefix) :]
+            if text == str(base):
+                return "."
+        return text
+
+    return shown
 
 
 ReadMany = Callable[[list[tuple[Path, str]]], dict[Path, SourceRead]]
@@ -126,9 +140,7 @@ def validate_content(
     zone = timezone if isinstance(timezone, str) else str(timezone)
     read_many = read_many or partial(_read_each, ReadSettings(zone, ()))
 
-    def shown(path: Path) -> str:
-        return display_path(path, content_dir)
-
+    shown = path_display(content_dir)
     registry, problems = registry_module.load(
         content_dir, config["regions_file"], config["authors_file"], shown
     )

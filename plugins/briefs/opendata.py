@@ -15,7 +15,7 @@ import csv
 import io
 import json
 import posixpath
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
@@ -139,6 +139,35 @@ def newest_first(entries: Iterable[CatalogueEntry]) -> list[CatalogueEntry]:
     return ordered
 
 
+@dataclass(frozen=True)
+class EntryTexts:
+    """One entry in every catalogue format, made once and reused by every
+    file that lists it (a build cache can keep it: it depends on the entry,
+    the site's name and its public address only). The JSON texts are the
+    record as it stands in a "briefs" list, indented to that depth."""
+
+    json: str
+    ascii_json: str  # the same with \\u escapes, for briefs.js
+    csv_row: str
+    bibtex: str
+    ris: str
+
+
+def entry_texts(
+    entry: CatalogueEntry, site_name: str, public_url: str | None
+) -> EntryTexts:
+    public_url = public_url.rstrip("/") if public_url else None
+    record = _brief_json(entry, public_url)
+    cite = _cite_args(entry, site_name, public_url)
+    return EntryTexts(
+        json=_nested(json.dumps(record, ensure_ascii=False, indent=2)),
+        ascii_json=_nested(json.dumps(record, ensure_ascii=True, indent=2)),
+        csv_row=_csv_row(entry, public_url),
+        bibtex=citations.bibtex(*cite),
+        ris=citations.ris(*cite),
+    )
+
+
 def catalogue_files(
     entries: Iterable[CatalogueEntry],
     *,
@@ -146,35 +175,32 @@ def catalogue_files(
     public_url: str | None,
     regions: Sequence[RegionRef],
     feeds: Sequence[Feed],
+    texts: Callable[[CatalogueEntry], EntryTexts] | None = None,
 ) -> dict[str, bytes]:
     """Every open data file, path (from the site root) → bytes.
 
     `regions` is every region of the registry, in its order; `feeds` every
-    feed the site writes; `public_url` the site's absolute address or None.
+    feed the site writes; `public_url` the site's absolute address or None;
+    `texts` gives an entry's texts (default: `entry_texts`, made afresh).
     """
     public_url = public_url.rstrip("/") if public_url else None
     published = newest_first(e for e in entries if not e.brief.is_draft)
-    records = [_brief_json(e, public_url) for e in published]
-    catalogue = {
-        "site": {"name": site_name, "url": public_url},
-        "count": len(records),
-        "briefs": records,
-    }
+    made = texts or (lambda entry: entry_texts(entry, site_name, public_url))
+    listed = [(entry, made(entry)) for entry in published]
+    catalogue = {"site": {"name": site_name, "url": public_url}, "count": len(listed)}
     files = {
-        "data/briefs.json": _json(catalogue),
-        "data/briefs.js": _script(catalogue),
+        "data/briefs.json": _json_listing(catalogue, [t.json for _, t in listed]),
+        "data/briefs.js": _script(catalogue, [t.ascii_json for _, t in listed]),
         "data/schema.json": _json(SCHEMA),
-        "data/briefs.csv": _csv(published, public_url),
-        "data/briefs.bib": "\n".join(
-            citations.bibtex(*_cite_args(e, site_name, public_url)) for e in published
-        ).encode("utf-8"),
-        "data/briefs.ris": citations.RIS_NEWLINE.join(
-            citations.ris(*_cite_args(e, site_name, public_url)) for e in published
-        ).encode("utf-8"),
+        "data/briefs.csv": _csv(t.csv_row for _, t in listed),
+        "data/briefs.bib": "\n".join(t.bibtex for _, t in listed).encode("utf-8"),
+        "data/briefs.ris": citations.RIS_NEWLINE.join(t.ris for _, t in listed).encode(
+            "utf-8"
+        ),
         OPML_PATH: _opml(site_name, feeds, public_url),
     }
-    files.update(_region_files(published, records, regions))
-    files.update(_author_files(published, records))
+    files.update(_region_files(listed, regions))
+    files.update(_author_files(listed))
     return files
 
 
@@ -229,14 +255,14 @@ def _ref_json(ref: TopicRef) -> dict:
     return {"name": ref.name, "slug": ref.slug, "url": ref.url}
 
 
-def _region_files(published, records, regions: Sequence[RegionRef]) -> dict:
+def _region_files(listed, regions: Sequence[RegionRef]) -> dict:
+    by_region: dict[str, list[str]] = {region.slug: [] for region in regions}
+    for entry, texts in listed:
+        for slug in dict.fromkeys(r.slug for r in entry.regions):
+            by_region.setdefault(slug, []).append(texts.json)
     index, files = [], {}
     for region in regions:
-        briefs = [
-            record
-            for entry, record in zip(published, records, strict=True)
-            if any(r.slug == region.slug for r in entry.regions)
-        ]
+        briefs = by_region[region.slug]
         data_url = f"data/regions/{region.slug}.json"
         about = {
             "name": region.name,
@@ -246,16 +272,16 @@ def _region_files(published, records, regions: Sequence[RegionRef]) -> dict:
             "feed_url": region.feed if briefs else None,
         }
         index.append({**about, "data_url": data_url, "count": len(briefs)})
-        files[data_url] = _json({**about, "count": len(briefs), "briefs": briefs})
+        files[data_url] = _json_listing({**about, "count": len(briefs)}, briefs)
     files["data/regions.json"] = _json({"count": len(index), "regions": index})
     return files
 
 
-def _author_files(published, records) -> dict:
-    people: dict[str, tuple[AuthorRef, list[dict]]] = {}
-    for entry, record in zip(published, records, strict=True):
+def _author_files(listed) -> dict:
+    people: dict[str, tuple[AuthorRef, list[str]]] = {}
+    for entry, texts in listed:
         for author in entry.authors:
-            people.setdefault(author.slug, (author, []))[1].append(record)
+            people.setdefault(author.slug, (author, []))[1].append(texts.json)
     index, files = [], {}
     for slug in sorted(people):
         author, briefs = people[slug]
@@ -274,7 +300,7 @@ def _author_files(published, records) -> dict:
             "feed_url": author.feed,
         }
         index.append({**about, "data_url": data_url, "count": len(briefs)})
-        files[data_url] = _json(
+        files[data_url] = _json_listing(
             {
                 **about,
                 "bio": profile.bio if profile else None,
@@ -284,8 +310,8 @@ def _author_files(published, records) -> dict:
                     for label, url in (profile.links if profile else ())
                 ],
                 "count": len(briefs),
-                "briefs": briefs,
-            }
+            },
+            briefs,
         )
     files["data/authors.json"] = _json({"count": len(index), "authors": index})
     return files
@@ -295,11 +321,37 @@ def _json(value) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _script(value) -> bytes:
+# Where a listing's records go: a list of one string that no record can
+# serialise to (json escapes the NULs), replaced by the records' texts.
+_SLOT = "\0briefs\0"
+
+
+def _nested(text: str) -> str:
+    """A record's JSON text indented as an item of a top-level "briefs" list
+    (json.dumps indents nested values by two spaces a level)."""
+    return text.replace("\n", "\n    ")
+
+
+def _listing_text(value: dict, records: list[str], ascii: bool) -> str:
+    """`value` with a last key "briefs" listing `records` (texts from
+    `_nested`): the same text as json.dumps of the whole, indent 2."""
+    text = json.dumps(
+        {**value, "briefs": [_SLOT] if records else []},
+        ensure_ascii=ascii,
+        indent=2,
+    )
+    return text.replace(json.dumps(_SLOT), ",\n    ".join(records), 1)
+
+
+def _json_listing(value: dict, records: list[str]) -> bytes:
+    return (_listing_text(value, records, ascii=False) + "\n").encode("utf-8")
+
+
+def _script(value: dict, records: list[str]) -> bytes:
     """The catalogue as one global for pages opened from disk, where browsers
     refuse to fetch JSON. Pure ASCII (\\u escapes): a script is decoded in
     the encoding of the page that loads it, which may not be UTF-8."""
-    text = json.dumps(value, ensure_ascii=True, indent=2)
+    text = _listing_text(value, records, ascii=True)
     return f"globalThis.{JS_GLOBAL} = {text};\n".encode("ascii")
 
 
@@ -308,38 +360,43 @@ def spreadsheet_safe(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
-def _csv(published: list[CatalogueEntry], public_url: str | None) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for entry in published:
-        brief = entry.brief
-        row = {
-            "slug": brief.slug,
-            "title": brief.title,
-            "summary": brief.summary,
-            "authors": CSV_JOIN.join(a.name for a in entry.authors),
-            "regions": CSV_JOIN.join(r.name for r in entry.regions),
-            "topics": CSV_JOIN.join(t.name for t in entry.topics),
-            "series": brief.series,
-            "series_part": entry.series_part,
-            "date": brief.date.isoformat(),
-            "updated": brief.updated.isoformat() if brief.updated else None,
-            "doi": brief.doi,
-            "image": brief.image,
-            "image_alt": brief.image_alt,
-            "image_credit": brief.image_credit,
-            "word_count": entry.word_count,
-            "reading_time": entry.reading_time,
-            "url": entry.url,
-            "absolute_url": _absolute(entry.url, public_url),
-            "pdf_url": entry.pdf_url,
-            "bibtex_url": entry.bibtex_url,
-            "ris_url": entry.ris_url,
-        }
-        writer.writerow(_cell(row[column]) for column in CSV_COLUMNS)
+def _csv(rows: Iterable[str]) -> bytes:
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\r\n").writerow(CSV_COLUMNS)
     # The byte order mark tells spreadsheet programs the file is UTF-8.
-    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+    return b"\xef\xbb\xbf" + (header.getvalue() + "".join(rows)).encode("utf-8")
+
+
+def _csv_row(entry: CatalogueEntry, public_url: str | None) -> str:
+    brief = entry.brief
+    row = {
+        "slug": brief.slug,
+        "title": brief.title,
+        "summary": brief.summary,
+        "authors": CSV_JOIN.join(a.name for a in entry.authors),
+        "regions": CSV_JOIN.join(r.name for r in entry.regions),
+        "topics": CSV_JOIN.join(t.name for t in entry.topics),
+        "series": brief.series,
+        "series_part": entry.series_part,
+        "date": brief.date.isoformat(),
+        "updated": brief.updated.isoformat() if brief.updated else None,
+        "doi": brief.doi,
+        "image": brief.image,
+        "image_alt": brief.image_alt,
+        "image_credit": brief.image_credit,
+        "word_count": entry.word_count,
+        "reading_time": entry.reading_time,
+        "url": entry.url,
+        "absolute_url": _absolute(entry.url, public_url),
+        "pdf_url": entry.pdf_url,
+        "bibtex_url": entry.bibtex_url,
+        "ris_url": entry.ris_url,
+    }
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(
+        _cell(row[column]) for column in CSV_COLUMNS
+    )
+    return buffer.getvalue()
 
 
 def _cell(value) -> str:

@@ -397,6 +397,17 @@ class Digests:
             digest = fingerprint(
                 ("page", value.number, value.url, self.of(value.object_list))
             )
+        elif isinstance(value, BriefView):
+            # Its authors, regions and topics stand in thousands of views
+            # (with bios and descriptions): each is hashed once.
+            links = (value.authors, value.regions, value.tags, value.related)
+            digest = fingerprint(
+                (
+                    "brief",
+                    replace(value, authors=(), regions=(), tags=(), related=()),
+                    *(self.of(items) for items in links),
+                )
+            )
         else:
             digest = fingerprint(value)
         self._memo[id(value)] = (value, digest)

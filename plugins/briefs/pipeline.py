@@ -33,7 +33,7 @@ import multiprocessing
 import os
 import pickle
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -44,7 +44,16 @@ import blinker
 from pelican import signals
 from pelican.generators import ArticlesGenerator, Generator
 
-from . import assets, bodychecks, interrupts, pdf, pdf_output, reading
+from . import (
+    assets,
+    bodychecks,
+    interrupts,
+    opendata,
+    pdf,
+    pdf_output,
+    reading,
+    search,
+)
 from .cache import Cache
 from .collection import (
     Collection,
@@ -114,6 +123,9 @@ class ManifestEntry:
     # It links to a fragment of another page, whose ids may change.
     cross_fragments: bool = False
     pages: int = 0  # a PDF's page count, for the page that links it
+    # A hash of its bytes, for a file of a group (search, open data): one
+    # made again with the same bytes is kept as it was.
+    digest: str = ""
 
 
 class Bodies:
@@ -177,7 +189,11 @@ def inputs_digest(settings: dict) -> str:
     kept.pop(WARM_STATE_KEY, None)
     digest.update(
         pickle.dumps(
-            (code_version(), pdf.engine_available(), sorted(kept.items())),
+            (
+                code_version(),
+                pdf_output.mode(settings) != "off" and pdf.engine_available(),
+                sorted(kept.items()),
+            ),
             protocol=pickle.HIGHEST_PROTOCOL,
         )
     )
@@ -237,8 +253,13 @@ class Workers:
     def map(self, function, items: list, serial) -> list:
         """`function` over `items` in the workers, or `serial` in this
         process for small amounts of work (or with one core)."""
+        return list(self.submit(function, items, serial))
+
+    def submit(self, function, items: list, serial) -> Iterator:
+        """As `map`, but the workers start at once and the results come as
+        they are iterated: this process can do other work meanwhile."""
         if len(items) < PARALLEL_FROM or self.count < 2:
-            return [serial(item) for item in items]
+            return map(serial, items)
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 self.count,
@@ -249,7 +270,7 @@ class Workers:
         with interrupts.sigint_blocked():  # workers start here: no Ctrl-C
             results = self._pool.map(function, items, chunksize=CHUNK)
         interrupts.checkpoint("parallel")
-        return list(results)
+        return results
 
     def close(self) -> None:
         if self._pool is not None:
@@ -517,7 +538,7 @@ class BriefsGenerator(Generator):
             if all(
                 entry is not None
                 and entry.fingerprint == job.fingerprint
-                and _carry_over(previous / rel, output / rel, entry)
+                and _carry_over(_join(previous, rel), _join(output, rel), entry)
                 for rel, entry in zip(files, entries, strict=True)
             ):
                 self.written.update(zip(files, entries, strict=True))
@@ -528,7 +549,7 @@ class BriefsGenerator(Generator):
             logger.debug("render %s", job.save_as)
         for job in [j for j in to_render if j.kind == "copy"]:
             self.written[job.save_as] = _copy(job, output)
-        renderable = [j for j in to_render if j.kind != "copy"]
+        renderable = [j for j in to_render if j.kind not in ("copy", *GROUPS)]
         bodies = self.bodies.get_many({k for job in renderable for k in job.bodies})
         tasks = [(job, {k: bodies[k] for k in job.bodies}) for job in renderable]
         renderer = None
@@ -538,14 +559,20 @@ class BriefsGenerator(Generator):
             renderer = renderer or self.renderer()
             return renderer.render(*task)
 
-        results = self.workers.map(render_in_worker, tasks, serial)
+        results = self.workers.submit(render_in_worker, tasks, serial)
+        # The groups are made here, from the cache, while the workers render.
+        for job in [j for j in to_render if j.kind in GROUPS]:
+            made = GROUPS[job.kind](self, job)
+            self.groups[job.save_as] = sorted(made)
+            for rel in sorted(made):
+                self.written[rel] = self.write_group_file(
+                    output, previous, rel, job.fingerprint, made[rel], old_files
+                )
         for job, made in zip(renderable, results, strict=True):
             for rel, data, links in made:
                 self.written[rel] = _write(output, rel, job.fingerprint, data)
                 if links is not None:
                     self.fresh_links[rel] = links
-            if job.kind in ("data", "search"):
-                self.groups[job.save_as] = [rel for rel, _, _ in made]
         files_written.send(self, count=len(self.written))
         if output == previous:
             _remove_unmade(output, old_files, self.written)
@@ -556,18 +583,73 @@ class BriefsGenerator(Generator):
             len(self.jobs) - len(to_render),
         )
 
+    def write_group_file(
+        self,
+        output: Path,
+        previous: Path,
+        rel: str,
+        job_fingerprint: str,
+        data: bytes,
+        old_files: dict,
+    ) -> ManifestEntry:
+        """A file of a group, kept as it was when its bytes did not change
+        (most of the search shards and documents after an edit)."""
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        old = old_files.get(rel)
+        if (
+            old is not None
+            and old.digest == digest
+            and _carry_over(_join(previous, rel), _join(output, rel), old)
+        ):
+            return replace(old, fingerprint=job_fingerprint)
+        entry = _write(output, rel, job_fingerprint, data)
+        return replace(entry, links_key=None, digest=digest)
+
     def search_job(self) -> Job:
-        """The search index (search.py) from each published brief's search
-        record, cached under what the record is made of (the missing ones
-        are made in the workers); the job's fingerprint is those keys."""
+        """The search index (search.py): a job whose fingerprint is the keys
+        of the briefs' search records, in index order (newest first). The
+        records missing from the cache are made now, in the workers, before
+        the pages are: the index is then made in this process while the
+        workers render."""
         keyed = {}
-        for view in self.site.briefs:
-            if not view.is_draft:
-                body = self.site.bodies[view.save_as][0]
-                keyed[fingerprint((self.code, view, body))] = (view, body)
-        documents = self.cache.get("search", keyed)
-        missing = [key for key in keyed if key not in documents]
-        bodies = self.bodies.get_many({keyed[key][1] for key in missing})
+        for view in sorted(
+            (v for v in self.site.briefs if not v.is_draft),
+            key=lambda v: (-v.brief.date.timestamp(), v.url),
+        ):
+            body = self.site.bodies[view.save_as][0]
+            keyed[fingerprint((self.code, view, body))] = (view, body)
+        have = self.cache.keys("search", keyed)
+        fresh = self.search_records([key for key in keyed if key not in have], keyed)
+        self.cache.put("search", fresh)
+        job = Job("search/", "search", context={"records": keyed, "fresh": fresh})
+        job.fingerprint = fingerprint(("search", *keyed))
+        return job
+
+    def search_files(self, job: Job) -> dict[str, bytes]:
+        """Every search file, from each brief's search record and the last
+        build's index (search.IndexState, in the cache): only the terms of
+        the briefs that changed are scored again."""
+        keyed, fresh = job.context["records"], job.context["fresh"]
+
+        def load(keys: list[str]) -> dict:
+            found = {key: fresh[key] for key in keys if key in fresh}
+            found.update(self.cache.get("search", [k for k in keys if k not in found]))
+            lost = [k for k in keys if k not in found and k in keyed]
+            found.update(self.search_records(lost, keyed))  # damaged entries
+            return found
+
+        state_key = fingerprint((self.code, "search-index"))
+        previous = self.cache.get("states", [state_key]).get(state_key)
+        state = search.build_index(list(keyed), load, previous)
+        self.cache.put("states", {state_key: state})
+        if fresh:
+            self.cache.keep_only("search", set(keyed))
+        return state.files
+
+    def search_records(self, keys: list[str], keyed: dict) -> dict:
+        """The search records of `keys` (search.document), made in the
+        workers."""
+        bodies = self.bodies.get_many({keyed[key][1] for key in keys})
         tasks = [
             (
                 Job(
@@ -577,7 +659,7 @@ class BriefsGenerator(Generator):
                 ),
                 {keyed[key][1]: bodies[keyed[key][1]]},
             )
-            for key in missing
+            for key in keys
         ]
         renderer = None
 
@@ -587,16 +669,32 @@ class BriefsGenerator(Generator):
             return renderer.render(*task)
 
         made = self.workers.map(render_in_worker, tasks, serial)
-        fresh = dict(zip(missing, made, strict=True))
-        self.cache.put("search", fresh)
+        return dict(zip(keys, made, strict=True))
+
+    def data_files(self, job: Job) -> dict[str, bytes]:
+        """The open data files (opendata.py), each entry's texts cached under
+        the entry, the site's name and its public address."""
+        context = job.context
+        site_name, public = context["site_name"], context["public_url"]
+        keyed = {
+            fingerprint((self.code, entry, site_name, public)): entry
+            for entry in context["entries"]
+        }
+        texts = self.cache.get("data", keyed)
+        fresh = {
+            key: opendata.entry_texts(entry, site_name, public)
+            for key, entry in keyed.items()
+            if key not in texts
+        }
+        self.cache.put("data", fresh)
         if fresh:
-            self.cache.keep_only("search", set(keyed))
-        documents.update(fresh)
-        job = Job(
-            "search/", "search", context={"documents": [documents[k] for k in keyed]}
+            self.cache.keep_only("data", set(keyed))
+        texts.update(fresh)
+        # The entries handed to catalogue_files are these very objects.
+        by_entry = {id(entry): texts[key] for key, entry in keyed.items()}
+        return opendata.catalogue_files(
+            **context, texts=lambda entry: by_entry[id(entry)]
         )
-        job.fingerprint = fingerprint(("search", *keyed))
-        return job
 
     def make_pdfs(self, output: Path, previous: Path, old_files: dict) -> dict:
         """The PDF edition of every published brief (pdf_output.py), made
@@ -630,7 +728,7 @@ class BriefsGenerator(Generator):
             if (
                 entry is not None
                 and entry.fingerprint == job.fingerprint
-                and _carry_over(previous / path, output / path, entry)
+                and _carry_over(_join(previous, path), _join(output, path), entry)
             ):
                 self.written[path] = entry
                 editions[view.save_as] = pdf.PdfEdition(
@@ -728,12 +826,24 @@ class BriefsGenerator(Generator):
         self.cache.close()
 
 
-def _stat(path: Path) -> tuple[int, int, int]:
-    info = path.stat()
+# Jobs that make a group of files in this process, from the cache.
+GROUPS: dict[str, Callable[[BriefsGenerator, Job], dict[str, bytes]]] = {
+    "search": BriefsGenerator.search_files,
+    "data": BriefsGenerator.data_files,
+}
+
+
+# Plain strings and os functions for the paths of every output file: a build
+# looks at tens of thousands, and pathlib's objects cost more than the stat.
+_join = os.path.join
+
+
+def _stat(path: Path | str) -> tuple[int, int, int]:
+    info = os.stat(path)  # noqa: PTH116
     return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
-def _carry_over(old: Path, new: Path, entry: ManifestEntry) -> bool:
+def _carry_over(old: Path | str, new: Path | str, entry: ManifestEntry) -> bool:
     """Reuse the last build's file if it is still exactly as that build left
     it: hard-linked into a new folder (same inode, same mtime), or kept in
     place when building into the same folder."""
@@ -742,7 +852,7 @@ def _carry_over(old: Path, new: Path, entry: ManifestEntry) -> bool:
             return False
         if old == new:
             return True
-        new.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(new), exist_ok=True)  # noqa: PTH103, PTH120
         os.link(old, new)
         return True
     except OSError:

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
 
-from . import citations, opendata, pdf, pdf_output, search
+from . import citations, pdf, pdf_output, search
 from .citations import Citation
 from .feeds import rebase_links
 from .linkcheck import PageLinks, read_page
@@ -83,12 +83,6 @@ class Renderer:
                 [(t.name, t.slug) for t in view.tags],
                 view.locale_date,
             )
-        if job.kind == "search":
-            files = search.index_files(job.context["documents"])
-            return [(path, data, None) for path, data in sorted(files.items())]
-        if job.kind == "data":
-            files = opendata.catalogue_files(**job.context)
-            return [(path, data, None) for path, data in sorted(files.items())]
         raise ValueError(f"cannot render a {job.kind!r} job")
 
     def pdf(self, job: Job, bodies: dict[str, str]):

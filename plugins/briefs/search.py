@@ -27,12 +27,16 @@ most significant first (`encode`), so a posting costs three or four bytes.
 from __future__ import annotations
 
 import base64
+import bisect
+import functools
 import itertools
 import json
 import math
+import operator
+import re
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from .schema import Brief
@@ -191,29 +195,163 @@ def read_script(content: bytes) -> tuple[str, int, object]:
     return kind, int(key), json.loads(data.rstrip().removesuffix(");"))
 
 
+@dataclass(frozen=True)
+class IndexState:
+    """The index as a build left it, for the next build to redo only what
+    changed: each brief's record key, weighted length and facet values by
+    id; each term's postings unscored (id gap, weighted count * 2 + top)
+    and scored (as written); and every file."""
+
+    keys: tuple[str, ...]
+    lengths: tuple[int, ...]
+    facets: tuple[dict, ...]
+    reference: float
+    raw: dict[str, str]
+    scored: dict[str, str]
+    shards: tuple[tuple[str, ...], ...]  # the terms of each shard file
+    files: dict[str, bytes]
+
+
 def index_files(documents: Iterable[SearchDocument | None]) -> dict[str, bytes]:
     """Every search file, by path from the site root (drafts' None skipped)."""
     docs = sorted(
         (d for d in documents if d is not None), key=lambda d: (-d.timestamp, d.url)
     )
-    files: dict[str, bytes] = {}
-    shards = _term_shards(docs)
-    for number, entries in enumerate(shards):
-        files[TERMS.format(number)] = script("terms", number, entries)
+    keyed = {str(number): doc for number, doc in enumerate(docs)}
+    return build_index(list(keyed), lambda keys: {k: keyed[k] for k in keys}).files
+
+
+def build_index(
+    keys: Sequence[str],
+    load: Callable[[list[str]], dict[str, SearchDocument]],
+    previous: IndexState | None = None,
+) -> IndexState:
+    """The index of the records `keys` name, in id order (newest first, then
+    by URL); `load` gives records by key. With the `previous` state, only
+    the terms of the briefs whose record changed are scored again, when the
+    count of briefs and the reference length are unchanged (else every term
+    is): the same files as from scratch, since a term's scores depend only
+    on its postings, the count and the reference length."""
+    keys = tuple(keys)
+    if previous is not None and len(previous.keys) == len(keys):
+        changed = [n for n, key in enumerate(keys) if key != previous.keys[n]]
+        if len(changed) <= max(1, len(keys) // 10):
+            old = load([previous.keys[n] for n in changed])
+            new = load([keys[n] for n in changed])
+            if len(old) + len(new) == 2 * len(changed) or not changed:
+                state = _update(keys, previous, changed, old, new)
+                if state is not None:
+                    return state
+    docs = load(list(keys))
+    return _from_scratch(keys, [docs[key] for key in keys])
+
+
+def reference_length(lengths: Sequence[int]) -> float:
+    """BM25's length normalisation divides by this: the mean weighted length
+    rounded to a quarter octave, so that an edit rarely moves it (and the
+    scores of every other brief with it)."""
+    if not lengths:
+        return 1.0
+    mean = max(sum(lengths) / len(lengths), 1.0)
+    return 2 ** (round(math.log2(mean) * 4) / 4)
+
+
+def _from_scratch(keys: tuple[str, ...], docs: list[SearchDocument]) -> IndexState:
+    lengths = tuple(doc.length for doc in docs)
+    reference = reference_length(lengths)
+    by_term: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for number, doc in enumerate(docs):
-        files[DOCS.format(number)] = script("doc", number, _display(doc))
+        for term, packed in doc.terms.items():
+            by_term[term].append((number, packed))
+    norms = _norms(lengths, reference)
+    raw = {term: _encode_pairs(found) for term, found in by_term.items()}
+    scored = {term: _score(found, norms, len(docs)) for term, found in by_term.items()}
+    facets = tuple(doc.facets for doc in docs)
+    files = {DOCS.format(number): script("doc", number, _display(doc))
+             for number, doc in enumerate(docs)}  # fmt: skip
+    shards, shard_files = _shard_and_meta_files(scored, facets)
+    files.update(shard_files)
+    return IndexState(keys, lengths, facets, reference, raw, scored, shards, files)
+
+
+def _update(keys, previous: IndexState, changed: list[int], old: dict, new: dict):
+    """`previous` with the records at ids `changed` replaced (old and new
+    records by key); None when the reference length moved."""
+    lengths = list(previous.lengths)
+    facets = list(previous.facets)
+    for number in changed:
+        doc = new[keys[number]]
+        lengths[number] = doc.length
+        facets[number] = doc.facets
+    reference = reference_length(lengths)
+    if reference != previous.reference:
+        return None
+    norms = _norms(lengths, reference)
+    gone = sorted(changed)
+    affected: set[str] = set()
+    for number in changed:
+        affected.update(old[previous.keys[number]].terms, new[keys[number]].terms)
+    raw, scored = dict(previous.raw), dict(previous.scored)
+    for term in affected:
+        added = [
+            (number, new[keys[number]].terms[term])
+            for number in changed
+            if term in new[keys[number]].terms
+        ]
+        postings = _Postings.of(raw.get(term, ""), scored.get(term, ""))
+        postings.replace(gone, added)
+        if postings.ids:
+            raw[term], scored[term] = postings.encoded(norms, len(keys))
+        else:
+            raw.pop(term, None)
+            scored.pop(term, None)
+    files = {
+        path: data
+        for path, data in previous.files.items()
+        if path.startswith(DOCS.partition("{}")[0])
+    }
+    for number in changed:
+        files[DOCS.format(number)] = script("doc", number, _display(new[keys[number]]))
+    shards, shard_files = _shard_and_meta_files(
+        scored, tuple(facets), reuse=(previous, affected)
+    )
+    files.update(shard_files)
+    return IndexState(
+        keys, tuple(lengths), tuple(facets), reference, raw, scored, shards, files
+    )
+
+
+def _shard_and_meta_files(scored: dict[str, str], facets: tuple[dict, ...], reuse=None):
+    """The terms of each shard, and the shard and meta files. `reuse`, the
+    last state and the terms scored again since: a shard of the same terms,
+    none of them scored again, is the same file."""
+    shards = _term_shards(scored)
+    terms = tuple(tuple(shard) for shard in shards)
+    files = {}
+    for number, entries in enumerate(shards):
+        path = TERMS.format(number)
+        if reuse is not None:
+            previous, affected = reuse
+            if (
+                number < len(previous.shards)
+                and previous.shards[number] == terms[number]
+                and affected.isdisjoint(terms[number])
+            ):
+                files[path] = previous.files[path]
+                continue
+        files[path] = script("terms", number, entries)
     meta = {
         "format": FORMAT,
-        "count": len(docs),
+        "count": len(facets),
         "shards": _boundaries(shards),
         "prefixShards": PREFIX_SHARDS,
         "pageSize": PAGE_SIZE,
         "files": {"terms": TERMS, "docs": DOCS},
-        "facets": [_facet(name, docs) for name in FACETS],
+        "facets": [_facet(name, facets) for name in FACETS],
         "pages": FACET_PAGES,
     }
     files[META] = script("meta", 0, meta)
-    return dict(sorted(files.items()))
+    return terms, files
 
 
 def _display(doc: SearchDocument) -> dict:
@@ -228,18 +366,18 @@ def _display(doc: SearchDocument) -> dict:
     }
 
 
-def _facet(name: str, docs: list[SearchDocument]) -> dict:
+def _facet(name: str, facets: Sequence[dict]) -> dict:
     """Values (slug, name) sorted by slug, and each brief's value ids."""
     names: dict[str, str] = {}
-    for doc in docs:
-        for slug, label in doc.facets[name]:
+    for values in facets:
+        for slug, label in values[name]:
             names.setdefault(slug, label)
     slugs = sorted(names, reverse=name == "year")
     ids = {slug: number for number, slug in enumerate(slugs)}
     parts = []
-    for doc in docs:
-        values = sorted({ids[slug] for slug, _ in doc.facets[name]})
-        parts.append(_enc(len(values)) + "".join(map(_enc, values)))
+    for values in facets:
+        found = sorted({ids[slug] for slug, _ in values[name]})
+        parts.append(_enc(len(found)) + "".join(map(_enc, found)))
     return {
         "key": name,
         "values": [[slug, names[slug]] for slug in slugs],
@@ -247,38 +385,113 @@ def _facet(name: str, docs: list[SearchDocument]) -> dict:
     }
 
 
-def _postings(docs: list[SearchDocument]) -> dict[str, str]:
-    """Each term's postings: (id gap, score * 2 + top flag) per brief."""
-    count = len(docs)
-    average = sum(d.length for d in docs) / count if count else 1.0
-    by_term: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    norms = []
-    for number, doc in enumerate(docs):
-        norms.append(K1 * (1 - B + B * doc.length / (average or 1.0)))
-        for term, packed in doc.terms.items():
-            by_term[term].append((number, packed))
-    encoded = {}
-    small = _SMALL if count <= len(_SMALL) else None
-    for term, found in by_term.items():
-        df = len(found)
-        idf = math.log(1 + (count - df + 0.5) / (df + 0.5))
-        scale = idf * (K1 + 1) * SCORE_SCALE
-        parts, previous = [], -1
-        append = parts.append
-        for number, packed in found:
-            weight = packed >> 1
-            score = round(scale * weight / (weight + norms[number]))
-            value = min(max(score, 1), MAX_SCORE) * 2 + (packed & 1)
-            gap = number - previous - 1
-            append(small[gap] + small[value] if small else _enc(gap) + _enc(value))
-            previous = number
-        encoded[term] = "".join(parts)
-    return encoded
+def _norms(lengths: Sequence[int], reference: float) -> list[float]:
+    return [K1 * (1 - B + B * length / reference) for length in lengths]
 
 
-def _term_shards(docs: list[SearchDocument]) -> list[dict[str, str]]:
+def _score(found: list[tuple[int, int]], norms: list[float], count: int) -> str:
+    """A term's postings as written: (id gap, score * 2 + top flag) per
+    brief, the score BM25's with the reference length."""
+    scale = _scale(len(found), count)
+    parts, previous = [], -1
+    append = parts.append
+    for number, packed in found:
+        append(_enc(number - previous - 1) + _enc(_value(scale, packed, norms[number])))
+        previous = number
+    return "".join(parts)
+
+
+def _scale(df: int, count: int) -> float:
+    idf = math.log(1 + (count - df + 0.5) / (df + 0.5))
+    return idf * (K1 + 1) * SCORE_SCALE
+
+
+def _value(scale: float, packed: int, norm: float) -> int:
+    """A written score: BM25's, scaled and bounded, times 2, plus the flag."""
+    weight = packed >> 1
+    score = round(scale * weight / (weight + norm))
+    return min(max(score, 1), MAX_SCORE) * 2 + (packed & 1)
+
+
+class _Postings:
+    """One term's postings taken apart for an update: ids, unscored values
+    and scored values as written. Only the entries that change are decoded
+    into numbers and scored; when the term's brief count is unchanged, so is
+    its idf, and every other entry keeps its written score."""
+
+    def __init__(self, ids: list[int], raw: list[str], scores: list[str | None]):
+        self.ids, self.raw, self.scores = ids, raw, scores
+        self.rescore_all = False
+
+    @classmethod
+    def of(cls, raw: str, scored: str) -> _Postings:
+        tokens = _NUMBER.findall(raw)
+        gaps = _numbers(tokens[0::2])
+        ids = list(itertools.accumulate(map(operator.add, gaps, itertools.repeat(1)),
+                                        initial=-1))[1:]  # fmt: skip
+        return cls(ids, tokens[1::2], _NUMBER.findall(scored)[1::2])
+
+    def replace(self, gone: list[int], added: list[tuple[int, int]]) -> None:
+        """Drop the entries of the briefs `gone`, add (id, packed) `added`."""
+        count = len(self.ids)
+        for number in reversed(gone):
+            at = bisect.bisect_left(self.ids, number)
+            if at < len(self.ids) and self.ids[at] == number:
+                del self.ids[at], self.raw[at], self.scores[at]
+        for number, packed in added:
+            at = bisect.bisect_left(self.ids, number)
+            self.ids.insert(at, number)
+            self.raw.insert(at, _enc(packed))
+            self.scores.insert(at, None)
+        self.rescore_all = len(self.ids) != count
+
+    def encoded(self, norms: list[float], count: int) -> tuple[str, str]:
+        """(unscored, scored) postings strings."""
+        gaps = map(operator.sub, self.ids, [-1, *self.ids[:-1]])
+        tokens = [_enc(gap - 1) for gap in gaps]
+        raw = "".join(itertools.chain.from_iterable(zip(tokens, self.raw, strict=True)))
+        if self.rescore_all:
+            pairs = list(zip(self.ids, _numbers(self.raw), strict=True))
+            return raw, _score(pairs, norms, count)
+        packed = {n: i for i, n in enumerate(self.ids) if self.scores[i] is None}
+        if packed:
+            scale = _scale(len(self.ids), count)
+            for number, index in packed.items():
+                value = _numbers([self.raw[index]])[0]
+                self.scores[index] = _enc(_value(scale, value, norms[number]))
+        scored = "".join(
+            itertools.chain.from_iterable(zip(tokens, self.scores, strict=True))
+        )
+        return raw, scored
+
+
+def _numbers(tokens: list[str]) -> list[int]:
+    """The numbers of single `encode`d tokens."""
+    try:
+        return list(map(_decoded().__getitem__, tokens))
+    except KeyError:  # a number of four digits or more: rare
+        return [decode(token)[0] for token in tokens]
+
+
+@functools.cache
+def _decoded() -> dict[str, int]:
+    """Every number of up to three digits by its token."""
+    return {encode(number): number for number in range(32**3)}
+
+
+def _encode_pairs(found: list[tuple[int, int]]) -> str:
+    parts, previous = [], -1
+    for number, packed in found:
+        parts.append(_enc(number - previous - 1) + _enc(packed))
+        previous = number
+    return "".join(parts)
+
+
+_NUMBER = re.compile(f"[{re.escape(_CONTINUE)}]*[{_TERMINAL}]")
+
+
+def _term_shards(postings: dict[str, str]) -> list[dict[str, str]]:
     """Sorted terms cut into runs of about SHARD_BYTES."""
-    postings = _postings(docs)
     shards: list[dict[str, str]] = [{}]
     size = 0
     for term in sorted(postings, key=sort_key):
