@@ -8,13 +8,15 @@ cache-free build of the changed content.
 
 from __future__ import annotations
 
+import base64
 import logging
 import shutil
+import zlib
 from pathlib import Path
 
 import pytest
 
-from briefs import pipeline
+from briefs import pipeline, search
 from policy_briefs.build import build
 from policy_briefs.project import ROOT
 
@@ -235,7 +237,27 @@ def test_a_cache_entry_with_flipped_bytes_is_not_trusted(case, caplog):
 def test_only_what_changed_is_rewritten(case):
     root, _ = case
     output = root / "output"
-    untouched = ["briefs/brief-11.html", "regions/index.html", "topics/index.html"]
+    # Files of a group (search index, open data) whose bytes stay the same
+    # are kept too: the other briefs' search documents, the data schema.
+    edited_doc = [
+        p.relative_to(output).as_posix()
+        for p in (output / "search" / "docs").glob("*.js")
+        if '"briefs/brief-05.html"' in p.read_text("utf-8")
+    ]
+    other_docs = sorted(
+        p.relative_to(output).as_posix()
+        for p in (output / "search" / "docs").glob("*.js")
+        if p.relative_to(output).as_posix() not in edited_doc
+    )
+    assert len(edited_doc) == 1 and other_docs
+    untouched = [
+        "briefs/brief-11.html",
+        "regions/index.html",
+        "topics/index.html",
+        "data/schema.json",
+        "data/regions.json",
+        *other_docs,
+    ]
     build(root / "content", output, **settings(root))
     before = {name: (output / name).stat() for name in untouched}
     edited = (output / "briefs" / "brief-05.html").stat()
@@ -249,6 +271,9 @@ def test_only_what_changed_is_rewritten(case):
         ), name
     assert (output / "briefs" / "brief-05.html").stat().st_ino != edited.st_ino
     assert "Changed text" in (output / "briefs" / "brief-05.html").read_text("utf-8")
+    edited_record = search.read_script((output / edited_doc[0]).read_bytes())[2]
+    text = zlib.decompress(base64.b64decode(edited_record["text"])).decode()
+    assert "Changed text" in text
 
 
 def test_parallel_build_equals_serial_build(tmp_path, monkeypatch):
