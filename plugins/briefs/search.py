@@ -35,8 +35,9 @@ import math
 import operator
 import re
 import zlib
+from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .schema import Brief
@@ -83,9 +84,21 @@ class SearchDocument:
     date_text: str
     timestamp: float  # sort key: newest first
     facets: dict[str, tuple[tuple[str, str], ...]]  # facet → ((slug, name), ...)
-    terms: dict[str, int]  # term → weighted count * 2 + 1 if in a top field
+    # Each term (one a line) and its weighted count * 2 + 1 if in a top
+    # field: a string and an array rather than a dict, a tenth of the memory
+    # for thousands of records held at once.
+    term_lines: str
+    counts: array
     length: int  # weighted number of terms, for BM25's length normalisation
     text: bytes  # key points and body text, one line per block, deflated
+
+    def pairs(self) -> Iterator[tuple[str, int]]:
+        """(term, weighted count * 2 + top flag) for every term."""
+        return zip(self.term_lines.split("\n"), self.counts, strict=True)
+
+    @property
+    def terms(self) -> dict[str, int]:
+        return dict(self.pairs())
 
 
 def document(
@@ -138,7 +151,8 @@ def document(
             "topic": tuple((slug, name) for name, slug in topics),
             "year": ((str(moment.year), str(moment.year)),),
         },
-        terms={term: n * 2 + (term in top) for term, n in counts.items()},
+        term_lines="\n".join(counts),
+        counts=array("L", [n * 2 + (term in top) for term, n in counts.items()]),
         length=length,
         text=zlib.compress(text.encode("utf-8"), COMPRESSION),
     )
@@ -259,13 +273,19 @@ def reference_length(lengths: Sequence[int]) -> float:
 def _from_scratch(keys: tuple[str, ...], docs: list[SearchDocument]) -> IndexState:
     lengths = tuple(doc.length for doc in docs)
     reference = reference_length(lengths)
-    by_term: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    # Each term's (id, packed count) pairs, flat in an array: 2.5 million
+    # pairs at 5,000 briefs, a tenth of the memory of tuples.
+    by_term: dict[str, array] = defaultdict(lambda: array("L"))
     for number, doc in enumerate(docs):
-        for term, packed in doc.terms.items():
-            by_term[term].append((number, packed))
+        for term, packed in doc.pairs():
+            by_term[term].extend((number, packed))
     norms = _norms(lengths, reference)
-    raw = {term: _encode_pairs(found) for term, found in by_term.items()}
-    scored = {term: _score(found, norms, len(docs)) for term, found in by_term.items()}
+    raw, scored = {}, {}
+    for term, flat in by_term.items():
+        found = list(zip(flat[0::2], flat[1::2], strict=True))
+        raw[term] = _encode_pairs(found)
+        scored[term] = _score(found, norms, len(docs))
+    del by_term
     facets = tuple(doc.facets for doc in docs)
     files = {DOCS.format(number): script("doc", number, _display(doc))
              for number, doc in enumerate(docs)}  # fmt: skip
@@ -289,14 +309,15 @@ def _update(keys, previous: IndexState, changed: list[int], old: dict, new: dict
     norms = _norms(lengths, reference)
     gone = sorted(changed)
     affected: set[str] = set()
+    changed_terms = {number: new[keys[number]].terms for number in changed}
     for number in changed:
-        affected.update(old[previous.keys[number]].terms, new[keys[number]].terms)
+        affected.update(old[previous.keys[number]].terms, changed_terms[number])
     raw, scored = dict(previous.raw), dict(previous.scored)
     for term in affected:
         added = [
-            (number, new[keys[number]].terms[term])
-            for number in changed
-            if term in new[keys[number]].terms
+            (number, terms[term])
+            for number, terms in changed_terms.items()
+            if term in terms
         ]
         postings = _Postings.of(raw.get(term, ""), scored.get(term, ""))
         postings.replace(gone, added)
