@@ -191,7 +191,8 @@ def inputs_digest(settings: dict) -> str:
         pickle.dumps(
             (
                 code_version(),
-                pdf_output.mode(settings) != "off" and pdf.engine_available(),
+                # (a wrong value is reported by the build itself)
+                settings.get(pdf_output.SETTING) != "off" and pdf.engine_available(),
                 sorted(kept.items()),
             ),
             protocol=pickle.HIGHEST_PROTOCOL,
