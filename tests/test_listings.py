@@ -184,6 +184,16 @@ def chart_rows(main) -> list[tuple[str, str]]:
     ]
 
 
+def counted(main, heading: str) -> list[tuple[str, str, str]]:
+    """The overview's (link, name, count) rows, under `heading`."""
+    items = main.select_one(".counted-list")
+    assert items.find_previous("h2").get_text(strip=True) == heading
+    return [
+        (li.a["href"], li.a.text, li.select_one(".count").text)
+        for li in items.find_all("li")
+    ]
+
+
 def test_region_page_has_a_chart_a_table_experts_and_its_feed(listed):
     main = main_of(listed, "regions/europe.html")
     svg = main.select_one("figure svg.year-chart")
@@ -193,12 +203,7 @@ def test_region_page_has_a_chart_a_table_experts_and_its_feed(listed):
     assert title.text.startswith("Briefs on Europe per year: 2022: 1 brief;")
     assert len(svg.find_all("rect")) == 2  # 2022 and 2024 (the draft is not built)
     assert chart_rows(main) == [("2022", "1"), ("2023", "0"), ("2024", "1")]
-    experts = main.select_one(".counted-list")
-    assert experts.find_previous("h2").get_text(strip=True) == "Experts"
-    assert [
-        (li.a["href"], li.a.text, li.select_one(".count").text)
-        for li in experts.find_all("li")
-    ] == [
+    assert counted(main, "Experts") == [
         ("../authors/guest-writer.html", "Guest Writer", "1 brief"),
         ("../authors/soren-kjaergaard.html", "Søren Kjærgaard", "1 brief"),
         ("../authors/yuki-tatsumi.html", "Yuki Tatsumi", "1 brief"),
@@ -225,12 +230,7 @@ def test_author_page_shows_profile_regions_and_chart(listed):
     assert main.select_one(".profile__role").text == "Senior Fellow, Japan Desk"
     assert main.select_one(".page-header__intro strong").text == "writes"
     assert main.select_one(".link-list a")["href"] == "https://example.org/yuki"
-    regions = main.select_one(".counted-list")
-    assert regions.find_previous("h2").get_text(strip=True) == "Regions written on"
-    assert [
-        (li.a["href"], li.a.text, li.select_one(".count").text)
-        for li in regions.find_all("li")
-    ] == [
+    assert counted(main, "Regions written on") == [
         ("../regions/northeast-asia.html", "Northeast Asia", "2 briefs"),
         ("../regions/europe.html", "Europe", "1 brief"),
     ]
