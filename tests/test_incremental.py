@@ -157,6 +157,7 @@ CHANGES = {
     "delete": lambda r: source(r, 7).unlink(),
     "rename": lambda r: source(r, 7).rename(source(r, 7).with_name("renamed.md")),
     "draft": lambda r: edit(source(r, 5), "title:", "status: draft\ntitle:"),
+    "featured": lambda r: edit(source(r, 2), "title:", "featured: true\ntitle:"),
     "regions.yml": lambda r: edit(
         r / "content" / "regions.yml", "About *Europe*.", "The *whole* continent."
     ),
@@ -199,6 +200,18 @@ def test_incremental_build_equals_clean_build(case, change):
 def test_a_changed_setting(case):
     _, rebuild_and_compare = case
     rebuild_and_compare(SITENAME="Another Name")
+
+
+def test_the_404_page_follows_the_stylesheets(case):
+    """Production's 404.html inlines the theme's CSS: an edit to it renders
+    the page again."""
+    root, rebuild_and_compare = case
+    public = "https://example.org/briefs"
+    production = {"SITEURL": public, "FEED_DOMAIN": public}
+    rebuild_and_compare(**production)
+    edit(root / "theme" / "static" / "css" / "components.css", "}", "}\n/* new */")
+    rebuild_and_compare(**production)
+    assert "/* new */" in (root / "output" / "404.html").read_text("utf-8")
 
 
 def test_a_damaged_cache_is_replaced_with_a_notice(case, caplog):

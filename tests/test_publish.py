@@ -132,8 +132,11 @@ def test_production_feeds_use_absolute_links(production):
 
 
 def test_production_pages_keep_relative_links(production):
-    """The same output works from disk: no page links to the public address."""
+    """The same output works from disk: no page links to the public address
+    (but 404.html, served at any depth: tests/test_not_found.py)."""
     for page in production.rglob("*.html"):
+        if page == production / "404.html":
+            continue
         soup = html(page)
         for tag in soup.find_all(["a", "img", "script"]):
             url = tag.get("href") or tag.get("src") or ""
@@ -147,8 +150,9 @@ def test_sitemap_lists_every_page_by_absolute_url(production):
     urlset = ET.parse(production / "sitemap.xml").getroot()
     locs = [url.findtext(f"{SITEMAP_NS}loc") for url in urlset]
     pages = {p.relative_to(production).as_posix() for p in production.rglob("*.html")}
+    assert "404.html" in pages  # written, but no page of its own
     assert locs[0] == f"{SITE_URL}/index.html"
-    assert sorted(locs) == sorted(f"{SITE_URL}/{page}" for page in pages)
+    assert sorted(locs) == sorted(f"{SITE_URL}/{page}" for page in pages - {"404.html"})
     assert len(locs) == len(set(locs))
 
 

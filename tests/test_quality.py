@@ -38,8 +38,12 @@ CHECKED = {".html", ".css", ".svg"}
 
 # One page of each kind. Briefs: a table (red-sea), a figure (ports-and-power),
 # an image with footnotes (baltic), key takeaways (japan), and a draft.
+# Listings: the home page with its featured brief, a region and an author
+# (with a photo) with their charts, archives by year, production's 404 page.
 PAGES = [
     ("development", "index.html"),
+    ("production", "404.html"),
+    ("preview", "index.html"),
     ("development", "index-2.html"),
     ("development", "briefs/red-sea-shipping-disruption.html"),
     ("development", "briefs/ports-and-power.html"),

@@ -24,6 +24,8 @@ _DATETIME = re.compile(
 # nothing with spaces, quotes, braces or angle brackets.
 _DOI = re.compile(r"^10\.\d{4,9}/[-._;()/:a-zA-Z0-9]+$")
 _DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:")
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"}
 # Characters a browser reads as part of the address, not of the file name.
 URL_SPECIAL = "#?%"
@@ -157,6 +159,21 @@ def doi(node) -> str:
             f"letters, digits or -._;()/:), found '{shorten(value)}'"
         )
     return value
+
+
+def flag(node) -> bool:
+    """true or false, unquoted (YAML 1.2's spellings). yes/no, on/off and 1/0
+    are refused: everywhere else they stay text, never a boolean."""
+    if isinstance(node, Scalar) and node.plain and not node.is_null:
+        value = node.value.strip()
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+    found = kind_of(node)
+    if isinstance(node, Scalar) and not node.plain:
+        found = f"the text {found} in quotes"
+    raise FieldError(f"expected true or false, found {found}")
 
 
 def choice(*allowed: str):

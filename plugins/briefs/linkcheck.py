@@ -19,6 +19,9 @@ Rules:
 - with `site_url` (production), absolute URLs under it are local files, and
   pages must still use relative links except in `<link rel=canonical>` and
   similar head links; feeds and sitemaps may use absolute URLs freely;
+- a page served at any depth (ANY_DEPTH_PAGES: GitHub Pages' 404.html, for
+  every missing address) links only by absolute URLs (or `#frag`) and loads
+  nothing at all: a relative link would resolve against the missing address;
 - `mailto:`, `tel:`, `data:` and `javascript:` URLs are ignored; query strings
   are stripped and `%xx` escapes decoded before looking a file up.
 """
@@ -31,7 +34,7 @@ import posixpath
 import re
 import xml.etree.ElementTree as ET
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -39,6 +42,9 @@ from urllib.parse import unquote, urljoin, urlsplit
 logger = logging.getLogger(__name__)
 
 PARALLEL_FROM = 500  # files; below this, starting processes costs more
+
+# Pages the host serves in place of any missing address (briefs.notfound).
+ANY_DEPTH_PAGES = frozenset({"404.html"})
 
 IGNORED_SCHEMES = frozenset({"mailto", "tel", "data", "javascript", "about"})
 
@@ -260,11 +266,32 @@ def read_page(rel: str, text: str) -> PageLinks:
     page = PageLinks()
     if kind == "html":
         collect_html(page, text)
+        if rel in ANY_DEPTH_PAGES:
+            _served_at_any_depth(page, rel)
     elif kind == "xml":
         _read_xml(page, rel, text)
     else:
         page.references.extend(Reference(url, True) for url in css_urls(text))
     return page
+
+
+def _served_at_any_depth(page: PageLinks, rel: str) -> None:
+    """Keep the absolute links of a page served at any depth (they may name
+    this site); any other reference is a problem."""
+    kept = []
+    for reference in page.references:
+        url = reference.url.strip()
+        if reference.asset:
+            reason = "loaded by a page served at any depth (inline it instead)"
+        elif url.startswith("#") or urlsplit(url).scheme:
+            kept.append(replace(reference, absolute_ok=True))
+            continue
+        else:
+            reason = (
+                "relative link on a page served at any depth (use the absolute address)"
+            )
+        page.problems.append(BrokenLink(rel, reference.url, reason))
+    page.references = kept
 
 
 def _read_xml(page: PageLinks, rel: str, text: str) -> None:

@@ -30,7 +30,7 @@ OPML_PATH = "feeds/index.opml"
 JS_GLOBAL = "policyBriefs"
 CSV_COLUMNS = (
     "slug", "title", "summary", "authors", "regions", "topics", "series",
-    "series_part", "date", "updated", "doi", "image", "image_alt",
+    "series_part", "date", "updated", "doi", "featured", "image", "image_alt",
     "image_credit", "word_count", "reading_time", "url", "absolute_url",
     "pdf_url", "bibtex_url", "ris_url",
 )  # fmt: skip
@@ -241,6 +241,7 @@ def _brief_json(entry: CatalogueEntry, public_url: str | None) -> dict:
         "date": brief.date.isoformat(),
         "updated": brief.updated.isoformat() if brief.updated else None,
         "doi": brief.doi,
+        "featured": brief.featured,
         "key_points": list(brief.key_points),
         "image": image,
         "word_count": entry.word_count,
@@ -381,6 +382,7 @@ def _csv_row(entry: CatalogueEntry, public_url: str | None) -> str:
         "date": brief.date.isoformat(),
         "updated": brief.updated.isoformat() if brief.updated else None,
         "doi": brief.doi,
+        "featured": "true" if brief.featured else "false",
         "image": brief.image,
         "image_alt": brief.image_alt,
         "image_credit": brief.image_credit,

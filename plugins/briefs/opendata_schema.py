@@ -79,6 +79,7 @@ SCHEMA = {
             date={"type": "string", "format": "date-time"},
             updated={"type": ["string", "null"], "format": "date-time"},
             doi={"type": ["string", "null"], "pattern": r"^10\.\d{4,9}/\S+$"},
+            featured={"type": "boolean"},
             key_points=_list(TEXT),
             image={
                 "oneOf": [

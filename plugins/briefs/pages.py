@@ -15,6 +15,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from . import listings, notfound
 from .citations import citation_paths
 from .collection import display_path
 from .model import BriefView, Site, fingerprint
@@ -154,7 +155,10 @@ def plan(
     editions = editions or {}
     jobs = brief_jobs(site, site.briefs, related_count, shared, editions)
     index_save_as = settings["INDEX_SAVE_AS"]
-    for url, context in paginate(settings, index_save_as, site.briefs):
+    home = paginate(settings, index_save_as, site.briefs)
+    # Reader listings (listings.py): the featured brief leads the home page.
+    home[0][1]["featured"] = listings.featured_brief(site.briefs)
+    for url, context in home:
         jobs.append(
             Job(url, "page", "index", {**listing, **context, "page_name": "index"})
         )
@@ -164,7 +168,11 @@ def plan(
         ("tag", site.tags, "tag"),
     ):
         for item, briefs in entries:
-            for url, context in paginate(settings, item.save_as, briefs):
+            pages = paginate(settings, item.save_as, briefs)
+            # Reader listings (listings.py): an overview on the first page.
+            if kind in listings.OVERVIEW_KINDS:
+                pages[0][1]["overview"] = listings.overview(kind, item, briefs)
+            for url, context in pages:
                 jobs.append(
                     Job(
                         url,
@@ -208,6 +216,16 @@ def plan(
             {**shared, "tag_entries": [(tag, len(items)) for tag, items in site.tags]},
         )
     )
+    # Reader listings (notfound.py): production's page-not-found page.
+    if public := public_url(settings):
+        jobs.append(
+            Job(
+                notfound.SAVE_AS,
+                "page",
+                notfound.TEMPLATE,
+                {**shared, **notfound.context(settings, public)},
+            )
+        )
     if settings.get("SEARCH_SAVE_AS"):
         jobs.append(Job(settings["SEARCH_SAVE_AS"], "page", "search", dict(shared)))
     jobs.append(

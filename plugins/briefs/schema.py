@@ -33,6 +33,7 @@ FIELDS = {
     "series": f.Field(f.text),
     "doi": f.Field(f.doi),
     "status": f.Field(f.choice("published", "draft")),
+    "featured": f.Field(f.flag),
     "aliases": f.Field(f.site_addresses),
     "slug": f.Field(f.slug),
 }
@@ -69,6 +70,7 @@ class Brief:
     series: str | None = None
     doi: str | None = None
     status: str = "published"
+    featured: bool = False  # may lead the home page (listings.featured_brief)
     aliases: tuple[str, ...] = ()
     body_line: int = 1  # the file line the Markdown body starts on
 
@@ -186,6 +188,7 @@ def validate_fields(
         doi=values.get("doi"),
         aliases=values.get("aliases", ()),
         status=values.get("status", "published"),
+        featured=values.get("featured", False),
     )
     return brief, problems, references
 
