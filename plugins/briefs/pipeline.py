@@ -33,8 +33,9 @@ import multiprocessing
 import os
 import pickle
 import shutil
+import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from importlib import metadata
@@ -561,19 +562,25 @@ class BriefsGenerator(Generator):
             return renderer.render(*task)
 
         results = self.workers.submit(render_in_worker, tasks, serial)
-        # The groups are made here, from the cache, while the workers render.
-        for job in [j for j in to_render if j.kind in GROUPS]:
-            made = GROUPS[job.kind](self, job)
-            self.groups[job.save_as] = sorted(made)
-            for rel in sorted(made):
-                self.written[rel] = self.write_group_file(
-                    output, previous, rel, job.fingerprint, made[rel], old_files
-                )
-        for job, made in zip(renderable, results, strict=True):
-            for rel, data, links in made:
-                self.written[rel] = _write(output, rel, job.fingerprint, data)
-                if links is not None:
-                    self.fresh_links[rel] = links
+        # The groups are made here, from the cache, while the workers render
+        # and a thread writes what they rendered as it comes (so that it
+        # does not pile up in memory meanwhile).
+        stop = threading.Event()
+        with ThreadPoolExecutor(1, thread_name_prefix="briefs-write") as thread:
+            writing = thread.submit(
+                self.write_rendered, output, renderable, results, stop
+            )
+            try:
+                for job in [j for j in to_render if j.kind in GROUPS]:
+                    made = GROUPS[job.kind](self, job)
+                    self.groups[job.save_as] = sorted(made)
+                    for rel in sorted(made):
+                        self.written[rel] = self.write_group_file(
+                            output, previous, rel, job.fingerprint, made[rel], old_files
+                        )
+                writing.result()
+            finally:
+                stop.set()
         files_written.send(self, count=len(self.written))
         if output == previous:
             _remove_unmade(output, old_files, self.written)
@@ -583,6 +590,19 @@ class BriefsGenerator(Generator):
             len(to_render),
             len(self.jobs) - len(to_render),
         )
+
+    def write_rendered(
+        self, output: Path, jobs: list[Job], results, stop: threading.Event
+    ) -> None:
+        """Write every file of `jobs` from `results` as it comes, until
+        `stop` (set when the build fails meanwhile)."""
+        for job, made in zip(jobs, results, strict=True):
+            if stop.is_set():
+                return
+            for rel, data, links in made:
+                self.written[rel] = _write(output, rel, job.fingerprint, data)
+                if links is not None:
+                    self.fresh_links[rel] = links
 
     def write_group_file(
         self,
