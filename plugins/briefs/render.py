@@ -16,7 +16,7 @@ from markupsafe import Markup
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
 
-from . import citations, opendata, pdf, pdf_output, search
+from . import citations, opendata, pdf, pdf_output, search, structured_data
 from .citations import Citation
 from .feeds import rebase_links
 from .linkcheck import PageLinks, read_page
@@ -122,6 +122,14 @@ class Renderer:
             article = context["article"]
             context["article"] = article.with_page(
                 bodies[key], self.citation(article), context.get("pdf")
+            )
+            context["structured_data"] = structured_data.script_text(
+                structured_data.news_article(
+                    article,
+                    self.settings["SITENAME"],
+                    self.settings["DEFAULT_LANG"],
+                    public_url(self.settings),
+                )
             )
         return self.template(job.template).render(context)
 
