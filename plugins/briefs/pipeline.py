@@ -46,15 +46,10 @@ from pelican.generators import ArticlesGenerator, Generator
 
 from . import assets, bodychecks, interrupts, pdf, pdf_output, reading
 from .cache import Cache
-from .collection import (
-    Collection,
-    display_path,
-    options,
-    unknown_settings_message,
-    validate_content,
-)
+from .collection import Collection, display_path, validate_content
 from .linkcheck import BrokenLink, PageLinks, SiteChecker, is_checked, read_page
 from .model import Site, build_site, fingerprint
+from .options import BriefsOptions
 from .outputdir import MARKER
 from .pages import Job, brief_jobs, plan
 from .problems import ContentError, LinkError, Problem
@@ -190,7 +185,10 @@ def up_to_date(settings: dict, output: Path, inputs: str) -> int | None:
     it is still as it left it; else None (then build). The folder's mark
     (outputdir.MARKER) is written after the build and not compared."""
     cache_dir = settings.get("CACHE_PATH")
-    if not cache_dir or not options(settings.get("BRIEFS"))[0]["cache"]:
+    try:
+        if not cache_dir or not BriefsOptions.from_settings(settings).cache:
+            return None
+    except ValueError:  # the build itself will say so
         return None
     cache = Cache(Path(cache_dir))
     try:
@@ -267,14 +265,11 @@ class BriefsGenerator(Generator):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        config, unknown = options(self.settings.get("BRIEFS"))
-        if unknown:
-            raise ValueError(unknown_settings_message(unknown))
-        self.config = config
+        self.options = BriefsOptions.from_settings(self.settings)
         self.warm: WarmState | None = self.settings.get(WARM_STATE_KEY)
-        cache_dir = self.settings.get("CACHE_PATH") if config["cache"] else None
+        cache_dir = self.settings.get("CACHE_PATH") if self.options.cache else None
         self.cache = Cache(Path(cache_dir) if cache_dir else None)
-        self.workers = Workers(self.settings, config["workers"])
+        self.workers = Workers(self.settings, self.options.workers)
         self.code = code_version()
         # What this build reads (policy_briefs.build takes it before the
         # build reads anything and hands it over): remembered for up_to_date.
@@ -337,7 +332,7 @@ class BriefsGenerator(Generator):
             raise
         self.collection = collection
         self.site = build_site(
-            collection, self.settings, self.config["show_drafts"], texts, files
+            collection, self.settings, self.options.show_drafts, texts, files
         )
         if self.warm is not None and self.warm.first and self.warm.on_first:
             self.render_first(self.warm)
@@ -353,13 +348,14 @@ class BriefsGenerator(Generator):
         content = collection.content_dir
         markdown = ReadSettings.from_settings(self.settings).markdown
         wanted = {}
-        for kind, records, attribute, file in (
-            ("bio", collection.registry.authors, "bio", "authors_file"),
-            ("description", collection.registry.regions, "description", "regions_file"),
+        registry = collection.registry
+        for kind, records, file in (
+            ("bio", registry.authors, self.options.authors_file),
+            ("description", registry.regions, self.options.regions_file),
         ):
-            shown = display_path(content / self.config[file], content)
+            shown = display_path(content / file, content)
             for record in records:
-                text = getattr(record, attribute)
+                text = getattr(record, kind)
                 if text:
                     key = fingerprint((self.code, markdown, text))
                     wanted[key] = (kind, record.name, text, shown)
@@ -384,7 +380,7 @@ class BriefsGenerator(Generator):
             {path: read.local_urls for path, read in collection.reads.items()},
             links["bio"],
             links["description"],
-            self.config["show_drafts"],
+            self.options.show_drafts,
         )
         files, unused = assets.publication(collection, published, drafted)
         found += assets.svg_problems(collection, files) + unused
@@ -398,7 +394,7 @@ class BriefsGenerator(Generator):
     def render_first(self, warm: WarmState) -> None:
         """The preview's edited briefs, before anything else is planned."""
         views = [v for v in self.site.briefs if v.brief.source in warm.first]
-        jobs = brief_jobs(self.site, views, self.config["related_count"])
+        jobs = brief_jobs(self.site, views, self.options.related_count)
         bodies = self.bodies.get_many({k for job in jobs for k in job.bodies})
         renderer = self.renderer()
         for job in jobs:
@@ -420,7 +416,7 @@ class BriefsGenerator(Generator):
         read_config = ReadSettings.from_settings(self.settings)
         collection = validate_content(
             Path(self.settings["PATH"]),
-            self.config,
+            self.options,
             self.settings["TIMEZONE"],
             read_many=partial(self.read_many, read_config),
         )
@@ -503,9 +499,9 @@ class BriefsGenerator(Generator):
         self.jobs = plan(
             self.site,
             self.settings,
-            self.config["related_count"],
+            self.options.related_count,
             self.collection,
-            self.config["show_drafts"],
+            self.options.show_drafts,
             editions,
         )
         self.jobs.append(self.search_job())
