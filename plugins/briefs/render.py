@@ -22,7 +22,7 @@ from .feeds import rebase_links
 from .linkcheck import PageLinks, read_page
 from .pages import Job
 from .redirects import redirect_page
-from .urls import public_url
+from .urls import is_absolute, public_url
 
 Rendered = tuple[str, bytes, PageLinks | None]
 
@@ -138,7 +138,7 @@ class Renderer:
         absolute SITEURL, every link is relative to the feed file itself."""
         settings = self.settings
         site_url = settings.get("SITEURL") or ""
-        absolute = site_url.startswith(("http://", "https://"))
+        absolute = is_absolute(site_url)
         save_as = job.context.get("as", job.save_as)  # a copy: as the original
         base = site_url if absolute else path_to_url(get_relative_path(save_as))
         feed_domain = settings.get("FEED_DOMAIN") if absolute else base
