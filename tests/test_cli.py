@@ -27,6 +27,8 @@ def test_invoke_build_then_failed_build_keeps_output(site):
     )
     assert first.returncode == 0, first.stderr
     assert "Built 1 briefs" in first.stdout
+    # Not a terminal: no progress display, no control codes.
+    assert "briefs read" not in first.stderr and "\x1b" not in first.stderr
     before = snapshot(site.output)
 
     site.raw("bad", fm(region="region: Nort East Asia"))
