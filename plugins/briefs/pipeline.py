@@ -412,6 +412,20 @@ class BriefsGenerator(Generator):
             self.warm.renderers = {key: Renderer(settings)}
         return self.warm.renderers[key]
 
+    def render_jobs(self, jobs: list[Job]) -> list:
+        """Each job's files, with the bodies it shows: in the workers, or in
+        this process with one renderer made when first needed."""
+        bodies = self.bodies.get_many({key for job in jobs for key in job.bodies})
+        tasks = [(job, {key: bodies[key] for key in job.bodies}) for job in jobs]
+        renderer = None
+
+        def serial(task):
+            nonlocal renderer
+            renderer = renderer or self.renderer()
+            return renderer.render(*task)
+
+        return self.workers.map(render_in_worker, tasks, serial)
+
     def read_and_validate(self) -> Collection:
         read_config = ReadSettings.from_settings(self.settings)
         collection = validate_content(
@@ -525,16 +539,7 @@ class BriefsGenerator(Generator):
         for job in [j for j in to_render if j.kind == "copy"]:
             self.written[job.save_as] = _copy(job, output)
         renderable = [j for j in to_render if j.kind != "copy"]
-        bodies = self.bodies.get_many({k for job in renderable for k in job.bodies})
-        tasks = [(job, {k: bodies[k] for k in job.bodies}) for job in renderable]
-        renderer = None
-
-        def serial(task):
-            nonlocal renderer
-            renderer = renderer or self.renderer()
-            return renderer.render(*task)
-
-        results = self.workers.map(render_in_worker, tasks, serial)
+        results = self.render_jobs(renderable)
         for job, made in zip(renderable, results, strict=True):
             for rel, data, links in made:
                 self.written[rel] = _write(output, rel, job.fingerprint, data)
@@ -563,26 +568,17 @@ class BriefsGenerator(Generator):
                 keyed[fingerprint((self.code, view, body))] = (view, body)
         documents = self.cache.get("search", keyed)
         missing = [key for key in keyed if key not in documents]
-        bodies = self.bodies.get_many({keyed[key][1] for key in missing})
-        tasks = [
-            (
+        made = self.render_jobs(
+            [
                 Job(
                     keyed[key][0].save_as,
                     "search-record",
                     context={"article": keyed[key][0]},
-                ),
-                {keyed[key][1]: bodies[keyed[key][1]]},
-            )
-            for key in missing
-        ]
-        renderer = None
-
-        def serial(task):
-            nonlocal renderer
-            renderer = renderer or self.renderer()
-            return renderer.render(*task)
-
-        made = self.workers.map(render_in_worker, tasks, serial)
+                    bodies=(keyed[key][1],),
+                )
+                for key in missing
+            ]
+        )
         fresh = dict(zip(missing, made, strict=True))
         self.cache.put("search", fresh)
         if fresh:
@@ -634,17 +630,8 @@ class BriefsGenerator(Generator):
                 )
                 continue
             jobs.append(job)
-        bodies = self.bodies.get_many({k for job in jobs for k in job.bodies})
-        tasks = [(job, {k: bodies[k] for k in job.bodies}) for job in jobs]
-        renderer = None
-
-        def serial(task):
-            nonlocal renderer
-            renderer = renderer or self.renderer()
-            return renderer.render(*task)
-
         try:
-            results = self.workers.map(render_in_worker, tasks, serial)
+            results = self.render_jobs(jobs)
         except pdf.PdfError as exc:
             view = next(j.context["article"] for j in jobs if j.save_as == exc.key)
             shown = display_path(view.brief.source, self.collection.content_dir)
