@@ -33,6 +33,7 @@ import multiprocessing
 import os
 import pickle
 import shutil
+import stat
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -165,7 +166,12 @@ def inputs_digest(settings: dict) -> str:
                 path = Path(folder, name)
                 digest.update(str(path).encode() + b"\0")
                 try:
-                    digest.update(path.read_bytes())
+                    # Only regular files are read: a named pipe would block
+                    # (the build itself refuses it, and links, by name).
+                    if stat.S_ISREG(path.lstat().st_mode):
+                        digest.update(path.read_bytes())
+                    else:
+                        digest.update(str(path.lstat().st_mode).encode())
                 except OSError as error:  # the build itself will say so
                     digest.update(repr(error).encode())
     kept = worker_settings(settings)
@@ -201,7 +207,7 @@ def up_to_date(settings: dict, output: Path, inputs: str) -> int | None:
     try:
         if _all_files(Path(output)) - {MARKER} != set(recorded):
             return None
-        if any(_stat(Path(output) / rel) != stat for rel, stat in recorded.items()):
+        if any(_stat(Path(output) / rel) != kept for rel, kept in recorded.items()):
             return None
     except OSError:
         return None
