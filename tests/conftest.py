@@ -58,6 +58,35 @@ def without_permission_overrides(command: list[str]) -> list[str]:
     return [setpriv, "--bounding-set", "-dac_override,-dac_read_search", *command]
 
 
+# PDFs are the PDF tests' business; elsewhere they only cost time (the
+# production settings require them whatever this says).
+NO_PDFS = {"POLICY_BRIEFS_PDF": "off"}
+
+
+def run_invoke(
+    *args: str,
+    cwd: Path = ROOT,
+    env: dict | None = None,
+    stdin: str = "",
+    unprivileged: bool = False,
+    timeout: int = 300,
+) -> subprocess.CompletedProcess:
+    """`invoke ARGS` as an editor runs it, from `cwd` with the project's
+    tasks; `unprivileged`: as an editor's account (see below)."""
+    command = [*INVOKE, "--search-root", str(ROOT), *args]
+    if unprivileged:
+        command = without_permission_overrides(command)
+    return subprocess.run(
+        command,
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **NO_PDFS, **(env or {})},
+    )
+
+
 @pytest.fixture(scope="session")
 def unavailable():
     """`tool_missing` for test modules (which do not import conftest)."""
@@ -154,13 +183,7 @@ class Site:
         return BeautifulSoup((self.output / relative).read_text("utf-8"), "html.parser")
 
     def invoke(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [*INVOKE, *args],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        return run_invoke(*args)
 
 
 @pytest.fixture
