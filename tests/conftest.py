@@ -14,7 +14,7 @@ import yaml
 from bs4 import BeautifulSoup
 from pelican.log import LimitFilter
 
-from policy_briefs.project import ROOT
+from policy_briefs.project import PUBLISH_SETTINGS, ROOT
 
 INVOKE = [sys.executable, "-m", "invoke"]
 
@@ -189,6 +189,36 @@ class Site:
 @pytest.fixture
 def site(tmp_path) -> Site:
     return Site(tmp_path)
+
+
+# The public address of every production build of the sample site.
+SITE_URL = "https://org.github.io/briefs"
+
+
+@pytest.fixture(scope="session")
+def sample_development(tmp_path_factory) -> Path:
+    """The project's sample content built with pelicanconf.py, once per test
+    process for every module that reads it: copy it before changing it."""
+    from policy_briefs.build import build
+
+    return build(
+        ROOT / "content", tmp_path_factory.mktemp("sample-dev") / "output"
+    ).output
+
+
+@pytest.fixture(scope="session")
+def sample_production(tmp_path_factory) -> Path:
+    """The sample content built with publishconf.py for SITE_URL (PDFs
+    required, links checked), once per test process: copy it before
+    changing it."""
+    from policy_briefs.build import build
+
+    output = tmp_path_factory.mktemp("sample-prod") / "output"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SITEURL", SITE_URL)
+        patch.delenv("CNAME", raising=False)
+        build(ROOT / "content", output, PUBLISH_SETTINGS)
+    return output
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from conftest import SITE_URL
 from pelican.settings import read_settings
 
 from briefs.linkcheck import check_site
@@ -27,7 +28,6 @@ from policy_briefs.deploy import PublishError, publish
 from policy_briefs.project import PUBLISH_SETTINGS, ROOT
 
 CONTENT = ROOT / "content"
-SITE_URL = "https://org.github.io/briefs"
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ATOM_NS = "{http://www.w3.org/2005/Atom}"
@@ -95,21 +95,14 @@ def test_publishconf_takes_a_custom_domain_from_cname(monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def production(tmp_path_factory):
+def production(sample_production):
     """The sample site built with publishconf.py and SITEURL from the env."""
-    out = tmp_path_factory.mktemp("production") / "output"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SITEURL", SITE_URL)
-        patch.delenv("CNAME", raising=False)
-        site_build.build(CONTENT, out, PUBLISH_SETTINGS)
-    return out
+    return sample_production
 
 
 @pytest.fixture(scope="module")
-def development(tmp_path_factory):
-    out = tmp_path_factory.mktemp("development") / "output"
-    site_build.build(CONTENT, out)
-    return out
+def development(sample_development):
+    return sample_development
 
 
 def test_production_pages_have_absolute_canonical_links(production):
