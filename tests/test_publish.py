@@ -330,16 +330,17 @@ def repo(tmp_path, monkeypatch):
 
 def test_publish_pushes_to_the_remote_and_keeps_history(repo, tmp_path):
     out = tmp_path / "output"
-    first = publish(CONTENT, out, repo=repo.path, message="First publish")
+    content = small_content(tmp_path, 4)
+    first = publish(content, out, repo=repo.path, message="First publish")
     assert first.pushed and first.previous is None
-    assert first.briefs == sample_brief_count()
+    assert first.briefs == 4
     assert repo.remote_log() == ["First publish"]
     assert len(repo.remote_briefs()) == first.briefs
     assert {".nojekyll", "index.html", "sitemap.xml", "robots.txt"} <= (
         repo.remote_files()
     )
 
-    second = publish(CONTENT, out, repo=repo.path)
+    second = publish(content, out, repo=repo.path)
     assert second.previous == first.briefs
     assert repo.remote_log() == [
         f"Publish {second.briefs} briefs from "
@@ -349,11 +350,12 @@ def test_publish_pushes_to_the_remote_and_keeps_history(repo, tmp_path):
 
 
 def test_publish_from_a_fresh_clone_builds_on_the_published_branch(repo, tmp_path):
-    publish(CONTENT, tmp_path / "output", repo=repo.path, message="From elsewhere")
+    content = small_content(tmp_path, 2)
+    publish(content, tmp_path / "output", repo=repo.path, message="From elsewhere")
     git("branch", "-D", "gh-pages", cwd=repo.path)
     git("update-ref", "-d", "refs/remotes/origin/gh-pages", cwd=repo.path)
 
-    publish(CONTENT, tmp_path / "output", repo=repo.path, message="From a new clone")
+    publish(content, tmp_path / "output", repo=repo.path, message="From a new clone")
     assert repo.remote_log() == ["From a new clone", "From elsewhere"]
 
 
@@ -409,7 +411,8 @@ def test_publish_refuses_when_the_link_check_fails(repo, tmp_path):
 
 
 def test_publish_without_push_only_commits_locally(repo, tmp_path):
-    result = publish(CONTENT, tmp_path / "output", repo=repo.path, push=False)
+    content = small_content(tmp_path, 2)
+    result = publish(content, tmp_path / "output", repo=repo.path, push=False)
     assert not result.pushed
     assert git("log", "--format=%s", "gh-pages", cwd=repo.path).startswith("Publish ")
     assert repo.remote_log() == []
@@ -418,7 +421,7 @@ def test_publish_without_push_only_commits_locally(repo, tmp_path):
 def test_publish_reports_an_unreachable_remote(repo, tmp_path):
     shutil.rmtree(repo.remote)
     with pytest.raises(PublishError, match="cannot reach remote 'origin'"):
-        publish(CONTENT, tmp_path / "output", repo=repo.path)
+        publish(small_content(tmp_path, 2), tmp_path / "output", repo=repo.path)
 
 
 def test_publish_refuses_uncommitted_changes_to_what_the_build_reads(repo, tmp_path):
@@ -430,8 +433,9 @@ def test_publish_refuses_uncommitted_changes_to_what_the_build_reads(repo, tmp_p
     (repo.path / "content" / "briefs").mkdir(parents=True)
     (repo.path / "content" / "briefs" / "new.md").write_text("draft", "utf-8")
     (repo.path / "notes.txt").write_text("not read by the build", "utf-8")
+    content = small_content(tmp_path, 2)
     with pytest.raises(PublishError) as error:
-        publish(CONTENT, tmp_path / "output", repo=repo.path)
+        publish(content, tmp_path / "output", repo=repo.path)
     assert error.value.lines[0] == (
         "files the build reads have uncommitted changes, which would be published "
         "under the last commit's name; commit them, or pass --allow-dirty:"
@@ -443,7 +447,7 @@ def test_publish_refuses_uncommitted_changes_to_what_the_build_reads(repo, tmp_p
     assert repo.remote_log() == []
     assert not (tmp_path / "output").exists()  # refused before building
 
-    publish(CONTENT, tmp_path / "output", repo=repo.path, allow_dirty=True)
+    publish(content, tmp_path / "output", repo=repo.path, allow_dirty=True)
     assert len(repo.remote_log()) == 1
 
 
