@@ -41,9 +41,8 @@ PLUGINS = ["briefs"]
 # publish an unvalidated file that happens to sit under content/briefs/.
 READERS = {"markdown": None, "mkd": None, "mdown": None, "html": None, "htm": None}
 
-# Options of the briefs plugin; plugins/briefs/collection.py DEFAULTS lists
-# every key with its default (regions_file, authors_file, briefs_dir,
-# related_count, show_drafts, cache, workers). Unknown keys fail the build.
+# Options of the briefs plugin: only what differs from the defaults of
+# BriefsOptions (plugins/briefs/options.py). Unknown keys fail the build.
 BRIEFS = {}
 
 # URL scheme (the contract): every URL is a file, never a folder.

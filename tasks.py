@@ -11,6 +11,7 @@ from invoke import Exit, Task, task
 
 from briefs.collection import validate_content
 from briefs.editorial import editorial_warnings
+from briefs.options import BriefsOptions
 from briefs.outputdir import FolderError, require_folder
 from briefs.problems import BriefsError, summary_line
 from policy_briefs import addresses
@@ -19,9 +20,14 @@ from policy_briefs.progress import reporting
 from policy_briefs.project import CONTENT, DEV_SETTINGS, OUTPUT, PUBLISH_SETTINGS, ROOT
 
 
-def _settings_briefs_config(settings_file: Path) -> tuple[dict, str]:
+def _briefs_options(settings_file: Path) -> tuple[BriefsOptions, str]:
+    """The BRIEFS options and time zone of a settings file; a wrong BRIEFS
+    setting is one line and exit status 1."""
     settings = site_build.load_settings(CONTENT, OUTPUT, settings_file)
-    return settings.get("BRIEFS"), settings["TIMEZONE"]
+    try:
+        return BriefsOptions.from_settings(settings), settings["TIMEZONE"]
+    except ValueError as exc:
+        raise Exit(str(exc), code=1) from None
 
 
 def _fail(error: site_build.BuildError, closing: str) -> Exit:
@@ -67,9 +73,9 @@ def check(c, content=str(CONTENT), against=""):
     site_build.configure_logging()
     content_dir = _folder(content)
     published = _folder(against, "--against folder") if against else None
-    config, timezone = _settings_briefs_config(DEV_SETTINGS)
-    collection = validate_content(content_dir, config, timezone)
-    problems = collection.problems + editorial_warnings(collection, config)
+    options, timezone = _briefs_options(DEV_SETTINGS)
+    collection = validate_content(content_dir, options, timezone)
+    problems = collection.problems + editorial_warnings(collection, options)
     broken_links: list[str] = []
     lost: list[str] = []
     if collection.ok:  # links can only be checked on a site that builds
@@ -326,11 +332,11 @@ def new(
 
     site_build.configure_logging()
     _folder(content)
-    config, timezone = _settings_briefs_config(DEV_SETTINGS)
+    options, timezone = _briefs_options(DEV_SETTINGS)
     try:
         if title is None and not (author or region or tags or summary):
             made = scaffold.ask_brief(
-                Path(content), config, timezone, date=date, published=not draft
+                Path(content), options, timezone, date=date, published=not draft
             )
         elif not (title and author and region):
             raise scaffold.ScaffoldError(
@@ -348,7 +354,7 @@ def new(
                 date,
                 published=not draft,
             )
-            made = scaffold.create_brief(Path(content), request, config, timezone)
+            made = scaffold.create_brief(Path(content), request, options, timezone)
     except scaffold.ScaffoldError as exc:
         raise Exit(str(exc), code=1) from None
     state = "a draft: change 'status' when ready" if draft else "published"
@@ -364,9 +370,9 @@ def _add_to_registry(add, content: str, name: str, **values) -> None:
 
     site_build.configure_logging()
     _folder(content)
-    config, _ = _settings_briefs_config(DEV_SETTINGS)
+    options, _ = _briefs_options(DEV_SETTINGS)
     try:
-        path = add(Path(content), name, config=config, **values)
+        path = add(Path(content), name, options=options, **values)
     except ScaffoldError as exc:
         raise Exit(str(exc), code=1) from None
     print(f"Added '{' '.join(name.split())}' to {display_path(path, Path(content))}")

@@ -1,9 +1,9 @@
-"""Build progress on a terminal: files read and pages written, on one line.
+"""Build progress on a terminal: briefs read and files written, drawn by rich.
 
 Pelican is silent while it works, so on a large site an editor cannot tell a
 slow build from a stuck one. The counts come from the briefs pipeline's
-signals, so they are true for any content. Nothing is shown when the output is not a
-terminal or the CI variable is set: logs stay exactly as they were.
+signals, so they are true for any content. Nothing is shown when the output
+is not a terminal or the CI variable is set: logs stay exactly as they were.
 """
 
 from __future__ import annotations
@@ -11,15 +11,16 @@ from __future__ import annotations
 import logging
 import os
 import sys
-import time
 from contextlib import contextmanager
 from typing import TextIO
+
+from rich.console import Console
+from rich.file_proxy import FileProxy
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from briefs.pipeline import briefs_read, files_written
 
 logger = logging.getLogger(__name__)
-
-REFRESH_SECONDS = 0.1
 
 
 def in_ci() -> bool:
@@ -33,31 +34,60 @@ def wanted(stream: TextIO) -> bool:
 
 
 class Counter:
-    """Counts Pelican's signals and redraws one status line, at most ten
-    times a second (a redraw per page would slow a big build down)."""
+    """Counts the pipeline's signals into two rows of a rich Progress: one
+    for the briefs read, one for the files written."""
 
     def __init__(self, stream: TextIO):
         self.stream = stream
         self.read = 0
         self.written = 0
-        self._drawn_at = 0.0
+        self.progress = Progress(
+            SpinnerColumn(finished_text="[green]✓"),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=Console(file=stream, force_terminal=True),
+        )
+        self.reading = self.progress.add_task("reading briefs", total=None)
+        self.writing = self.progress.add_task("writing files", total=None, start=False)
 
     def file_read(self, sender, count: int = 1, **kwargs) -> None:
         self.read += count
-        self.draw()
+        self._show(self.reading, self.read, "briefs read")
+        self.progress.start_task(self.writing)
 
     def page_written(self, sender, count: int = 1, **kwargs) -> None:
         self.written += count
-        self.draw()
+        self._show(self.writing, self.written, "files written")
 
-    def draw(self, final: bool = False) -> None:
-        now = time.monotonic()
-        if not final and now - self._drawn_at < REFRESH_SECONDS:
-            return
-        self._drawn_at = now
-        line = f"\r{self.read} files read, {self.written} pages written"
-        self.stream.write(line + ("\n" if final else ""))
-        self.stream.flush()
+    def _show(self, task, count: int, what: str) -> None:
+        self.progress.update(
+            task, description=f"{count} {what}", completed=count, total=count
+        )
+
+    def start(self) -> None:
+        """Show the display; log lines to the same stream go above it."""
+        self.progress.start()
+        self.log_handlers = [
+            handler
+            for handler in logging.getLogger().handlers
+            if isinstance(handler, logging.StreamHandler)
+            and handler.stream is self.stream
+        ]
+        proxy = FileProxy(self.progress.console, self.stream)
+        for handler in self.log_handlers:
+            handler.setStream(proxy)
+
+    def stop(self) -> None:
+        """The final counts stay on screen; a stage that never ran (an
+        up-to-date build reads nothing) leaves no row."""
+        if not self.read:
+            self.progress.remove_task(self.reading)
+        if not self.written:
+            self.progress.remove_task(self.writing)
+        for handler in self.log_handlers:
+            handler.stream.flush()
+            handler.setStream(self.stream)
+        self.progress.stop()
 
 
 @contextmanager
@@ -75,11 +105,11 @@ def reporting(stream: TextIO | None = None, enabled: bool | None = None):
     )
     for signal, receiver in connections:
         signal.connect(receiver, weak=False)
+    counter.start()
     try:
         yield counter
     finally:
         for signal, receiver in connections:
             signal.disconnect(receiver)
-        logger.debug("%d files read, %d pages written", counter.read, counter.written)
-        if counter.read or counter.written:
-            counter.draw(final=True)
+        counter.stop()
+        logger.debug("%d briefs read, %d files written", counter.read, counter.written)

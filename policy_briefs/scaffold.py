@@ -17,14 +17,15 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from briefs import fields, frontmatter, registry, schema
-from briefs.collection import display_path, options, validate_content
+from briefs.collection import display_path, validate_content
+from briefs.options import BriefsOptions
 from briefs.problems import Problem
 from briefs.slugs import slugify
 from briefs.yamltree import Scalar
@@ -176,10 +177,10 @@ def _date(value: str | None, tz: tzinfo) -> tuple[str, int]:
         raise ScaffoldError(f"The date is not valid: {exc}.", fields={"date"}) from None
 
 
-def _registry_problems(collection, config: dict) -> list[Problem]:
+def _registry_problems(collection, options: BriefsOptions) -> list[Problem]:
     files = {
-        display_path(collection.content_dir / config[key], collection.content_dir)
-        for key in ("regions_file", "authors_file")
+        display_path(collection.content_dir / name, collection.content_dir)
+        for name in (options.regions_file, options.authors_file)
     }
     return [p for p in collection.problems if p.is_error and p.path in files]
 
@@ -195,18 +196,18 @@ def _taken_slugs(collection, briefs_dir: Path) -> dict[str, Path]:
 def create_brief(
     content_dir: Path,
     request: BriefRequest,
-    config: dict | None = None,
+    options: BriefsOptions | None = None,
     timezone: str | tzinfo = "UTC",
 ) -> NewBrief:
     """Write content/briefs/<year>/<slug>.md, or raise ScaffoldError."""
-    config, _ = options(config)
+    options = options or BriefsOptions()
     content_dir = Path(content_dir).absolute()
     tz = _timezone(timezone)
-    collection = validate_content(content_dir, config, tz)
-    broken = _registry_problems(collection, config)
+    collection = validate_content(content_dir, options, tz)
+    broken = _registry_problems(collection, options)
     if broken:
         raise ScaffoldError("Fix the registry first (nothing was written):", broken)
-    briefs_dir = content_dir / config["briefs_dir"]
+    briefs_dir = content_dir / options.briefs_dir
     title = one_line(request.title)
     slug = slugify(title)
     if not slug:
@@ -258,10 +259,10 @@ def create_brief(
         raise ScaffoldError(f"{shown} was just created by someone else.") from None
     except OSError as exc:
         raise ScaffoldError(_unwritable(shown, exc)) from None
-    _check_in_collection(content_dir, config, tz, target)
+    _check_in_collection(content_dir, options, tz, target)
 
     notes = [
-        f"'{name}' is not in {config['authors_file']}: a guest author, shown "
+        f"'{name}' is not in {options.authors_file}: a guest author, shown "
         "without a bio (add them with `invoke new-author`)."
         for name in names(request.authors)
         if collection.registry.author(name) is None
@@ -270,10 +271,10 @@ def create_brief(
     return NewBrief(target, slug, notes)
 
 
-def _check_in_collection(content_dir, config, tz, target: Path) -> None:
+def _check_in_collection(content_dir, options, tz, target: Path) -> None:
     """What only the whole folder shows (e.g. two spellings of one guest
     author's page): remove the new file again if it is to blame."""
-    collection = validate_content(content_dir, config, tz)
+    collection = validate_content(content_dir, options, tz)
     shown = display_path(target, content_dir)
     errors = [p for p in collection.problems if p.is_error and p.path == shown]
     if errors:
@@ -301,7 +302,7 @@ def _prompt(ask: Ask, label: str, required: bool) -> str:
 
 def ask_brief(
     content_dir: Path,
-    config: dict | None = None,
+    options: BriefsOptions | None = None,
     timezone: str | tzinfo = "UTC",
     ask: Ask = input,
     say: Callable[[str], None] = print,
@@ -311,11 +312,11 @@ def ask_brief(
     """Ask for title, authors, regions, tags and summary; ask again for any
     value the validation rejects, showing why. The date and status are not
     asked for: today and published unless given."""
-    config, _ = options(config)
+    options = options or BriefsOptions()
     known, _ = registry.load(
         Path(content_dir).absolute(),
-        config["regions_file"],
-        config["authors_file"],
+        options.regions_file,
+        options.authors_file,
         partial(display_path, content_dir=Path(content_dir).absolute()),
     )
     say("New brief. Lists are separated by commas; Ctrl-C stops.")
@@ -341,7 +342,7 @@ def ask_brief(
             published=published,
         )
         try:
-            return create_brief(content_dir, request, config, timezone)
+            return create_brief(content_dir, request, options, timezone)
         except ScaffoldError as exc:
             retry = [key for key in questions if key in exc.fields]
             if not retry:
@@ -400,34 +401,36 @@ def add_author(
     role: str | None = None,
     affiliation: str | None = None,
     bio: str | None = None,
-    config: dict | None = None,
+    options: BriefsOptions | None = None,
 ) -> Path:
     values = {"name": name, "role": role, "affiliation": affiliation, "bio": bio}
-    return _add_entry(content_dir, config, "authors_file", values)
+    return _add_entry(content_dir, options, "authors_file", values)
 
 
 def add_region(
     content_dir: Path,
     name: str,
     description: str | None = None,
-    config: dict | None = None,
+    options: BriefsOptions | None = None,
 ) -> Path:
     values = {"name": name, "description": description}
-    return _add_entry(content_dir, config, "regions_file", values)
+    return _add_entry(content_dir, options, "regions_file", values)
 
 
-def _add_entry(content_dir: Path, config, file_key: str, values: dict) -> Path:
+def _add_entry(
+    content_dir: Path, options: BriefsOptions | None, file_key: str, values: dict
+) -> Path:
     """Append one entry to a registry file, atomically and only if the result
     loads without errors; otherwise leave the file untouched."""
-    config, _ = options(config)
+    options = options or BriefsOptions()
     content_dir = Path(content_dir).absolute()
-    path = content_dir / config[file_key]
+    path = content_dir / getattr(options, file_key)
     shown = display_path(path, content_dir)
     name = values["name"] = one_line(values["name"])
     if not name or not slugify(name):
         raise ScaffoldError("A name with letters or digits is needed.")
 
-    current, broken = _load(content_dir, config, file_key, path)
+    current, broken = _load(content_dir, options, file_key, path)
     if path.exists() and broken:
         raise ScaffoldError(f"Fix {shown} first (nothing was written):", broken)
     records = current.authors if file_key == "authors_file" else current.regions
@@ -448,28 +451,28 @@ def _add_entry(content_dir: Path, config, file_key: str, values: dict) -> Path:
     if original.strip():
         separator += newline
     data = original + (separator + block).encode("utf-8")
-    _replace_checked(path, data, content_dir, config, file_key)
+    _replace_checked(path, data, content_dir, options, file_key)
     logger.info("added '%s' to %s", name, shown)
     return path
 
 
-def _load(content_dir: Path, config: dict, file_key: str, source: Path):
+def _load(content_dir: Path, options: BriefsOptions, file_key: str, source: Path):
     """Both registries, reading `source` as the one named by `file_key`
     → (Registry, errors in that file, reported under its configured name)."""
-    path = content_dir / config[file_key]
-    files = {**config, file_key: str(source.relative_to(content_dir))}
+    path = content_dir / getattr(options, file_key)
+    files = replace(options, **{file_key: str(source.relative_to(content_dir))})
 
     def shown(where: Path) -> str:
         return display_path(path if where == source else where, content_dir)
 
     loaded, problems = registry.load(
-        content_dir, files["regions_file"], files["authors_file"], shown
+        content_dir, files.regions_file, files.authors_file, shown
     )
     own = display_path(path, content_dir)
     return loaded, [p for p in problems if p.is_error and p.path == own]
 
 
-def _replace_checked(path: Path, data: bytes, content_dir, config, file_key) -> None:
+def _replace_checked(path: Path, data: bytes, content_dir, options, file_key) -> None:
     """Write `data` to a temporary file beside `path`, load it as the registry
     and only then rename it over `path` (atomic: readers see old or new)."""
     shown = display_path(path, content_dir)
@@ -483,7 +486,7 @@ def _replace_checked(path: Path, data: bytes, content_dir, config, file_key) -> 
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
-        _, errors = _load(content_dir, config, file_key, temp)
+        _, errors = _load(content_dir, options, file_key, temp)
         if errors:
             raise ScaffoldError(
                 f"The new entry would make {shown} invalid; nothing was written:",

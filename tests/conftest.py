@@ -14,7 +14,7 @@ import yaml
 from bs4 import BeautifulSoup
 from pelican.log import LimitFilter
 
-from policy_briefs.project import ROOT
+from policy_briefs.project import PUBLISH_SETTINGS, ROOT
 
 INVOKE = [sys.executable, "-m", "invoke"]
 
@@ -56,6 +56,35 @@ def without_permission_overrides(command: list[str]) -> list[str]:
     if setpriv is None:
         tool_missing("setpriv (util-linux) is needed to test permissions as root")
     return [setpriv, "--bounding-set", "-dac_override,-dac_read_search", *command]
+
+
+# PDFs are the PDF tests' business; elsewhere they only cost time (the
+# production settings require them whatever this says).
+NO_PDFS = {"POLICY_BRIEFS_PDF": "off"}
+
+
+def run_invoke(
+    *args: str,
+    cwd: Path = ROOT,
+    env: dict | None = None,
+    stdin: str = "",
+    unprivileged: bool = False,
+    timeout: int = 300,
+) -> subprocess.CompletedProcess:
+    """`invoke ARGS` as an editor runs it, from `cwd` with the project's
+    tasks; `unprivileged`: as an editor's account (see below)."""
+    command = [*INVOKE, "--search-root", str(ROOT), *args]
+    if unprivileged:
+        command = without_permission_overrides(command)
+    return subprocess.run(
+        command,
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **NO_PDFS, **(env or {})},
+    )
 
 
 @pytest.fixture(scope="session")
@@ -154,18 +183,42 @@ class Site:
         return BeautifulSoup((self.output / relative).read_text("utf-8"), "html.parser")
 
     def invoke(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [*INVOKE, *args],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        return run_invoke(*args)
 
 
 @pytest.fixture
 def site(tmp_path) -> Site:
     return Site(tmp_path)
+
+
+# The public address of every production build of the sample site.
+SITE_URL = "https://org.github.io/briefs"
+
+
+@pytest.fixture(scope="session")
+def sample_development(tmp_path_factory) -> Path:
+    """The project's sample content built with pelicanconf.py, once per test
+    process for every module that reads it: copy it before changing it."""
+    from policy_briefs.build import build
+
+    return build(
+        ROOT / "content", tmp_path_factory.mktemp("sample-dev") / "output"
+    ).output
+
+
+@pytest.fixture(scope="session")
+def sample_production(tmp_path_factory) -> Path:
+    """The sample content built with publishconf.py for SITE_URL (PDFs
+    required, links checked), once per test process: copy it before
+    changing it."""
+    from policy_briefs.build import build
+
+    output = tmp_path_factory.mktemp("sample-prod") / "output"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SITEURL", SITE_URL)
+        patch.delenv("CNAME", raising=False)
+        build(ROOT / "content", output, PUBLISH_SETTINGS)
+    return output
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import INVOKE, REGIONS, ROOT, without_permission_overrides
+from conftest import INVOKE, NO_PDFS, REGIONS, ROOT, without_permission_overrides
 from test_validation import BAD_BRIEFS, fm, snapshot
 
 from briefs.interrupts import INTERRUPT_AT
@@ -27,6 +27,8 @@ def test_invoke_build_then_failed_build_keeps_output(site):
     )
     assert first.returncode == 0, first.stderr
     assert "Built 1 briefs" in first.stdout
+    # Not a terminal: no progress display, no control codes.
+    assert "briefs read" not in first.stderr and "\x1b" not in first.stderr
     before = snapshot(site.output)
 
     site.raw("bad", fm(region="region: Nort East Asia"))
@@ -73,7 +75,7 @@ def pelican(site, env: dict | None = None, unprivileged: bool = False):
     return subprocess.run(
         without_permission_overrides(command) if unprivileged else command,
         cwd=ROOT,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, **NO_PDFS, **(env or {})},
         start_new_session=True,
         capture_output=True,
         text=True,
@@ -109,10 +111,10 @@ def collection(tmp_path_factory):
     content = root / "content"
     count = PARALLEL_FROM + 10
     write_collection(content, count)
-    build(content, root / "old")
+    build(content, root / "old", PDF_EDITIONS="off")
     # The newest-numbered brief: no other brief links to it.
     next(content.rglob(f"brief-{count - 1:05d}.md")).unlink()
-    build(content, root / "new")
+    build(content, root / "new", PDF_EDITIONS="off")
     return content, {"old": root / "old", "new": root / "new"}
 
 
@@ -133,7 +135,7 @@ def test_ctrl_c_leaves_the_old_or_the_new_site(collection, tmp_path, stage, expe
     result = subprocess.run(
         [*INVOKE, "build", "--content", str(content), "--output", str(output)],
         cwd=ROOT,
-        env={**os.environ, INTERRUPT_AT: f"{stage}:SIGINT"},
+        env={**os.environ, **NO_PDFS, INTERRUPT_AT: f"{stage}:SIGINT"},
         start_new_session=True,
         capture_output=True,
         text=True,

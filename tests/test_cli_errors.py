@@ -5,24 +5,12 @@ leave a broken feed behind)."""
 
 from __future__ import annotations
 
-import subprocess
 import xml.etree.ElementTree as ET
 
-from conftest import INVOKE, ROOT, without_permission_overrides
+from conftest import run_invoke as invoke
 from test_cli import pelican
 
 from briefs.interrupts import INTERRUPT_AT
-
-
-def invoke(*args: str, unprivileged: bool = False) -> subprocess.CompletedProcess:
-    command = [*INVOKE, *args]
-    return subprocess.run(
-        without_permission_overrides(command) if unprivileged else command,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def assert_one_line(result, line: str) -> None:

@@ -1,8 +1,10 @@
 """Markdown, registries and images cannot run script or load other hosts.
 
-Each bad body, bio, description or SVG fails the real build with one line
-naming the file, the line (or field) and what was refused, and leaves the
-previous output as it was. HTML that passes is published exactly as
+Each bad body is refused by the read and validation every build runs
+before it writes anything (all of them at once fail the real build); each
+bad bio, description or SVG fails the real build. Always one line naming the
+file, the line (or field) and what was refused, and the previous output is
+left as it was. HTML that passes is published exactly as
 rendered; the allowlist keeps everything editors write.
 """
 
@@ -13,10 +15,13 @@ from conftest import ROOT
 from pelican.settings import read_settings
 from test_validation import snapshot
 
+from briefs.collection import validate_content
 from briefs.htmlpolicy import check_html
-from briefs.reading import MarkdownRenderer
+from briefs.options import BriefsOptions
+from briefs.problems import Problem
+from briefs.reading import MarkdownRenderer, ReadSettings, read_source
 from briefs.svgpolicy import check_svg
-from policy_briefs.build import BuildError
+from policy_briefs.build import BuildError, load_settings
 
 MARKDOWN = read_settings(str(ROOT / "pelicanconf.py"))["MARKDOWN"]
 HEADER = (
@@ -178,19 +183,53 @@ def built(site):
     return site, snapshot(site.output)
 
 
+def read_and_validate(site) -> list[Problem]:
+    """The problems the build's first stage finds (reading with Markdown,
+    then the whole folder), without building."""
+    settings = load_settings(site.content, site.output)
+    config = ReadSettings.from_settings(settings)
+
+    def read_many(sources):
+        return {
+            path: read_source(path, shown, path.read_bytes(), config)
+            for path, shown in sources
+        }
+
+    return validate_content(
+        site.content,
+        BriefsOptions.from_settings(settings),
+        settings["TIMEZONE"],
+        read_many,
+    ).problems
+
+
+def lines_of(expected) -> list[str]:
+    return [expected] if isinstance(expected, str) else expected
+
+
 @pytest.mark.parametrize(
     ("body", "expected"),
     [case[1:] for case in BAD_BODIES],
     ids=[case[0] for case in BAD_BODIES],
 )
-def test_bad_body_fails_build_naming_line(built, body, expected):
-    site, before = built
+def test_bad_body_is_refused_naming_line(site, body, expected):
+    site.brief("good")
     site.raw("x", HEADER + body + "\n")
+    problems = read_and_validate(site)
+    assert [str(problem) for problem in problems] == lines_of(expected)
+    assert all(problem.is_error for problem in problems)
+
+
+def test_every_bad_body_fails_the_build_and_keeps_output(built):
+    site, before = built
+    wanted = []
+    for number, (_, body, expected) in enumerate(BAD_BODIES):
+        name = f"bad-{number:02d}.md"
+        site.raw(name[:-3], HEADER + body + "\n")
+        wanted += [line.replace("x.md", name) for line in lines_of(expected)]
     with pytest.raises(BuildError) as failure:
         site.build()
-    assert failure.value.lines == (
-        [expected] if isinstance(expected, str) else expected
-    )
+    assert sorted(failure.value.lines) == sorted(wanted)
     assert snapshot(site.output) == before
 
 

@@ -9,12 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SITE_URL
 
 from briefs.linkcheck import BrokenLink, check_site, split_srcset
-from policy_briefs import build as site_build
-from policy_briefs.project import PUBLISH_SETTINGS, ROOT
-
-SITE_URL = "https://org.github.io/briefs"
+from policy_briefs.project import ROOT
 
 
 def make_tree(root: Path, files: dict[str, str]) -> Path:
@@ -439,18 +437,9 @@ def test_linkcheck_task_passes_a_good_site(good_site):
 
 
 @pytest.fixture(scope="module")
-def sample_builds(tmp_path_factory):
-    """The project's content built with both settings files, links unchecked."""
-    base = tmp_path_factory.mktemp("sample")
-    dev = site_build.build(ROOT / "content", base / "dev")
-    prod = site_build.build(
-        ROOT / "content",
-        base / "prod",
-        PUBLISH_SETTINGS,
-        SITEURL=SITE_URL,
-        FEED_DOMAIN=SITE_URL,
-    )
-    return dev.output, prod.output
+def sample_builds(sample_development, sample_production):
+    """The project's content built with both settings files (conftest.py)."""
+    return sample_development, sample_production
 
 
 def test_sample_site_development_build_has_no_broken_links(sample_builds):

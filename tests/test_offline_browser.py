@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from policy_briefs import build as site_build
 from policy_briefs.bundle import make_bundle
 from policy_briefs.project import ROOT
 
@@ -26,10 +25,10 @@ BRIEF_LINK = 'main a[href*="briefs/"]'
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory):
+def sites(sample_development, tmp_path_factory):
     """The sample site as built into a folder, and as unzipped from a bundle."""
     base = tmp_path_factory.mktemp("offline")
-    built = site_build.build(ROOT / "content", base / "output").output
+    built = sample_development
     zip_path = make_bundle(ROOT / "content", base / "dist", day=dt.date(2024, 1, 2))
     with zipfile.ZipFile(zip_path) as archive:
         archive.extractall(base / "unzipped")

@@ -28,9 +28,7 @@ from briefs import opendata
 from briefs.reading import body_text, reading_time, word_count
 from briefs.schema import Brief
 from policy_briefs import build as site_build
-from policy_briefs.project import PUBLISH_SETTINGS, ROOT
 
-SITE_URL = "https://org.github.io/briefs"
 ATOM = "{http://www.w3.org/2005/Atom}"
 FORMULA = '=HYPERLINK("https://evil.example","click"), 1+1'
 TITLES = {
@@ -137,14 +135,9 @@ def test_same_entries_in_any_order_give_the_same_bytes():
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> Path:
+def sample(sample_production) -> Path:
     """The project's sample site, built for GitHub Pages (links checked)."""
-    output = tmp_path_factory.mktemp("sample") / "output"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SITEURL", SITE_URL)
-        patch.delenv("CNAME", raising=False)
-        site_build.build(ROOT / "content", output, PUBLISH_SETTINGS)
-    return output
+    return sample_production
 
 
 def awkward_content(root: Path) -> Site:

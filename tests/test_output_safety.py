@@ -8,7 +8,6 @@ touch tmp_path."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -17,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import INVOKE, ROOT, without_permission_overrides
+from conftest import INVOKE, ROOT, run_invoke
 from test_validation import fm, snapshot
 
 from briefs import outputdir
@@ -30,16 +29,8 @@ PELICAN = [sys.executable, "-m", "pelican"]
 
 def invoke_in(cwd: Path, *args: str, env: dict | None = None, unprivileged=False):
     """`invoke ARGS` run from `cwd` with the project's tasks."""
-    command = [*INVOKE, "--search-root", str(ROOT), *args]
-    if unprivileged:
-        command = without_permission_overrides(command)
-    return subprocess.run(
-        command,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=WAIT_SECONDS * 5,
-        env={**os.environ, **(env or {})},
+    return run_invoke(
+        *args, cwd=cwd, env=env, unprivileged=unprivileged, timeout=WAIT_SECONDS * 5
     )
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import INVOKE, ROOT, Site
+from conftest import INVOKE, ROOT, SITE_URL, Site
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
@@ -31,7 +31,6 @@ from policy_briefs import build as site_build
 from policy_briefs.project import PUBLISH_SETTINGS
 
 CONTENT = ROOT / "content"
-SITE_URL = "https://org.github.io/briefs"
 ATOM = "{http://www.w3.org/2005/Atom}"
 MM = 72 / 25.4  # PDF points per millimetre
 JAPANESE = "japan-regional-revitalisation"
@@ -119,14 +118,9 @@ def long_body(words: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> Path:
+def sample(sample_production) -> Path:
     """The sample content, built for production with a public address."""
-    out = tmp_path_factory.mktemp("sample") / "output"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SITEURL", SITE_URL)
-        patch.delenv("CNAME", raising=False)
-        site_build.build(CONTENT, out, PUBLISH_SETTINGS)
-    return out
+    return sample_production
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from conftest import SITE_URL
 from pelican.settings import read_settings
 
 from briefs.linkcheck import check_site
@@ -27,7 +28,6 @@ from policy_briefs.deploy import PublishError, publish
 from policy_briefs.project import PUBLISH_SETTINGS, ROOT
 
 CONTENT = ROOT / "content"
-SITE_URL = "https://org.github.io/briefs"
 WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ATOM_NS = "{http://www.w3.org/2005/Atom}"
@@ -95,21 +95,14 @@ def test_publishconf_takes_a_custom_domain_from_cname(monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def production(tmp_path_factory):
+def production(sample_production):
     """The sample site built with publishconf.py and SITEURL from the env."""
-    out = tmp_path_factory.mktemp("production") / "output"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SITEURL", SITE_URL)
-        patch.delenv("CNAME", raising=False)
-        site_build.build(CONTENT, out, PUBLISH_SETTINGS)
-    return out
+    return sample_production
 
 
 @pytest.fixture(scope="module")
-def development(tmp_path_factory):
-    out = tmp_path_factory.mktemp("development") / "output"
-    site_build.build(CONTENT, out)
-    return out
+def development(sample_development):
+    return sample_development
 
 
 def test_production_pages_have_absolute_canonical_links(production):
@@ -341,16 +334,17 @@ def repo(tmp_path, monkeypatch):
 
 def test_publish_pushes_to_the_remote_and_keeps_history(repo, tmp_path):
     out = tmp_path / "output"
-    first = publish(CONTENT, out, repo=repo.path, message="First publish")
+    content = small_content(tmp_path, 4)
+    first = publish(content, out, repo=repo.path, message="First publish")
     assert first.pushed and first.previous is None
-    assert first.briefs == sample_brief_count()
+    assert first.briefs == 4
     assert repo.remote_log() == ["First publish"]
     assert len(repo.remote_briefs()) == first.briefs
     assert {".nojekyll", "index.html", "sitemap.xml", "robots.txt"} <= (
         repo.remote_files()
     )
 
-    second = publish(CONTENT, out, repo=repo.path)
+    second = publish(content, out, repo=repo.path)
     assert second.previous == first.briefs
     assert repo.remote_log() == [
         f"Publish {second.briefs} briefs from "
@@ -360,11 +354,12 @@ def test_publish_pushes_to_the_remote_and_keeps_history(repo, tmp_path):
 
 
 def test_publish_from_a_fresh_clone_builds_on_the_published_branch(repo, tmp_path):
-    publish(CONTENT, tmp_path / "output", repo=repo.path, message="From elsewhere")
+    content = small_content(tmp_path, 2)
+    publish(content, tmp_path / "output", repo=repo.path, message="From elsewhere")
     git("branch", "-D", "gh-pages", cwd=repo.path)
     git("update-ref", "-d", "refs/remotes/origin/gh-pages", cwd=repo.path)
 
-    publish(CONTENT, tmp_path / "output", repo=repo.path, message="From a new clone")
+    publish(content, tmp_path / "output", repo=repo.path, message="From a new clone")
     assert repo.remote_log() == ["From a new clone", "From elsewhere"]
 
 
@@ -420,7 +415,8 @@ def test_publish_refuses_when_the_link_check_fails(repo, tmp_path):
 
 
 def test_publish_without_push_only_commits_locally(repo, tmp_path):
-    result = publish(CONTENT, tmp_path / "output", repo=repo.path, push=False)
+    content = small_content(tmp_path, 2)
+    result = publish(content, tmp_path / "output", repo=repo.path, push=False)
     assert not result.pushed
     assert git("log", "--format=%s", "gh-pages", cwd=repo.path).startswith("Publish ")
     assert repo.remote_log() == []
@@ -429,7 +425,7 @@ def test_publish_without_push_only_commits_locally(repo, tmp_path):
 def test_publish_reports_an_unreachable_remote(repo, tmp_path):
     shutil.rmtree(repo.remote)
     with pytest.raises(PublishError, match="cannot reach remote 'origin'"):
-        publish(CONTENT, tmp_path / "output", repo=repo.path)
+        publish(small_content(tmp_path, 2), tmp_path / "output", repo=repo.path)
 
 
 def test_publish_refuses_uncommitted_changes_to_what_the_build_reads(repo, tmp_path):
@@ -441,8 +437,9 @@ def test_publish_refuses_uncommitted_changes_to_what_the_build_reads(repo, tmp_p
     (repo.path / "content" / "briefs").mkdir(parents=True)
     (repo.path / "content" / "briefs" / "new.md").write_text("draft", "utf-8")
     (repo.path / "notes.txt").write_text("not read by the build", "utf-8")
+    content = small_content(tmp_path, 2)
     with pytest.raises(PublishError) as error:
-        publish(CONTENT, tmp_path / "output", repo=repo.path)
+        publish(content, tmp_path / "output", repo=repo.path)
     assert error.value.lines[0] == (
         "files the build reads have uncommitted changes, which would be published "
         "under the last commit's name; commit them, or pass --allow-dirty:"
@@ -454,7 +451,7 @@ def test_publish_refuses_uncommitted_changes_to_what_the_build_reads(repo, tmp_p
     assert repo.remote_log() == []
     assert not (tmp_path / "output").exists()  # refused before building
 
-    publish(CONTENT, tmp_path / "output", repo=repo.path, allow_dirty=True)
+    publish(content, tmp_path / "output", repo=repo.path, allow_dirty=True)
     assert len(repo.remote_log()) == 1
 
 

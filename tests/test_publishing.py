@@ -152,7 +152,9 @@ def deadline(seconds: int):
     """Fail instead of hanging forever (a named pipe blocks any reader)."""
 
     def expire(*_):
-        raise TimeoutError(f"the build hung for more than {seconds} s")
+        # Not an OSError (TimeoutError is one): no `except OSError` in the
+        # build may swallow it and carry on as if the read had failed.
+        pytest.fail(f"the build hung for more than {seconds} s")
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.alarm(seconds)

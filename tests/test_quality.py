@@ -28,10 +28,9 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from policy_briefs import build as site_build
-from policy_briefs.project import PUBLISH_SETTINGS, ROOT
+from policy_briefs.project import ROOT
 
 CONTENT = ROOT / "content"
-SITE_URL = "https://org.github.io/briefs"
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHECKED = {".html", ".css", ".svg"}
@@ -95,16 +94,10 @@ CANARY = """<!DOCTYPE html>
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory) -> dict[str, Path]:
+def sites(sample_development, sample_production, tmp_path_factory):
     """The sample site: development, production and preview (drafts) builds."""
     base = tmp_path_factory.mktemp("quality")
-    development = site_build.build(CONTENT, base / "development").output
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SITEURL", SITE_URL)
-        patch.delenv("CNAME", raising=False)
-        production = site_build.build(
-            CONTENT, base / "production", PUBLISH_SETTINGS
-        ).output
+    development, production = sample_development, sample_production
     settings = site_build.load_settings(CONTENT, base / "preview")
     drafts = {**settings["BRIEFS"], "show_drafts": True}
     preview = site_build.build(CONTENT, base / "preview", BRIEFS=drafts).output

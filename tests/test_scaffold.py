@@ -5,12 +5,11 @@ programmatic API, or as a subprocess for the interactive prompts)."""
 from __future__ import annotations
 
 import logging
-import subprocess
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import INVOKE, ROOT
+from conftest import run_invoke
 from invoke import Context, Exit
 
 import tasks
@@ -168,17 +167,6 @@ def test_guest_spelling_that_would_share_a_page_is_refused(site):
         new(site.content, "Second", author=["Zoë Martin"], **options)
     assert "would share the page authors/zoe-martin.html" in clash.value.message
     assert [p.name for p in briefs_in(site.content)] == ["first.md"]
-
-
-def run_invoke(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [*INVOKE, *args],
-        cwd=ROOT,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def test_interactive_new_asks_again_for_a_rejected_value(site):

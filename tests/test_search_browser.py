@@ -19,7 +19,6 @@ import pytest
 from playwright.sync_api import expect
 
 from briefs.search import read_script
-from policy_briefs import build as site_build
 from policy_briefs.project import ROOT
 
 pytestmark = pytest.mark.browser
@@ -64,9 +63,8 @@ def base_urls(folder: Path, request):
 
 
 @pytest.fixture(scope="module")
-def sample_output(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("search-sample")
-    return site_build.build(ROOT / "content", base / "output").output
+def sample_output(sample_development) -> Path:
+    return sample_development
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
-"""Bad input never slips through: each case fails the real build with a
-one-line message naming file, field, expected and found, and leaves the
-previous output exactly as it was."""
+"""Bad input never slips through: each case is an error of the validation
+every build runs before it writes anything, in a one-line message naming
+file, field, expected and found; all of them at once fail the real build
+and leave the previous output exactly as it was."""
 
 from __future__ import annotations
 
@@ -238,17 +239,35 @@ def built(site):
     [case[1:] for case in BAD_BRIEFS],
     ids=[case[0] for case in BAD_BRIEFS],
 )
-def test_bad_brief_fails_build_and_keeps_output(built, text, expected):
-    site, before = built
+def test_bad_brief_is_an_error_in_one_line(site, text, expected):
+    """What the build reports, without building: the build stops on any
+    error of this validation before it writes anything (the test below)."""
+    (site.content / "images").mkdir()
+    (site.content / "images" / "map.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    site.brief("good")
     site.raw("x", text)
-    with pytest.raises(BuildError) as failure:
-        site.build()
-    lines = failure.value.lines
+    collection = validate_content(site.content)
+    lines = [str(problem) for problem in collection.problems]
+    assert not collection.ok
     assert any(expected in line for line in lines), lines
     assert all("\n" not in line and "Traceback" not in line for line in lines)
     assert all(
         line.startswith("content/briefs/2024/x.md") or "x.md" in line for line in lines
     )
+
+
+def test_every_bad_brief_fails_the_build_and_keeps_output(built):
+    site, before = built
+    for number, (_, text, _) in enumerate(BAD_BRIEFS):
+        site.raw(f"bad-{number:02d}", text)
+    with pytest.raises(BuildError) as failure:
+        site.build()
+    lines = failure.value.lines
+    for number, (case, _, expected) in enumerate(BAD_BRIEFS):
+        name = f"bad-{number:02d}.md"
+        expected = expected.replace("x.md", name)
+        assert any(name in line and expected in line for line in lines), case
+    assert all("\n" not in line and "Traceback" not in line for line in lines)
     assert snapshot(site.output) == before
 
 

@@ -10,7 +10,6 @@ in `files`, from which the build publishes only what pages use.
 
 from __future__ import annotations
 
-import difflib
 import os
 import stat
 from collections.abc import Callable
@@ -22,23 +21,11 @@ from pathlib import Path
 from . import registry as registry_module
 from .addresses import AUTHORS, REGIONS, address_problems
 from .fields import IMAGE_SUFFIXES
+from .options import BriefsOptions
 from .problems import ERROR, WARNING, Problem
 from .reading import ReadSettings, SourceRead, read_source, unreadable
 from .registry import Registry
 from .schema import Brief, check_references
-
-DEFAULTS = {
-    "regions_file": "regions.yml",
-    "authors_file": "authors.yml",
-    "briefs_dir": "briefs",
-    "related_count": 3,
-    "show_drafts": False,
-    # Keep reads and output fingerprints in CACHE_PATH between builds.
-    "cache": True,
-    # Worker processes: None for one per core when the work is large enough,
-    # 1 to do everything in the building process.
-    "workers": None,
-}
 
 
 @dataclass
@@ -56,21 +43,6 @@ class Collection:
     @property
     def ok(self) -> bool:
         return not any(p.is_error for p in self.problems)
-
-
-def options(settings_value: dict | None) -> tuple[dict, list[str]]:
-    """Merge the BRIEFS settings dict over the defaults; name unknown keys."""
-    given = dict(settings_value or {})
-    unknown = sorted(set(given) - set(DEFAULTS))
-    return {**DEFAULTS, **given}, unknown
-
-
-def unknown_settings_message(unknown: list[str]) -> str:
-    hints = [difflib.get_close_matches(key, list(DEFAULTS), n=1) for key in unknown]
-    return "BRIEFS setting: unknown key(s) " + ", ".join(
-        f"'{key}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
-        for key, hint in zip(unknown, hints, strict=True)
-    )
 
 
 def display_path(path: Path, content_dir: Path) -> str:
@@ -126,14 +98,14 @@ def missing_content_folder(content_dir: Path) -> Problem | None:
 
 def validate_content(
     content_dir: Path,
-    config: dict | None = None,
+    options: BriefsOptions | None = None,
     timezone: str | tzinfo = "UTC",
     read_many: ReadMany | None = None,
 ) -> Collection:
     """Read every brief (with `read_many`: cached, in parallel; by default
     one by one, without rendering), then check what only the whole folder
     shows. Every problem is collected; nothing is raised."""
-    config, _ = options(config)
+    options = options or BriefsOptions()
     if missing := missing_content_folder(content_dir):
         return Collection(Path(content_dir), Registry(), problems=[missing])
     content_dir = Path(content_dir).absolute()
@@ -142,15 +114,15 @@ def validate_content(
 
     shown = path_display(content_dir)
     registry, problems = registry_module.load(
-        content_dir, config["regions_file"], config["authors_file"], shown
+        content_dir, options.regions_file, options.authors_file, shown
     )
     collection = Collection(content_dir, registry, problems=problems)
-    briefs_dir = content_dir / config["briefs_dir"]
+    briefs_dir = content_dir / options.briefs_dir
     if not briefs_dir.is_dir():
         problems.append(
             Problem(shown(briefs_dir), "folder not found; briefs live here")
         )
-    sources, files = _walk(content_dir, config, problems, shown)
+    sources, files = _walk(content_dir, options, problems, shown)
     collection.files = tuple(files)
     collection.reads = read_many([(source, shown(source)) for source in sources])
     for source in sources:
@@ -162,8 +134,8 @@ def validate_content(
             collection.briefs[source] = read.brief
     problems.extend(_output_collisions(collection.briefs, shown))
     registry_paths = {
-        REGIONS: shown(content_dir / config["regions_file"]),
-        AUTHORS: shown(content_dir / config["authors_file"]),
+        REGIONS: shown(content_dir / options.regions_file),
+        AUTHORS: shown(content_dir / options.authors_file),
     }
     problems.extend(
         address_problems(
@@ -189,7 +161,7 @@ def _read_each(
     return reads
 
 
-def _walk(content_dir: Path, config: dict, problems: list[Problem], shown):
+def _walk(content_dir: Path, options: BriefsOptions, problems: list[Problem], shown):
     """One walk of content/ → (brief sources, other files), both sorted.
 
     Refused: symbolic links (they could publish files from outside), special
@@ -197,8 +169,8 @@ def _walk(content_dir: Path, config: dict, problems: list[Problem], shown):
     be read (their briefs would silently vanish), and anything but briefs and
     images in briefs/. Markdown outside briefs/ is only a warning.
     """
-    briefs_dir = content_dir / config["briefs_dir"]
-    registries = {config["regions_file"], config["authors_file"]}
+    briefs_dir = content_dir / options.briefs_dir
+    registries = {options.regions_file, options.authors_file}
     sources: list[Path] = []
     files: list[str] = []
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .collection import Collection, display_path, options
+from .collection import Collection, display_path
+from .options import BriefsOptions
 from .problems import WARNING, Problem
 from .schema import Brief
 
@@ -16,18 +17,18 @@ LONG_TITLE = 120  # characters; longer titles wrap badly in listings and feeds
 
 
 def editorial_warnings(
-    collection: Collection, config: dict | None = None
+    collection: Collection, options: BriefsOptions | None = None
 ) -> list[Problem]:
     """Briefs without a summary, with a very long title or an uncredited
     image, and listed authors without a bio; sorted like other problems."""
-    config, _ = options(config)
+    options = options or BriefsOptions()
     content_dir = collection.content_dir
     found = [
         Problem(display_path(source, content_dir), message, field, severity=WARNING)
         for source, brief in collection.briefs.items()
         for field, message in _brief_warnings(brief)
     ]
-    authors_file = display_path(content_dir / config["authors_file"], content_dir)
+    authors_file = display_path(content_dir / options.authors_file, content_dir)
     found += [
         Problem(
             authors_file,

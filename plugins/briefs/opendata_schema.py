@@ -40,6 +40,26 @@ def _list(item: dict, **extra) -> dict:
     return {"type": "array", "items": item, **extra}
 
 
+# What a region's or an author's entry in the index and its own file share.
+_REGION = {
+    "name": TEXT,
+    "slug": SLUG,
+    "description": OPTIONAL_TEXT,
+    "url": _relative(".html"),
+    "feed_url": _relative(".xml", nullable=True),
+}
+_AUTHOR = {
+    "name": TEXT,
+    "slug": SLUG,
+    "listed": {"type": "boolean"},
+    "role": OPTIONAL_TEXT,
+    "affiliation": OPTIONAL_TEXT,
+    "family": TEXT,
+    "given": OPTIONAL_TEXT,
+    "url": _relative(".html"),
+    "feed_url": _relative(".xml", nullable=True),
+}
+
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "Policy briefs catalogue (data/briefs.json)",
@@ -93,50 +113,18 @@ SCHEMA = {
             bibtex_url=_relative(".bib"),
             ris_url=_relative(".ris"),
         ),
-        "region": _object(
-            name=TEXT,
-            slug=SLUG,
-            description=OPTIONAL_TEXT,
-            url=_relative(".html"),
-            feed_url=_relative(".xml", nullable=True),
-            data_url=_relative(".json"),
-            count=COUNT,
-        ),
+        "region": _object(**_REGION, data_url=_relative(".json"), count=COUNT),
         "region_file": _object(
-            name=TEXT,
-            slug=SLUG,
-            description=OPTIONAL_TEXT,
-            url=_relative(".html"),
-            feed_url=_relative(".xml", nullable=True),
+            **_REGION,
             count=COUNT,
             briefs=_list({"$ref": "#/$defs/brief"}),
         ),
         "regions_index": _object(
             count=COUNT, regions=_list({"$ref": "#/$defs/region"})
         ),
-        "author": _object(
-            name=TEXT,
-            slug=SLUG,
-            listed={"type": "boolean"},
-            role=OPTIONAL_TEXT,
-            affiliation=OPTIONAL_TEXT,
-            family=TEXT,
-            given=OPTIONAL_TEXT,
-            url=_relative(".html"),
-            feed_url=_relative(".xml", nullable=True),
-            data_url=_relative(".json"),
-            count=COUNT,
-        ),
+        "author": _object(**_AUTHOR, data_url=_relative(".json"), count=COUNT),
         "author_file": _object(
-            name=TEXT,
-            slug=SLUG,
-            listed={"type": "boolean"},
-            role=OPTIONAL_TEXT,
-            affiliation=OPTIONAL_TEXT,
-            family=TEXT,
-            given=OPTIONAL_TEXT,
-            url=_relative(".html"),
-            feed_url=_relative(".xml", nullable=True),
+            **_AUTHOR,
             bio=OPTIONAL_TEXT,
             photo={**RELATIVE, "type": ["string", "null"]},
             links=_list(

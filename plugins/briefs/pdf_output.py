@@ -12,13 +12,13 @@ installed, else say in one line how to install it), "required"
 
 from __future__ import annotations
 
-import difflib
 import logging
 from pathlib import Path
 
 from pelican.utils import get_relative_path
 
 from . import pdf
+from .problems import did_you_mean
 from .urls import public_url
 
 logger = logging.getLogger(__name__)
@@ -31,10 +31,9 @@ STYLESHEET = Path("paper") / "paper.css"  # under THEME
 def mode(settings: dict) -> str:
     value = settings.get(SETTING, "auto")
     if value not in MODES:
-        hint = difflib.get_close_matches(str(value), MODES, n=1)
         raise ValueError(
             f"{SETTING} must be one of {', '.join(map(repr, MODES))}, not {value!r}"
-            + (f" (did you mean {hint[0]!r}?)" if hint else "")
+            + did_you_mean(str(value), MODES)
         )
     return value
 

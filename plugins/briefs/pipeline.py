@@ -33,6 +33,7 @@ import multiprocessing
 import os
 import pickle
 import shutil
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -56,15 +57,10 @@ from . import (
     search,
 )
 from .cache import Cache
-from .collection import (
-    Collection,
-    display_path,
-    options,
-    unknown_settings_message,
-    validate_content,
-)
+from .collection import Collection, display_path, validate_content
 from .linkcheck import BrokenLink, PageLinks, SiteChecker, is_checked, read_page
 from .model import Site, build_site, fingerprint
+from .options import BriefsOptions
 from .outputdir import MARKER
 from .pages import Job, brief_jobs, plan
 from .problems import ContentError, LinkError, Problem
@@ -183,7 +179,12 @@ def inputs_digest(settings: dict) -> str:
                 path = Path(folder, name)
                 digest.update(str(path).encode() + b"\0")
                 try:
-                    digest.update(path.read_bytes())
+                    # Only regular files are read: a named pipe would block
+                    # (the build itself refuses it, and links, by name).
+                    if stat.S_ISREG(path.lstat().st_mode):
+                        digest.update(path.read_bytes())
+                    else:
+                        digest.update(str(path.lstat().st_mode).encode())
                 except OSError as error:  # the build itself will say so
                     digest.update(repr(error).encode())
     kept = worker_settings(settings)
@@ -208,7 +209,10 @@ def up_to_date(settings: dict, output: Path, inputs: str) -> int | None:
     it is still as it left it; else None (then build). The folder's mark
     (outputdir.MARKER) is written after the build and not compared."""
     cache_dir = settings.get("CACHE_PATH")
-    if not cache_dir or not options(settings.get("BRIEFS"))[0]["cache"]:
+    try:
+        if not cache_dir or not BriefsOptions.from_settings(settings).cache:
+            return None
+    except ValueError:  # the build itself will say so
         return None
     cache = Cache(Path(cache_dir))
     try:
@@ -221,7 +225,7 @@ def up_to_date(settings: dict, output: Path, inputs: str) -> int | None:
     try:
         if _all_files(Path(output)) - {MARKER} != set(recorded):
             return None
-        if any(_stat(Path(output) / rel) != stat for rel, stat in recorded.items()):
+        if any(_stat(Path(output) / rel) != kept for rel, kept in recorded.items()):
             return None
     except OSError:
         return None
@@ -290,14 +294,11 @@ class BriefsGenerator(Generator):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        config, unknown = options(self.settings.get("BRIEFS"))
-        if unknown:
-            raise ValueError(unknown_settings_message(unknown))
-        self.config = config
+        self.options = BriefsOptions.from_settings(self.settings)
         self.warm: WarmState | None = self.settings.get(WARM_STATE_KEY)
-        cache_dir = self.settings.get("CACHE_PATH") if config["cache"] else None
+        cache_dir = self.settings.get("CACHE_PATH") if self.options.cache else None
         self.cache = Cache(Path(cache_dir) if cache_dir else None)
-        self.workers = Workers(self.settings, config["workers"])
+        self.workers = Workers(self.settings, self.options.workers)
         self.code = code_version()
         # What this build reads (policy_briefs.build takes it before the
         # build reads anything and hands it over): remembered for up_to_date.
@@ -360,7 +361,7 @@ class BriefsGenerator(Generator):
             raise
         self.collection = collection
         self.site = build_site(
-            collection, self.settings, self.config["show_drafts"], texts, files
+            collection, self.settings, self.options.show_drafts, texts, files
         )
         if self.warm is not None and self.warm.first and self.warm.on_first:
             self.render_first(self.warm)
@@ -376,13 +377,14 @@ class BriefsGenerator(Generator):
         content = collection.content_dir
         markdown = ReadSettings.from_settings(self.settings).markdown
         wanted = {}
-        for kind, records, attribute, file in (
-            ("bio", collection.registry.authors, "bio", "authors_file"),
-            ("description", collection.registry.regions, "description", "regions_file"),
+        registry = collection.registry
+        for kind, records, file in (
+            ("bio", registry.authors, self.options.authors_file),
+            ("description", registry.regions, self.options.regions_file),
         ):
-            shown = display_path(content / self.config[file], content)
+            shown = display_path(content / file, content)
             for record in records:
-                text = getattr(record, attribute)
+                text = getattr(record, kind)
                 if text:
                     key = fingerprint((self.code, markdown, text))
                     wanted[key] = (kind, record.name, text, shown)
@@ -407,7 +409,7 @@ class BriefsGenerator(Generator):
             {path: read.local_urls for path, read in collection.reads.items()},
             links["bio"],
             links["description"],
-            self.config["show_drafts"],
+            self.options.show_drafts,
         )
         files, unused = assets.publication(collection, published, drafted)
         found += assets.svg_problems(collection, files) + unused
@@ -421,7 +423,7 @@ class BriefsGenerator(Generator):
     def render_first(self, warm: WarmState) -> None:
         """The preview's edited briefs, before anything else is planned."""
         views = [v for v in self.site.briefs if v.brief.source in warm.first]
-        jobs = brief_jobs(self.site, views, self.config["related_count"])
+        jobs = brief_jobs(self.site, views, self.options.related_count)
         bodies = self.bodies.get_many({k for job in jobs for k in job.bodies})
         renderer = self.renderer()
         for job in jobs:
@@ -439,11 +441,29 @@ class BriefsGenerator(Generator):
             self.warm.renderers = {key: Renderer(settings)}
         return self.warm.renderers[key]
 
+    def render_jobs(self, jobs: list[Job], lazily: bool = False) -> Iterator | list:
+        """Each job's files, with the bodies it shows: in the workers, or in
+        this process with one renderer made when first needed. `lazily`:
+        the workers start at once and the results come as they are iterated
+        (this process can do other work meanwhile)."""
+        bodies = self.bodies.get_many({key for job in jobs for key in job.bodies})
+        tasks = [(job, {key: bodies[key] for key in job.bodies}) for job in jobs]
+        renderer = None
+
+        def serial(task):
+            nonlocal renderer
+            renderer = renderer or self.renderer()
+            return renderer.render(*task)
+
+        if lazily:
+            return self.workers.submit(render_in_worker, tasks, serial)
+        return self.workers.map(render_in_worker, tasks, serial)
+
     def read_and_validate(self) -> Collection:
         read_config = ReadSettings.from_settings(self.settings)
         collection = validate_content(
             Path(self.settings["PATH"]),
-            self.config,
+            self.options,
             self.settings["TIMEZONE"],
             read_many=partial(self.read_many, read_config),
         )
@@ -526,9 +546,9 @@ class BriefsGenerator(Generator):
         self.jobs = plan(
             self.site,
             self.settings,
-            self.config["related_count"],
+            self.options.related_count,
             self.collection,
-            self.config["show_drafts"],
+            self.options.show_drafts,
             editions,
         )
         self.jobs.append(self.search_job())
@@ -552,16 +572,7 @@ class BriefsGenerator(Generator):
         for job in [j for j in to_render if j.kind == "copy"]:
             self.written[job.save_as] = _copy(job, output)
         renderable = [j for j in to_render if j.kind not in ("copy", *GROUPS)]
-        bodies = self.bodies.get_many({k for job in renderable for k in job.bodies})
-        tasks = [(job, {k: bodies[k] for k in job.bodies}) for job in renderable]
-        renderer = None
-
-        def serial(task):
-            nonlocal renderer
-            renderer = renderer or self.renderer()
-            return renderer.render(*task)
-
-        results = self.workers.submit(render_in_worker, tasks, serial)
+        results = self.render_jobs(renderable, lazily=True)
         # The groups are made here, from the cache, while the workers render
         # and a thread writes what they rendered as it comes (so that it
         # does not pile up in memory meanwhile).
@@ -670,26 +681,17 @@ class BriefsGenerator(Generator):
     def search_records(self, keys: list[str], keyed: dict) -> dict:
         """The search records of `keys` (search.document), made in the
         workers."""
-        bodies = self.bodies.get_many({keyed[key][1] for key in keys})
-        tasks = [
-            (
+        made = self.render_jobs(
+            [
                 Job(
                     keyed[key][0].save_as,
                     "search-record",
                     context={"article": keyed[key][0]},
-                ),
-                {keyed[key][1]: bodies[keyed[key][1]]},
-            )
-            for key in keys
-        ]
-        renderer = None
-
-        def serial(task):
-            nonlocal renderer
-            renderer = renderer or self.renderer()
-            return renderer.render(*task)
-
-        made = self.workers.map(render_in_worker, tasks, serial)
+                    bodies=(keyed[key][1],),
+                )
+                for key in keys
+            ]
+        )
         return dict(zip(keys, made, strict=True))
 
     def data_files(self, job: Job) -> dict[str, bytes]:
@@ -757,17 +759,8 @@ class BriefsGenerator(Generator):
                 )
                 continue
             jobs.append(job)
-        bodies = self.bodies.get_many({k for job in jobs for k in job.bodies})
-        tasks = [(job, {k: bodies[k] for k in job.bodies}) for job in jobs]
-        renderer = None
-
-        def serial(task):
-            nonlocal renderer
-            renderer = renderer or self.renderer()
-            return renderer.render(*task)
-
         try:
-            results = self.workers.map(render_in_worker, tasks, serial)
+            results = self.render_jobs(jobs)
         except pdf.PdfError as exc:
             view = next(j.context["article"] for j in jobs if j.save_as == exc.key)
             shown = display_path(view.brief.source, self.collection.content_dir)

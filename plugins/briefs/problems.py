@@ -7,6 +7,7 @@ without reading a traceback.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 ERROR = "error"
@@ -39,6 +40,12 @@ class Problem:
             parts.append("warning")
         parts.append(self.message)
         return ": ".join(parts)
+
+
+def did_you_mean(value: str, choices) -> str:
+    """ " (did you mean 'x'?)" naming the closest of `choices`, or ""."""
+    hint = difflib.get_close_matches(value, list(choices), n=1)
+    return f" (did you mean '{hint[0]}'?)" if hint else ""
 
 
 def unreadable(path: str, error: OSError) -> Problem:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import fields as f
 from .frontmatter import FrontMatterError, decode
-from .problems import WARNING, Problem, unreadable
+from .problems import WARNING, Problem, did_you_mean, unreadable
 from .slugs import slugify
 from .yamltree import Mapping, Sequence, TreeError, kind_of, parse
 
@@ -224,12 +224,11 @@ def _record(entry, position, schema, record_type, shown, problems):
     values, ok = {}, True
     for key, node in entry.pairs:
         if key.value not in schema:
-            hint = difflib.get_close_matches(key.value, list(schema), n=1)
             problems.append(
                 Problem(
                     shown,
                     f"{label}: unknown field '{key.value}'"
-                    + (f" (did you mean '{hint[0]}'?)" if hint else "")
+                    + did_you_mean(key.value, schema)
                     + "; it is ignored",
                     severity=WARNING,
                 )

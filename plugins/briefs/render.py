@@ -16,13 +16,13 @@ from markupsafe import Markup
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
 
-from . import citations, pdf, pdf_output, search
+from . import citations, pdf, pdf_output, search, structured_data
 from .citations import Citation
 from .feeds import rebase_links
 from .linkcheck import PageLinks, read_page
 from .pages import Job
 from .redirects import redirect_page
-from .urls import public_url
+from .urls import is_absolute, public_url
 
 Rendered = tuple[str, bytes, PageLinks | None]
 
@@ -117,6 +117,14 @@ class Renderer:
             context["article"] = article.with_page(
                 bodies[key], self.citation(article), context.get("pdf")
             )
+            context["structured_data"] = structured_data.script_text(
+                structured_data.news_article(
+                    article,
+                    self.settings["SITENAME"],
+                    self.settings["DEFAULT_LANG"],
+                    public_url(self.settings),
+                )
+            )
         return self.template(job.template).render(context)
 
     def feed(self, job: Job, bodies: dict[str, str]) -> str:
@@ -124,7 +132,7 @@ class Renderer:
         absolute SITEURL, every link is relative to the feed file itself."""
         settings = self.settings
         site_url = settings.get("SITEURL") or ""
-        absolute = site_url.startswith(("http://", "https://"))
+        absolute = is_absolute(site_url)
         save_as = job.context.get("as", job.save_as)  # a copy: as the original
         base = site_url if absolute else path_to_url(get_relative_path(save_as))
         feed_domain = settings.get("FEED_DOMAIN") if absolute else base

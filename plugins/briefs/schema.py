@@ -6,14 +6,13 @@ so `invoke check` can report a whole collection in one run.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
 
 from . import fields as f
 from .frontmatter import Document, FrontMatterError, parse
-from .problems import WARNING, Problem, unreadable
+from .problems import WARNING, Problem, did_you_mean, unreadable
 from .registry import Registry
 from .slugs import slugify
 from .yamltree import shorten
@@ -138,11 +137,10 @@ def validate_fields(
                 "not allowed (the address comes from the file name or 'slug')",
             )
         elif name not in FIELDS:
-            hint = difflib.get_close_matches(name.lower(), list(FIELDS), n=1)
             problem(
                 name,
                 "unknown field, ignored"
-                + (f" (did you mean '{hint[0]}'?)" if hint else "")
+                + did_you_mean(name.lower(), FIELDS)
                 + f"; known fields: {', '.join(FIELDS)}",
                 WARNING,
             )

@@ -1,8 +1,9 @@
 """sitemap.xml, robots.txt, .nojekyll and CNAME for a published site.
 
 A sitemap must list absolute URLs (sitemaps.org protocol), so sitemap.xml and
-robots.txt (which names the sitemap) are written only when SITEURL is an
-absolute http(s) URL, i.e. in production builds (publishconf.py). Development
+robots.txt (which names the sitemap) are written only when the build has a
+public address (briefs.urls.public_url), i.e. in production builds
+(publishconf.py). Development
 builds, and the offline bundle made from them, get neither: a relative
 sitemap is invalid and nobody crawls a folder on disk.
 
@@ -14,7 +15,6 @@ every other link of the site.
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import logging
 import re
@@ -22,6 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 from xml.sax.saxutils import escape
+
+from briefs.problems import did_you_mean
+from briefs.urls import public_url
 
 logger = logging.getLogger(__name__)
 
@@ -54,10 +57,9 @@ def load_options(settings: dict) -> Options:
     known = Options.__dataclass_fields__
     for key in raw:
         if key not in known:
-            close = difflib.get_close_matches(str(key), known, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise HostFilesSettingsError(
-                f"{SETTINGS_KEY} has an unknown key {key!r}{hint}; "
+                f"{SETTINGS_KEY} has an unknown key {key!r}"
+                f"{did_you_mean(str(key), known)}; "
                 f"known keys: {', '.join(known)}"
             )
     for key in ("sitemap", "robots", "nojekyll"):
@@ -93,20 +95,13 @@ def enabled(settings: dict) -> bool:
     return PLUGIN_NAME in settings.get("PLUGINS", ())
 
 
-def absolute_site_url(settings: dict) -> str | None:
-    site_url = settings.get("SITEURL") or ""
-    if urlsplit(site_url).scheme in ("http", "https") and urlsplit(site_url).netloc:
-        return site_url.rstrip("/")
-    return None
-
-
 def write_files(output: Path, settings: dict, dates: dict[str, str]) -> None:
     """Write the host files into `output`; `dates` maps pages to the date
     (YYYY-MM-DD) they last changed, for the sitemap's <lastmod>."""
     if not enabled(settings):
         return
     options = load_options(settings)
-    site_url = absolute_site_url(settings)
+    site_url = public_url(settings)
     if options.nojekyll:
         (output / ".nojekyll").write_text("", encoding="utf-8")
     if options.cname:
@@ -119,7 +114,7 @@ def write_files(output: Path, settings: dict, dates: dict[str, str]) -> None:
                 site_url,
             )
     if site_url is None:
-        logger.info("SITEURL is not absolute: no sitemap.xml or robots.txt")
+        logger.info("no public address (SITEURL): no sitemap.xml or robots.txt")
         return
     if options.sitemap:
         pages = site_pages(output, options.exclude)
