@@ -18,6 +18,7 @@ from pelican.utils import get_relative_path, path_to_url
 
 from . import citations, opendata, pdf, pdf_output, search
 from .citations import Citation
+from .contents import table_of_contents
 from .feeds import rebase_links
 from .linkcheck import PageLinks, read_page
 from .pages import Job
@@ -123,6 +124,7 @@ class Renderer:
             context["article"] = article.with_page(
                 bodies[key], self.citation(article), context.get("pdf")
             )
+            context["contents"] = table_of_contents(bodies[key])
         return self.template(job.template).render(context)
 
     def feed(self, job: Job, bodies: dict[str, str]) -> str:
