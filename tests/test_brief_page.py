@@ -97,6 +97,9 @@ def test_the_series_index_lists_every_series_with_its_count(series_site):
     assert link.get_text(strip=True) == SERIES
     assert resolve("series/index.html", link["href"]) == "series/grand-strategy.html"
     assert "3 parts" in entry.get_text(" ", strip=True)
+    # Every page's footer leads to it.
+    footer = series_site.html("briefs/alone.html").find("footer", class_="site-footer")
+    assert footer.find("a", string="Series")["href"] == "../series/index.html"
 
 
 def test_a_previewed_draft_names_its_series_but_is_not_counted(series_site, tmp_path):
