@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import heapq
+from itertools import combinations, product
+
 # What each thing a brief shares with another is worth. An author's other
 # briefs follow one expert's line of work, so they weigh most; then the
 # region the brief is filed under; a shared topic weighs least (topics are
@@ -15,62 +18,97 @@ class RelatedBriefs:
     """Up to `count` other published briefs, ranked by the weights above,
     newest first among equals (`articles` is newest first).
 
-    Indexed once per build by author, region and topic, so one brief's list
-    costs the briefs that share an author or a topic with it, plus the
-    newest few of its region: a brief that shares only its one region with
-    another scores the same as every other such brief, so only the newest of
-    them can make the list. (A brief filed under several regions looks at
-    all of their briefs: one in two of its regions outranks one in one.)
+    Indexed once per build by author, by pairs of other things two briefs
+    can share (a region and a topic, two regions, two topics) and by region
+    and topic alone, each list newest first. One brief's list reads the
+    lists of what it has, the strongest first, and stops as soon as no
+    brief left unread could rank among those found: after its authors'
+    lists, an unread brief shares no author; after the pairs, at most one
+    region or only topics. Briefs that share only one region (or only one
+    topic) all score alike, so only the newest few of each are read.
     """
 
     def __init__(self, articles: list, count: int):
         self.count = count
         self.position = {id(a): n for n, a in enumerate(articles)}
-        self.by_author: dict[str, list] = {}
-        self.by_region: dict[str, list] = {}
-        self.by_topic: dict[str, list] = {}
+        self.keys: dict[int, tuple[frozenset, frozenset, frozenset]] = {}
+        self.index: dict[tuple, list] = {}
         for article in articles:
             if article.is_draft:
                 continue
-            for index, items in (
-                (self.by_author, article.authors),
-                (self.by_region, article.regions),
-                (self.by_topic, article.tags),
+            keys = self.keys[id(article)] = _keys(article)
+            authors, regions, topics = keys
+            for key in (
+                *_author_keys(authors),
+                *_pair_keys(regions, topics),
+                *_topic_pair_keys(topics),
+                *_single_keys(regions, topics),
             ):
-                for item in dict.fromkeys(i.name for i in items):
-                    index.setdefault(item, []).append(article)
+                self.index.setdefault(key, []).append(article)
 
     def of(self, article) -> list:
-        authors, regions, topics = (
-            {item.name for item in items}
-            for items in (article.authors, article.regions, article.tags)
-        )
-        candidates = {}
-        for index, names in ((self.by_author, authors), (self.by_topic, topics)):
-            for name in names:
-                for other in index.get(name, ()):
-                    candidates[id(other)] = other
-        for name in regions:
-            region_only = 0
-            for other in self.by_region.get(name, ()):
-                if len(regions) == 1 and region_only > self.count:
-                    break
-                if id(other) not in candidates:
-                    candidates[id(other)] = other
-                    region_only += 1
-        candidates.pop(id(article), None)
+        authors, regions, topics = self.keys.get(id(article)) or _keys(article)
+        scores: dict[int, tuple[int, int]] = {}  # id → (-score, position)
+        found: dict[int, object] = {}
 
-        def rank(other) -> tuple[int, int]:
-            score = (
-                AUTHOR_WEIGHT * _shared(authors, other.authors)
-                + REGION_WEIGHT * _shared(regions, other.regions)
-                + TOPIC_WEIGHT * _shared(topics, other.tags)
-            )
-            return (-score, self.position[id(other)])
+        def read(keys, limit=None) -> None:
+            for key in keys:
+                unread = 0
+                for other in self.index.get(key, ()):
+                    if limit is not None and unread > limit:
+                        break
+                    if id(other) in found or other is article:
+                        continue
+                    unread += 1
+                    found[id(other)] = other
+                    theirs = self.keys[id(other)]
+                    score = (
+                        AUTHOR_WEIGHT * len(authors & theirs[0])
+                        + REGION_WEIGHT * len(regions & theirs[1])
+                        + TOPIC_WEIGHT * len(topics & theirs[2])
+                    )
+                    scores[id(other)] = (-score, self.position[id(other)])
 
-        return sorted(candidates.values(), key=rank)[: self.count]
+        def enough(most_unread: int) -> bool:
+            """`count` found that outrank any brief left unread?"""
+            if len(scores) < self.count:
+                return False
+            ranks = heapq.nsmallest(self.count, scores.values())
+            return -ranks[-1][0] > most_unread
+
+        only_topics = TOPIC_WEIGHT * len(topics)
+        one_region = REGION_WEIGHT if regions else 0
+        read(_author_keys(authors))
+        if not enough(REGION_WEIGHT * len(regions) + only_topics):
+            read(_pair_keys(regions, topics))
+            if not enough(max(one_region, only_topics)):
+                read(_topic_pair_keys(topics))
+                read(_single_keys(regions, topics), limit=self.count)
+        ranked = heapq.nsmallest(self.count, scores.items(), key=lambda item: item[1])
+        return [found[key] for key, _ in ranked]
 
 
-def _shared(names: set[str], items) -> int:
-    """How many of `items` are named in `names`."""
-    return sum(1 for item in dict.fromkeys(i.name for i in items) if item in names)
+def _keys(article) -> tuple[frozenset, frozenset, frozenset]:
+    return tuple(
+        frozenset(item.name for item in items)
+        for items in (article.authors, article.regions, article.tags)
+    )
+
+
+def _author_keys(authors):
+    return [("author", name) for name in authors]
+
+
+def _pair_keys(regions, topics):
+    """A region and a topic, or two regions."""
+    return [("region+topic", *pair) for pair in product(regions, topics)] + [
+        ("regions", *pair) for pair in combinations(sorted(regions), 2)
+    ]
+
+
+def _topic_pair_keys(topics):
+    return [("topics", *pair) for pair in combinations(sorted(topics), 2)]
+
+
+def _single_keys(regions, topics):
+    return [("region", name) for name in regions] + [("topic", name) for name in topics]
