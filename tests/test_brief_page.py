@@ -345,7 +345,7 @@ def production(tmp_path_factory):
     from conftest import Site
 
     site = Site(tmp_path_factory.mktemp("production"))
-    site.brief("water-policy", title="Water & Power: A Test")
+    site.brief("water-policy", title="Water & Power: A Test", series="Water Papers")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SITEURL", SITE_URL)
         site.build(settings_file=PUBLISH_SETTINGS, PDF_EDITIONS="off")
@@ -369,6 +369,27 @@ def test_share_links_with_a_public_address(production):
     assert permalink["data-address"] == f"{SITE_URL}/{page_path}"
     script = production.html(page_path).find("script", src=lambda s: s and "share" in s)
     assert (production.output / resolve(page_path, script["src"])).is_file()
+
+
+def test_json_ld_names_the_series_page_and_the_part(production):
+    import json
+
+    script = production.html("briefs/water-policy.html").find(
+        "script", type="application/ld+json"
+    )
+    data = json.loads(script.string)
+    assert data["isPartOf"] == {
+        "@type": "CreativeWorkSeries",
+        "name": "Water Papers",
+        "url": f"{SITE_URL}/series/water-papers.html",
+    }
+    assert data["position"] == 1
+
+
+def test_the_sitemap_lists_the_series_pages(production):
+    sitemap = (production.output / "sitemap.xml").read_text("utf-8")
+    for page in ("series/index.html", "series/water-papers.html"):
+        assert f"<loc>{SITE_URL}/{page}</loc>" in sitemap
 
 
 def test_copy_link_enhances_the_plain_link(production, browser):
