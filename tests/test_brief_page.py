@@ -371,21 +371,6 @@ def test_share_links_with_a_public_address(production):
     assert (production.output / resolve(page_path, script["src"])).is_file()
 
 
-def test_json_ld_names_the_series_page_and_the_part(production):
-    import json
-
-    script = production.html("briefs/water-policy.html").find(
-        "script", type="application/ld+json"
-    )
-    data = json.loads(script.string)
-    assert data["isPartOf"] == {
-        "@type": "CreativeWorkSeries",
-        "name": "Water Papers",
-        "url": f"{SITE_URL}/series/water-papers.html",
-    }
-    assert data["position"] == 1
-
-
 def test_the_sitemap_lists_the_series_pages(production):
     sitemap = (production.output / "sitemap.xml").read_text("utf-8")
     for page in ("series/index.html", "series/water-papers.html"):
