@@ -24,6 +24,7 @@ REGIONS = ["Europe", "Northeast Asia", "Middle East & North Africa"]
 TOPICS = ["Trade", "Energy", "Security", "Debt"]
 CLEAN = {"BRIEFS": {"cache": False, "workers": 1}}
 SMALL_PAGES = {"DEFAULT_PAGINATION": 2, "PDF_EDITIONS": "off"}
+SERIES_PARTS = (2, 4, 8)  # briefs of the series "Long View", in date order
 
 
 def write_site(root: Path) -> Path:
@@ -50,6 +51,7 @@ def write_site(root: Path) -> Path:
             region=REGIONS[n % 3],
             tags=[TOPICS[n % 4], TOPICS[(n + 1) % 4]],
             body=f"## Part one\n\nText {n} with a note.[^1]\n\n[^1]: Note {n}.",
+            **({"series": "Long View"} if n in SERIES_PARTS else {}),
         )
     return content
 
@@ -144,6 +146,16 @@ CHANGES = {
     "body": lambda r: edit(source(r, 5), "Text 5 with", "Changed text with"),
     "title": lambda r: edit(source(r, 5), "Brief number 5", "A new title"),
     "date": lambda r: edit(source(r, 5), "date: 2024-06-06", "date: 2025-01-01"),
+    # The pages of parts 1 and 3 name part 2 (previous, next).
+    "series neighbour": lambda r: edit(
+        source(r, 4), "Brief number 4", "A new title for part two"
+    ),
+    "series joined": lambda r: edit(
+        source(r, 5), "title:", "series: Long View\ntitle:"
+    ),
+    "series part drafted": lambda r: edit(
+        source(r, 4), "title:", "status: draft\ntitle:"
+    ),
     "add": lambda r: brief(
         r / "content",
         "brief-new",

@@ -36,7 +36,8 @@ AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHECKED = {".html", ".css", ".svg"}
 
 # One page of each kind. Briefs: a table (red-sea), a figure (ports-and-power),
-# an image with footnotes (baltic), key takeaways (japan), and a draft.
+# an image with footnotes (baltic), key takeaways (japan), and a draft; a
+# series part with Contents, and with share links in production (copperbelt).
 # Listings: the home page with its featured brief, a region and an author
 # (with a photo) with their charts, archives by year, production's 404 page.
 PAGES = [
@@ -55,6 +56,9 @@ PAGES = [
     ("development", "topics/shipping.html"),
     ("development", "topics/index.html"),
     ("development", "archives.html"),
+    ("development", "series/critical-minerals.html"),
+    ("development", "series/index.html"),
+    ("production", "briefs/copperbelt-cobalt-offtake.html"),
     ("preview", "briefs/amazon-finance-after-belem.html"),
     # Search, drawn by its script: before a query, with results (and a
     # filter chosen), and with none.

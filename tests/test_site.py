@@ -61,7 +61,7 @@ def test_brief_page_in_reference_order(multi):
         main.find(string=lambda s: "Talks have stalled." in s),
         main.find("div", class_="footnote"),
         main.find(string=lambda s: "The Authors" in s),
-        main.find(string=lambda s: "More from Northeast Asia" in s),
+        main.find(string=lambda s: "Related briefs" in s),
     ]
     assert all(order), order
     html = main.decode()

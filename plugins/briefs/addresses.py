@@ -23,7 +23,9 @@ from .slugs import slugify
 
 # The contract's URL scheme (pelicanconf.py): the listing pages of each kind.
 REGIONS, AUTHORS, TOPICS = "regions", "authors", "topics"
-KIND_NAMES = {REGIONS: "region", AUTHORS: "author", TOPICS: "topic"}
+SERIES = "series"  # series/<slug>.html, never paginated
+KIND_NAMES = {REGIONS: "region", AUTHORS: "author", TOPICS: "topic", SERIES: "series"}
+PAGINATED = {REGIONS, AUTHORS, TOPICS}
 FIXED_PAGES = {
     "index.html": "the home page",
     "archives.html": "the archive",
@@ -78,6 +80,7 @@ def _uses(briefs, registry, shown, registry_paths) -> dict[str, list[Use]]:
             for a in registry.authors
         ],
         TOPICS: [],
+        SERIES: [],
     }
     slugs: dict[str, str] = {}  # a name is slugified once, not once a brief
 
@@ -92,6 +95,10 @@ def _uses(briefs, registry, shown, registry_paths) -> dict[str, list[Use]]:
                 uses[AUTHORS].append(Use(name, slug(name), shown(source), "author"))
         for name in brief.tags:
             uses[TOPICS].append(Use(name, slug(name), shown(source), "tags"))
+        if brief.series:
+            uses[SERIES].append(
+                Use(brief.series, slug(brief.series), shown(source), "series")
+            )
     return uses
 
 
@@ -125,7 +132,7 @@ def _clash(kind: str, use: Use, first: dict[str, Use]) -> str | None:
             f"'{use.name}' and '{other.name}'{_where(other)} would share the page "
             f"{page}; use one spelling"
         )
-    if further and further["base"] in first:
+    if further and kind in PAGINATED and further["base"] in first:
         base = first[further["base"]]
         return (
             f"'{use.name}' would write {page}, the address of page "
@@ -214,6 +221,6 @@ def _further_page(address: str, first: dict[str, dict[str, Use]]) -> str | None:
     if not folder and further["base"] == "index":
         return f"page {further['number']} of the home page"
     use = first.get(folder, {}).get(further["base"])
-    if use is None:
+    if use is None or folder not in PAGINATED:
         return None
     return f"page {further['number']} of the {KIND_NAMES[folder]} '{use.name}'"

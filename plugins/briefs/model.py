@@ -25,6 +25,7 @@ from .pdf import PdfEdition
 from .reading import SourceRead
 from .registry import AuthorRecord, RegionRecord
 from .schema import Brief
+from .series import SeriesView, series_listing
 
 
 class Region(URLWrapper):
@@ -111,6 +112,8 @@ class Site:
     # save_as → (hash of the rendered body, its words)
     bodies: dict[str, tuple[str, int]] = field(default_factory=dict)
     files: set[str] = field(default_factory=set)  # content/ paths to copy
+    # Every series with its published parts in order (series.py).
+    series: list[tuple[SeriesView, list[BriefView]]] = field(default_factory=list)
 
 
 def fingerprint(value) -> str:
@@ -254,4 +257,5 @@ def build_site(
         ),
         bodies=bodies,
         files=set(files),
+        series=series_listing(views, settings),
     )

@@ -23,7 +23,8 @@ from .opendata import AuthorRef, Feed, RegionRef, TopicRef, make_entry, series_p
 from .problems import ContentError, Problem
 from .reading import reading_time
 from .redirects import alias_redirects, relative_url
-from .related import MoreFromRegion
+from .related import RelatedBriefs
+from .series import series_navigation
 from .urls import public_url
 
 TOP_TOPICS = 12  # the most used topics, shown beside every listing
@@ -63,7 +64,8 @@ def brief_jobs(
     """The pages of `views` (all briefs, or the one the preview shows first)."""
     shared = shared if shared is not None else navigation(site)
     latest = site.briefs[:LATEST]
-    related = MoreFromRegion(site.briefs, related_count)
+    related = RelatedBriefs(site.briefs, related_count)
+    series = series_navigation(site.series, views)
     return [
         Job(
             view.save_as,
@@ -75,6 +77,7 @@ def brief_jobs(
                 "latest": latest,
                 "minutes": reading_time(site.bodies[view.save_as][1]),
                 "pdf": (editions or {}).get(view.save_as),
+                "series_nav": series.get(view.slug),
             },
             bodies=(site.bodies[view.save_as][0],),
         )
@@ -236,6 +239,7 @@ def plan(
             {**listing, "dates": site.briefs},
         )
     )
+    jobs.extend(series_jobs(site, settings, shared))
     feeds = feed_jobs(site, settings, editions)
     jobs.extend(feeds)
     for view in site.briefs:
@@ -262,6 +266,28 @@ def plan(
     digests = Digests()
     for job in jobs:
         job.fingerprint = job_fingerprint(job, digests)
+    return jobs
+
+
+def series_jobs(site: Site, settings: dict, shared: dict) -> list[Job]:
+    """A page per series (its parts in order) and the list of every series."""
+    jobs = [
+        Job(
+            series.save_as,
+            "page",
+            "series",
+            {**shared, "series": series, "parts": parts},
+        )
+        for series, parts in site.series
+    ]
+    jobs.append(
+        Job(
+            settings["SERIES_INDEX_SAVE_AS"],
+            "page",
+            "series_index",
+            {**shared, "series_entries": [(s, len(parts)) for s, parts in site.series]},
+        )
+    )
     return jobs
 
 

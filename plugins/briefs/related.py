@@ -1,54 +1,114 @@
-""" "More from <region>": the briefs a reader of one brief is likely to want next."""
+""" "Related briefs": the briefs a reader of one brief is likely to want next."""
 
 from __future__ import annotations
 
-from collections import Counter
+import heapq
+from itertools import combinations, product
+
+# What each thing a brief shares with another is worth. An author's other
+# briefs follow one expert's line of work, so they weigh most; then the
+# region the brief is filed under; a shared topic weighs least (topics are
+# broad and many). Weights add up over everything two briefs share.
+AUTHOR_WEIGHT = 3
+REGION_WEIGHT = 2
+TOPIC_WEIGHT = 1
 
 
-class MoreFromRegion:
-    """Up to `count` other briefs from an article's first region, ranked by
-    topics in common, then by recency (`articles` is newest first).
+class RelatedBriefs:
+    """Up to `count` other published briefs, ranked by the weights above,
+    newest first among equals (`articles` is newest first).
 
-    Indexed once per build, so one article's list costs the briefs that
-    share a topic with it, not the whole region (the preview asks for one).
+    Indexed once per build by author, by pairs of other things two briefs
+    can share (a region and a topic, two regions, two topics) and by region
+    and topic alone, each list newest first. One brief's list reads the
+    lists of what it has, the strongest first, and stops as soon as no
+    brief left unread could rank among those found: after its authors'
+    lists, an unread brief shares no author; after the pairs, at most one
+    region or only topics. Briefs that share only one region (or only one
+    topic) all score alike, so only the newest few of each are read.
     """
 
     def __init__(self, articles: list, count: int):
         self.count = count
         self.position = {id(a): n for n, a in enumerate(articles)}
-        self.by_region: dict = {}
-        self.by_region_topic: dict = {}
+        self.keys: dict[int, tuple[frozenset, frozenset, frozenset]] = {}
+        self.index: dict[tuple, list] = {}
         for article in articles:
-            for region in article.regions:
-                self.by_region.setdefault(region, []).append(article)
-                for tag in article.tags:
-                    self.by_region_topic.setdefault((region, tag), []).append(article)
+            if article.is_draft:
+                continue
+            keys = self.keys[id(article)] = _keys(article)
+            authors, regions, topics = keys
+            for key in (
+                *_author_keys(authors),
+                *_pair_keys(regions, topics),
+                *_topic_pair_keys(topics),
+                *_single_keys(regions, topics),
+            ):
+                self.index.setdefault(key, []).append(article)
 
     def of(self, article) -> list:
-        region = article.regions[0]
-        shared: Counter = Counter()
-        for tag in dict.fromkeys(article.tags):
-            for other in self.by_region_topic.get((region, tag), ()):
-                if other is not article:
-                    shared[id(other)] += 1
-        chosen = sorted(
-            (
-                other
-                for other in self._unique(region, article.tags)
-                if other is not article
-            ),
-            key=lambda other: (-shared[id(other)], self.position[id(other)]),
-        )[: self.count]
-        for other in self.by_region[region]:  # too few with a topic in common
-            if len(chosen) >= self.count:
-                break
-            if other is not article and other not in chosen:
-                chosen.append(other)
-        return chosen
+        authors, regions, topics = self.keys.get(id(article)) or _keys(article)
+        scores: dict[int, tuple[int, int]] = {}  # id → (-score, position)
+        found: dict[int, object] = {}
 
-    def _unique(self, region, tags):
-        seen = {}
-        for tag in tags:
-            for other in self.by_region_topic.get((region, tag), ()):
-                seen.setdefault(id(other), other)
-        return seen.values()
+        def read(keys, limit=None) -> None:
+            for key in keys:
+                unread = 0
+                for other in self.index.get(key, ()):
+                    if limit is not None and unread > limit:
+                        break
+                    if id(other) in found or other is article:
+                        continue
+                    unread += 1
+                    found[id(other)] = other
+                    theirs = self.keys[id(other)]
+                    score = (
+                        AUTHOR_WEIGHT * len(authors & theirs[0])
+                        + REGION_WEIGHT * len(regions & theirs[1])
+                        + TOPIC_WEIGHT * len(topics & theirs[2])
+                    )
+                    scores[id(other)] = (-score, self.position[id(other)])
+
+        def enough(most_unread: int) -> bool:
+            """`count` found that outrank any brief left unread?"""
+            if len(scores) < self.count:
+                return False
+            ranks = heapq.nsmallest(self.count, scores.values())
+            return -ranks[-1][0] > most_unread
+
+        only_topics = TOPIC_WEIGHT * len(topics)
+        one_region = REGION_WEIGHT if regions else 0
+        read(_author_keys(authors))
+        if not enough(REGION_WEIGHT * len(regions) + only_topics):
+            read(_pair_keys(regions, topics))
+            if not enough(max(one_region, only_topics)):
+                read(_topic_pair_keys(topics))
+                read(_single_keys(regions, topics), limit=self.count)
+        ranked = heapq.nsmallest(self.count, scores.items(), key=lambda item: item[1])
+        return [found[key] for key, _ in ranked]
+
+
+def _keys(article) -> tuple[frozenset, frozenset, frozenset]:
+    return tuple(
+        frozenset(item.name for item in items)
+        for items in (article.authors, article.regions, article.tags)
+    )
+
+
+def _author_keys(authors):
+    return [("author", name) for name in authors]
+
+
+def _pair_keys(regions, topics):
+    """A region and a topic, or two regions."""
+    return [("region+topic", *pair) for pair in product(regions, topics)] + [
+        ("regions", *pair) for pair in combinations(sorted(regions), 2)
+    ]
+
+
+def _topic_pair_keys(topics):
+    return [("topics", *pair) for pair in combinations(sorted(topics), 2)]
+
+
+def _single_keys(regions, topics):
+    return [("region", name) for name in regions] + [("topic", name) for name in topics]

@@ -18,6 +18,7 @@ from pelican.utils import get_relative_path, path_to_url
 
 from . import citations, pdf, pdf_output, search, structured_data
 from .citations import Citation
+from .contents import table_of_contents
 from .feeds import rebase_links
 from .linkcheck import PageLinks, read_page
 from .pages import Job
@@ -125,6 +126,7 @@ class Renderer:
                     public_url(self.settings),
                 )
             )
+            context["contents"] = table_of_contents(bodies[key])
         return self.template(job.template).render(context)
 
     def feed(self, job: Job, bodies: dict[str, str]) -> str:
