@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import SITE_URL
+from conftest import BUNDLE_DAY, INVOKE, SITE_URL
 from pelican.settings import read_settings
 
 from briefs.linkcheck import check_site
@@ -234,10 +234,10 @@ def test_a_typo_in_publishing_settings_fails_the_build(tmp_path):
 # The offline bundle --------------------------------------------------------
 
 
-def test_bundle_zips_the_whole_site_under_one_folder(tmp_path):
-    path = make_bundle(CONTENT, tmp_path / "dist", day=dt.date(2024, 5, 6))
-    top = "policy-briefs-offline-2024-05-06"
-    assert path == tmp_path / "dist" / f"{top}.zip"
+def test_bundle_zips_the_whole_site_under_one_folder(sample_bundle, tmp_path):
+    path = sample_bundle
+    top = f"policy-briefs-offline-{BUNDLE_DAY.isoformat()}"
+    assert path.name == f"{top}.zip" and path.parent.name == "dist"
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
@@ -268,15 +268,17 @@ def test_bundle_refuses_a_site_that_fails_to_build(tmp_path):
 
 
 def test_invoke_bundle_writes_todays_zip(tmp_path):
+    content = small_content(tmp_path, 2)
+    dist = tmp_path / "dist"
     result = subprocess.run(
-        [sys.executable, "-m", "invoke", "bundle", "--dist", str(tmp_path)],
+        [*INVOKE, "bundle", "--content", str(content), "--dist", str(dist)],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    expected = tmp_path / f"policy-briefs-offline-{dt.date.today().isoformat()}.zip"
+    expected = dist / f"policy-briefs-offline-{dt.date.today().isoformat()}.zip"
     assert f"Wrote {expected}" in result.stdout
     assert expected.is_file()
 
