@@ -490,7 +490,7 @@ def test_publish_refuses_to_drop_published_addresses(repo, tmp_path):
 
 def test_the_builds_mark_is_not_published(repo, tmp_path):
     output = tmp_path / "output"
-    publish(CONTENT, output, repo=repo.path)
+    publish(small_content(tmp_path, 2), output, repo=repo.path)
     assert MARKER not in repo.remote_files()
     assert ".nojekyll" in repo.remote_files()
     assert (output / MARKER).is_file()  # the next build still knows the folder
