@@ -3,6 +3,7 @@ settings, and parsed HTML; headless Chromium for the browser tests."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -219,6 +220,20 @@ def sample_production(tmp_path_factory) -> Path:
         patch.delenv("CNAME", raising=False)
         build(ROOT / "content", output, PUBLISH_SETTINGS)
     return output
+
+
+# The day the shared offline bundle is dated (its file and folder name).
+BUNDLE_DAY = dt.date(2024, 1, 2)
+
+
+@pytest.fixture(scope="session")
+def sample_bundle(tmp_path_factory) -> Path:
+    """The sample content's offline bundle (a zip in a folder of its own,
+    dated BUNDLE_DAY), made once per test process: read, never change."""
+    from policy_briefs.bundle import make_bundle
+
+    dist = tmp_path_factory.mktemp("bundle") / "dist"
+    return make_bundle(ROOT / "content", dist, day=BUNDLE_DAY)
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import NO_PDFS
 
 from policy_briefs.project import ROOT
 
@@ -66,7 +67,7 @@ def test_autoreload_picks_up_edits_new_briefs_and_problems(site, mode, free_port
     process = subprocess.Popen(
         command,
         cwd=ROOT,
-        env={**os.environ, "POLICY_BRIEFS_CACHE": str(site.root / "cache")},
+        env={**os.environ, **NO_PDFS, "POLICY_BRIEFS_CACHE": str(site.root / "cache")},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

@@ -5,14 +5,10 @@ leaving the file system."""
 
 from __future__ import annotations
 
-import datetime as dt
 import zipfile
 from pathlib import Path
 
 import pytest
-
-from policy_briefs.bundle import make_bundle
-from policy_briefs.project import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -25,12 +21,11 @@ BRIEF_LINK = 'main a[href*="briefs/"]'
 
 
 @pytest.fixture(scope="module")
-def sites(sample_development, tmp_path_factory):
+def sites(sample_development, sample_bundle, tmp_path_factory):
     """The sample site as built into a folder, and as unzipped from a bundle."""
     base = tmp_path_factory.mktemp("offline")
     built = sample_development
-    zip_path = make_bundle(ROOT / "content", base / "dist", day=dt.date(2024, 1, 2))
-    with zipfile.ZipFile(zip_path) as archive:
+    with zipfile.ZipFile(sample_bundle) as archive:
         archive.extractall(base / "unzipped")
     return {
         "output": built,

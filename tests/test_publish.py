@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import SITE_URL
+from conftest import BUNDLE_DAY, INVOKE, SITE_URL
 from pelican.settings import read_settings
 
 from briefs.linkcheck import check_site
@@ -238,10 +238,10 @@ def test_a_typo_in_publishing_settings_fails_the_build(tmp_path):
 # The offline bundle --------------------------------------------------------
 
 
-def test_bundle_zips_the_whole_site_under_one_folder(tmp_path):
-    path = make_bundle(CONTENT, tmp_path / "dist", day=dt.date(2024, 5, 6))
-    top = "policy-briefs-offline-2024-05-06"
-    assert path == tmp_path / "dist" / f"{top}.zip"
+def test_bundle_zips_the_whole_site_under_one_folder(sample_bundle, tmp_path):
+    path = sample_bundle
+    top = f"policy-briefs-offline-{BUNDLE_DAY.isoformat()}"
+    assert path.name == f"{top}.zip" and path.parent.name == "dist"
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
@@ -272,15 +272,17 @@ def test_bundle_refuses_a_site_that_fails_to_build(tmp_path):
 
 
 def test_invoke_bundle_writes_todays_zip(tmp_path):
+    content = small_content(tmp_path, 2)
+    dist = tmp_path / "dist"
     result = subprocess.run(
-        [sys.executable, "-m", "invoke", "bundle", "--dist", str(tmp_path)],
+        [*INVOKE, "bundle", "--content", str(content), "--dist", str(dist)],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    expected = tmp_path / f"policy-briefs-offline-{dt.date.today().isoformat()}.zip"
+    expected = dist / f"policy-briefs-offline-{dt.date.today().isoformat()}.zip"
     assert f"Wrote {expected}" in result.stdout
     assert expected.is_file()
 
@@ -364,12 +366,13 @@ def test_publish_from_a_fresh_clone_builds_on_the_published_branch(repo, tmp_pat
 
 
 def test_publish_refuses_a_site_with_far_fewer_briefs(repo, tmp_path):
-    publish(CONTENT, tmp_path / "output", repo=repo.path, message="Full site")
+    full = small_content(tmp_path / "full", 8)
+    publish(full, tmp_path / "output", repo=repo.path, message="Full site")
     small = small_content(tmp_path / "small", 3)
     with pytest.raises(PublishError) as error:
         publish(small, tmp_path / "output", repo=repo.path, message="Tiny site")
     assert error.value.lines == [
-        f"the new site has 3 briefs but gh-pages has {sample_brief_count()}: "
+        "the new site has 3 briefs but gh-pages has 8: "
         "refusing to publish a site with less than 50% of the published briefs "
         "(use --force if intended)"
     ]
@@ -467,9 +470,10 @@ def test_invoke_publish_has_allow_dirty():
 
 
 def test_publish_refuses_to_drop_published_addresses(repo, tmp_path):
-    publish(CONTENT, tmp_path / "output", repo=repo.path, message="Full site")
+    full = small_content(tmp_path / "full", 4)  # the briefs of 2023
+    publish(full, tmp_path / "output", repo=repo.path, message="Full site")
     renamed = tmp_path / "renamed" / "content"
-    shutil.copytree(CONTENT, renamed)
+    shutil.copytree(full, renamed)
     brief = renamed / "briefs" / "2023" / "sahel-juntas-and-ecowas.md"
     brief.rename(brief.with_name("sahel-juntas-ecowas.md"))
     with pytest.raises(PublishError) as error:
@@ -490,7 +494,7 @@ def test_publish_refuses_to_drop_published_addresses(repo, tmp_path):
 
 def test_the_builds_mark_is_not_published(repo, tmp_path):
     output = tmp_path / "output"
-    publish(CONTENT, output, repo=repo.path)
+    publish(small_content(tmp_path, 2), output, repo=repo.path)
     assert MARKER not in repo.remote_files()
     assert ".nojekyll" in repo.remote_files()
     assert (output / MARKER).is_file()  # the next build still knows the folder
