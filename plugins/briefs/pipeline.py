@@ -308,6 +308,8 @@ class BriefsGenerator(Generator):
         self.jobs: list[Job] = []
         self.written: dict[str, ManifestEntry] = {}
         self.fresh_links: dict[str, PageLinks] = {}
+        # Search records and open data texts made by this build, by key.
+        self.fresh: dict[str, dict] = {"search": {}, "data": {}}
         self.groups: dict[str, list[str]] = {}
         self.old: dict = {}
         # The link check runs when every generator has written (theme styles
@@ -552,6 +554,7 @@ class BriefsGenerator(Generator):
             editions,
         )
         self.jobs.append(self.search_job())
+        self.make_records()
         to_render = []
         for job in self.jobs:
             # A job makes one file, or several (a group, e.g. the open data).
@@ -639,10 +642,7 @@ class BriefsGenerator(Generator):
 
     def search_job(self) -> Job:
         """The search index (search.py): a job whose fingerprint is the keys
-        of the briefs' search records, in index order (newest first). The
-        records missing from the cache are made now, in the workers, before
-        the pages are: the index is then made in this process while the
-        workers render."""
+        of the briefs' search records, in index order (newest first)."""
         keyed = {}
         for view in sorted(
             (v for v in self.site.briefs if not v.is_draft),
@@ -650,24 +650,75 @@ class BriefsGenerator(Generator):
         ):
             body = self.site.bodies[view.save_as][0]
             keyed[fingerprint((self.code, view, body))] = (view, body)
-        have = self.cache.keys("search", keyed)
-        fresh = self.search_records([key for key in keyed if key not in have], keyed)
-        self.cache.put("search", fresh)
-        job = Job("search/", "search", context={"records": keyed, "fresh": fresh})
+        job = Job("search/", "search", context={"records": keyed})
         job.fingerprint = fingerprint(("search", *keyed))
         return job
+
+    def make_records(self) -> None:
+        """What the groups are made of and the cache lacks (each brief's
+        search record, each entry's open data texts), made now in the
+        workers, in one go, before the pages: the groups are then made in
+        this process while the workers render the pages."""
+        keyed = self.group_job("search").context["records"]
+        have = self.cache.keys("search", keyed)
+        records = [key for key in keyed if key not in have]
+        data = self.group_job("data")
+        entries = self.data_keys(data)
+        have = self.cache.keys("data", entries)
+        texts = [key for key in entries if key not in have]
+        made = self.render_jobs(
+            [self.search_record_job(keyed[key]) for key in records]
+            + [
+                Job(
+                    data.save_as,
+                    "data-texts",
+                    context={
+                        "entry": entries[key],
+                        "site_name": data.context["site_name"],
+                        "public_url": data.context["public_url"],
+                    },
+                )
+                for key in texts
+            ]
+        )
+        self.fresh = {
+            "search": dict(zip(records, made[: len(records)], strict=True)),
+            "data": dict(zip(texts, made[len(records) :], strict=True)),
+        }
+        for table, entries_made in self.fresh.items():
+            self.cache.put(table, entries_made)
+
+    def group_job(self, kind: str) -> Job:
+        return next(job for job in self.jobs if job.kind == kind)
+
+    def data_keys(self, job: Job) -> dict:
+        """Each open data entry by the key of its texts: the entry, the
+        site's name and its public address."""
+        site_name, public = job.context["site_name"], job.context["public_url"]
+        return {
+            fingerprint((self.code, entry, site_name, public)): entry
+            for entry in job.context["entries"]
+        }
+
+    def search_record_job(self, record: tuple) -> Job:
+        view, body = record
+        return Job(
+            view.save_as, "search-record", context={"article": view}, bodies=(body,)
+        )
 
     def search_files(self, job: Job) -> dict[str, bytes]:
         """Every search file, from each brief's search record and the last
         build's index (search.IndexState, in the cache): only the terms of
         the briefs that changed are scored again."""
-        keyed, fresh = job.context["records"], job.context["fresh"]
+        keyed, fresh = job.context["records"], self.fresh["search"]
 
         def load(keys: list[str]) -> dict:
             found = {key: fresh[key] for key in keys if key in fresh}
             found.update(self.cache.get("search", [k for k in keys if k not in found]))
             lost = [k for k in keys if k not in found and k in keyed]
-            found.update(self.search_records(lost, keyed))  # damaged entries
+            if lost:  # damaged in the cache: made again
+                jobs = [self.search_record_job(keyed[key]) for key in lost]
+                found.update(zip(lost, self.render_jobs(jobs), strict=True))
             return found
 
         state_key = fingerprint((self.code, "search-index"))
@@ -678,41 +729,18 @@ class BriefsGenerator(Generator):
             self.cache.keep_only("search", set(keyed))
         return state.files
 
-    def search_records(self, keys: list[str], keyed: dict) -> dict:
-        """The search records of `keys` (search.document), made in the
-        workers."""
-        made = self.render_jobs(
-            [
-                Job(
-                    keyed[key][0].save_as,
-                    "search-record",
-                    context={"article": keyed[key][0]},
-                    bodies=(keyed[key][1],),
-                )
-                for key in keys
-            ]
-        )
-        return dict(zip(keys, made, strict=True))
-
     def data_files(self, job: Job) -> dict[str, bytes]:
-        """The open data files (opendata.py), each entry's texts cached under
-        the entry, the site's name and its public address."""
+        """The open data files (opendata.py) from each entry's texts."""
         context = job.context
-        site_name, public = context["site_name"], context["public_url"]
-        keyed = {
-            fingerprint((self.code, entry, site_name, public)): entry
-            for entry in context["entries"]
-        }
-        texts = self.cache.get("data", keyed)
-        fresh = {
-            key: opendata.entry_texts(entry, site_name, public)
-            for key, entry in keyed.items()
-            if key not in texts
-        }
-        self.cache.put("data", fresh)
-        if fresh:
+        keyed = self.data_keys(job)
+        texts = dict(self.fresh["data"])
+        texts.update(self.cache.get("data", [k for k in keyed if k not in texts]))
+        for key in [k for k in keyed if k not in texts]:  # damaged in the cache
+            texts[key] = opendata.entry_texts(
+                keyed[key], context["site_name"], context["public_url"]
+            )
+        if self.fresh["data"]:
             self.cache.keep_only("data", set(keyed))
-        texts.update(fresh)
         # The entries handed to catalogue_files are these very objects.
         by_entry = {id(entry): texts[key] for key, entry in keyed.items()}
         return opendata.catalogue_files(

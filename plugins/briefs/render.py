@@ -16,7 +16,7 @@ from markupsafe import Markup
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
 
-from . import citations, pdf, pdf_output, search, structured_data
+from . import citations, opendata, pdf, pdf_output, search, structured_data
 from .citations import Citation
 from .contents import table_of_contents
 from .feeds import rebase_links
@@ -83,6 +83,11 @@ class Renderer:
                 [(r.name, r.slug) for r in view.regions],
                 [(t.name, t.slug) for t in view.tags],
                 view.locale_date,
+            )
+        if job.kind == "data-texts":
+            context = job.context
+            return opendata.entry_texts(
+                context["entry"], context["site_name"], context["public_url"]
             )
         raise ValueError(f"cannot render a {job.kind!r} job")
 

@@ -413,13 +413,8 @@ def _norms(lengths: Sequence[int], reference: float) -> list[float]:
 def _score(found: list[tuple[int, int]], norms: list[float], count: int) -> str:
     """A term's postings as written: (id gap, score * 2 + top flag) per
     brief, the score BM25's with the reference length."""
-    scale = _scale(len(found), count)
-    parts, previous = [], -1
-    append = parts.append
-    for number, packed in found:
-        append(_enc(number - previous - 1) + _enc(_value(scale, packed, norms[number])))
-        previous = number
-    return "".join(parts)
+    values = _values(found, norms, _scale(len(found), count))
+    return _interleave(_tokens(_gaps([n for n, _ in found])), _tokens(values))
 
 
 def _scale(df: int, count: int) -> float:
@@ -427,11 +422,33 @@ def _scale(df: int, count: int) -> float:
     return idf * (K1 + 1) * SCORE_SCALE
 
 
-def _value(scale: float, packed: int, norm: float) -> int:
-    """A written score: BM25's, scaled and bounded, times 2, plus the flag."""
-    weight = packed >> 1
-    score = round(scale * weight / (weight + norm))
-    return min(max(score, 1), MAX_SCORE) * 2 + (packed & 1)
+def _values(found, norms: list[float], scale: float) -> list[int]:
+    """Written scores of (id, packed count) pairs: BM25's, scaled and
+    bounded, times 2, plus the top flag (one comprehension: millions of
+    them in a build from scratch)."""
+    return [
+        min(max(round(scale * (packed >> 1) / ((packed >> 1) + norms[number])), 1),
+            MAX_SCORE) * 2 + (packed & 1)
+        for number, packed in found
+    ]  # fmt: skip
+
+
+def _gaps(ids: list[int]) -> list[int]:
+    """Each id less the one before it, less one (the first: the id)."""
+    steps = map(operator.sub, ids, [-1, *ids[:-1]])
+    return list(map(operator.sub, steps, itertools.repeat(1)))
+
+
+def _tokens(numbers: list[int]) -> list[str]:
+    """`encode` of each number (looked up for the small ones, which most are)."""
+    try:
+        return list(map(_SMALL.__getitem__, numbers))
+    except IndexError:
+        return [_enc(number) for number in numbers]
+
+
+def _interleave(first: list[str], second: list[str]) -> str:
+    return "".join(itertools.chain.from_iterable(zip(first, second, strict=True)))
 
 
 class _Postings:
@@ -468,22 +485,18 @@ class _Postings:
 
     def encoded(self, norms: list[float], count: int) -> tuple[str, str]:
         """(unscored, scored) postings strings."""
-        gaps = map(operator.sub, self.ids, [-1, *self.ids[:-1]])
-        tokens = [_enc(gap - 1) for gap in gaps]
-        raw = "".join(itertools.chain.from_iterable(zip(tokens, self.raw, strict=True)))
+        gaps = _tokens(_gaps(self.ids))
         if self.rescore_all:
             pairs = list(zip(self.ids, _numbers(self.raw), strict=True))
-            return raw, _score(pairs, norms, count)
-        packed = {n: i for i, n in enumerate(self.ids) if self.scores[i] is None}
-        if packed:
-            scale = _scale(len(self.ids), count)
-            for number, index in packed.items():
-                value = _numbers([self.raw[index]])[0]
-                self.scores[index] = _enc(_value(scale, value, norms[number]))
-        scored = "".join(
-            itertools.chain.from_iterable(zip(tokens, self.scores, strict=True))
-        )
-        return raw, scored
+            values = _tokens(_values(pairs, norms, _scale(len(pairs), count)))
+            return _interleave(gaps, self.raw), _interleave(gaps, values)
+        fresh = [i for i, score in enumerate(self.scores) if score is None]
+        if fresh:
+            pairs = [(self.ids[i], _numbers([self.raw[i]])[0]) for i in fresh]
+            values = _values(pairs, norms, _scale(len(self.ids), count))
+            for index, value in zip(fresh, _tokens(values), strict=True):
+                self.scores[index] = value
+        return _interleave(gaps, self.raw), _interleave(gaps, self.scores)
 
 
 def _numbers(tokens: list[str]) -> list[int]:
@@ -501,11 +514,8 @@ def _decoded() -> dict[str, int]:
 
 
 def _encode_pairs(found: list[tuple[int, int]]) -> str:
-    parts, previous = [], -1
-    for number, packed in found:
-        parts.append(_enc(number - previous - 1) + _enc(packed))
-        previous = number
-    return "".join(parts)
+    ids, packed = zip(*found, strict=True) if found else ((), ())
+    return _interleave(_tokens(_gaps(list(ids))), _tokens(list(packed)))
 
 
 _NUMBER = re.compile(f"[{re.escape(_CONTINUE)}]*[{_TERMINAL}]")
