@@ -198,6 +198,15 @@ def bench(c, sizes="5000", competitors=True, pdfs=False, search=True):
             print(
                 f"        cold build is {figures.cold.seconds / hugo.seconds:.2f}x Hugo"
             )
+        if figures.pdfs_cold:
+            print(
+                f"        PDFs: every one from cold {figures.pdfs_cold.seconds:.1f} s "
+                f"(peak {figures.pdfs_cold.peak_mb:.0f} MB); a rebuild after one "
+                f"edit, PDFs included, {figures.pdf_edit.seconds:.2f} s"
+            )
+        if search:
+            for name, value in figures.extra.items():
+                print(f"        search {name}: {value}")
 
 
 @task(
