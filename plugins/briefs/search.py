@@ -61,7 +61,7 @@ K1, B = 1.2, 0.75
 SCORE_SCALE = 16  # scores are stored as round(score * 16), at least 1
 MAX_SCORE = 1023
 # A shard holds at least one term and, beyond that, about this many bytes.
-SHARD_BYTES = 48_000
+SHARD_BYTES = 32_000
 # The browser loads at most this many shards for the prefix of the word
 # being typed (a longer prefix narrows it), and shows results 20 at a time.
 PREFIX_SHARDS = 4
