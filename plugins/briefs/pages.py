@@ -23,7 +23,6 @@ from .opendata import AuthorRef, Feed, RegionRef, TopicRef, make_entry, series_p
 from .problems import ContentError, Problem
 from .reading import reading_time
 from .redirects import alias_redirects, relative_url
-from .related import RelatedBriefs
 from .series import series_navigation
 from .urls import public_url
 
@@ -58,13 +57,11 @@ class Job:
     fingerprint: str = ""
 
 
-def brief_jobs(
-    site: Site, views, related_count: int, shared=None, editions=None
-) -> list[Job]:
-    """The pages of `views` (all briefs, or the one the preview shows first)."""
+def brief_jobs(site: Site, views, related, shared=None, editions=None) -> list[Job]:
+    """The pages of `views` (all briefs, or the one the preview shows first);
+    `related` gives each brief's related briefs (related.RelatedBriefs)."""
     shared = shared if shared is not None else navigation(site)
     latest = site.briefs[:LATEST]
-    related = RelatedBriefs(site.briefs, related_count)
     series = series_navigation(site.series, views)
     return [
         Job(
@@ -143,7 +140,7 @@ def paginate(settings: dict, save_as: str, items: list) -> list[tuple[str, dict]
 def plan(
     site: Site,
     settings: dict,
-    related_count: int,
+    related,
     collection,
     show_drafts: bool,
     editions: dict | None = None,
@@ -156,7 +153,7 @@ def plan(
     )[:TOP_TOPICS]
     listing = {**shared, "top_topics": top_topics}
     editions = editions or {}
-    jobs = brief_jobs(site, site.briefs, related_count, shared, editions)
+    jobs = brief_jobs(site, site.briefs, related, shared, editions)
     index_save_as = settings["INDEX_SAVE_AS"]
     home = paginate(settings, index_save_as, site.briefs)
     # Reader listings (listings.py): the featured brief leads the home page.

@@ -65,6 +65,7 @@ from .outputdir import MARKER
 from .pages import Job, brief_jobs, plan
 from .problems import ContentError, LinkError, Problem
 from .reading import ReadSettings, SourceRead, read_key, read_source, render_markdown
+from .related import KnownRelated, RelatedBriefs, related_inputs
 from .render import Renderer, render_in_worker, start_worker
 from .urls import public_url
 
@@ -310,6 +311,7 @@ class BriefsGenerator(Generator):
         self.fresh_links: dict[str, PageLinks] = {}
         # Search records and open data texts made by this build, by key.
         self.fresh: dict[str, dict] = {"search": {}, "data": {}}
+        self._related: KnownRelated | None = None
         self.groups: dict[str, list[str]] = {}
         self.old: dict = {}
         # The link check runs when every generator has written (theme styles
@@ -350,6 +352,9 @@ class BriefsGenerator(Generator):
                 "inputs": self.inputs,
                 "briefs": len(self.site.briefs),
             },
+        )
+        self.cache.keep_only(
+            "states", {fingerprint((self.code, name)) for name in STATES}
         )
 
     # 1 + 2: read and validate -------------------------------------------------
@@ -425,12 +430,42 @@ class BriefsGenerator(Generator):
     def render_first(self, warm: WarmState) -> None:
         """The preview's edited briefs, before anything else is planned."""
         views = [v for v in self.site.briefs if v.brief.source in warm.first]
-        jobs = brief_jobs(self.site, views, self.options.related_count)
+        jobs = brief_jobs(self.site, views, self.related())
         bodies = self.bodies.get_many({k for job in jobs for k in job.bodies})
         renderer = self.renderer()
         for job in jobs:
             for rel, data, _ in renderer.render(job, bodies):
                 warm.on_first(rel, data)
+
+    def related(self) -> KnownRelated:
+        """Each brief's related briefs: as an earlier build worked them out
+        when nothing they depend on has changed since (a body edit), else
+        afresh."""
+        if self._related is None:
+            briefs = self.site.briefs
+            inputs = fingerprint(related_inputs(briefs, self.options.related_count))
+            known = self.state("related")
+            if known is not None and known[0] == inputs:
+                lists = known[1]
+            else:
+                fresh = RelatedBriefs(briefs, self.options.related_count)
+                lists = {
+                    view.save_as: tuple(other.save_as for other in fresh.of(view))
+                    for view in briefs
+                }
+                self.store_state("related", (inputs, lists))
+            self._related = KnownRelated(briefs, lists)
+        return self._related
+
+    def state(self, name: str):
+        """What the last build of this code stored under `name`, or None."""
+        key = fingerprint((self.code, name))
+        return self.cache.get("states", [key]).get(key)
+
+    def store_state(self, name: str, value) -> None:
+        """Keep `value` for the next build (one entry a name in STATES; a
+        finished build drops the states of other code versions)."""
+        self.cache.put("states", {fingerprint((self.code, name)): value})
 
     def renderer(self) -> Renderer:
         """A renderer for this process, kept warm by the preview for as long
@@ -548,7 +583,7 @@ class BriefsGenerator(Generator):
         self.jobs = plan(
             self.site,
             self.settings,
-            self.options.related_count,
+            self.related(),
             self.collection,
             self.options.show_drafts,
             editions,
@@ -721,10 +756,8 @@ class BriefsGenerator(Generator):
                 found.update(zip(lost, self.render_jobs(jobs), strict=True))
             return found
 
-        state_key = fingerprint((self.code, "search-index"))
-        previous = self.cache.get("states", [state_key]).get(state_key)
-        state = search.build_index(list(keyed), load, previous)
-        self.cache.put("states", {state_key: state})
+        state = search.build_index(list(keyed), load, self.state("search-index"))
+        self.store_state("search-index", state)
         if fresh:
             self.cache.keep_only("search", set(keyed))
         return state.files
@@ -867,6 +900,10 @@ class BriefsGenerator(Generator):
         self.workers.close()
         self.cache.close()
 
+
+# What a build keeps for the next one besides reads and outputs: each
+# brief's related briefs, the search index (BriefsGenerator.state).
+STATES = ("related", "search-index")
 
 # Jobs that make a group of files in this process, from the cache.
 GROUPS: dict[str, Callable[[BriefsGenerator, Job], dict[str, bytes]]] = {

@@ -112,3 +112,28 @@ def _topic_pair_keys(topics):
 
 def _single_keys(regions, topics):
     return [("region", name) for name in regions] + [("topic", name) for name in topics]
+
+
+class KnownRelated:
+    """Related briefs worked out by an earlier build (`lists`: each brief's
+    page → its related briefs' pages), valid while no brief's authors,
+    regions, topics, date or status changed (`related_inputs`)."""
+
+    def __init__(self, articles: list, lists: dict[str, tuple[str, ...]]):
+        self.by_page = {article.save_as: article for article in articles}
+        self.lists = lists
+
+    def of(self, article) -> list:
+        return [self.by_page[page] for page in self.lists[article.save_as]]
+
+
+def related_inputs(articles: list, count: int) -> tuple:
+    """Everything RelatedBriefs reads of a collection (newest first)."""
+    return (
+        count,
+        *(
+            (a.save_as, a.is_draft, *(tuple(i.name for i in items)
+              for items in (a.authors, a.regions, a.tags)))
+            for a in articles
+        ),
+    )  # fmt: skip
