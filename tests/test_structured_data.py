@@ -11,6 +11,7 @@ from pelican.utils import SafeDatetime
 
 from briefs.model import AuthorView, BriefView
 from briefs.schema import Brief
+from briefs.series import SeriesNav, SeriesView
 from briefs.structured_data import news_article, script_text
 
 PUBLISHED = SafeDatetime(2019, 3, 20, 9, 30, tzinfo=timezone(timedelta(hours=9)))
@@ -114,3 +115,26 @@ def test_without_a_public_address_no_addresses_at_all():
     )
     assert record["dateModified"] == record["datePublished"]
     assert record["inLanguage"] == "ja"
+
+
+def test_a_series_part_gives_its_series_page_and_its_position():
+    series = SeriesNav(
+        SeriesView("Talks", "talks", "series/talks.html", "series/talks.html"),
+        part=2,
+        total=3,
+    )
+    public = "https://org.github.io/repo"
+    record = news_article(view(series="Talks"), "Site", "en", public, series)
+    assert record["isPartOf"] == {
+        "@type": "CreativeWorkSeries",
+        "name": "Talks",
+        "url": "https://org.github.io/repo/series/talks.html",
+    }
+    assert record["position"] == 2
+    offline = news_article(view(series="Talks"), "Site", "en", None, series)
+    assert offline["isPartOf"] == {"@type": "CreativeWorkSeries", "name": "Talks"}
+    assert offline["position"] == 2
+    draft = SeriesNav(series.series, part=None, total=3)
+    assert "position" not in news_article(
+        view(series="Talks"), "Site", "en", None, draft
+    )

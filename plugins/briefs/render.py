@@ -129,6 +129,7 @@ class Renderer:
                     self.settings["SITENAME"],
                     self.settings["DEFAULT_LANG"],
                     public_url(self.settings),
+                    context.get("series_nav"),
                 )
             )
             context["contents"] = table_of_contents(bodies[key])

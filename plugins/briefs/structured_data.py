@@ -12,12 +12,20 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from .model import BriefView
+from .series import SeriesNav
 
 
-def news_article(view: BriefView, site_name: str, language: str, public: str | None):
+def news_article(
+    view: BriefView,
+    site_name: str,
+    language: str,
+    public: str | None,
+    series: SeriesNav | None = None,
+):
     """The schema.org NewsArticle of a brief: plain text from its record;
-    addresses (its own, its authors', its image) only when the build has a
-    public address (`public`, from urls.public_url)."""
+    addresses (its own, its authors', its image, its series page) only when
+    the build has a public address (`public`, from urls.public_url); its
+    part number in its series (`series`, from series.py) as `position`."""
     brief = view.brief
 
     def address(path: str) -> str:
@@ -48,6 +56,10 @@ def news_article(view: BriefView, site_name: str, language: str, public: str | N
         record["description"] = brief.summary
     if brief.series:
         record["isPartOf"] = {"@type": "CreativeWorkSeries", "name": brief.series}
+        if series is not None and public:
+            record["isPartOf"]["url"] = address(series.series.url)
+        if series is not None and series.part:
+            record["position"] = series.part
     if public:
         record["url"] = record["mainEntityOfPage"] = address(view.url)
         if brief.image:
