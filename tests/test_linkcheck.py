@@ -396,17 +396,21 @@ def test_sitemap_locations_must_be_files(tmp_path):
     ]
 
 
-def test_checks_5000_pages_in_a_few_seconds(tmp_path):
-    import time
-
+def test_checks_5000_cross_linked_pages_and_finds_the_one_broken_fragment(tmp_path):
+    """At the scale of a real collection (its time is measured by `invoke
+    bench`, as part of every build, never here)."""
     body = "".join(f'<a href="p{i}.html#s">{i}</a>' for i in range(40))
     html = page(f'<h2 id="s">S</h2>{body}<img src="img.png" alt="">')
     for i in range(5000):
         (tmp_path / f"p{i}.html").write_text(html)
     (tmp_path / "img.png").write_text("")
-    start = time.perf_counter()
     assert check_site(tmp_path) == []
-    assert time.perf_counter() - start < 30
+    (tmp_path / "p4999.html").write_text(
+        html.replace('href="p7.html#s"', 'href="p7.html#t"')
+    )
+    assert [str(link) for link in check_site(tmp_path)] == [
+        'p4999.html: p7.html#t: no id "t" in p7.html'
+    ]
 
 
 def test_linkcheck_task_prints_each_broken_link_and_exits_1(tmp_path):
