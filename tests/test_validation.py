@@ -9,6 +9,7 @@ import hashlib
 
 import pytest
 
+from briefs.characters import FORBIDDEN, first_forbidden
 from briefs.collection import validate_content
 from policy_briefs.build import BuildError, build
 
@@ -460,3 +461,22 @@ def test_missing_content_folder_is_one_problem(tmp_path):
     assert failure.value.lines == [expected]
     assert [str(p) for p in validate_content(missing).problems] == [expected]
     assert not (tmp_path / "output").exists()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain text",
+        "a bell \x07 here",
+        "日本語と\x85",
+        "emoji 😀 then U+1FFFE \U0001fffe",
+        "U+1FFFE \U0001fffe before a bell \x07",
+        "U+FFFF \uffff and 😀",
+        "only emoji 😀",
+        "a lone surrogate \ud800",
+    ],
+)
+def test_the_fast_scan_finds_the_same_first_forbidden_character(text):
+    expected = FORBIDDEN.search(text)
+    found = first_forbidden(text)
+    assert (found and found.start()) == (expected and expected.start())

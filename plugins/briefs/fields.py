@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePosixPath
 
-from .characters import FORBIDDEN, describe
+from .characters import describe, first_forbidden
 from .yamltree import Mapping, Scalar, Sequence, kind_of, shorten
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -47,7 +47,7 @@ class Field:
 
 def _visible(value: str) -> str:
     """Quoted YAML can spell any character (\\x07, \\uFFFE); refuse the invisible."""
-    if bad := FORBIDDEN.search(value):
+    if bad := first_forbidden(value):
         raise FieldError(
             f"contains the character {describe(bad.group(0))}, which is "
             "invisible on the page and breaks feeds; delete it"

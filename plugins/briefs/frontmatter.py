@@ -12,7 +12,7 @@ import codecs
 from dataclasses import dataclass
 
 from . import yamltree
-from .characters import FORBIDDEN, describe
+from .characters import describe, first_forbidden
 
 _FENCE = "---"
 _CLOSERS = {"---", "..."}
@@ -52,7 +52,7 @@ def decode(data: bytes) -> str:
             f"offset {exc.start + base}; save it as UTF-8"
         ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if bad := FORBIDDEN.search(text):
+    if bad := first_forbidden(text):
         line = text.count("\n", 0, bad.start()) + 1
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
         raise FrontMatterError(

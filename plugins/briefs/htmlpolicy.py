@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser, attrfind_tolerant, tagfind_tolerant
 
-from .characters import FORBIDDEN, describe
+from .characters import FORBIDDEN, describe, first_forbidden
 
 # The theme's own ids (skip link target, section headings) start with this;
 # Markdown's heading ids ([a-z0-9_-]) and footnote ids (fn:, fnref:) never do.
@@ -154,7 +154,7 @@ class _Walker(HTMLParser):
                 )
             elif name in URL_ATTRIBUTES:
                 self._check_url(tag, name, value)
-            if bad := FORBIDDEN.search(value):
+            if bad := first_forbidden(value):
                 self.refuse(
                     f"the attribute {name}= on <{tag}> contains "
                     f"{describe(bad.group(0))}; remove it",
