@@ -86,23 +86,29 @@ def build(
     output: str | Path = ROOT / "output",
     settings_file: Path = DEV_SETTINGS,
     force: bool = False,
+    inputs_changed: bool = False,
     **overrides,
 ) -> BuildResult:
     """Build `content` into `output`, or raise BuildError leaving it untouched.
 
-    `force` lets the build replace a non-empty folder that no build wrote."""
+    `force` lets the build replace a non-empty folder that no build wrote;
+    `inputs_changed`: the caller saw the inputs change (the preview, told by
+    its file watcher), so the up-to-date check, which reads every input, is
+    skipped."""
     if missing := missing_content_folder(Path(content)):
         raise BuildError([str(missing)])
     output = outputdir.guard(output, content, ROOT, Path.cwd(), force)
     with outputdir.lock(output):
         outputdir.recover(output)
         # Nothing changed since the last build (make's rule): leave it be.
-        current = load_settings(content, output, settings_file, **overrides)
-        inputs = inputs_digest(current)
-        briefs = up_to_date(current, output, inputs)
-        if briefs is not None:
-            logger.info("%s is up to date", output)
-            return BuildResult(output, [], briefs)
+        inputs = None
+        if not inputs_changed:
+            current = load_settings(content, output, settings_file, **overrides)
+            inputs = inputs_digest(current)
+            briefs = up_to_date(current, output, inputs)
+            if briefs is not None:
+                logger.info("%s is up to date", output)
+                return BuildResult(output, [], briefs)
         staging = outputdir.staging(output)
         overrides = {
             PREVIOUS_KEY: str(output),

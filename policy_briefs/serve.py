@@ -167,6 +167,7 @@ class Preview:
             self.folder,
             self.settings_file,
             force=self.force,
+            inputs_changed=bool(self.warm.first),
             BRIEFS=self.with_drafts,
             **{WARM_STATE_KEY: self.warm},
             PDF_EDITIONS="off",
