@@ -312,6 +312,7 @@ class BriefsGenerator(Generator):
         # Search records and open data texts made by this build, by key.
         self.fresh: dict[str, dict] = {"search": {}, "data": {}}
         self._related: KnownRelated | None = None
+        self._data_keys: dict | None = None
         self.groups: dict[str, list[str]] = {}
         self.old: dict = {}
         # The link check runs when every generator has written (theme styles
@@ -728,12 +729,16 @@ class BriefsGenerator(Generator):
 
     def data_keys(self, job: Job) -> dict:
         """Each open data entry by the key of its texts: the entry, the
-        site's name and its public address."""
-        site_name, public = job.context["site_name"], job.context["public_url"]
-        return {
-            fingerprint((self.code, entry, site_name, public)): entry
-            for entry in job.context["entries"]
-        }
+        site's name and its public address (worked out once a build: both
+        make_records and data_files need them)."""
+        if self._data_keys is None:
+            context = job.context
+            site_name, public = context["site_name"], context["public_url"]
+            self._data_keys = {
+                fingerprint((self.code, entry, site_name, public)): entry
+                for entry in context["entries"]
+            }
+        return self._data_keys
 
     def search_record_job(self, record: tuple) -> Job:
         view, body = record
