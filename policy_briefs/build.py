@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,8 +26,10 @@ from briefs import outputdir
 from briefs.collection import missing_content_folder
 from briefs.pipeline import (
     INPUTS_KEY,
+    PAPER_KEY,
     PREVIOUS_KEY,
     TARGET_KEY,
+    PaperWorker,
     briefs_published,
     inputs_digest,
     up_to_date,
@@ -68,6 +72,19 @@ def load_settings(
     return read_settings(str(settings_file), override=override)
 
 
+@contextmanager
+def _paper_worker(settings: dict) -> Iterator:
+    """The PDF engine's process (pipeline.PaperWorker), started first: it
+    loads the engine on another core while this process looks for changes
+    and reads the briefs. None when PDFs are off."""
+    paper = PaperWorker.start(settings)
+    try:
+        yield paper
+    finally:
+        if paper is not None:
+            paper.close()
+
+
 def run_pelican(settings: dict) -> _Collector:
     """Run Pelican in this process; BriefsError propagates, errors collected
     from every logger (Pelican's, the plugins', Markdown's)."""
@@ -98,13 +115,14 @@ def build(
     if missing := missing_content_folder(Path(content)):
         raise BuildError([str(missing)])
     output = outputdir.guard(output, content, ROOT, Path.cwd(), force)
-    with outputdir.lock(output):
+    with outputdir.lock(output), ExitStack() as stack:
         outputdir.recover(output)
+        current = load_settings(content, output, settings_file, **overrides)
+        paper = stack.enter_context(_paper_worker(current))
         # Nothing changed since the last build (make's rule): leave it be.
         inputs = None
         if not inputs_changed:
-            current = load_settings(content, output, settings_file, **overrides)
-            inputs = inputs_digest(current)
+            inputs = inputs_digest(current, paper)
             briefs = up_to_date(current, output, inputs)
             if briefs is not None:
                 logger.info("%s is up to date", output)
@@ -114,6 +132,7 @@ def build(
             PREVIOUS_KEY: str(output),
             TARGET_KEY: str(output),
             INPUTS_KEY: inputs,
+            PAPER_KEY: paper,
             **overrides,
         }
         published = []

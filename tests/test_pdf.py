@@ -418,9 +418,15 @@ def test_development_pdfs_link_relatively_and_have_no_web_address(site):
     assert "Read online" not in text and "http" not in text
 
 
-def test_an_edited_image_makes_a_new_pdf(site):
+@pytest.mark.parametrize("where", ["hero", "body"])
+def test_an_edited_image_makes_a_new_pdf(site, where):
+    """The PDF embeds the image's bytes: a new file under the same name (the
+    brief's text unchanged) makes a new PDF."""
     site.image("images/chart.png", size=(400, 300))
-    site.brief("chart", image="images/chart.png", image_alt="A chart")
+    if where == "hero":
+        site.brief("chart", image="images/chart.png", image_alt="A chart")
+    else:
+        site.brief("chart", body="A chart:\n\n![A chart](../images/chart.png)")
     site.build(PDF_EDITIONS="auto")
     first = read(site.output / "briefs" / "chart.pdf").pages[0].images[0].image.size
     site.image("images/chart.png", size=(300, 300))

@@ -11,7 +11,6 @@ from pathlib import Path
 from pelican import signals
 
 from .outputdir import FolderError, guard, require_writable
-from .pdf_output import check_engine
 from .pipeline import BriefsGenerator, silence_articles_generator
 from .problems import BriefsError
 
@@ -58,4 +57,3 @@ def register():
     signals.initialized.connect(refuse_unsafe_output)
     signals.get_generators.connect(add_generators)
     signals.all_generators_finalized.connect(silence_articles_generator)
-    signals.initialized.connect(check_engine)

@@ -144,8 +144,10 @@ def plan(
     collection,
     show_drafts: bool,
     editions: dict | None = None,
+    digests: Digests | None = None,
 ) -> list[Job]:
-    """Every job of the build, in a stable order."""
+    """Every job of the build, in a stable order (`digests`: the values
+    already fingerprinted this build, e.g. for the PDFs)."""
     shared = navigation(site)
     top_topics = sorted(
         ((tag, len(items)) for tag, items in site.tags),
@@ -260,7 +262,7 @@ def plan(
     for image in sorted(site.files):
         jobs.append(Job(image, "copy", source=content / image))
     jobs.extend(redirect_jobs(collection, jobs, settings, show_drafts))
-    digests = Digests()
+    digests = digests or Digests()
     for job in jobs:
         job.fingerprint = job_fingerprint(job, digests)
     return jobs

@@ -19,18 +19,13 @@ import hashlib
 import io
 import logging
 import mimetypes
-import multiprocessing
-import os
 import posixpath
 import re
-import signal
 import warnings
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache, partial
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -70,11 +65,6 @@ OPTIONS = {
     "jpeg_quality": JPEG_QUALITY,
     "optimize_images": True,
 }
-
-# Below this many PDFs, starting worker processes (each loads the engine and
-# its fonts) costs more than it saves.
-PARALLEL_FROM = 24
-_CHUNK = 4
 
 
 class PdfError(Exception):
@@ -178,10 +168,6 @@ def engine_problem() -> str | None:
     return None
 
 
-def engine_available() -> bool:
-    return engine_problem() is None
-
-
 def installed_fonts() -> dict[str, tuple[str, ...]]:
     """Font family → its files, as fontconfig (and so the engine) sees them."""
     from weasyprint.text.ffi import ffi, fontconfig
@@ -230,6 +216,23 @@ def job_fingerprint(job: PdfJob, paper: Paper, signature: str) -> str:
 
 
 # -- One document -----------------------------------------------------------
+
+
+def probe(stylesheet: str) -> tuple[str | None, str]:
+    """Run in the process that will make the PDFs: why the engine cannot
+    work here (or None) and, when it can, its signature, with the engine
+    warmed up for `stylesheet`."""
+    problem = engine_problem()
+    if problem is not None:
+        return problem, ""
+    _warm_engine(Path(stylesheet))
+    return None, engine_signature(Path(stylesheet))
+
+
+def _warm_engine(stylesheet: Path):
+    stylesheet = stylesheet.resolve()
+    stat = stylesheet.stat()
+    return _engine(str(stylesheet), (stat.st_size, stat.st_mtime_ns))
 
 
 @cache
@@ -321,9 +324,7 @@ def render_pdf(job: PdfJob, paper: Paper) -> PdfFile:
     from weasyprint import HTML
     from weasyprint.pdf.metadata import DocumentMetadata
 
-    stylesheet = Path(paper.stylesheet).resolve()
-    stat = stylesheet.stat()
-    fonts, css = _engine(str(stylesheet), (stat.st_size, stat.st_mtime_ns))
+    fonts, css = _warm_engine(Path(paper.stylesheet))
     read: list[str] = []
     with _engine_messages(paper.site_root) as messages:
         document = HTML(
@@ -361,87 +362,6 @@ def pdf_info(data: bytes) -> tuple[int, int]:
     from pypdf import PdfReader
 
     return len(data), len(PdfReader(io.BytesIO(data)).pages)
-
-
-# -- Many documents ---------------------------------------------------------
-
-
-def _cpus() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-# The PDFs of the last build in this process (the test suite and any
-# long-lived caller build the same content again): fingerprint → the PDF and
-# the size and mtime of each file it read. A PDF is made again when any of
-# its inputs changed.
-_made: dict[str, tuple[PdfFile, tuple | None]] = {}
-
-
-def _stamps(paper: Paper, resources: tuple[str, ...]) -> tuple | None:
-    stamps = []
-    for relative in resources:
-        try:
-            stat = (Path(paper.files) / relative).stat()
-        except OSError:
-            return None
-        stamps.append((relative, stat.st_size, stat.st_mtime_ns))
-    return tuple(stamps)
-
-
-def render_many(
-    jobs: Iterable[PdfJob], paper: Paper, workers: int | None = None
-) -> list[tuple[PdfJob, PdfFile]]:
-    """Each job with its PDF, in order. Only PDFs whose inputs changed since
-    the last call are made, across spawned worker processes (safe beside
-    threads, each keeps its engine warm) when there are many."""
-    jobs = list(jobs)
-    signature = engine_signature(paper.stylesheet)
-    keys = [job_fingerprint(job, paper, signature) for job in jobs]
-    made = {}
-    todo = []
-    for key, job in zip(keys, jobs, strict=True):
-        kept = _made.get(key)
-        if (
-            kept
-            and kept[1] is not None
-            and kept[1] == _stamps(paper, kept[0].resources)
-        ):
-            made[key] = kept
-        else:
-            todo.append((key, job))
-    results = _render_all([job for _, job in todo], paper, workers)
-    for (key, _), result in zip(todo, results, strict=True):
-        made[key] = (result, _stamps(paper, result.resources))
-    _made.clear()
-    _made.update(made)
-    return [(job, made[key][0]) for key, job in zip(keys, jobs, strict=True)]
-
-
-def _render_all(
-    jobs: list[PdfJob], paper: Paper, workers: int | None
-) -> Iterator[PdfFile]:
-    workers = min(workers or _cpus(), len(jobs))
-    if workers <= 1 or len(jobs) < PARALLEL_FROM:
-        for job in jobs:
-            yield render_pdf(job, paper)
-        return
-    pool = ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_ignore_interrupts,
-    )
-    try:
-        yield from pool.map(partial(render_pdf, paper=paper), jobs, chunksize=_CHUNK)
-    finally:
-        # On Ctrl-C or a failed PDF, drop the queued work: do not wait for it.
-        pool.shutdown(cancel_futures=True)
-
-
-def _ignore_interrupts() -> None:
-    """Ctrl-C reaches the whole process group: the build stops the workers."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 # -- What the paper edition shows -------------------------------------------

@@ -38,24 +38,37 @@ def mode(settings: dict) -> str:
     return value
 
 
-def check_engine(pelican) -> None:
-    """Before anything is built: a required engine that is missing stops the
-    build; in "auto" mode one line says how to get PDFs."""
-    wanted = mode(pelican.settings)
-    problem = pdf.engine_problem() if wanted != "off" else None
-    if problem and wanted == "required":
+def wanted(settings: dict) -> bool:
+    """Whether a build may make PDFs (an unknown value: mode() says so)."""
+    return settings.get(SETTING, "auto") != "off"
+
+
+def check_engine(settings: dict, paper) -> bool:
+    """Whether this build makes PDFs, given the engine's worker (`paper`,
+    pipeline.PaperWorker, None when they are off): a required engine that is
+    missing stops the build before anything is written; in "auto" mode one
+    line says how to get PDFs."""
+    if mode(settings) == "off" or paper is None:
+        return False
+    problem = paper.problem
+    if problem and mode(settings) == "required":
         raise pdf.EngineMissing(
             f"PDF editions are required ({SETTING} = 'required'), but {problem}; "
             f"{pdf.INSTALL_HINT}"
         )
     if problem:
         logger.warning("PDF editions skipped: %s; %s", problem, pdf.INSTALL_HINT)
+    return problem is None
+
+
+def stylesheet(settings: dict) -> Path:
+    return Path(settings["THEME"]) / STYLESHEET
 
 
 def paper_for(settings: dict, content_dir: Path) -> pdf.Paper:
     public = public_url(settings)
     return pdf.Paper(
-        stylesheet=Path(settings["THEME"]) / STYLESHEET,
+        stylesheet=stylesheet(settings),
         files=content_dir,
         site_root=f"{public}/" if public else pdf.LOCAL_ROOT,
         relative_links=not public,

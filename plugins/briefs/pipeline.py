@@ -62,7 +62,7 @@ from .linkcheck import BrokenLink, PageLinks, SiteChecker, is_checked, read_page
 from .model import Site, build_site, fingerprint
 from .options import BriefsOptions
 from .outputdir import MARKER
-from .pages import Job, brief_jobs, plan
+from .pages import Digests, Job, brief_jobs, plan
 from .problems import ContentError, LinkError, Problem
 from .reading import ReadSettings, SourceRead, read_key, read_source, render_markdown
 from .related import KnownRelated, RelatedBriefs, related_inputs
@@ -83,6 +83,7 @@ WARM_STATE_KEY = "BRIEFS_WARM_STATE"
 PREVIOUS_KEY = "BRIEFS_PREVIOUS_OUTPUT"  # where the last build's files are
 TARGET_KEY = "BRIEFS_TARGET"  # the folder this build becomes (default: output)
 INPUTS_KEY = "BRIEFS_INPUTS"  # inputs_digest() of this build, when known
+PAPER_KEY = "BRIEFS_PAPER_WORKER"  # a PaperWorker started for this build
 # Below this many items of work, starting worker processes costs more.
 PARALLEL_FROM = 150
 CHUNK = 24
@@ -93,6 +94,7 @@ NOT_OUTPUT_SETTINGS = {
     PREVIOUS_KEY,
     TARGET_KEY,
     INPUTS_KEY,
+    PAPER_KEY,
 }
 
 
@@ -121,6 +123,9 @@ class ManifestEntry:
     # It links to a fragment of another page, whose ids may change.
     cross_fragments: bool = False
     pages: int = 0  # a PDF's page count, for the page that links it
+    # The files under content/ a PDF embeds (images), as (path, size,
+    # mtime_ns): one changed, and the PDF is made again.
+    embeds: tuple[tuple[str, int, int], ...] = ()
     # A hash of its bytes, for a file of a group (search, open data): one
     # made again with the same bytes is kept as it was.
     digest: str = ""
@@ -168,10 +173,11 @@ def tree_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def inputs_digest(settings: dict) -> str:
+def inputs_digest(settings: dict, paper: PaperWorker | None) -> str:
     """Everything a build reads: every file under the content folder and the
-    theme, the settings, the code, whether the PDF engine is there. Equal
-    digests and an output exactly as the last build left it: nothing to do."""
+    theme, the settings, the code, whether the PDF engine works (`paper`,
+    None when PDFs are off). Equal digests and an output exactly as the last
+    build left it: nothing to do."""
     digest = hashlib.blake2b(digest_size=20)
     for root in (Path(settings["PATH"]), Path(settings["THEME"])):
         for folder, dirs, names in os.walk(root):
@@ -195,7 +201,7 @@ def inputs_digest(settings: dict) -> str:
             (
                 code_version(),
                 # (a wrong value is reported by the build itself)
-                settings.get(pdf_output.SETTING) != "off" and pdf.engine_available(),
+                paper is not None and paper.problem is None,
                 sorted(kept.items()),
             ),
             protocol=pickle.HIGHEST_PROTOCOL,
@@ -267,6 +273,13 @@ class Workers:
         they are iterated: this process can do other work meanwhile."""
         if len(items) < PARALLEL_FROM or self.count < 2:
             return map(serial, items)
+        with interrupts.sigint_blocked():  # workers start here: no Ctrl-C
+            results = self.pool().map(function, items, chunksize=CHUNK)
+        interrupts.checkpoint("parallel")
+        return results
+
+    def pool(self) -> ProcessPoolExecutor:
+        """The pool (call it with SIGINT blocked: its workers start now)."""
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 self.count,
@@ -274,15 +287,46 @@ class Workers:
                 initializer=interrupts.start_worker,
                 initargs=(start_worker, (worker_settings(self.settings),)),
             )
-        with interrupts.sigint_blocked():  # workers start here: no Ctrl-C
-            results = self._pool.map(function, items, chunksize=CHUNK)
-        interrupts.checkpoint("parallel")
-        return results
+        return self._pool
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+
+
+class PaperWorker(Workers):
+    """The PDF engine in a worker process of its own, started before the
+    build reads anything: WeasyPrint loads and its fonts are checked (about
+    half a second) on another core while this process reads and validates,
+    then the PDFs of an edit are made there with the engine warm. The build
+    process itself never loads the engine."""
+
+    def __init__(self, settings: dict):
+        super().__init__(settings, 1)
+        stylesheet = pdf_output.stylesheet(settings)
+        with interrupts.sigint_blocked():
+            self._probe = self.pool().submit(pdf.probe, str(stylesheet))
+
+    @classmethod
+    def start(cls, settings: dict) -> PaperWorker | None:
+        """One for a build that may make PDFs, else None."""
+        return cls(settings) if pdf_output.wanted(settings) else None
+
+    @property
+    def problem(self) -> str | None:
+        """Why the engine cannot make PDFs on this machine, or None."""
+        return self._probe.result()[0]
+
+    @property
+    def signature(self) -> str:
+        """pdf.engine_signature(): what shapes every PDF but the document."""
+        return self._probe.result()[1]
+
+    def submit(self, function, items: list, serial) -> Iterator:
+        """Always in the engine's own process, however few the items."""
+        with interrupts.sigint_blocked():
+            return self.pool().map(function, items)
 
 
 def _read_job(config: ReadSettings, job: tuple[Path, str, bytes]) -> SourceRead:
@@ -300,6 +344,14 @@ class BriefsGenerator(Generator):
         cache_dir = self.settings.get("CACHE_PATH") if self.options.cache else None
         self.cache = Cache(Path(cache_dir) if cache_dir else None)
         self.workers = Workers(self.settings, self.options.workers)
+        # The PDF engine's process: handed over by policy_briefs.build (it
+        # started it before checking whether anything changed), else ours.
+        pdf_output.mode(self.settings)  # a wrong value stops the build here
+        self.paper: PaperWorker | None = self.settings.get(PAPER_KEY)
+        self._own_paper = None
+        if self.paper is None:
+            self.paper = self._own_paper = PaperWorker.start(self.settings)
+        self.make_editions = False
         self.code = code_version()
         # What this build reads (policy_briefs.build takes it before the
         # build reads anything and hands it over): remembered for up_to_date.
@@ -368,6 +420,7 @@ class BriefsGenerator(Generator):
             self.close()
             raise
         self.collection = collection
+        self.make_editions = pdf_output.check_engine(self.settings, self.paper)
         self.site = build_site(
             collection, self.settings, self.options.show_drafts, texts, files
         )
@@ -479,11 +532,14 @@ class BriefsGenerator(Generator):
             self.warm.renderers = {key: Renderer(settings)}
         return self.warm.renderers[key]
 
-    def render_jobs(self, jobs: list[Job], lazily: bool = False) -> Iterator | list:
-        """Each job's files, with the bodies it shows: in the workers, or in
-        this process with one renderer made when first needed. `lazily`:
-        the workers start at once and the results come as they are iterated
-        (this process can do other work meanwhile)."""
+    def render_jobs(
+        self, jobs: list[Job], lazily: bool = False, workers: Workers | None = None
+    ) -> Iterator | list:
+        """Each job's files, with the bodies it shows: in the workers (the
+        build's, or `workers`), or in this process with one renderer made
+        when first needed. `lazily`: the workers start at once and the
+        results come as they are iterated (this process can do other work
+        meanwhile)."""
         bodies = self.bodies.get_many({key for job in jobs for key in job.bodies})
         tasks = [(job, {key: bodies[key] for key in job.bodies}) for job in jobs]
         renderer = None
@@ -493,9 +549,10 @@ class BriefsGenerator(Generator):
             renderer = renderer or self.renderer()
             return renderer.render(*task)
 
+        workers = workers or self.workers
         if lazily:
-            return self.workers.submit(render_in_worker, tasks, serial)
-        return self.workers.map(render_in_worker, tasks, serial)
+            return workers.submit(render_in_worker, tasks, serial)
+        return workers.map(render_in_worker, tasks, serial)
 
     def read_and_validate(self) -> Collection:
         read_config = ReadSettings.from_settings(self.settings)
@@ -567,7 +624,7 @@ class BriefsGenerator(Generator):
             self.close()
             raise
         finally:
-            self.workers.close()
+            self.close_workers()
 
     def render_and_write(self) -> None:
         output = Path(self.output_path)
@@ -580,7 +637,8 @@ class BriefsGenerator(Generator):
         self.old = old
         old_files: dict[str, ManifestEntry] = old.get("files", {})
         old_groups: dict[str, list[str]] = old.get("groups", {})
-        editions = self.make_pdfs(output, previous, old_files)
+        digests = Digests()
+        editions = self.make_pdfs(output, previous, old_files, digests)
         self.jobs = plan(
             self.site,
             self.settings,
@@ -588,8 +646,9 @@ class BriefsGenerator(Generator):
             self.collection,
             self.options.show_drafts,
             editions,
+            digests,
         )
-        self.jobs.append(self.search_job())
+        self.jobs.append(self.search_job(digests))
         self.make_records()
         to_render = []
         for job in self.jobs:
@@ -676,7 +735,7 @@ class BriefsGenerator(Generator):
         entry = _write(output, rel, job_fingerprint, data)
         return replace(entry, links_key=None, digest=digest)
 
-    def search_job(self) -> Job:
+    def search_job(self, digests: Digests) -> Job:
         """The search index (search.py): a job whose fingerprint is the keys
         of the briefs' search records, in index order (newest first)."""
         keyed = {}
@@ -685,7 +744,7 @@ class BriefsGenerator(Generator):
             key=lambda v: (-v.brief.date.timestamp(), v.url),
         ):
             body = self.site.bodies[view.save_as][0]
-            keyed[fingerprint((self.code, view, body))] = (view, body)
+            keyed[fingerprint((self.code, digests.of(view), body))] = (view, body)
         job = Job("search/", "search", context={"records": keyed})
         job.fingerprint = fingerprint(("search", *keyed))
         return job
@@ -785,26 +844,22 @@ class BriefsGenerator(Generator):
             **context, texts=lambda entry: by_entry[id(entry)]
         )
 
-    def make_pdfs(self, output: Path, previous: Path, old_files: dict) -> dict:
+    def make_pdfs(
+        self, output: Path, previous: Path, old_files: dict, digests: Digests
+    ) -> dict:
         """The PDF edition of every published brief (pdf_output.py), made
         before the pages that link them; a PDF whose inputs did not change
         is carried over. → {brief page: PdfEdition}."""
-        wanted = pdf_output.mode(self.settings)
-        if wanted == "off" or not pdf.engine_available():
+        if not self.make_editions:
             return {}
         paper = pdf_output.paper_for(self.settings, self.collection.content_dir)
-        engine = pdf.engine_signature(paper.stylesheet)
+        engine = self.paper.signature
+        content = str(self.collection.content_dir)
         jobs, editions = [], {}
         for view in self.site.briefs:
             if view.is_draft:
                 continue
             path = f"{view.save_as.rpartition('.')[0]}.pdf"
-            image = (
-                self.collection.content_dir / view.brief.image
-                if view.brief.image
-                else None
-            )
-            stamp = (image.stat().st_size, image.stat().st_mtime_ns) if image else None
             key = self.site.bodies[view.save_as][0]
             job = Job(
                 path,
@@ -812,11 +867,12 @@ class BriefsGenerator(Generator):
                 context={"article": view, "paper": paper},
                 bodies=(key,),
             )
-            job.fingerprint = fingerprint((engine, view, key, paper, stamp))
+            job.fingerprint = fingerprint((engine, digests.of(view), key, paper))
             entry = old_files.get(path)
             if (
                 entry is not None
                 and entry.fingerprint == job.fingerprint
+                and entry.embeds == _embeds(content, entry.embeds)
                 and _carry_over(_join(previous, path), _join(output, path), entry)
             ):
                 self.written[path] = entry
@@ -826,7 +882,9 @@ class BriefsGenerator(Generator):
                 continue
             jobs.append(job)
         try:
-            results = self.render_jobs(jobs)
+            # A few (an edit): in the engine's warm process; many: everywhere.
+            few = len(jobs) < PARALLEL_FROM
+            results = self.render_jobs(jobs, workers=self.paper if few else None)
         except pdf.PdfError as exc:
             view = next(j.context["article"] for j in jobs if j.save_as == exc.key)
             shown = display_path(view.brief.source, self.collection.content_dir)
@@ -834,9 +892,17 @@ class BriefsGenerator(Generator):
                 [Problem(shown, f"the PDF edition failed: {m}") for m in exc.messages]
             ) from None
         for job, made in zip(jobs, results, strict=True):
-            ((rel, data, pages),) = made
+            ((rel, data, (pages, read)),) = made
             entry = _write(output, rel, job.fingerprint, data)
-            self.written[rel] = replace(entry, links_key=None, pages=pages)
+            embeds = _embeds(content, tuple((name, 0, 0) for name in read))
+            self.written[rel] = replace(
+                entry,
+                # (an image gone meanwhile: made again next time)
+                fingerprint=entry.fingerprint if embeds is not None else "",
+                links_key=None,
+                pages=pages,
+                embeds=embeds or (),
+            )
             editions[job.context["article"].save_as] = pdf.PdfEdition(
                 rel, len(data), pages
             )
@@ -901,8 +967,13 @@ class BriefsGenerator(Generator):
             )
         return broken
 
-    def close(self) -> None:
+    def close_workers(self) -> None:
         self.workers.close()
+        if self._own_paper is not None:
+            self._own_paper.close()
+
+    def close(self) -> None:
+        self.close_workers()
         self.cache.close()
 
 
@@ -941,6 +1012,21 @@ def _carry_over(old: Path | str, new: Path | str, entry: ManifestEntry) -> bool:
         return True
     except OSError:
         return False
+
+
+def _embeds(
+    content: str, embeds: tuple[tuple[str, int, int], ...]
+) -> tuple[tuple[str, int, int], ...] | None:
+    """The files a PDF embeds with their size and mtime now (None when one
+    is gone)."""
+    found = []
+    for name, *_ in embeds:
+        try:
+            info = os.stat(_join(content, name))  # noqa: PTH116
+        except OSError:
+            return None
+        found.append((name, info.st_size, info.st_mtime_ns))
+    return tuple(found)
 
 
 def _all_files(output: Path) -> set[str]:

@@ -62,7 +62,7 @@ class Renderer:
             return [(job.save_as, text.encode("utf-8"), None)]
         if job.kind == "pdf":
             made = self.pdf(job, bodies)
-            return [(job.save_as, made.data, made.pages)]
+            return [(job.save_as, made.data, (made.pages, made.resources))]
         if job.kind == "redirect":
             context = job.context
             text = redirect_page(
