@@ -214,6 +214,19 @@ def test_a_changed_setting(case):
     rebuild_and_compare(SITENAME="Another Name")
 
 
+def test_turning_pdfs_on_renders_only_what_links_them(case):
+    """Whether a page links a PDF is in its own context: the PDFs come, the
+    brief pages and feeds that link them are rendered again, the listings
+    are carried over."""
+    root, rebuild_and_compare = case
+    listing = (root / "output" / "regions" / "index.html").stat()
+    carried = rebuild_and_compare(PDF_EDITIONS="auto")
+    assert carried > 0
+    assert len(list((root / "output" / "briefs").glob("*.pdf"))) == 12
+    after = (root / "output" / "regions" / "index.html").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (listing.st_ino, listing.st_mtime_ns)
+
+
 def test_the_404_page_follows_the_stylesheets(case):
     """Production's 404.html inlines the theme's CSS: an edit to it renders
     the page again."""

@@ -913,6 +913,9 @@ class BriefsGenerator(Generator):
         """What every page depends on besides its own context."""
         settings = worker_settings(self.settings)
         settings.pop("PATH", None)
+        # Whether a page links a PDF is in its own context (plan's editions):
+        # turning PDFs on re-renders the pages that link them, not all.
+        settings.pop(pdf_output.SETTING, None)
         return hashlib.blake2b(
             pickle.dumps(
                 (self.code, tree_digest(Path(self.settings["THEME"]) / "templates"),
