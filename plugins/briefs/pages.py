@@ -9,6 +9,7 @@ the views of model.py (picklable), so jobs can be rendered in workers.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -421,7 +422,10 @@ def feed_jobs(site: Site, settings: dict, editions: dict) -> list[Job]:
 
 class Digests:
     """Fingerprints of the values jobs share (a brief's view stands in many
-    listings and feeds; the navigation on every page), each worked out once."""
+    listings and feeds; the navigation on every page), each worked out once.
+    A list, dict or page of them is the digest of its items' digests (hashed
+    as text: tens of thousands of them a build, each pickled would cost more
+    than the values themselves)."""
 
     def __init__(self):
         self._memo: dict[int, tuple[object, str]] = {}
@@ -431,25 +435,31 @@ class Digests:
         if hit is not None and hit[0] is value:
             return hit[1]
         if isinstance(value, list | tuple):
-            digest = fingerprint(("seq", *(self.of(item) for item in value)))
+            digest = combine("seq", [self.of(item) for item in value])
         elif isinstance(value, dict):
-            digest = fingerprint(
-                ("map", *((key, self.of(item)) for key, item in sorted(value.items())))
+            digest = combine(
+                "map",
+                [
+                    f"{key!r}={self.of(item)}"
+                    for key, item in sorted(value.items(), key=_by_key)
+                ],
             )
         elif isinstance(value, PageOf):
-            digest = fingerprint(
-                ("page", value.number, value.url, self.of(value.object_list))
+            digest = combine(
+                "page", [str(value.number), value.url, self.of(value.object_list)]
             )
         elif isinstance(value, BriefView):
             # Its authors, regions and topics stand in thousands of views
             # (with bios and descriptions): each is hashed once.
             links = (value.authors, value.regions, value.tags, value.related)
-            digest = fingerprint(
-                (
-                    "brief",
-                    replace(value, authors=(), regions=(), tags=(), related=()),
+            digest = combine(
+                "brief",
+                [
+                    fingerprint(
+                        replace(value, authors=(), regions=(), tags=(), related=())
+                    ),
                     *(self.of(items) for items in links),
-                )
+                ],
             )
         else:
             digest = fingerprint(value)
@@ -457,10 +467,22 @@ class Digests:
         return digest
 
 
+def _by_key(item: tuple) -> str:
+    return item[0]
+
+
+def combine(kind: str, digests: list[str]) -> str:
+    """One digest for `kind` made of `digests` (or other text without a
+    newline): the same list, the same digest; any other, another."""
+    text = "\n".join([kind, *digests])
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
 def job_fingerprint(job: Job, digests: Digests) -> str:
     if job.kind == "copy":
         stat = job.source.stat()
         return fingerprint((job.kind, str(job.source), stat.st_size, stat.st_mtime_ns))
-    return fingerprint(
-        (job.kind, job.template, job.save_as, digests.of(job.context), job.bodies)
+    return combine(
+        "job",
+        [job.kind, job.template, job.save_as, digests.of(job.context), *job.bodies],
     )

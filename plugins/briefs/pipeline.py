@@ -366,6 +366,7 @@ class BriefsGenerator(Generator):
         self._related: KnownRelated | None = None
         self._data_keys: dict | None = None
         self.groups: dict[str, list[str]] = {}
+        self.folders: set[str] = set()  # output folders made (_carry_over)
         self.old: dict = {}
         # The link check runs when every generator has written (theme styles
         # and host files included): listen for the end of this run only.
@@ -401,7 +402,13 @@ class BriefsGenerator(Generator):
                 "signature": self.signature,
                 "files": self.written,
                 "groups": self.groups,
-                "all": {rel: _stat(output / rel) for rel in files},
+                # (what this build wrote it knows; the rest is looked at)
+                "all": {
+                    rel: self.written[rel].stat
+                    if rel in self.written
+                    else _stat(_join(output, rel))
+                    for rel in files
+                },
                 "inputs": self.inputs,
                 "briefs": len(self.site.briefs),
             },
@@ -658,7 +665,9 @@ class BriefsGenerator(Generator):
             if all(
                 entry is not None
                 and entry.fingerprint == job.fingerprint
-                and _carry_over(_join(previous, rel), _join(output, rel), entry)
+                and _carry_over(
+                    _join(previous, rel), _join(output, rel), entry, self.folders
+                )
                 for rel, entry in zip(files, entries, strict=True)
             ):
                 self.written.update(zip(files, entries, strict=True))
@@ -729,7 +738,7 @@ class BriefsGenerator(Generator):
         if (
             old is not None
             and old.digest == digest
-            and _carry_over(_join(previous, rel), _join(output, rel), old)
+            and _carry_over(_join(previous, rel), _join(output, rel), old, self.folders)
         ):
             return replace(old, fingerprint=job_fingerprint)
         entry = _write(output, rel, job_fingerprint, data)
@@ -873,7 +882,9 @@ class BriefsGenerator(Generator):
                 entry is not None
                 and entry.fingerprint == job.fingerprint
                 and entry.embeds == _embeds(content, entry.embeds)
-                and _carry_over(_join(previous, path), _join(output, path), entry)
+                and _carry_over(
+                    _join(previous, path), _join(output, path), entry, self.folders
+                )
             ):
                 self.written[path] = entry
                 editions[view.save_as] = pdf.PdfEdition(
@@ -1001,16 +1012,22 @@ def _stat(path: Path | str) -> tuple[int, int, int]:
     return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
-def _carry_over(old: Path | str, new: Path | str, entry: ManifestEntry) -> bool:
+def _carry_over(
+    old: Path | str, new: Path | str, entry: ManifestEntry, folders: set[str]
+) -> bool:
     """Reuse the last build's file if it is still exactly as that build left
     it: hard-linked into a new folder (same inode, same mtime), or kept in
-    place when building into the same folder."""
+    place when building into the same folder. `folders`: the ones this
+    build has made (tens of thousands of files land in a few hundred)."""
     try:
         if _stat(old) != entry.stat:
             return False
         if old == new:
             return True
-        os.makedirs(os.path.dirname(new), exist_ok=True)  # noqa: PTH103, PTH120
+        folder = os.path.dirname(new)  # noqa: PTH120
+        if folder not in folders:
+            os.makedirs(folder, exist_ok=True)  # noqa: PTH103
+            folders.add(folder)
         os.link(old, new)
         return True
     except OSError:
