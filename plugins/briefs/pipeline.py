@@ -892,31 +892,34 @@ class BriefsGenerator(Generator):
                 )
                 continue
             jobs.append(job)
+        # A few (an edit): in the engine's warm process; many: everywhere.
+        # Each is written as it comes (thousands would not fit in memory).
+        few = len(jobs) < PARALLEL_FROM
+        results = self.render_jobs(
+            jobs, lazily=True, workers=self.paper if few else None
+        )
         try:
-            # A few (an edit): in the engine's warm process; many: everywhere.
-            few = len(jobs) < PARALLEL_FROM
-            results = self.render_jobs(jobs, workers=self.paper if few else None)
+            for job, made in zip(jobs, results, strict=True):
+                ((rel, data, (pages, read)),) = made
+                entry = _write(output, rel, job.fingerprint, data)
+                embeds = _embeds(content, tuple((name, 0, 0) for name in read))
+                self.written[rel] = replace(
+                    entry,
+                    # (an image gone meanwhile: made again next time)
+                    fingerprint=entry.fingerprint if embeds is not None else "",
+                    links_key=None,
+                    pages=pages,
+                    embeds=embeds or (),
+                )
+                editions[job.context["article"].save_as] = pdf.PdfEdition(
+                    rel, len(data), pages
+                )
         except pdf.PdfError as exc:
             view = next(j.context["article"] for j in jobs if j.save_as == exc.key)
             shown = display_path(view.brief.source, self.collection.content_dir)
             raise ContentError(
                 [Problem(shown, f"the PDF edition failed: {m}") for m in exc.messages]
             ) from None
-        for job, made in zip(jobs, results, strict=True):
-            ((rel, data, (pages, read)),) = made
-            entry = _write(output, rel, job.fingerprint, data)
-            embeds = _embeds(content, tuple((name, 0, 0) for name in read))
-            self.written[rel] = replace(
-                entry,
-                # (an image gone meanwhile: made again next time)
-                fingerprint=entry.fingerprint if embeds is not None else "",
-                links_key=None,
-                pages=pages,
-                embeds=embeds or (),
-            )
-            editions[job.context["article"].save_as] = pdf.PdfEdition(
-                rel, len(data), pages
-            )
         logger.info("PDF editions: %d, %d made", len(editions), len(jobs))
         return editions
 
