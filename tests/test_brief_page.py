@@ -289,24 +289,32 @@ def named(*names):
     return tuple(SimpleNamespace(name=name) for name in names)
 
 
-def test_related_briefs_equal_a_full_comparison_of_every_pair():
-    """The index's shortcuts (only the newest briefs that share nothing but
-    one region) give exactly what weighing every pair gives."""
+@pytest.mark.parametrize(
+    ("seed", "count", "most_regions", "most_topics"),
+    [(7, 4, 2, 3), (8, 1, 3, 5), (9, 6, 3, 5), (10, 3, 1, 6)],
+)
+def test_related_briefs_equal_a_full_comparison_of_every_pair(
+    seed, count, most_regions, most_topics
+):
+    """The index's shortcuts (only the newest few of the briefs that share
+    one thing alike) give exactly what weighing every pair gives."""
     import random
 
     from briefs import related as weights
 
-    chance = random.Random(7)
+    chance = random.Random(seed)
+    people = [f"Author {n}" for n in range(300)]
     articles = [
         SimpleNamespace(
-            authors=named(*chance.sample("ABCDEFGH", chance.choice((1, 1, 2)))),
-            regions=named(*chance.sample("NSEW", chance.choice((1, 1, 1, 2)))),
-            tags=named(*chance.sample("tuvwxyz", chance.randint(0, 3))),
+            # Mostly authors of a brief or two: ranks decided by the rest.
+            authors=named(*chance.sample(people, chance.choice((1, 1, 2)))),
+            regions=named(*chance.sample("NSEW", chance.randint(0, most_regions))),
+            tags=named(*chance.sample("tuvwxyz", chance.randint(0, most_topics))),
             is_draft=chance.random() < 0.1,
         )
-        for _ in range(400)
+        for _ in range(500)
     ]
-    related = RelatedBriefs(articles, 4)
+    related = RelatedBriefs(articles, count)
     number = {id(article): n for n, article in enumerate(articles)}
 
     def score(a, b):
@@ -327,7 +335,7 @@ def test_related_briefs_equal_a_full_comparison_of_every_pair():
                 if other is not article and not other.is_draft
                 if score(article, other) > 0
             ),
-        )[:4]
+        )[:count]
         assert [number[id(a)] for a in related.of(article)] == [n for _, n in expected]
 
 

@@ -18,14 +18,17 @@ class RelatedBriefs:
     """Up to `count` other published briefs, ranked by the weights above,
     newest first among equals (`articles` is newest first).
 
-    Indexed once per build by author, by pairs of other things two briefs
-    can share (a region and a topic, two regions, two topics) and by region
-    and topic alone, each list newest first. One brief's list reads the
-    lists of what it has, the strongest first, and stops as soon as no
-    brief left unread could rank among those found: after its authors'
-    lists, an unread brief shares no author; after the pairs, at most one
-    region or only topics. Briefs that share only one region (or only one
-    topic) all score alike, so only the newest few of each are read.
+    Indexed once per build by what two briefs can share, each list newest
+    first: an author; two regions, a region and two topics, three topics
+    (the "strong" lists); a region and a topic, two topics, a region, a
+    topic (the "weak" ones). One brief's list reads its authors' lists and
+    its region lists among the strong ones whole. A brief left unread in a
+    weak list then shares exactly what that list is about (had it shared
+    more, a list already read would hold it), so those left unread there
+    all score alike and only the newest `count` of each are read; likewise
+    the three-topic list of a brief with three topics. The work per brief
+    stays small however large the collection grows. Reading stops as soon
+    as no brief left unread could rank among those found.
     """
 
     def __init__(self, articles: list, count: int):
@@ -40,9 +43,8 @@ class RelatedBriefs:
             authors, regions, topics = keys
             for key in (
                 *_author_keys(authors),
-                *_pair_keys(regions, topics),
-                *_topic_pair_keys(topics),
-                *_single_keys(regions, topics),
+                *_strong_keys(regions, topics),
+                *_weak_keys(regions, topics),
             ):
                 self.index.setdefault(key, []).append(article)
 
@@ -55,7 +57,7 @@ class RelatedBriefs:
             for key in keys:
                 unread = 0
                 for other in self.index.get(key, ()):
-                    if limit is not None and unread > limit:
+                    if limit is not None and unread >= limit:
                         break
                     if id(other) in found or other is article:
                         continue
@@ -76,16 +78,26 @@ class RelatedBriefs:
             ranks = heapq.nsmallest(self.count, scores.values())
             return -ranks[-1][0] > most_unread
 
-        only_topics = TOPIC_WEIGHT * len(topics)
-        one_region = REGION_WEIGHT if regions else 0
         read(_author_keys(authors))
-        if not enough(REGION_WEIGHT * len(regions) + only_topics):
-            read(_pair_keys(regions, topics))
-            if not enough(max(one_region, only_topics)):
-                read(_topic_pair_keys(topics))
-                read(_single_keys(regions, topics), limit=self.count)
-        ranked = heapq.nsmallest(self.count, scores.items(), key=lambda item: item[1])
-        return [found[key] for key, _ in ranked]
+        if enough(REGION_WEIGHT * len(regions) + TOPIC_WEIGHT * len(topics)):
+            return self.ranked(scores, found)
+        read(_region_keys(regions, topics))
+        # Unread now: one region and one topic at most, or topics alone.
+        if enough(
+            max(
+                (REGION_WEIGHT if regions else 0) + (TOPIC_WEIGHT if topics else 0),
+                TOPIC_WEIGHT * len(topics),
+            )
+        ):
+            return self.ranked(scores, found)
+        # Sharing three topics: all of this brief's, when it has three.
+        read(_topic_keys(topics), limit=self.count if len(topics) == 3 else None)
+        read(_weak_keys(regions, topics), limit=self.count)
+        return self.ranked(scores, found)
+
+    def ranked(self, scores: dict, found: dict) -> list:
+        best = heapq.nsmallest(self.count, scores.items(), key=lambda item: item[1])
+        return [found[key] for key, _ in best]
 
 
 def _keys(article) -> tuple[frozenset, frozenset, frozenset]:
@@ -99,19 +111,33 @@ def _author_keys(authors):
     return [("author", name) for name in authors]
 
 
-def _pair_keys(regions, topics):
-    """A region and a topic, or two regions."""
-    return [("region+topic", *pair) for pair in product(regions, topics)] + [
-        ("regions", *pair) for pair in combinations(sorted(regions), 2)
+def _strong_keys(regions, topics):
+    return _region_keys(regions, topics) + _topic_keys(topics)
+
+
+def _region_keys(regions, topics):
+    """Two regions; a region and two topics."""
+    regions, topics = sorted(regions), sorted(topics)
+    return [("regions", *pair) for pair in combinations(regions, 2)] + [
+        ("region+topics", region, *pair)
+        for region, pair in product(regions, combinations(topics, 2))
     ]
 
 
-def _topic_pair_keys(topics):
-    return [("topics", *pair) for pair in combinations(sorted(topics), 2)]
+def _topic_keys(topics):
+    """Three topics."""
+    return [("three topics", *triple) for triple in combinations(sorted(topics), 3)]
 
 
-def _single_keys(regions, topics):
-    return [("region", name) for name in regions] + [("topic", name) for name in topics]
+def _weak_keys(regions, topics):
+    """A region and a topic, two topics, a region, a topic (strongest first)."""
+    regions, topics = sorted(regions), sorted(topics)
+    return (
+        [("region+topic", *pair) for pair in product(regions, topics)]
+        + [("topics", *pair) for pair in combinations(topics, 2)]
+        + [("region", name) for name in regions]
+        + [("topic", name) for name in topics]
+    )
 
 
 class KnownRelated:
