@@ -42,8 +42,23 @@ class CacheUnusable(Exception):
     """The cache file is damaged; the build continues without it."""
 
 
+class Pickled(bytes):
+    """A value kept pickled (what a build holds by the thousand, e.g. each
+    page's links: a tenth of the memory of the objects); stored as it is."""
+
+    @classmethod
+    def of(cls, value) -> Pickled:
+        return cls(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def value(self):
+        return pickle.loads(self)
+
+
 def _pack(value) -> bytes:
-    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    if isinstance(value, Pickled):
+        data = bytes(value)
+    else:
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     return hashlib.blake2b(data, digest_size=16).digest() + data
 
 

@@ -39,6 +39,8 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from .cache import Pickled
+
 logger = logging.getLogger(__name__)
 
 PARALLEL_FROM = 500  # files; below this, starting processes costs more
@@ -355,6 +357,10 @@ def folders_of(files) -> set[str]:
     return folders
 
 
+def _page(kept: PageLinks | Pickled) -> PageLinks:
+    return kept.value() if isinstance(kept, Pickled) else kept
+
+
 class SiteChecker:
     """Resolves the references of every page against the site's files."""
 
@@ -365,14 +371,16 @@ class SiteChecker:
         site_url: str | None = None,
         load=None,
     ):
-        """`pages`: the files to check, with their links; `load(rel)` gives
-        the links of another file when a fragment of it is linked to."""
+        """`pages`: the files to check, with their links (PageLinks, or kept
+        Pickled: each is read when its turn comes); `load(rel)` gives the
+        links of another file when a fragment of it is linked to."""
         self.site_url = _normalise_site_url(site_url)
         self.files = set(files)
         self.folders = folders_of(self.files)
-        self.pages: dict[str, PageLinks] = pages
+        self.pages: dict[str, PageLinks | Pickled] = pages
         self._load = load
-        self._loaded: dict[str, PageLinks | None] = {}
+        self._ids: dict[str, set[str] | None] = {}  # of fragment link targets
+        self._current: tuple[str, PageLinks] | None = None
         # Results by (folder, reference): the same links (navigation, the
         # sidebar) stand on thousands of pages of one folder.
         self._results: dict[tuple[str, Reference], tuple[str | None, bool]] = {}
@@ -405,7 +413,9 @@ class SiteChecker:
 
     def run(self) -> list[BrokenLink]:
         broken: list[BrokenLink] = []
-        for rel, page in self.pages.items():
+        for rel, kept in self.pages.items():
+            page = _page(kept)
+            self._current = (rel, page)
             broken.extend(page.problems)
             folder = posixpath.dirname(rel)
             for reference in page.references:
@@ -473,21 +483,24 @@ class SiteChecker:
             return self._check_fragment(target, fragment)
         return None
 
-    def _links_of(self, target: str) -> PageLinks | None:
-        if target in self.pages:
-            return self.pages[target]
-        if self._load is None:
-            return None
-        if target not in self._loaded:
-            self._loaded[target] = self._load(target)
-        return self._loaded[target]
+    def _ids_of(self, target: str) -> set[str] | None:
+        """The ids of a file (None: not a page, or not known)."""
+        if self._current is not None and self._current[0] == target:
+            return self._current[1].ids
+        if target not in self._ids:
+            if target in self.pages:
+                page = _page(self.pages[target])
+            else:
+                page = self._load(target) if self._load is not None else None
+            self._ids[target] = page.ids if page is not None else None
+        return self._ids[target]
 
     def _check_fragment(self, target: str, fragment: str) -> str | None:
         fragment = unquote(fragment)
-        page = self._links_of(target)
-        if not fragment or fragment == "top" or page is None:
+        ids = self._ids_of(target)
+        if not fragment or fragment == "top" or ids is None:
             return None
-        if target.endswith(".xml") or fragment in page.ids:
+        if target.endswith(".xml") or fragment in ids:
             return None
         return f'no id "{fragment}" in {target}'
 

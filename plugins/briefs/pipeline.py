@@ -56,7 +56,7 @@ from . import (
     reading,
     search,
 )
-from .cache import Cache
+from .cache import Cache, Pickled
 from .collection import Collection, display_path, validate_content
 from .linkcheck import BrokenLink, PageLinks, SiteChecker, is_checked, read_page
 from .model import Site, build_site, fingerprint
@@ -360,7 +360,7 @@ class BriefsGenerator(Generator):
         self.site: Site | None = None
         self.jobs: list[Job] = []
         self.written: dict[str, ManifestEntry] = {}
-        self.fresh_links: dict[str, PageLinks] = {}
+        self.fresh_links: dict[str, Pickled] = {}  # PageLinks
         # Search records and open data texts made by this build, by key.
         self.fresh: dict[str, dict] = {"search": {}, "data": {}}
         self._related: KnownRelated | None = None
@@ -948,7 +948,7 @@ class BriefsGenerator(Generator):
         resolved still resolves, unless files came or went, or it links to a
         fragment of a page rendered again: only those are checked again."""
         same_files = files == set(self.old.get("all", ()))
-        pages: dict[str, PageLinks] = {}
+        pages: dict[str, PageLinks | Pickled] = {}
         again: dict[str, str] = {}
         for rel in sorted(files):
             if not is_checked(rel):

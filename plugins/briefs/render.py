@@ -17,15 +17,17 @@ from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
 
 from . import citations, opendata, pdf, pdf_output, search, structured_data
+from .cache import Pickled
 from .citations import Citation
 from .contents import table_of_contents
 from .feeds import rebase_links
-from .linkcheck import PageLinks, read_page
+from .linkcheck import read_page
 from .pages import Job
 from .redirects import redirect_page
 from .urls import is_absolute, public_url
 
-Rendered = tuple[str, bytes, PageLinks | None]
+# A page's links come pickled (the build keeps them until the link check).
+Rendered = tuple[str, bytes, Pickled | None]
 
 
 class Renderer:
@@ -55,7 +57,7 @@ class Renderer:
             text = (
                 self.page(job, bodies) if job.kind == "page" else self.feed(job, bodies)
             )
-            return [(job.save_as, text.encode("utf-8"), read_page(job.save_as, text))]
+            return [(job.save_as, text.encode("utf-8"), _links(job.save_as, text))]
         if job.kind == "cite":
             citation = self.citation(job.context["article"])
             text = getattr(citation, job.context["format"])
@@ -71,7 +73,7 @@ class Renderer:
                 context["title"],
                 context["lang"],
             )
-            return [(job.save_as, text.encode("utf-8"), read_page(job.save_as, text))]
+            return [(job.save_as, text.encode("utf-8"), _links(job.save_as, text))]
         if job.kind == "search-record":
             (body,) = bodies.values()
             view = job.context["article"]
@@ -188,6 +190,10 @@ class Renderer:
 
 
 _renderer: Renderer | None = None
+
+
+def _links(path: str, text: str) -> Pickled:
+    return Pickled.of(read_page(path, text))
 
 
 def start_worker(settings: dict) -> None:
