@@ -306,12 +306,18 @@
     return { ids: passed, counts: counts };
   }
 
-  /* Does a word of the text match a group? */
+  /* Does a word of the text match a group? The stemmer keeps a word's
+     first letter (it only rewrites endings), so a word that starts
+     otherwise than the group's term is not stemmed: most words of a text. */
   function matches(group, folded) {
     if (group.prefix && folded.startsWith(group.prefix)) {
       return true;
     }
-    return !isCjk(folded) && stem(folded) === group.exact;
+    return (
+      folded.charCodeAt(0) === group.exact.charCodeAt(0) &&
+      !isCjk(folded) &&
+      stem(folded) === group.exact
+    );
   }
 
   /* Marks [start, end, group] of the CJK query strings inside a raw token. */
@@ -341,25 +347,26 @@
     });
   }
 
-  /* Marks of the query words in one raw token of the text. */
+  /* Marks of the query words in one raw token of the text (called for
+     every word of every shown result: plain loops, no closures). */
   function markToken(raw, start, groups, marks) {
-    var before = marks.length;
-    if (HAS_CJK.test(raw)) {
+    var ascii = ASCII.test(raw);
+    if (!ascii && HAS_CJK.test(raw)) {
+      var before = marks.length;
       cjkMarks(raw, start, groups, marks);
-    }
-    if (marks.length > before) {
-      return;
-    }
-    var found = ASCII.test(raw) ? [raw.toLowerCase()] : words(fold(raw));
-    groups.forEach(function (group, g) {
-      if (
-        found.some(function (word) {
-          return matches(group, word);
-        })
-      ) {
-        marks.push([start, start + raw.length, g]);
+      if (marks.length > before) {
+        return;
       }
-    });
+    }
+    var found = ascii ? [raw.toLowerCase()] : words(fold(raw));
+    for (var g = 0; g < groups.length; g += 1) {
+      for (var w = 0; w < found.length; w += 1) {
+        if (matches(groups[g], found[w])) {
+          marks.push([start, start + raw.length, g]);
+          break;
+        }
+      }
+    }
   }
 
   /* An excerpt of `text` of `size` words around the part with the most

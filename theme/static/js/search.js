@@ -24,6 +24,7 @@
   var list = document.getElementById("search-results");
   var more = document.getElementById("search-more");
   var baseTitle = document.title;
+  var utf8 = new TextDecoder();
 
   var meta = null;
   var facets = [];
@@ -144,8 +145,8 @@
     remember(true); // this entry's search, with the URL in canonical form
     input.addEventListener("input", function () {
       state.q = input.value;
+      search(); // first: it requests the index files the query needs
       remember(false);
-      search();
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -242,24 +243,25 @@
     });
   }
 
-  /* Load the next page of results, then draw it (all at once). */
+  /* Load the next page of results, then draw it (all at once). Each
+     result's item is made as its file arrives, while the others load. */
   function draw(mine, groups, asked, fresh) {
     var page = results.slice(shown, shown + meta.pageSize);
     return Promise.all(
       page.map(function (id) {
         return load(indexFile("docs", id)).then(function () {
-          return textOf(id);
+          return mine === run ? resultItem(id, textOf(id), groups) : null;
         });
       })
-    ).then(function (texts) {
+    ).then(function (items) {
       if (mine !== run) {
         return;
       }
       if (fresh) {
         list.replaceChildren();
       }
-      page.forEach(function (id, i) {
-        list.appendChild(resultItem(id, texts[i], groups));
+      items.forEach(function (item) {
+        list.appendChild(item);
       });
       shown += page.length;
       more.hidden = shown >= results.length;
@@ -274,23 +276,44 @@
     }
   }
 
-  /* The deflated text of a brief, decompressed in the browser. */
+  /* The text of a brief (zlib data in base64), decompressed once. */
   function textOf(id) {
     var doc = docs.get(id);
-    if (!doc.plain) {
-      if (typeof DecompressionStream === "undefined") {
-        doc.plain = Promise.resolve("");
-      } else {
-        var binary = atob(doc.text);
-        var bytes = new Uint8Array(binary.length);
-        for (var i = 0; i < binary.length; i += 1) {
-          bytes[i] = binary.charCodeAt(i);
+    if (doc.plain === undefined) {
+      doc.plain = "";
+      try {
+        doc.plain = inflate(fromBase64(doc.text));
+      } catch (error) {
+        if (window.console) {
+          window.console.error(error); // the result shows without an excerpt
         }
-        var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
-        doc.plain = new Response(stream).text();
       }
     }
     return doc.plain;
+  }
+
+  /* zlib data → text. Without the output's length, inflate into a buffer
+     four times the input and, when that fills, try one twice as long. */
+  function inflate(bytes) {
+    var deflated = bytes.subarray(2); // the zlib header; the checksum is ignored
+    for (var size = deflated.length * 4 + 64; ; size *= 2) {
+      var plain = window.tinyInflate(deflated, new Uint8Array(size));
+      if (plain.length < size) {
+        return utf8.decode(plain);
+      }
+    }
+  }
+
+  function fromBase64(text) {
+    if (Uint8Array.fromBase64) {
+      return Uint8Array.fromBase64(text);
+    }
+    var binary = atob(text);
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i += 1) {
+      bytes[i] = binary.charCodeAt(i);
+    }
+    return bytes;
   }
 
   /* --- Drawing ---------------------------------------------------------- */
@@ -440,12 +463,25 @@
       item.appendChild(label);
       view.items.push({ id: id, item: item, box: box, number: number, unit: unit, name: value[1] });
     });
+    rankByName(view.items);
     toggle.addEventListener("click", function () {
       view.open = !view.open;
       updateFacet(f, view.counts);
     });
     facetsBox.appendChild(box);
     return view;
+  }
+
+  /* Each entry's place in the order of names (equal names share one), so
+     that a search sorts hundreds of authors without comparing names. */
+  function rankByName(entries) {
+    var sorted = entries.slice().sort(function (a, b) {
+      return a.name.localeCompare(b.name);
+    });
+    sorted.forEach(function (entry, i) {
+      var before = sorted[i - 1];
+      entry.rank = before && before.name.localeCompare(entry.name) === 0 ? before.rank : i;
+    });
   }
 
   function updateFacets(counts) {
@@ -469,7 +505,7 @@
         if (facet.key === "year") {
           return a.id - b.id; // newest first
         }
-        return counts[b.id] - counts[a.id] || a.name.localeCompare(b.name);
+        return counts[b.id] - counts[a.id] || a.rank - b.rank;
       });
     var visible = order.filter(function (entry, i) {
       return view.open || i < SHOWN_VALUES || entry.box.checked;
