@@ -187,6 +187,36 @@
      Tier: how many groups matched in a top field (title, summary, authors,
      regions, topics); score: summed BM25F of the best term of each group. */
   function match(groups, meta, shard) {
+    return hitsOf(groups, meta, shard).sort(byRank);
+  }
+
+  function byRank(a, b) {
+    return b.tier - a.tier || b.score - a.score || a.id - b.id;
+  }
+
+  /* The first `n` hits in rank order, as match gives them, without sorting
+     them all (thousands of hits, a page shown). */
+  function best(hits, n) {
+    var top = [];
+    for (var i = 0; i < hits.length && n > 0; i += 1) {
+      var hit = hits[i];
+      if (top.length === n && byRank(hit, top[n - 1]) >= 0) {
+        continue;
+      }
+      var at = top.length;
+      while (at > 0 && byRank(hit, top[at - 1]) < 0) {
+        at -= 1;
+      }
+      top.splice(at, 0, hit);
+      if (top.length > n) {
+        top.pop();
+      }
+    }
+    return top;
+  }
+
+  /* match's hits in id order (unsorted). */
+  function hitsOf(groups, meta, shard) {
     var count = meta.count;
     var hits = new Uint16Array(count);
     var tier = new Uint16Array(count);
@@ -195,17 +225,30 @@
     var top = new Uint8Array(count);
     groups.forEach(function (group) {
       var touched = [];
+      // Postings decoded as they are read (as `decode` does, without a
+      // list of numbers): (id gap, score * 2 + top flag) pairs.
       function add(postings, weight) {
-        var numbers = decode(postings);
         var id = -1;
-        for (var i = 0; i + 1 < numbers.length; i += 2) {
-          id += numbers[i] + 1;
-          var value = (numbers[i + 1] >> 1) * weight;
-          if (best[id] === 0 && top[id] === 0) {
-            touched.push(id);
+        var number = 0;
+        var isGap = true;
+        for (var i = 0; i < postings.length; i += 1) {
+          var digit = DIGITS[postings.charCodeAt(i)];
+          if (digit >= 32) {
+            number = number * 32 + (digit - 32);
+            continue;
           }
-          best[id] = Math.max(best[id], value);
-          top[id] |= numbers[i + 1] & 1;
+          number = number * 32 + digit;
+          if (isGap) {
+            id += number + 1;
+          } else {
+            if (best[id] === 0 && top[id] === 0) {
+              touched.push(id);
+            }
+            best[id] = Math.max(best[id], (number >> 1) * weight);
+            top[id] |= number & 1;
+          }
+          isGap = !isGap;
+          number = 0;
         }
       }
       shardsFor(meta, group).forEach(function (n) {
@@ -232,9 +275,6 @@
         found.push({ id: id, tier: tier[id], score: score[id] });
       }
     }
-    found.sort(function (a, b) {
-      return b.tier - a.tier || b.score - a.score || a.id - b.id;
-    });
     return found;
   }
 
@@ -448,6 +488,9 @@
     shardOf: shardOf,
     shardsFor: shardsFor,
     match: match,
+    hitsOf: hitsOf,
+    byRank: byRank,
+    best: best,
     readFacet: readFacet,
     filter: filter,
     excerpt: excerpt,

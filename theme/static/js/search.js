@@ -34,7 +34,8 @@
   var pending = new Map(); // src → Promise
   var run = 0; // the latest search; older ones stop drawing
   var state = { q: "", selected: {} };
-  var results = [];
+  var results = []; // ids: in rank order, or a query's in id order while `ranking` is kept
+  var ranking = null; // a query's results as hits ({id, tier, score}), not yet sorted
   var shown = 0;
 
   window.BriefsSearch = {
@@ -184,14 +185,12 @@
           return null;
         }
         var ids;
-        var ranked = null;
+        var hits = null;
         if (groups.length) {
-          ranked = core.match(groups, meta, function (n) {
+          hits = core.hitsOf(groups, meta, function (n) {
             return shards.get(n);
           });
-          ids = ranked.map(function (hit) {
-            return hit.id;
-          });
+          ids = hits.map(idOf);
         } else if (state.q.trim() || anySelected()) {
           ids = state.q.trim() ? [] : allIds();
         } else {
@@ -199,12 +198,44 @@
         }
         var filtered = core.filter(ids || allIds(), facets, selectedIds());
         results = ids ? filtered.ids : [];
+        ranking = hits && passing(hits, results);
         shown = 0;
         var drawn = draw(mine, groups, ids !== null, true); // starts loading
         updateFacets(filtered.counts);
         return drawn;
       })
       .catch(failed);
+  }
+
+  function idOf(hit) {
+    return hit.id;
+  }
+
+  /* The hits whose briefs are among `ids` (the filters' choice of them). */
+  function passing(hits, ids) {
+    if (ids.length === hits.length) {
+      return hits;
+    }
+    var passed = new Uint8Array(meta.count);
+    ids.forEach(function (id) {
+      passed[id] = 1;
+    });
+    return hits.filter(function (hit) {
+      return passed[hit.id];
+    });
+  }
+
+  /* Results from..to - 1 in rank order: the first page picked from the
+     hits, the next ones after sorting them all once. */
+  function resultsBetween(from, to) {
+    if (ranking && from === 0) {
+      return core.best(ranking, to).map(idOf);
+    }
+    if (ranking) {
+      results = ranking.sort(core.byRank).map(idOf);
+      ranking = null;
+    }
+    return results.slice(from, to);
   }
 
   function allIds() {
@@ -246,7 +277,7 @@
   /* Load the next page of results, then draw it (all at once). Each
      result's item is made as its file arrives, while the others load. */
   function draw(mine, groups, asked, fresh) {
-    var page = results.slice(shown, shown + meta.pageSize);
+    var page = resultsBetween(shown, shown + meta.pageSize);
     return Promise.all(
       page.map(function (id) {
         return load(indexFile("docs", id)).then(function () {
