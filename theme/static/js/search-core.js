@@ -20,7 +20,7 @@
     "[" + CJK + "]+|[[\\p{L}\\p{N}]--[" + CJK + "]]{2,}",
     "gv"
   );
-  var RAW_TOKEN = /[\p{L}\p{N}\p{M}]+/gu;
+  var WORD_CHAR = /^[\p{L}\p{N}\p{M}]$/u; // a raw token's: letters, numbers, marks
   var ASCII = /^[\x00-\x7f]*$/;
 
   var PREFIX_WEIGHT = 0.7; // a word that only starts with what was typed
@@ -409,6 +409,34 @@
     }
   }
 
+  var ASCII_WORD = new Uint8Array(128); // 0-9, A-Z, a-z
+  for (var c = 0; c < 128; c += 1) {
+    ASCII_WORD[c] = WORD_CHAR.test(String.fromCharCode(c)) ? 1 : 0;
+  }
+  var wordChars = new Map(); // code point beyond ASCII → is it a WORD_CHAR?
+
+  function isWordChar(code) {
+    var found = wordChars.get(code);
+    if (found === undefined) {
+      found = WORD_CHAR.test(String.fromCodePoint(code));
+      wordChars.set(code, found);
+    }
+    return found;
+  }
+
+  /* Which ASCII character codes start a query term or prefix (lower case). */
+  function firstLetters(groups) {
+    var firsts = new Uint8Array(128);
+    groups.forEach(function (group) {
+      [group.exact, group.prefix].forEach(function (term) {
+        if (term && term.charCodeAt(0) < 128) {
+          firsts[term.charCodeAt(0)] = 1;
+        }
+      });
+    });
+    return firsts;
+  }
+
   /* An excerpt of `text` of `size` words around the part with the most
      distinct query words (then the most matches; the earliest wins):
      [[string, marked], ...], with "…" where text was cut. Without a match
@@ -419,16 +447,38 @@
     var ends = [];
     var marks = [];
     var markToken_ = []; // token number of each mark
-    var match;
-    RAW_TOKEN.lastIndex = 0;
-    while ((match = RAW_TOKEN.exec(text)) !== null) {
-      var before = marks.length;
-      markToken(match[0], match.index, groups, marks);
-      for (var k = before; k < marks.length; k += 1) {
-        markToken_.push(starts.length);
+    var firsts = firstLetters(groups);
+    // Raw tokens (runs of WORD_CHAR), scanned by character code: a page of
+    // results has some 20,000 of them. An ASCII token is only looked at
+    // when it starts with the first letter of a query term or prefix (no
+    // other can match: see matches).
+    var start = -1;
+    var ascii = true;
+    for (var at = 0; at <= text.length; ) {
+      var code = at < text.length ? text.codePointAt(at) : -1;
+      var inWord = code >= 0 && (code < 128 ? ASCII_WORD[code] === 1 : isWordChar(code));
+      if (inWord && start < 0) {
+        start = at;
+        ascii = true;
       }
-      starts.push(match.index);
-      ends.push(match.index + match[0].length);
+      if (inWord && code >= 128) {
+        ascii = false;
+      }
+      if (!inWord && start >= 0) {
+        var first = text.charCodeAt(start);
+        var lower = first >= 65 && first <= 90 ? first + 32 : first;
+        if (!ascii || firsts[lower]) {
+          var before = marks.length;
+          markToken(text.slice(start, at), start, groups, marks);
+          for (var k = before; k < marks.length; k += 1) {
+            markToken_.push(starts.length);
+          }
+        }
+        starts.push(start);
+        ends.push(at);
+        start = -1;
+      }
+      at += code > 0xffff ? 2 : 1;
     }
     if (!starts.length) {
       return [];
