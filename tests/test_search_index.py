@@ -439,6 +439,27 @@ def test_prefix_of_the_last_word_and_every_word_required(node):
     assert [len(hits) for hits in found] == [2, 1, 0, 1]
 
 
+def test_the_first_page_picked_from_unsorted_hits_is_the_ranked_one(node):
+    """search.js picks a page of results with `best` instead of sorting every
+    hit: it must give match's order, ties (same tier and score) by id."""
+    docs = [
+        record(slug=f"b{n}", title="Lithium" if n % 3 == 0 else "Other",
+               body="<p>" + "lithium " * (1 + n % 4) + "</p>")
+        for n in range(24)
+    ]  # fmt: skip
+    files = search.index_files(docs)
+    meta, shards = meta_and_shards(files)
+    groups = node(["parseQuery", "lith"])[0]
+    ranked, unsorted = node(
+        ["matchIn", groups, meta, shards], ["hitsOfIn", groups, meta, shards]
+    )
+    assert [h["id"] for h in unsorted] == sorted(h["id"] for h in ranked)
+    assert len({(h["tier"], h["score"]) for h in ranked}) < len(ranked)  # ties
+    for n in (0, 1, 5, 20, 24, 30):
+        (page,) = node(["best", unsorted, n])
+        assert page == ranked[:n]
+
+
 def test_filters_or_within_a_facet_and_within_across_and_counts_exclude_own(node):
     docs = collection(count=30)
     files = search.index_files(docs)

@@ -57,6 +57,7 @@ def test_the_search_page_loads_its_scripts_and_explains_itself_without_them(site
     assert scripts == [
         "theme/js/snowball-english.js",
         "theme/js/search-core.js",
+        "theme/js/search-inflate.js",
         "theme/js/search.js",
         "search/meta.js",
     ]

@@ -4,7 +4,7 @@
 // [[functionName, arg, ...], ...]; prints the JSON list of results.
 // Functions are BriefsSearchCore's, plus "stemWord" (the Snowball stemmer)
 // and JSON-friendly forms of those that take functions or Sets:
-// "matchIn"(groups, meta, {shardNumber: shard}) and
+// "matchIn"(groups, meta, {shardNumber: shard}), "hitsOfIn" (the same) and
 // "filterIn"(briefs, metaFacets, count, [[selected value ids], ...]).
 import { readFileSync } from "node:fs";
 import { createContext, runInContext } from "node:vm";
@@ -20,6 +20,7 @@ const functions = {
   ...core,
   stemWord: (word) => stemmer.stemWord(word),
   matchIn: (groups, meta, shards) => core.match(groups, meta, (n) => shards[n]),
+  hitsOfIn: (groups, meta, shards) => core.hitsOf(groups, meta, (n) => shards[n]),
   filterIn: (briefs, facets, count, selected) =>
     core.filter(
       briefs,

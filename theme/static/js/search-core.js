@@ -20,7 +20,7 @@
     "[" + CJK + "]+|[[\\p{L}\\p{N}]--[" + CJK + "]]{2,}",
     "gv"
   );
-  var RAW_TOKEN = /[\p{L}\p{N}\p{M}]+/gu;
+  var WORD_CHAR = /^[\p{L}\p{N}\p{M}]$/u; // a raw token's: letters, numbers, marks
   var ASCII = /^[\x00-\x7f]*$/;
 
   var PREFIX_WEIGHT = 0.7; // a word that only starts with what was typed
@@ -187,6 +187,36 @@
      Tier: how many groups matched in a top field (title, summary, authors,
      regions, topics); score: summed BM25F of the best term of each group. */
   function match(groups, meta, shard) {
+    return hitsOf(groups, meta, shard).sort(byRank);
+  }
+
+  function byRank(a, b) {
+    return b.tier - a.tier || b.score - a.score || a.id - b.id;
+  }
+
+  /* The first `n` hits in rank order, as match gives them, without sorting
+     them all (thousands of hits, a page shown). */
+  function best(hits, n) {
+    var top = [];
+    for (var i = 0; i < hits.length && n > 0; i += 1) {
+      var hit = hits[i];
+      if (top.length === n && byRank(hit, top[n - 1]) >= 0) {
+        continue;
+      }
+      var at = top.length;
+      while (at > 0 && byRank(hit, top[at - 1]) < 0) {
+        at -= 1;
+      }
+      top.splice(at, 0, hit);
+      if (top.length > n) {
+        top.pop();
+      }
+    }
+    return top;
+  }
+
+  /* match's hits in id order (unsorted). */
+  function hitsOf(groups, meta, shard) {
     var count = meta.count;
     var hits = new Uint16Array(count);
     var tier = new Uint16Array(count);
@@ -195,17 +225,30 @@
     var top = new Uint8Array(count);
     groups.forEach(function (group) {
       var touched = [];
+      // Postings decoded as they are read (as `decode` does, without a
+      // list of numbers): (id gap, score * 2 + top flag) pairs.
       function add(postings, weight) {
-        var numbers = decode(postings);
         var id = -1;
-        for (var i = 0; i + 1 < numbers.length; i += 2) {
-          id += numbers[i] + 1;
-          var value = (numbers[i + 1] >> 1) * weight;
-          if (best[id] === 0 && top[id] === 0) {
-            touched.push(id);
+        var number = 0;
+        var isGap = true;
+        for (var i = 0; i < postings.length; i += 1) {
+          var digit = DIGITS[postings.charCodeAt(i)];
+          if (digit >= 32) {
+            number = number * 32 + (digit - 32);
+            continue;
           }
-          best[id] = Math.max(best[id], value);
-          top[id] |= numbers[i + 1] & 1;
+          number = number * 32 + digit;
+          if (isGap) {
+            id += number + 1;
+          } else {
+            if (best[id] === 0 && top[id] === 0) {
+              touched.push(id);
+            }
+            best[id] = Math.max(best[id], (number >> 1) * weight);
+            top[id] |= number & 1;
+          }
+          isGap = !isGap;
+          number = 0;
         }
       }
       shardsFor(meta, group).forEach(function (n) {
@@ -232,9 +275,6 @@
         found.push({ id: id, tier: tier[id], score: score[id] });
       }
     }
-    found.sort(function (a, b) {
-      return b.tier - a.tier || b.score - a.score || a.id - b.id;
-    });
     return found;
   }
 
@@ -306,12 +346,18 @@
     return { ids: passed, counts: counts };
   }
 
-  /* Does a word of the text match a group? */
+  /* Does a word of the text match a group? The stemmer keeps a word's
+     first letter (it only rewrites endings), so a word that starts
+     otherwise than the group's term is not stemmed: most words of a text. */
   function matches(group, folded) {
     if (group.prefix && folded.startsWith(group.prefix)) {
       return true;
     }
-    return !isCjk(folded) && stem(folded) === group.exact;
+    return (
+      folded.charCodeAt(0) === group.exact.charCodeAt(0) &&
+      !isCjk(folded) &&
+      stem(folded) === group.exact
+    );
   }
 
   /* Marks [start, end, group] of the CJK query strings inside a raw token. */
@@ -341,25 +387,54 @@
     });
   }
 
-  /* Marks of the query words in one raw token of the text. */
+  /* Marks of the query words in one raw token of the text (called for
+     every word of every shown result: plain loops, no closures). */
   function markToken(raw, start, groups, marks) {
-    var before = marks.length;
-    if (HAS_CJK.test(raw)) {
+    var ascii = ASCII.test(raw);
+    if (!ascii && HAS_CJK.test(raw)) {
+      var before = marks.length;
       cjkMarks(raw, start, groups, marks);
-    }
-    if (marks.length > before) {
-      return;
-    }
-    var found = ASCII.test(raw) ? [raw.toLowerCase()] : words(fold(raw));
-    groups.forEach(function (group, g) {
-      if (
-        found.some(function (word) {
-          return matches(group, word);
-        })
-      ) {
-        marks.push([start, start + raw.length, g]);
+      if (marks.length > before) {
+        return;
       }
+    }
+    var found = ascii ? [raw.toLowerCase()] : words(fold(raw));
+    for (var g = 0; g < groups.length; g += 1) {
+      for (var w = 0; w < found.length; w += 1) {
+        if (matches(groups[g], found[w])) {
+          marks.push([start, start + raw.length, g]);
+          break;
+        }
+      }
+    }
+  }
+
+  var ASCII_WORD = new Uint8Array(128); // 0-9, A-Z, a-z
+  for (var c = 0; c < 128; c += 1) {
+    ASCII_WORD[c] = WORD_CHAR.test(String.fromCharCode(c)) ? 1 : 0;
+  }
+  var wordChars = new Map(); // code point beyond ASCII → is it a WORD_CHAR?
+
+  function isWordChar(code) {
+    var found = wordChars.get(code);
+    if (found === undefined) {
+      found = WORD_CHAR.test(String.fromCodePoint(code));
+      wordChars.set(code, found);
+    }
+    return found;
+  }
+
+  /* Which ASCII character codes start a query term or prefix (lower case). */
+  function firstLetters(groups) {
+    var firsts = new Uint8Array(128);
+    groups.forEach(function (group) {
+      [group.exact, group.prefix].forEach(function (term) {
+        if (term && term.charCodeAt(0) < 128) {
+          firsts[term.charCodeAt(0)] = 1;
+        }
+      });
     });
+    return firsts;
   }
 
   /* An excerpt of `text` of `size` words around the part with the most
@@ -372,16 +447,38 @@
     var ends = [];
     var marks = [];
     var markToken_ = []; // token number of each mark
-    var match;
-    RAW_TOKEN.lastIndex = 0;
-    while ((match = RAW_TOKEN.exec(text)) !== null) {
-      var before = marks.length;
-      markToken(match[0], match.index, groups, marks);
-      for (var k = before; k < marks.length; k += 1) {
-        markToken_.push(starts.length);
+    var firsts = firstLetters(groups);
+    // Raw tokens (runs of WORD_CHAR), scanned by character code: a page of
+    // results has some 20,000 of them. An ASCII token is only looked at
+    // when it starts with the first letter of a query term or prefix (no
+    // other can match: see matches).
+    var start = -1;
+    var ascii = true;
+    for (var at = 0; at <= text.length; ) {
+      var code = at < text.length ? text.codePointAt(at) : -1;
+      var inWord = code >= 0 && (code < 128 ? ASCII_WORD[code] === 1 : isWordChar(code));
+      if (inWord && start < 0) {
+        start = at;
+        ascii = true;
       }
-      starts.push(match.index);
-      ends.push(match.index + match[0].length);
+      if (inWord && code >= 128) {
+        ascii = false;
+      }
+      if (!inWord && start >= 0) {
+        var first = text.charCodeAt(start);
+        var lower = first >= 65 && first <= 90 ? first + 32 : first;
+        if (!ascii || firsts[lower]) {
+          var before = marks.length;
+          markToken(text.slice(start, at), start, groups, marks);
+          for (var k = before; k < marks.length; k += 1) {
+            markToken_.push(starts.length);
+          }
+        }
+        starts.push(start);
+        ends.push(at);
+        start = -1;
+      }
+      at += code > 0xffff ? 2 : 1;
     }
     if (!starts.length) {
       return [];
@@ -441,6 +538,9 @@
     shardOf: shardOf,
     shardsFor: shardsFor,
     match: match,
+    hitsOf: hitsOf,
+    byRank: byRank,
+    best: best,
     readFacet: readFacet,
     filter: filter,
     excerpt: excerpt,

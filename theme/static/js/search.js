@@ -24,6 +24,7 @@
   var list = document.getElementById("search-results");
   var more = document.getElementById("search-more");
   var baseTitle = document.title;
+  var utf8 = new TextDecoder();
 
   var meta = null;
   var facets = [];
@@ -33,7 +34,8 @@
   var pending = new Map(); // src → Promise
   var run = 0; // the latest search; older ones stop drawing
   var state = { q: "", selected: {} };
-  var results = [];
+  var results = []; // ids: in rank order, or a query's in id order while `ranking` is kept
+  var ranking = null; // a query's results as hits ({id, tier, score}), not yet sorted
   var shown = 0;
 
   window.BriefsSearch = {
@@ -144,8 +146,8 @@
     remember(true); // this entry's search, with the URL in canonical form
     input.addEventListener("input", function () {
       state.q = input.value;
+      search(); // first: it requests the index files the query needs
       remember(false);
-      search();
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -183,14 +185,12 @@
           return null;
         }
         var ids;
-        var ranked = null;
+        var hits = null;
         if (groups.length) {
-          ranked = core.match(groups, meta, function (n) {
+          hits = core.hitsOf(groups, meta, function (n) {
             return shards.get(n);
           });
-          ids = ranked.map(function (hit) {
-            return hit.id;
-          });
+          ids = hits.map(idOf);
         } else if (state.q.trim() || anySelected()) {
           ids = state.q.trim() ? [] : allIds();
         } else {
@@ -198,12 +198,44 @@
         }
         var filtered = core.filter(ids || allIds(), facets, selectedIds());
         results = ids ? filtered.ids : [];
+        ranking = hits && passing(hits, results);
         shown = 0;
         var drawn = draw(mine, groups, ids !== null, true); // starts loading
         updateFacets(filtered.counts);
         return drawn;
       })
       .catch(failed);
+  }
+
+  function idOf(hit) {
+    return hit.id;
+  }
+
+  /* The hits whose briefs are among `ids` (the filters' choice of them). */
+  function passing(hits, ids) {
+    if (ids.length === hits.length) {
+      return hits;
+    }
+    var passed = new Uint8Array(meta.count);
+    ids.forEach(function (id) {
+      passed[id] = 1;
+    });
+    return hits.filter(function (hit) {
+      return passed[hit.id];
+    });
+  }
+
+  /* Results from..to - 1 in rank order: the first page picked from the
+     hits, the next ones after sorting them all once. */
+  function resultsBetween(from, to) {
+    if (ranking && from === 0) {
+      return core.best(ranking, to).map(idOf);
+    }
+    if (ranking) {
+      results = ranking.sort(core.byRank).map(idOf);
+      ranking = null;
+    }
+    return results.slice(from, to);
   }
 
   function allIds() {
@@ -242,24 +274,25 @@
     });
   }
 
-  /* Load the next page of results, then draw it (all at once). */
+  /* Load the next page of results, then draw it (all at once). Each
+     result's item is made as its file arrives, while the others load. */
   function draw(mine, groups, asked, fresh) {
-    var page = results.slice(shown, shown + meta.pageSize);
+    var page = resultsBetween(shown, shown + meta.pageSize);
     return Promise.all(
       page.map(function (id) {
         return load(indexFile("docs", id)).then(function () {
-          return textOf(id);
+          return mine === run ? resultItem(id, textOf(id), groups) : null;
         });
       })
-    ).then(function (texts) {
+    ).then(function (items) {
       if (mine !== run) {
         return;
       }
       if (fresh) {
         list.replaceChildren();
       }
-      page.forEach(function (id, i) {
-        list.appendChild(resultItem(id, texts[i], groups));
+      items.forEach(function (item) {
+        list.appendChild(item);
       });
       shown += page.length;
       more.hidden = shown >= results.length;
@@ -274,23 +307,44 @@
     }
   }
 
-  /* The deflated text of a brief, decompressed in the browser. */
+  /* The text of a brief (zlib data in base64), decompressed once. */
   function textOf(id) {
     var doc = docs.get(id);
-    if (!doc.plain) {
-      if (typeof DecompressionStream === "undefined") {
-        doc.plain = Promise.resolve("");
-      } else {
-        var binary = atob(doc.text);
-        var bytes = new Uint8Array(binary.length);
-        for (var i = 0; i < binary.length; i += 1) {
-          bytes[i] = binary.charCodeAt(i);
+    if (doc.plain === undefined) {
+      doc.plain = "";
+      try {
+        doc.plain = inflate(fromBase64(doc.text));
+      } catch (error) {
+        if (window.console) {
+          window.console.error(error); // the result shows without an excerpt
         }
-        var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
-        doc.plain = new Response(stream).text();
       }
     }
     return doc.plain;
+  }
+
+  /* zlib data → text. Without the output's length, inflate into a buffer
+     four times the input and, when that fills, try one twice as long. */
+  function inflate(bytes) {
+    var deflated = bytes.subarray(2); // the zlib header; the checksum is ignored
+    for (var size = deflated.length * 4 + 64; ; size *= 2) {
+      var plain = window.tinyInflate(deflated, new Uint8Array(size));
+      if (plain.length < size) {
+        return utf8.decode(plain);
+      }
+    }
+  }
+
+  function fromBase64(text) {
+    if (Uint8Array.fromBase64) {
+      return Uint8Array.fromBase64(text);
+    }
+    var binary = atob(text);
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i += 1) {
+      bytes[i] = binary.charCodeAt(i);
+    }
+    return bytes;
   }
 
   /* --- Drawing ---------------------------------------------------------- */
@@ -440,12 +494,25 @@
       item.appendChild(label);
       view.items.push({ id: id, item: item, box: box, number: number, unit: unit, name: value[1] });
     });
+    rankByName(view.items);
     toggle.addEventListener("click", function () {
       view.open = !view.open;
       updateFacet(f, view.counts);
     });
     facetsBox.appendChild(box);
     return view;
+  }
+
+  /* Each entry's place in the order of names (equal names share one), so
+     that a search sorts hundreds of authors without comparing names. */
+  function rankByName(entries) {
+    var sorted = entries.slice().sort(function (a, b) {
+      return a.name.localeCompare(b.name);
+    });
+    sorted.forEach(function (entry, i) {
+      var before = sorted[i - 1];
+      entry.rank = before && before.name.localeCompare(entry.name) === 0 ? before.rank : i;
+    });
   }
 
   function updateFacets(counts) {
@@ -469,7 +536,7 @@
         if (facet.key === "year") {
           return a.id - b.id; // newest first
         }
-        return counts[b.id] - counts[a.id] || a.name.localeCompare(b.name);
+        return counts[b.id] - counts[a.id] || a.rank - b.rank;
       });
     var visible = order.filter(function (entry, i) {
       return view.open || i < SHOWN_VALUES || entry.box.checked;
