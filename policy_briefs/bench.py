@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .bench_search import index_cost
 from .corpus import write_collection
 from .project import ROOT
 
@@ -146,6 +147,7 @@ def run_size(
     say(f"{count} briefs: one edit {one_edit.seconds:.2f} s")
     figures = Figures(count, cold, unchanged, one_edit)
     figures.extra.update(search_figures(output))
+    figures.extra.update(index_cost(content, os.cpu_count() or 1))
     figures.preview_edit = preview_edit_latency(content, workdir / "preview", env)
     say(f"{count} briefs: preview edit {figures.preview_edit:.2f} s")
     if pdfs:

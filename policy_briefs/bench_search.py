@@ -154,3 +154,32 @@ def search_latency(output_dir: Path, words: list[str] | None = None) -> dict:
         how: {"median_ms": sorted(t.values())[len(t) // 2], "max_ms": max(t.values())}
         for how, t in timings.items()
     } | {"words": words}
+
+
+def index_cost(content: Path, workers: int, every: int = 10) -> dict:
+    """What the index adds to a cold build: tokenising each published brief
+    (search.body_terms), done in the read pass that renders its Markdown and
+    spread over the build's `workers`; measured (CPU time) on every
+    `every`th brief and scaled to all. The index files are then made in the
+    main process while the workers render the pages, so they add nothing
+    unless the pages finish first."""
+    import time
+
+    from briefs.reading import ReadSettings, read_source
+    from briefs.search import body_terms
+
+    from .build import load_settings
+
+    config = ReadSettings.from_settings(load_settings(content, content / "unused"))
+    sources = sorted((Path(content) / "briefs").rglob("*.md"))
+    seconds = 0.0
+    for path in sources[::every]:
+        read = read_source(path, path.name, path.read_bytes(), config)
+        if read.brief is None or read.brief.is_draft:
+            continue
+        started = time.process_time()
+        body_terms(read.brief, read.html)
+        seconds += time.process_time() - started
+    sampled = len(sources[::every])
+    added = seconds * len(sources) / sampled if sampled else 0.0
+    return {"index_adds_to_cold_build_s": round(added / max(workers, 1), 2)}

@@ -71,7 +71,7 @@ def record(slug="x", body="<p>Body text.</p>", **fields) -> search.SearchDocumen
     made = brief(slug=slug, **fields)
     return search.document(
         made,
-        body,
+        search.body_terms(made, body),
         f"briefs/{slug}.html",
         authors=[(name, name.lower().replace(" ", "-")) for name in made.authors],
         regions=[(name, name.lower().replace(" ", "-")) for name in made.regions],

@@ -25,7 +25,7 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 FILE_NAME = "briefs-cache.sqlite3"
-FORMAT = 5  # bump when the stored shapes change
+FORMAT = 6  # bump when the stored shapes change
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS reads (key TEXT PRIMARY KEY, value BLOB);"
     "CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, value BLOB);"
@@ -33,6 +33,7 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS links (key TEXT PRIMARY KEY, value BLOB);"
     "CREATE TABLE IF NOT EXISTS texts (key TEXT PRIMARY KEY, value BLOB);"
     "CREATE TABLE IF NOT EXISTS search (key TEXT PRIMARY KEY, value BLOB);"
+    "CREATE TABLE IF NOT EXISTS terms (key TEXT PRIMARY KEY, value BLOB);"
     "CREATE TABLE IF NOT EXISTS data (key TEXT PRIMARY KEY, value BLOB);"
     "CREATE TABLE IF NOT EXISTS states (key TEXT PRIMARY KEY, value BLOB);"
 )

@@ -108,6 +108,7 @@ class WarmState:
 
     reads: dict[str, SourceRead] = field(default_factory=dict)
     bodies: dict[str, str] = field(default_factory=dict)
+    terms: dict[str, search.BodyTerms] = field(default_factory=dict)
     renderers: dict[str, Renderer] = field(default_factory=dict)
     first: set[Path] = field(default_factory=set)
     on_first: Callable[[str, bytes], None] | None = None
@@ -131,28 +132,36 @@ class ManifestEntry:
     digest: str = ""
 
 
-class Bodies:
-    """Rendered bodies by hash: fresh ones, then memory, then the cache,
-    loaded only when a page that shows them is rendered."""
+class Kept:
+    """What reads make and only some steps need, by key (rendered bodies by
+    hash, search terms by read): fresh ones, then the preview's memory
+    (`warm`), then the cache's `table`, loaded only when needed."""
 
-    def __init__(self, cache: Cache, warm: WarmState | None):
+    def __init__(self, cache: Cache, table: str, warm: dict | None):
         self.cache = cache
+        self.table = table
         self.warm = warm
-        self.fresh: dict[str, str] = {}
-        # How to make a body again if the cache lost it: its file's read.
-        self.remake: dict[str, object] = {}
+        self.fresh: dict[str, object] = {}
+        # How to make one again if the cache lost it: its file's read.
+        self.remake: dict[str, Callable[[], object]] = {}
 
-    def get_many(self, keys) -> dict[str, str]:
+    def get_many(self, keys) -> dict:
         found = {k: self.fresh[k] for k in keys if k in self.fresh}
         if self.warm is not None:
-            found.update(
-                (k, self.warm.bodies[k]) for k in keys if k in self.warm.bodies
-            )
+            found.update((k, self.warm[k]) for k in keys if k in self.warm)
         missing = [k for k in keys if k not in found]
-        found.update(self.cache.get("bodies", missing))
+        found.update(self.cache.get(self.table, missing))
         for key in [k for k in keys if k not in found]:
-            found[key] = self.fresh[key] = self.remake[key]().html
+            found[key] = self.fresh[key] = self.remake[key]()
         return found
+
+    def keep(self, current: set[str]) -> None:
+        """Store the fresh ones; drop from the cache what is not current."""
+        self.cache.put(self.table, self.fresh)
+        if self.warm is not None:
+            self.warm.update(self.fresh)
+        if self.fresh:
+            self.cache.keep_only(self.table, current)
 
 
 def code_version() -> str:
@@ -329,6 +338,14 @@ class PaperWorker(Workers):
             return self.pool().map(function, items)
 
 
+def _html_of(read: Callable[[], SourceRead]) -> str:
+    return read().html
+
+
+def _terms_of(read: Callable[[], SourceRead]) -> search.BodyTerms:
+    return read().terms
+
+
 def _read_job(config: ReadSettings, job: tuple[Path, str, bytes]) -> SourceRead:
     path, shown, data = job
     return read_source(path, shown, data, config)
@@ -356,13 +373,16 @@ class BriefsGenerator(Generator):
         # What this build reads (policy_briefs.build takes it before the
         # build reads anything and hands it over): remembered for up_to_date.
         self.inputs = self.settings.get(INPUTS_KEY)
-        self.bodies = Bodies(self.cache, self.warm)
+        self.bodies = Kept(self.cache, "bodies", self.warm and self.warm.bodies)
+        # Each published brief's search terms, by the key of its read.
+        self.terms = Kept(self.cache, "terms", self.warm and self.warm.terms)
+        self.read_keys: dict[Path, str] = {}
         self.site: Site | None = None
         self.jobs: list[Job] = []
         self.written: dict[str, ManifestEntry] = {}
         self.fresh_links: dict[str, Pickled] = {}  # PageLinks
-        # Search records and open data texts made by this build, by key.
-        self.fresh: dict[str, dict] = {"search": {}, "data": {}}
+        self.fresh_texts: dict[str, object] = {}  # open data texts made now
+
         self._related: KnownRelated | None = None
         self._data_keys: dict | None = None
         self.groups: dict[str, list[str]] = {}
@@ -600,26 +620,28 @@ class BriefsGenerator(Generator):
         for item, read in zip(missing, fresh, strict=True):
             if read.html is not None:
                 self.bodies.fresh[read.body_key] = read.html
+            if read.terms is not None:
+                self.terms.fresh[item[0]] = read.terms
             new[item[0]] = read.without_body()
         self.cache.put("reads", new)
-        self.cache.put("bodies", self.bodies.fresh)
         known.update(new)
         logger.debug("read %d of %d briefs", len(missing), len(keyed))
         briefs_read.send(self, count=len(keyed))
         current = {key for key, *_ in keyed}
         reads = {path: known[key] for key, path, *_ in keyed}
-        for _, path, shown, data in keyed:
+        self.read_keys = {path: key for key, path, *_ in keyed}
+        for key, path, shown, data in keyed:
+            read_again = partial(read_source, path, shown, data, config)
             body = reads[path].body_key
             if body is not None:
-                self.bodies.remake[body] = partial(
-                    read_source, path, shown, data, config
-                )
+                self.bodies.remake[body] = partial(_html_of, read_again)
+                self.terms.remake[key] = partial(_terms_of, read_again)
         if self.warm is not None:
             self.warm.reads = {key: known[key] for key in current}
-            self.warm.bodies.update(self.bodies.fresh)
+        self.bodies.keep({r.body_key for r in reads.values()})
+        self.terms.keep(current)
         if new:
             self.cache.keep_only("reads", current)
-            self.cache.keep_only("bodies", {r.body_key for r in reads.values()})
         return {**reads, **unreadable}
 
     # 3 + 4: render and write ----------------------------------------------------
@@ -656,7 +678,7 @@ class BriefsGenerator(Generator):
             digests,
         )
         self.jobs.append(self.search_job(digests))
-        self.make_records()
+        self.make_data_texts()
         to_render = []
         for job in self.jobs:
             # A job makes one file, or several (a group, e.g. the open data).
@@ -758,21 +780,16 @@ class BriefsGenerator(Generator):
         job.fingerprint = fingerprint(("search", *keyed))
         return job
 
-    def make_records(self) -> None:
-        """What the groups are made of and the cache lacks (each brief's
-        search record, each entry's open data texts), made now in the
-        workers, in one go, before the pages: the groups are then made in
-        this process while the workers render the pages."""
-        keyed = self.group_job("search").context["records"]
-        have = self.cache.keys("search", keyed)
-        records = [key for key in keyed if key not in have]
+    def make_data_texts(self) -> None:
+        """The open data texts the cache lacks (each entry's), made now in
+        the workers, in one go, before the pages: the open data files are
+        then made in this process while the workers render the pages."""
         data = self.group_job("data")
         entries = self.data_keys(data)
         have = self.cache.keys("data", entries)
         texts = [key for key in entries if key not in have]
         made = self.render_jobs(
-            [self.search_record_job(keyed[key]) for key in records]
-            + [
+            [
                 Job(
                     data.save_as,
                     "data-texts",
@@ -785,12 +802,8 @@ class BriefsGenerator(Generator):
                 for key in texts
             ]
         )
-        self.fresh = {
-            "search": dict(zip(records, made[: len(records)], strict=True)),
-            "data": dict(zip(texts, made[len(records) :], strict=True)),
-        }
-        for table, entries_made in self.fresh.items():
-            self.cache.put(table, entries_made)
+        self.fresh_texts = dict(zip(texts, made, strict=True))
+        self.cache.put("data", self.fresh_texts)
 
     def group_job(self, kind: str) -> Job:
         return next(job for job in self.jobs if job.kind == kind)
@@ -798,7 +811,7 @@ class BriefsGenerator(Generator):
     def data_keys(self, job: Job) -> dict:
         """Each open data entry by the key of its texts: the entry, the
         site's name and its public address (worked out once a build: both
-        make_records and data_files need them)."""
+        make_data_texts and data_files need them)."""
         if self._data_keys is None:
             context = job.context
             site_name, public = context["site_name"], context["public_url"]
@@ -808,44 +821,58 @@ class BriefsGenerator(Generator):
             }
         return self._data_keys
 
-    def search_record_job(self, record: tuple) -> Job:
-        view, body = record
-        return Job(
-            view.save_as, "search-record", context={"article": view}, bodies=(body,)
-        )
-
     def search_files(self, job: Job) -> dict[str, bytes]:
         """Every search file, from each brief's search record and the last
         build's index (search.IndexState, in the cache): only the terms of
         the briefs that changed are scored again."""
-        keyed, fresh = job.context["records"], self.fresh["search"]
+        keyed = job.context["records"]
+        made: dict[str, search.SearchDocument] = {}
 
         def load(keys: list[str]) -> dict:
-            found = {key: fresh[key] for key in keys if key in fresh}
+            found = {key: made[key] for key in keys if key in made}
             found.update(self.cache.get("search", [k for k in keys if k not in found]))
-            lost = [k for k in keys if k not in found and k in keyed]
-            if lost:  # damaged in the cache: made again
-                jobs = [self.search_record_job(keyed[key]) for key in lost]
-                found.update(zip(lost, self.render_jobs(jobs), strict=True))
+            missing = [k for k in keys if k not in found and k in keyed]
+            made.update(self.search_records(missing, keyed))
+            found.update((key, made[key]) for key in missing)
             return found
 
         state = search.build_index(list(keyed), load, self.state("search-index"))
         self.store_state("search-index", state)
-        if fresh:
+        self.cache.put("search", made)
+        if made:
             self.cache.keep_only("search", set(keyed))
         return state.files
+
+    def search_records(self, keys: list[str], keyed: dict) -> dict:
+        """The search records of `keys` (search_job's), from the terms each
+        brief's read made (search.body_terms) and what its page says."""
+        views = [keyed[key][0] for key in keys]
+        reads = [self.read_keys[view.brief.source] for view in views]
+        terms = self.terms.get_many(set(reads))
+        return {
+            key: search.document(
+                view.brief,
+                terms[read],
+                view.url,
+                [(a.name, a.slug) for a in view.authors],
+                [(r.name, r.slug) for r in view.regions],
+                [(t.name, t.slug) for t in view.tags],
+                view.locale_date,
+            )
+            for key, view, read in zip(keys, views, reads, strict=True)
+        }
 
     def data_files(self, job: Job) -> dict[str, bytes]:
         """The open data files (opendata.py) from each entry's texts."""
         context = job.context
         keyed = self.data_keys(job)
-        texts = dict(self.fresh["data"])
+        texts = dict(self.fresh_texts)
         texts.update(self.cache.get("data", [k for k in keyed if k not in texts]))
         for key in [k for k in keyed if k not in texts]:  # damaged in the cache
             texts[key] = opendata.entry_texts(
                 keyed[key], context["site_name"], context["public_url"]
             )
-        if self.fresh["data"]:
+        if self.fresh_texts:
             self.cache.keep_only("data", set(keyed))
         # The entries handed to catalogue_files are these very objects.
         by_entry = {id(entry): texts[key] for key, entry in keyed.items()}

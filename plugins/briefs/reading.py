@@ -25,6 +25,7 @@ from .frontmatter import FrontMatterError, parse
 from .language import text_language
 from .problems import Problem
 from .schema import Brief, References, validate_fields
+from .search import BodyTerms, body_terms
 
 TAG = re.compile(r"<[^>]*>")
 WORDS_PER_MINUTE = 200
@@ -56,6 +57,10 @@ class SourceRead:
     # on fresh reads only.
     body_key: str | None = None
     html: str | None = None
+    # What the search index needs of its text (search.body_terms), made
+    # here, where the Markdown is rendered; on fresh reads of published
+    # briefs only (kept apart in the cache, like the body).
+    terms: BodyTerms | None = None
     words: int = 0
     # Local href/src values of the body (files it may need copied).
     local_urls: tuple[str, ...] = ()
@@ -64,7 +69,7 @@ class SourceRead:
     extra: dict = field(default_factory=dict)
 
     def without_body(self) -> SourceRead:
-        return replace(self, html=None)
+        return replace(self, html=None, terms=None)
 
     @property
     def ok(self) -> bool:
@@ -181,6 +186,7 @@ def read_source(
         references,
         body_key=body_key(html),
         html=html,
+        terms=None if brief.is_draft else body_terms(brief, html),
         words=count_words(html),
         local_urls=rendered.links,
         language=text_language(

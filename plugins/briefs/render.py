@@ -16,7 +16,7 @@ from markupsafe import Markup
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
 
-from . import citations, opendata, pdf, pdf_output, search, structured_data
+from . import citations, opendata, pdf, pdf_output, structured_data
 from .cache import Pickled
 from .citations import Citation
 from .contents import table_of_contents
@@ -74,18 +74,6 @@ class Renderer:
                 context["lang"],
             )
             return [(job.save_as, text.encode("utf-8"), _links(job.save_as, text))]
-        if job.kind == "search-record":
-            (body,) = bodies.values()
-            view = job.context["article"]
-            return search.document(
-                view.brief,
-                body,
-                view.url,
-                [(a.name, a.slug) for a in view.authors],
-                [(r.name, r.slug) for r in view.regions],
-                [(t.name, t.slug) for t in view.tags],
-                view.locale_date,
-            )
         if job.kind == "data-texts":
             context = job.context
             return opendata.entry_texts(

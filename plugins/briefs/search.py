@@ -1,7 +1,9 @@
 """The search index: one small record per brief, then every search file.
 
-Pure (no Pelican). `document()` runs once per brief, in whatever process
-renders it, and returns a picklable record that a build cache can keep;
+Pure (no Pelican). `body_terms()` runs where a brief's Markdown is rendered
+(the read, once per version of the file): it tokenises the brief's own text.
+`document()` adds what the rest of the site says of it (names, address) and
+returns a picklable record that a build cache can keep;
 `index_files()` turns all records into the files under `search/`, the same
 bytes for the same records. The browser loads them only through <script>
 elements (they work from file:// and on any static host), each file calling
@@ -101,9 +103,46 @@ class SearchDocument:
         return dict(self.pairs())
 
 
+@dataclass(frozen=True)
+class BodyTerms:
+    """The terms of a brief's own text (body and key points; title, summary
+    and headings, weighted), made where its Markdown is rendered."""
+
+    counts: dict[str, int]  # body, title, summary (weighted), in that order
+    headings: dict[str, int]  # weighted
+    top: frozenset[str]  # terms of the title and the summary
+    length: int  # weighted, headings included
+    text: bytes  # key points and body text, one line per block, deflated
+
+
+def body_terms(brief: Brief, body_html: str) -> BodyTerms:
+    """What the index needs of `brief`'s own text; `body_html` is the
+    rendered body."""
+    body, headings = html_text(body_html)
+    text = "\n".join([*brief.key_points, body])
+    counts = term_counts(text)  # the body: weight 1
+    length = sum(counts.values())
+    top: set[str] = set()
+    for weight, value in ((TITLE, brief.title), (SUMMARY, brief.summary or "")):
+        for term, n in term_counts(value).items():
+            counts[term] = counts.get(term, 0) + n * weight
+            length += n * weight
+            top.add(term)
+    heading_counts = {
+        term: n * HEADINGS for term, n in term_counts(" ".join(headings)).items()
+    }
+    return BodyTerms(
+        counts=counts,
+        headings=heading_counts,
+        top=frozenset(top),
+        length=length + sum(heading_counts.values()),
+        text=zlib.compress(text.encode("utf-8"), COMPRESSION),
+    )
+
+
 def document(
     brief: Brief,
-    body_html: str,
+    terms: BodyTerms,
     url: str,
     authors: Sequence[tuple[str, str]],
     regions: Sequence[tuple[str, str]],
@@ -112,30 +151,23 @@ def document(
 ) -> SearchDocument | None:
     """The search record of a published brief; None for a draft (never indexed).
 
-    `authors`, `regions`, `topics` are (name, slug) pairs; `body_html` is the
-    rendered body; `date_text` the date as pages show it.
+    `terms` are its own text's (body_terms); `authors`, `regions`, `topics`
+    are (name, slug) pairs; `date_text` the date as pages show it.
     """
     if brief.is_draft:
         return None
-    body, headings = html_text(body_html)
-    text = "\n".join([*brief.key_points, body])
     meta = " ".join(name for name, _ in (*authors, *regions, *topics))
     if brief.series:
         meta += " " + brief.series
-    counts = term_counts(text)  # the body: weight 1
-    length = sum(counts.values())
-    top: set[str] = set()
-    for weight, is_top, value in (
-        (TITLE, True, brief.title),
-        (SUMMARY, True, brief.summary or ""),
-        (META_FIELDS, True, meta),
-        (HEADINGS, False, " ".join(headings)),
-    ):
-        for term, n in term_counts(value).items():
-            counts[term] = counts.get(term, 0) + n * weight
-            length += n * weight
-            if is_top:
-                top.add(term)
+    counts = dict(terms.counts)
+    length = terms.length
+    top = set(terms.top)
+    for term, n in term_counts(meta).items():
+        counts[term] = counts.get(term, 0) + n * META_FIELDS
+        length += n * META_FIELDS
+        top.add(term)
+    for term, n in terms.headings.items():
+        counts[term] = counts.get(term, 0) + n
     moment = brief.date
     return SearchDocument(
         url=url,
@@ -154,7 +186,7 @@ def document(
         term_lines="\n".join(counts),
         counts=array("L", [n * 2 + (term in top) for term, n in counts.items()]),
         length=length,
-        text=zlib.compress(text.encode("utf-8"), COMPRESSION),
+        text=terms.text,
     )
 
 
