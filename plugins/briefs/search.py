@@ -96,7 +96,7 @@ class SearchDocument:
 
     def pairs(self) -> Iterator[tuple[str, int]]:
         """(term, weighted count * 2 + top flag) for every term."""
-        return zip(self.term_lines.split("\n"), self.counts, strict=True)
+        return zip(_lines(self.term_lines), self.counts, strict=True)
 
     @property
     def terms(self) -> dict[str, int]:
@@ -106,13 +106,27 @@ class SearchDocument:
 @dataclass(frozen=True)
 class BodyTerms:
     """The terms of a brief's own text (body and key points; title, summary
-    and headings, weighted), made where its Markdown is rendered."""
+    and headings, weighted), made where its Markdown is rendered. Held by
+    the thousand: each term list is one string (a term a line) and an array
+    of counts, as in SearchDocument."""
 
-    counts: dict[str, int]  # body, title, summary (weighted), in that order
-    headings: dict[str, int]  # weighted
-    top: frozenset[str]  # terms of the title and the summary
+    terms: str  # body, title, summary, in that order
+    counts: array  # weighted count * 2 + 1 for a term of the title or summary
+    heading_terms: str
+    heading_counts: array  # weighted
     length: int  # weighted, headings included
     text: bytes  # key points and body text, one line per block, deflated
+
+    def pairs(self) -> Iterator[tuple[str, int]]:
+        """(term, weighted count * 2 + title-or-summary flag)."""
+        return zip(_lines(self.terms), self.counts, strict=True)
+
+    def heading_pairs(self) -> Iterator[tuple[str, int]]:
+        return zip(_lines(self.heading_terms), self.heading_counts, strict=True)
+
+
+def _lines(text: str) -> list[str]:
+    return text.split("\n") if text else []
 
 
 def body_terms(brief: Brief, body_html: str) -> BodyTerms:
@@ -132,9 +146,10 @@ def body_terms(brief: Brief, body_html: str) -> BodyTerms:
         term: n * HEADINGS for term, n in term_counts(" ".join(headings)).items()
     }
     return BodyTerms(
-        counts=counts,
-        headings=heading_counts,
-        top=frozenset(top),
+        terms="\n".join(counts),
+        counts=array("L", [n * 2 + (term in top) for term, n in counts.items()]),
+        heading_terms="\n".join(heading_counts),
+        heading_counts=array("L", heading_counts.values()),
         length=length + sum(heading_counts.values()),
         text=zlib.compress(text.encode("utf-8"), COMPRESSION),
     )
@@ -159,14 +174,17 @@ def document(
     meta = " ".join(name for name, _ in (*authors, *regions, *topics))
     if brief.series:
         meta += " " + brief.series
-    counts = dict(terms.counts)
+    counts, top = {}, set()
+    for term, packed in terms.pairs():
+        counts[term] = packed >> 1
+        if packed & 1:
+            top.add(term)
     length = terms.length
-    top = set(terms.top)
     for term, n in term_counts(meta).items():
         counts[term] = counts.get(term, 0) + n * META_FIELDS
         length += n * META_FIELDS
         top.add(term)
-    for term, n in terms.headings.items():
+    for term, n in terms.heading_pairs():
         counts[term] = counts.get(term, 0) + n
     moment = brief.date
     return SearchDocument(
