@@ -122,8 +122,8 @@ def build(
         # Nothing changed since the last build (make's rule): leave it be.
         inputs = None
         if not inputs_changed:
-            inputs = inputs_digest(current, paper)
-            briefs = up_to_date(current, output, inputs)
+            inputs = inputs_digest(current)
+            briefs = up_to_date(current, output, inputs, paper)
             if briefs is not None:
                 logger.info("%s is up to date", output)
                 return BuildResult(output, [], briefs)

@@ -512,6 +512,27 @@ def test_development_build_without_the_engine_says_how_to_install_it(site, no_fo
     assert not list(site.output.rglob("*.pdf"))
 
 
+def test_a_site_built_without_the_engine_gets_pdfs_once_it_is_there(
+    site, no_fonts, tmp_path
+):
+    """ "Nothing changed" holds for a build that had no engine only while
+    the engine is still missing."""
+    site.brief("x")
+    command = [*INVOKE, "build", "--content", str(site.content),
+               "--output", str(site.output)]  # fmt: skip
+    cache = {"POLICY_BRIEFS_CACHE": str(tmp_path / "cache")}
+    first = run(command, {**no_fonts, **cache})
+    built = site.output.stat().st_ino  # a build swaps a new folder in
+    again = run(command, {**no_fonts, **cache})
+    assert first.returncode == again.returncode == 0, first.stderr + again.stderr
+    assert site.output.stat().st_ino == built  # up to date: left as it was
+    assert not list(site.output.rglob("*.pdf"))
+    installed = run(command, {**os.environ, **cache})
+    assert installed.returncode == 0, installed.stderr
+    assert site.output.stat().st_ino != built
+    assert (site.output / "briefs" / "x.pdf").is_file()
+
+
 def test_production_bundle_and_publish_require_the_engine(site, no_fonts, tmp_path):
     site.brief("x")
     required = (

@@ -182,11 +182,10 @@ def tree_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def inputs_digest(settings: dict, paper: PaperWorker | None) -> str:
+def inputs_digest(settings: dict) -> str:
     """Everything a build reads: every file under the content folder and the
-    theme, the settings, the code, whether the PDF engine works (`paper`,
-    None when PDFs are off). Equal digests and an output exactly as the last
-    build left it: nothing to do."""
+    theme, the settings, the code. Equal digests and an output exactly as
+    the last build left it: nothing to do (up_to_date)."""
     digest = hashlib.blake2b(digest_size=20)
     for root in (Path(settings["PATH"]), Path(settings["THEME"])):
         for folder, dirs, names in os.walk(root):
@@ -209,8 +208,6 @@ def inputs_digest(settings: dict, paper: PaperWorker | None) -> str:
         pickle.dumps(
             (
                 code_version(),
-                # (a wrong value is reported by the build itself)
-                paper is not None and paper.problem is None,
                 sorted(kept.items()),
             ),
             protocol=pickle.HIGHEST_PROTOCOL,
@@ -219,11 +216,16 @@ def inputs_digest(settings: dict, paper: PaperWorker | None) -> str:
     return digest.hexdigest()
 
 
-def up_to_date(settings: dict, output: Path, inputs: str) -> int | None:
+def up_to_date(
+    settings: dict, output: Path, inputs: str, paper: PaperWorker | None
+) -> int | None:
     """The number of briefs of the last build into `output` when nothing it
     read has changed since (`inputs`, from inputs_digest) and every file of
     it is still as it left it; else None (then build). The folder's mark
-    (outputdir.MARKER) is written after the build and not compared."""
+    (outputdir.MARKER) is written after the build and not compared. A build
+    that wanted PDFs but had no engine is up to date only while the engine
+    is still missing (`paper` says; the question waits for the engine's
+    process only then)."""
     cache_dir = settings.get("CACHE_PATH")
     try:
         if not cache_dir or not BriefsOptions.from_settings(settings).cache:
@@ -236,6 +238,8 @@ def up_to_date(settings: dict, output: Path, inputs: str) -> int | None:
     finally:
         cache.close()
     if not inputs or not manifest or manifest.get("inputs") != inputs:
+        return None
+    if paper is not None and not manifest.get("editions") and paper.problem is None:
         return None
     recorded = manifest.get("all", {})
     try:
@@ -282,13 +286,17 @@ class Workers:
         they are iterated: this process can do other work meanwhile."""
         if len(items) < PARALLEL_FROM or self.count < 2:
             return map(serial, items)
+        pool = self.pool()
         with interrupts.sigint_blocked():  # workers start here: no Ctrl-C
-            results = self.pool().map(function, items, chunksize=CHUNK)
+            results = pool.map(function, items, chunksize=CHUNK)
         interrupts.checkpoint("parallel")
         return results
 
     def pool(self) -> ProcessPoolExecutor:
-        """The pool (call it with SIGINT blocked: its workers start now)."""
+        """The pool, made before SIGINT is blocked for its workers' start:
+        making the first one starts multiprocessing's resource tracker,
+        which unblocks SIGINT when it has started (its workers would then
+        start with Ctrl-C deliverable, and die of it half-started)."""
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 self.count,
@@ -314,8 +322,9 @@ class PaperWorker(Workers):
     def __init__(self, settings: dict):
         super().__init__(settings, 1)
         stylesheet = pdf_output.stylesheet(settings)
+        pool = self.pool()
         with interrupts.sigint_blocked():
-            self._probe = self.pool().submit(pdf.probe, str(stylesheet))
+            self._probe = pool.submit(pdf.probe, str(stylesheet))
 
     @classmethod
     def start(cls, settings: dict) -> PaperWorker | None:
@@ -334,8 +343,9 @@ class PaperWorker(Workers):
 
     def submit(self, function, items: list, serial) -> Iterator:
         """Always in the engine's own process, however few the items."""
+        pool = self.pool()
         with interrupts.sigint_blocked():
-            return self.pool().map(function, items)
+            return pool.map(function, items)
 
 
 def _html_of(read: Callable[[], SourceRead]) -> str:
@@ -430,6 +440,7 @@ class BriefsGenerator(Generator):
                     for rel in files
                 },
                 "inputs": self.inputs,
+                "editions": self.make_editions,
                 "briefs": len(self.site.briefs),
             },
         )
