@@ -103,12 +103,15 @@ CANARY = """<!DOCTYPE html>
 
 @pytest.fixture(scope="module")
 def sites(sample_development, sample_production, tmp_path_factory):
-    """The sample site: development, production and preview (drafts) builds."""
+    """The sample site: development, production and preview builds."""
     base = tmp_path_factory.mktemp("quality")
     development, production = sample_development, sample_production
     settings = site_build.load_settings(CONTENT, base / "preview")
     drafts = {**settings["BRIEFS"], "show_drafts": True}
-    preview = site_build.build(CONTENT, base / "preview", BRIEFS=drafts).output
+    # As `invoke serve` builds it: drafts shown, no PDF editions.
+    preview = site_build.build(
+        CONTENT, base / "preview", BRIEFS=drafts, PDF_EDITIONS="off"
+    ).output
     return {"development": development, "production": production, "preview": preview}
 
 
