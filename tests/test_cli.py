@@ -139,6 +139,7 @@ def small_collection(tmp_path_factory):
         ("staged", "old", "small_collection"),
         ("swapping", "new", "small_collection"),
     ],
+    ids=["parallel-old", "staged-old", "swapping-new"],
 )
 def test_ctrl_c_leaves_the_old_or_the_new_site(
     request, tmp_path, stage, expected, briefs
