@@ -4,10 +4,12 @@ settings, and parsed HTML; headless Chromium for the browser tests."""
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -196,30 +198,49 @@ def site(tmp_path) -> Site:
 SITE_URL = "https://org.github.io/briefs"
 
 
+def made_once(tmp_path_factory, name: str, make) -> Path:
+    """`make(folder)`'s result, made once per test run in a folder of its own:
+    by whichever test process (pytest-xdist worker) asks first, while the
+    others wait for it and then share it."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return make(tmp_path_factory.mktemp(name))
+    run = tmp_path_factory.getbasetemp().parent  # shared by this run's workers
+    made = run / f"{name}.made"  # the result's path, once it is complete
+    with (run / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if made.is_file():
+            return Path(made.read_text("utf-8"))
+        result = make(Path(tempfile.mkdtemp(prefix=f"{name}-", dir=run)))
+        made.write_text(str(result), "utf-8")
+        return result
+
+
 @pytest.fixture(scope="session")
 def sample_development(tmp_path_factory) -> Path:
     """The project's sample content built with pelicanconf.py, once per test
-    process for every module that reads it: copy it before changing it."""
+    run for every module that reads it: copy it before changing it."""
     from policy_briefs.build import build
 
-    return build(
-        ROOT / "content", tmp_path_factory.mktemp("sample-dev") / "output"
-    ).output
+    def make(folder: Path) -> Path:
+        return build(ROOT / "content", folder / "output").output
+
+    return made_once(tmp_path_factory, "sample-dev", make)
 
 
 @pytest.fixture(scope="session")
 def sample_production(tmp_path_factory) -> Path:
     """The sample content built with publishconf.py for SITE_URL (PDFs
-    required, links checked), once per test process: copy it before
-    changing it."""
+    required, links checked), once per test run: copy it before changing
+    it."""
     from policy_briefs.build import build
 
-    output = tmp_path_factory.mktemp("sample-prod") / "output"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SITEURL", SITE_URL)
-        patch.delenv("CNAME", raising=False)
-        build(ROOT / "content", output, PUBLISH_SETTINGS)
-    return output
+    def make(folder: Path) -> Path:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("SITEURL", SITE_URL)
+            patch.delenv("CNAME", raising=False)
+            return build(ROOT / "content", folder / "output", PUBLISH_SETTINGS).output
+
+    return made_once(tmp_path_factory, "sample-prod", make)
 
 
 # The day the shared offline bundle is dated (its file and folder name).
@@ -229,11 +250,13 @@ BUNDLE_DAY = dt.date(2024, 1, 2)
 @pytest.fixture(scope="session")
 def sample_bundle(tmp_path_factory) -> Path:
     """The sample content's offline bundle (a zip in a folder of its own,
-    dated BUNDLE_DAY), made once per test process: read, never change."""
+    dated BUNDLE_DAY), made once per test run: read, never change."""
     from policy_briefs.bundle import make_bundle
 
-    dist = tmp_path_factory.mktemp("bundle") / "dist"
-    return make_bundle(ROOT / "content", dist, day=BUNDLE_DAY)
+    def make(folder: Path) -> Path:
+        return make_bundle(ROOT / "content", folder / "dist", day=BUNDLE_DAY)
+
+    return made_once(tmp_path_factory, "bundle", make)
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -18,25 +19,61 @@ from conftest import NO_PDFS
 from policy_briefs.project import ROOT
 
 
-def wait_for(condition, what: str, seconds: float = 90) -> None:
-    """Wait for a build's result, then for that build to end: Pelican's
-    autoreload watches for changes only between builds, so a change made
-    while one runs would be missed."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            time.sleep(2)
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+class Watcher:
+    """The autoreload process, its stderr as far as read, and changes made
+    again until their build is seen: Pelican's autoreload watches for
+    changes only between builds, so a change made while one runs is missed.
+    Writing it again (the same bytes) until the output shows it needs no
+    guess of when a build ends; an extra build it starts changes nothing."""
+
+    def __init__(self, process: subprocess.Popen):
+        self.process = process
+        self.errors: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        for line in self.process.stderr:
+            self.errors.append(line)
+
+    def stderr(self) -> str:
+        return "".join(self.errors)
+
+    def until(self, condition, what: str, change=None, seconds: float = 90) -> None:
+        """Make `change` (if any) every second until `condition` holds; the
+        process must keep running all along."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if change is not None:
+                change()
+            again = min(time.monotonic() + 1, deadline)
+            while time.monotonic() < again:
+                assert self.process.poll() is None, (
+                    f"the autoreload stopped before {what}:\n{self.stderr()}"
+                )
+                if condition():
+                    return
+                time.sleep(0.05)
+        raise AssertionError(f"timed out waiting for {what}:\n{self.stderr()}")
 
 
-def page(output: Path, name: str) -> str:
-    path = output / "briefs" / f"{name}.html"
+def write(path: Path, text: str) -> None:
+    """Replace `path` at once: a build never reads it half-written."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, "utf-8")
+    temporary.replace(path)
+
+
+def shown(path: Path) -> str:
+    """The file's text, or nothing while a build has not written it."""
     try:
         return path.read_text("utf-8")
     except OSError:
         return ""
+
+
+def page(output: Path, name: str) -> str:
+    return shown(output / "briefs" / f"{name}.html")
 
 
 @pytest.fixture
@@ -46,6 +83,17 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+SECOND = """---
+title: A Brief Added Later
+author: Yuki Tatsumi
+region: Northeast Asia
+date: '2024-04-01'
+---
+Body text.
+"""
+BROKEN_MESSAGE = "content/briefs/2024/broken.md: line 3, column 1: YAML syntax error"
 
 
 @pytest.mark.parametrize("mode", ["-r", "-lr"])
@@ -73,37 +121,46 @@ def test_autoreload_picks_up_edits_new_briefs_and_problems(site, mode, free_port
         text=True,
         start_new_session=True,
     )
+    watcher = Watcher(process)
+    second = site.content / "briefs" / "2024" / "second.md"
+    broken = site.content / "briefs" / "2024" / "broken.md"
     try:
-        wait_for(lambda: "The First Title" in page(site.output, "first"), "a build")
-        time.sleep(1)  # watchfiles starts watching after the first build
-        source.write_text(
-            source.read_text("utf-8").replace("The First Title", "An Edited Title"),
-            "utf-8",
+        watcher.until(
+            lambda: "The First Title" in page(site.output, "first"), "a build"
         )
-        wait_for(lambda: "An Edited Title" in page(site.output, "first"), "the edit")
-        site.brief("second", title="A Brief Added Later", date="2024-04-01")
-        wait_for(
-            lambda: "A Brief Added Later" in page(site.output, "second"), "a new brief"
+        edited = source.read_text("utf-8").replace("The First Title", "An Edited Title")
+        watcher.until(
+            lambda: "An Edited Title" in page(site.output, "first"),
+            "the edit",
+            lambda: write(source, edited),
         )
-        assert "A Brief Added Later" in (site.output / "index.html").read_text("utf-8")
+        watcher.until(
+            lambda: (
+                "A Brief Added Later" in page(site.output, "second")
+                and "A Brief Added Later" in shown(site.output / "index.html")
+            ),
+            "a new brief, on its page and the home page",
+            lambda: write(second, SECOND),
+        )
         if mode == "-lr":
             url = f"http://127.0.0.1:{free_port}/briefs/second.html"
             with urllib.request.urlopen(url, timeout=10) as response:
                 assert "A Brief Added Later" in response.read().decode("utf-8")
-        site.raw("broken", "---\ntitle: [unclosed\n---\nBody.\n")
-        time.sleep(3)
-        assert process.poll() is None, "a bad brief stopped the autoreload"
-        (site.content / "briefs" / "2024" / "broken.md").unlink()
-        source.write_text(
-            source.read_text("utf-8").replace("An Edited Title", "Fixed Again"),
-            "utf-8",
+        watcher.until(
+            lambda: BROKEN_MESSAGE in watcher.stderr(),
+            "the broken brief's message",
+            lambda: write(broken, "---\ntitle: [unclosed\n---\nBody.\n"),
         )
-        wait_for(lambda: "Fixed Again" in page(site.output, "first"), "recovery")
+        broken.unlink()
+        fixed = edited.replace("An Edited Title", "Fixed Again")
+        watcher.until(
+            lambda: "Fixed Again" in page(site.output, "first"),
+            "recovery",
+            lambda: write(source, fixed),
+        )
+        assert process.poll() is None, "a bad brief stopped the autoreload"
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
-    errors = process.stderr.read()
-    assert (
-        "content/briefs/2024/broken.md: line 3, column 1: YAML syntax error" in errors
-    )
-    assert "Traceback" not in errors
+        watcher.reader.join(timeout=30)
+    assert "Traceback" not in watcher.stderr()

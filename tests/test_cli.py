@@ -101,35 +101,56 @@ def test_plain_pelican_builds_valid_content(site):
     assert (site.output / "briefs" / "good.html").is_file()
 
 
-@pytest.fixture(scope="module")
-def collection(tmp_path_factory):
-    """Briefs enough to be rendered by worker processes, and the site built
-    before (`old`) and after (`new`) one of them was deleted."""
+def interrupted_collection(root, count: int, *versions: str):
+    """`count` briefs and the site built before (`old`) and, of `versions`,
+    after (`new`) one of them was deleted; the content is left without it."""
     from policy_briefs.corpus import write_collection
 
-    root = tmp_path_factory.mktemp("interrupted")
     content = root / "content"
-    count = PARALLEL_FROM + 10
     write_collection(content, count)
     build(content, root / "old", PDF_EDITIONS="off")
     # The newest-numbered brief: no other brief links to it.
     next(content.rglob(f"brief-{count - 1:05d}.md")).unlink()
-    build(content, root / "new", PDF_EDITIONS="off")
-    return content, {"old": root / "old", "new": root / "new"}
+    if "new" in versions:
+        build(content, root / "new", PDF_EDITIONS="off")
+    return content, {version: root / version for version in versions}
+
+
+@pytest.fixture(scope="module")
+def collection(tmp_path_factory):
+    """Briefs enough to be rendered by worker processes: the build stopped
+    while they render keeps the old site."""
+    root = tmp_path_factory.mktemp("interrupted")
+    return interrupted_collection(root, PARALLEL_FROM + 10, "old")
+
+
+@pytest.fixture(scope="module")
+def small_collection(tmp_path_factory):
+    """Once the new site is complete the worker processes have ended: how
+    many briefs it has changes nothing for the later stages."""
+    root = tmp_path_factory.mktemp("interrupted-small")
+    return interrupted_collection(root, 3, "old", "new")
 
 
 @pytest.mark.parametrize(
-    ("stage", "expected"),
-    [("parallel", "old"), ("staged", "old"), ("swapping", "new")],
+    ("stage", "expected", "briefs"),
+    [
+        ("parallel", "old", "collection"),
+        ("staged", "old", "small_collection"),
+        ("swapping", "new", "small_collection"),
+    ],
+    ids=["parallel-old", "staged-old", "swapping-new"],
 )
-def test_ctrl_c_leaves_the_old_or_the_new_site(collection, tmp_path, stage, expected):
+def test_ctrl_c_leaves_the_old_or_the_new_site(
+    request, tmp_path, stage, expected, briefs
+):
     """Ctrl-C as a terminal sends it (SIGINT to the build's process group,
     worker processes included) when the build reaches `stage`: while workers
     render, with the new site complete, between the swap's two renames (held
     until the swap is done). Never a hang, a mix or a leftover."""
     if stage == "parallel" and (os.cpu_count() or 1) < 2:
         pytest.skip("one core: Markdown is rendered without worker processes")
-    content, sites = collection
+    content, sites = request.getfixturevalue(briefs)
     output = tmp_path / "site" / "output"
     shutil.copytree(sites["old"], output)
     result = subprocess.run(

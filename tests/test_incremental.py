@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import os
 import shutil
 import zlib
 from pathlib import Path
@@ -100,36 +101,60 @@ def settings(root: Path, **more) -> dict:
     }
 
 
-@pytest.fixture
-def case(sources, tmp_path, caplog):
-    """A warm build (output and cache) of the sources, and how to finish the
-    case: rebuild incrementally, build clean, compare; returns how many files
-    the incremental build carried over."""
+def restore(source: Path, target: Path) -> None:
+    """Copy the folder of a warm build; the output's files are hard links,
+    the same files (the cache knows them by inode, size and time; a build
+    never changes a file in place, it writes new ones and renames them)."""
+    target.mkdir()
+    for path in source.iterdir():
+        link = path.name == "output"
+        copy = os.link if link else shutil.copy2
+        shutil.copytree(path, target / path.name, copy_function=copy)
+
+
+@pytest.fixture(scope="module")
+def warm(sources, tmp_path_factory):
+    """One warm build (output and cache) of the sources, in the folder every
+    case works in, and a copy of that folder kept aside."""
+    root = tmp_path_factory.mktemp("case")
     for name in ("content", "theme"):
-        shutil.copytree(sources / name, tmp_path / name)
-    build(tmp_path / "content", tmp_path / "output", **settings(tmp_path))
+        shutil.copytree(sources / name, root / name)
+    build(root / "content", root / "output", **settings(root))
+    kept = tmp_path_factory.mktemp("warm") / "case"
+    restore(root, kept)
+    return root, kept
+
+
+@pytest.fixture
+def case(warm, caplog):
+    """The warm build, put back in place (the cache's entries name its
+    folder), and how to finish the case: rebuild incrementally, build clean,
+    compare; returns how many files the incremental build carried over."""
+    root, kept = warm
+    shutil.rmtree(root)
+    restore(kept, root)
 
     def rebuild_and_compare(**overrides) -> int:
         caplog.clear()
         with caplog.at_level(logging.INFO, logger="briefs.pipeline"):
             build(
-                tmp_path / "content",
-                tmp_path / "output",
-                **settings(tmp_path, **overrides),
+                root / "content",
+                root / "output",
+                **settings(root, **overrides),
             )
         (summary,) = [
             r for r in caplog.records if r.getMessage().startswith("briefs: ")
         ]
-        clean = tmp_path / "clean"
+        clean = root / "clean"
         build(
-            tmp_path / "content",
+            root / "content",
             clean,
-            **settings(tmp_path, **overrides, **CLEAN),
+            **settings(root, **overrides, **CLEAN),
         )
-        assert_same_site(tmp_path / "output", clean)
+        assert_same_site(root / "output", clean)
         return summary.args[2]
 
-    return tmp_path, rebuild_and_compare
+    return root, rebuild_and_compare
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -404,10 +404,10 @@ def test_checks_5000_cross_linked_pages_and_finds_the_one_broken_fragment(tmp_pa
     for i in range(5000):
         (tmp_path / f"p{i}.html").write_text(html)
     (tmp_path / "img.png").write_text("")
-    assert check_site(tmp_path) == []
     (tmp_path / "p4999.html").write_text(
         html.replace('href="p7.html#s"', 'href="p7.html#t"')
     )
+    # Exactly this one: none of the other 204,999 links is reported.
     assert [str(link) for link in check_site(tmp_path)] == [
         'p4999.html: p7.html#t: no id "t" in p7.html'
     ]
