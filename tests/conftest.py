@@ -198,6 +198,16 @@ def site(tmp_path) -> Site:
 SITE_URL = "https://org.github.io/briefs"
 
 
+def small_content(root: Path, keep: int) -> Path:
+    """The sample content with only its first `keep` published briefs."""
+    content = root / "content"
+    shutil.copytree(ROOT / "content", content)
+    briefs = sorted((content / "briefs").rglob("*.md"))
+    for path in briefs[keep:]:
+        path.unlink()
+    return content
+
+
 def made_once(tmp_path_factory, name: str, make) -> Path:
     """`make(folder)`'s result, made once per test run in a folder of its own:
     by whichever test process (pytest-xdist worker) asks first, while the

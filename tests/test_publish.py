@@ -1,5 +1,5 @@
-"""Production settings, the files GitHub Pages needs, the offline bundle,
-`publish` against a local bare remote, and the Pages workflow."""
+"""Production settings, the files GitHub Pages needs, the offline bundle and
+the Pages workflow (`publish` itself: test_deploy.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import BUNDLE_DAY, INVOKE, SITE_URL
+from conftest import BUNDLE_DAY, INVOKE, SITE_URL, small_content
 from pelican.settings import read_settings
 
 from briefs.linkcheck import check_site
@@ -24,7 +24,6 @@ from briefs.outputdir import MARKER
 from host_files.files import HostFilesSettingsError, load_options
 from policy_briefs import build as site_build
 from policy_briefs.bundle import make_bundle
-from policy_briefs.deploy import PublishError, publish
 from policy_briefs.project import PUBLISH_SETTINGS, ROOT
 
 CONTENT = ROOT / "content"
@@ -39,16 +38,6 @@ def sample_brief_count() -> int:
         "status: draft" in p.read_text("utf-8")
         for p in (CONTENT / "briefs").rglob("*.md")
     )
-
-
-def small_content(root: Path, keep: int) -> Path:
-    """The sample content with only its first `keep` published briefs."""
-    content = root / "content"
-    shutil.copytree(CONTENT, content)
-    briefs = sorted((content / "briefs").rglob("*.md"))
-    for path in briefs[keep:]:
-        path.unlink()
-    return content
 
 
 def html(path: Path) -> BeautifulSoup:
@@ -285,219 +274,6 @@ def test_invoke_bundle_writes_todays_zip(tmp_path):
     expected = dist / f"policy-briefs-offline-{dt.date.today().isoformat()}.zip"
     assert f"Wrote {expected}" in result.stdout
     assert expected.is_file()
-
-
-# publish -------------------------------------------------------------------
-
-
-class Repo:
-    """A project clone whose `origin` is a local bare repository."""
-
-    def __init__(self, root: Path):
-        self.remote = root / "remote.git"
-        self.path = root / "clone"
-        git("init", "--quiet", "--bare", str(self.remote), cwd=root)
-        git("init", "--quiet", "-b", "main", str(self.path), cwd=root)
-        git("remote", "add", "origin", str(self.remote), cwd=self.path)
-        git("commit", "--quiet", "--allow-empty", "-m", "start", cwd=self.path)
-
-    def remote_log(self, branch: str = "gh-pages") -> list[str]:
-        out = git("log", "--format=%s", branch, cwd=self.remote, check=False)
-        return out.splitlines()
-
-    def remote_briefs(self, branch: str = "gh-pages") -> list[str]:
-        """The published brief pages (briefs/ also holds their PDFs)."""
-        names = git("ls-tree", "--name-only", branch, "briefs/", cwd=self.remote)
-        """The brief pages (briefs/ also holds each brief's citation files)."""
-        return [name for name in names.splitlines() if name.endswith(".html")]
-
-    def remote_files(self, branch: str = "gh-pages") -> set[str]:
-        return set(git("ls-tree", "--name-only", branch, cwd=self.remote).split())
-
-
-def git(*args: str, cwd: Path, check: bool = True) -> str:
-    result = subprocess.run(
-        ["git", *args], cwd=cwd, capture_output=True, text=True, check=False
-    )
-    if check:
-        assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-@pytest.fixture
-def repo(tmp_path, monkeypatch):
-    for key in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{key}_NAME", "Publisher")
-        monkeypatch.setenv(f"GIT_{key}_EMAIL", "publisher@example.org")
-    monkeypatch.setenv("SITEURL", SITE_URL)
-    monkeypatch.delenv("CNAME", raising=False)
-    return Repo(tmp_path)
-
-
-def test_publish_pushes_to_the_remote_and_keeps_history(repo, tmp_path):
-    out = tmp_path / "output"
-    content = small_content(tmp_path, 4)
-    first = publish(content, out, repo=repo.path, message="First publish")
-    assert first.pushed and first.previous is None
-    assert first.briefs == 4
-    assert repo.remote_log() == ["First publish"]
-    assert len(repo.remote_briefs()) == first.briefs
-    assert {".nojekyll", "index.html", "sitemap.xml", "robots.txt"} <= (
-        repo.remote_files()
-    )
-
-    second = publish(content, out, repo=repo.path)
-    assert second.previous == first.briefs
-    assert repo.remote_log() == [
-        f"Publish {second.briefs} briefs from "
-        + git("rev-parse", "--short", "HEAD", cwd=repo.path).strip(),
-        "First publish",
-    ]
-
-
-def test_publish_from_a_fresh_clone_builds_on_the_published_branch(repo, tmp_path):
-    content = small_content(tmp_path, 2)
-    publish(content, tmp_path / "output", repo=repo.path, message="From elsewhere")
-    git("branch", "-D", "gh-pages", cwd=repo.path)
-    git("update-ref", "-d", "refs/remotes/origin/gh-pages", cwd=repo.path)
-
-    publish(content, tmp_path / "output", repo=repo.path, message="From a new clone")
-    assert repo.remote_log() == ["From a new clone", "From elsewhere"]
-
-
-def test_publish_refuses_a_site_with_far_fewer_briefs(repo, tmp_path):
-    full = small_content(tmp_path / "full", 8)
-    publish(full, tmp_path / "output", repo=repo.path, message="Full site")
-    small = small_content(tmp_path / "small", 3)
-    with pytest.raises(PublishError) as error:
-        publish(small, tmp_path / "output", repo=repo.path, message="Tiny site")
-    assert error.value.lines == [
-        "the new site has 3 briefs but gh-pages has 8: "
-        "refusing to publish a site with less than 50% of the published briefs "
-        "(use --force if intended)"
-    ]
-    assert repo.remote_log() == ["Full site"]
-
-    publish(small, tmp_path / "output", repo=repo.path, message="Tiny", force=True)
-    assert repo.remote_log() == ["Tiny", "Full site"]
-    assert len(repo.remote_briefs()) == 3
-
-
-def test_publish_refuses_when_the_build_fails(repo, tmp_path):
-    content = small_content(tmp_path / "bad", 2)
-    brief = next((content / "briefs").rglob("*.md"))
-    text = re.sub(r"(?m)^region:.*$", "region: Atlantis", brief.read_text("utf-8"))
-    brief.write_text(text, "utf-8")
-    with pytest.raises(PublishError) as error:
-        publish(content, tmp_path / "output", repo=repo.path)
-    assert error.value.lines[0] == "build failed, nothing published:"
-    assert any("'Atlantis' is not a known region" in x for x in error.value.lines)
-    assert repo.remote_log() == []
-    assert not (tmp_path / "output").exists()
-
-
-def test_publish_refuses_when_the_link_check_fails(repo, tmp_path):
-    """A link that only breaks online: to a page of the public site that this
-    build does not have."""
-    content = small_content(tmp_path / "bad", 2)
-    brief = next((content / "briefs").rglob("*.md"))
-    brief.write_text(
-        brief.read_text("utf-8") + f"\n[gone]({SITE_URL}/briefs/gone.html)\n", "utf-8"
-    )
-    with pytest.raises(PublishError) as error:
-        publish(content, tmp_path / "output", repo=repo.path)
-    assert error.value.lines[0] == "build failed, nothing published:"
-    assert any(
-        line.endswith(
-            f"{SITE_URL}/briefs/gone.html: absolute URL to this site "
-            "(use a relative link)"
-        )
-        for line in error.value.lines
-    ), error.value.lines
-    assert repo.remote_log() == []
-
-
-def test_publish_without_push_only_commits_locally(repo, tmp_path):
-    content = small_content(tmp_path, 2)
-    result = publish(content, tmp_path / "output", repo=repo.path, push=False)
-    assert not result.pushed
-    assert git("log", "--format=%s", "gh-pages", cwd=repo.path).startswith("Publish ")
-    assert repo.remote_log() == []
-
-
-def test_publish_reports_an_unreachable_remote(repo, tmp_path):
-    shutil.rmtree(repo.remote)
-    with pytest.raises(PublishError, match="cannot reach remote 'origin'"):
-        publish(small_content(tmp_path, 2), tmp_path / "output", repo=repo.path)
-
-
-def test_publish_refuses_uncommitted_changes_to_what_the_build_reads(repo, tmp_path):
-    """The commit message names the last commit: it must be what was built."""
-    (repo.path / "pelicanconf.py").write_text("SITENAME = 'x'\n", "utf-8")
-    git("add", "pelicanconf.py", cwd=repo.path)
-    git("commit", "--quiet", "-m", "settings", cwd=repo.path)
-    (repo.path / "pelicanconf.py").write_text("SITENAME = 'y'\n", "utf-8")
-    (repo.path / "content" / "briefs").mkdir(parents=True)
-    (repo.path / "content" / "briefs" / "new.md").write_text("draft", "utf-8")
-    (repo.path / "notes.txt").write_text("not read by the build", "utf-8")
-    content = small_content(tmp_path, 2)
-    with pytest.raises(PublishError) as error:
-        publish(content, tmp_path / "output", repo=repo.path)
-    assert error.value.lines[0] == (
-        "files the build reads have uncommitted changes, which would be published "
-        "under the last commit's name; commit them, or pass --allow-dirty:"
-    )
-    assert sorted(error.value.lines[1:]) == [
-        "   M pelicanconf.py",
-        "  ?? content/briefs/new.md",
-    ]
-    assert repo.remote_log() == []
-    assert not (tmp_path / "output").exists()  # refused before building
-
-    publish(content, tmp_path / "output", repo=repo.path, allow_dirty=True)
-    assert len(repo.remote_log()) == 1
-
-
-def test_invoke_publish_has_allow_dirty():
-    result = subprocess.run(
-        [sys.executable, "-m", "invoke", "--help", "publish"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert "--allow-dirty" in result.stdout
-
-
-def test_publish_refuses_to_drop_published_addresses(repo, tmp_path):
-    full = small_content(tmp_path / "full", 4)  # the briefs of 2023
-    publish(full, tmp_path / "output", repo=repo.path, message="Full site")
-    renamed = tmp_path / "renamed" / "content"
-    shutil.copytree(full, renamed)
-    brief = renamed / "briefs" / "2023" / "sahel-juntas-and-ecowas.md"
-    brief.rename(brief.with_name("sahel-juntas-ecowas.md"))
-    with pytest.raises(PublishError) as error:
-        publish(renamed, tmp_path / "output", repo=repo.path, message="Renamed")
-    assert error.value.lines == [
-        "1 address of pages and feeds published on gh-pages would disappear "
-        "(readers' links and bookmarks to them would break); keep them with "
-        "aliases, or pass --force:",
-        "  briefs/sahel-juntas-and-ecowas.html: add "
-        "`aliases: [briefs/sahel-juntas-and-ecowas.html]` to the brief that "
-        "replaced it (perhaps briefs/sahel-juntas-ecowas.html)",
-    ]
-    assert repo.remote_log() == ["Full site"]
-
-    publish(renamed, tmp_path / "output", repo=repo.path, message="Renamed", force=True)
-    assert repo.remote_log() == ["Renamed", "Full site"]
-
-
-def test_the_builds_mark_is_not_published(repo, tmp_path):
-    output = tmp_path / "output"
-    publish(small_content(tmp_path, 2), output, repo=repo.path)
-    assert MARKER not in repo.remote_files()
-    assert ".nojekyll" in repo.remote_files()
-    assert (output / MARKER).is_file()  # the next build still knows the folder
 
 
 # The GitHub Pages workflow -------------------------------------------------
