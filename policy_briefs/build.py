@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from pelican import Pelican
@@ -72,19 +72,6 @@ def load_settings(
     return read_settings(str(settings_file), override=override)
 
 
-@contextmanager
-def _paper_worker(settings: dict) -> Iterator:
-    """The PDF engine's process (pipeline.PaperWorker), started first: it
-    loads the engine on another core while this process looks for changes
-    and reads the briefs. None when PDFs are off."""
-    paper = PaperWorker.start(settings)
-    try:
-        yield paper
-    finally:
-        if paper is not None:
-            paper.close()
-
-
 def run_pelican(settings: dict) -> _Collector:
     """Run Pelican in this process; BriefsError propagates, errors collected
     from every logger (Pelican's, the plugins', Markdown's)."""
@@ -118,7 +105,17 @@ def build(
     with outputdir.lock(output), ExitStack() as stack:
         outputdir.recover(output)
         current = load_settings(content, output, settings_file, **overrides)
-        paper = stack.enter_context(_paper_worker(current))
+
+        @cache
+        def paper() -> PaperWorker | None:
+            """The PDF engine's process (None when PDFs are off), started
+            before the build reads anything: it loads the engine on another
+            core meanwhile."""
+            worker = PaperWorker.start(current)
+            if worker is not None:
+                stack.callback(worker.close)
+            return worker
+
         # Nothing changed since the last build (make's rule): leave it be.
         inputs = None
         if not inputs_changed:
@@ -132,7 +129,7 @@ def build(
             PREVIOUS_KEY: str(output),
             TARGET_KEY: str(output),
             INPUTS_KEY: inputs,
-            PAPER_KEY: paper,
+            PAPER_KEY: paper(),
             **overrides,
         }
         published = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 from pathlib import Path
 
 from markupsafe import Markup
@@ -441,7 +442,7 @@ class Digests:
                 "map",
                 [
                     f"{key!r}={self.of(item)}"
-                    for key, item in sorted(value.items(), key=_by_key)
+                    for key, item in sorted(value.items(), key=itemgetter(0))
                 ],
             )
         elif isinstance(value, PageOf):
@@ -465,10 +466,6 @@ class Digests:
             digest = fingerprint(value)
         self._memo[id(value)] = (value, digest)
         return digest
-
-
-def _by_key(item: tuple) -> str:
-    return item[0]
 
 
 def combine(kind: str, digests: list[str]) -> str:

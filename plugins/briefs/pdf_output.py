@@ -48,10 +48,11 @@ def check_engine(settings: dict, paper) -> bool:
     pipeline.PaperWorker, None when they are off): a required engine that is
     missing stops the build before anything is written; in "auto" mode one
     line says how to get PDFs."""
-    if mode(settings) == "off" or paper is None:
+    wanted = mode(settings)
+    if wanted == "off" or paper is None:
         return False
     problem = paper.problem
-    if problem and mode(settings) == "required":
+    if problem and wanted == "required":
         raise pdf.EngineMissing(
             f"PDF editions are required ({SETTING} = 'required'), but {problem}; "
             f"{pdf.INSTALL_HINT}"

@@ -35,7 +35,7 @@ import pickle
 import shutil
 import stat
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -217,15 +217,18 @@ def inputs_digest(settings: dict) -> str:
 
 
 def up_to_date(
-    settings: dict, output: Path, inputs: str, paper: PaperWorker | None
+    settings: dict,
+    output: Path,
+    inputs: str,
+    paper: Callable[[], PaperWorker | None],
 ) -> int | None:
     """The number of briefs of the last build into `output` when nothing it
     read has changed since (`inputs`, from inputs_digest) and every file of
     it is still as it left it; else None (then build). The folder's mark
     (outputdir.MARKER) is written after the build and not compared. A build
     that wanted PDFs but had no engine is up to date only while the engine
-    is still missing (`paper` says; the question waits for the engine's
-    process only then)."""
+    is still missing (`paper()` gives the engine's process: started, and
+    waited for, only then)."""
     cache_dir = settings.get("CACHE_PATH")
     try:
         if not cache_dir or not BriefsOptions.from_settings(settings).cache:
@@ -239,8 +242,10 @@ def up_to_date(
         cache.close()
     if not inputs or not manifest or manifest.get("inputs") != inputs:
         return None
-    if paper is not None and not manifest.get("editions") and paper.problem is None:
-        return None
+    if not manifest.get("editions"):
+        worker = paper()
+        if worker is not None and worker.problem is None:
+            return None
     recorded = manifest.get("all", {})
     try:
         if _all_files(Path(output)) - {MARKER} != set(recorded):
@@ -392,7 +397,6 @@ class BriefsGenerator(Generator):
         self.written: dict[str, ManifestEntry] = {}
         self.fresh_links: dict[str, Pickled] = {}  # PageLinks
         self.fresh_texts: dict[str, object] = {}  # open data texts made now
-
         self._related: KnownRelated | None = None
         self._data_keys: dict | None = None
         self.groups: dict[str, list[str]] = {}
@@ -919,7 +923,7 @@ class BriefsGenerator(Generator):
             if (
                 entry is not None
                 and entry.fingerprint == job.fingerprint
-                and entry.embeds == _embeds(content, entry.embeds)
+                and entry.embeds == _embeds(content, [e[0] for e in entry.embeds])
                 and _carry_over(
                     _join(previous, path), _join(output, path), entry, self.folders
                 )
@@ -940,7 +944,7 @@ class BriefsGenerator(Generator):
             for job, made in zip(jobs, results, strict=True):
                 ((rel, data, (pages, read)),) = made
                 entry = _write(output, rel, job.fingerprint, data)
-                embeds = _embeds(content, tuple((name, 0, 0) for name in read))
+                embeds = _embeds(content, read)
                 self.written[rel] = replace(
                     entry,
                     # (an image gone meanwhile: made again next time)
@@ -1076,12 +1080,12 @@ def _carry_over(
 
 
 def _embeds(
-    content: str, embeds: tuple[tuple[str, int, int], ...]
+    content: str, names: Iterable[str]
 ) -> tuple[tuple[str, int, int], ...] | None:
-    """The files a PDF embeds with their size and mtime now (None when one
-    is gone)."""
+    """Files under `content` a PDF embeds, with their size and mtime now
+    (None when one is gone)."""
     found = []
-    for name, *_ in embeds:
+    for name in names:
         try:
             info = os.stat(_join(content, name))  # noqa: PTH116
         except OSError:
