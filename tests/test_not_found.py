@@ -11,6 +11,7 @@ import urllib.request
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -150,12 +151,18 @@ def test_404_has_no_canonical_link_and_inline_styles_only(served):
     theme = Path(__file__).resolve().parents[1] / "theme" / "static" / "css"
     assert (theme / "components.css").read_text("utf-8").strip() in style.text
     assert not page.find_all(["script", "img"])
+    icon = page.find("link", rel="icon")["href"]
+    theme_icon = theme.parent / "img" / "icon.svg"
+    assert (
+        unquote(icon) == "data:image/svg+xml," + theme_icon.read_text("utf-8").strip()
+    )
 
 
 def test_the_link_check_wants_absolute_links_and_no_assets_on_the_404_page():
     html = (
         '<a href="#top">top</a><a href="https://example.org/site/index.html">x</a>'
         '<a href="index.html">home</a><img src="https://example.org/site/a.png">'
+        '<link rel="icon" href="data:image/svg+xml,%3Csvg/%3E">'
     )
     found = read_page("404.html", html)
     assert [(p.target, p.reason) for p in found.problems] == [
