@@ -339,6 +339,19 @@ def test_only_what_changed_is_rewritten(case):
     assert "Changed text" in text
 
 
+def test_a_search_file_altered_since_the_last_build_is_made_again(case):
+    """An edit makes only the search files it changes and keeps the others
+    from the last build's output: only while they are as that build left
+    them. One altered behind the build's back makes every file anew."""
+    root, rebuild_and_compare = case
+    docs = sorted((root / "output" / "search" / "docs").glob("*.js"))
+    untouched = next(p for p in docs if "brief-05.html" not in p.read_text("utf-8"))
+    untouched.unlink()
+    untouched.write_text("altered", "utf-8")
+    edit(source(root, 5), "Text 5 with", "Changed text with")
+    rebuild_and_compare()
+
+
 def test_parallel_build_equals_serial_build(tmp_path, monkeypatch):
     write_site(tmp_path)
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)

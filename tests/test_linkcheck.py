@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import SITE_URL
 
-from briefs.linkcheck import BrokenLink, check_site, split_srcset
+from briefs.linkcheck import BrokenLink, check_site, read_page, split_srcset
 from policy_briefs.project import ROOT
 
 
@@ -289,6 +289,30 @@ def test_percent_escapes_and_query_strings(tmp_path):
         },
     )
     assert check_site(tmp_path) == []
+
+
+def test_links_are_read_as_a_browser_parses_the_page():
+    """An HTML5 parser, not a pattern: what a browser never follows is no
+    link, and what it does follow is found however the markup is written."""
+    html = (
+        '<!-- <a href="in-a-comment.html"> -->'
+        "<script>document.write('<a href=\"in-a-script.html\">')</script>"
+        '<template><a href="in-a-template.html">t</a></template>'
+        '<a title="x > y" href="quoted-gt.html">a</a>'
+        '<A HREF="upper.html" href="second.html">b</A>'
+        '<img/src="after-slash.png" alt="">'
+        '<a href="amp.html?a=1&amp;b=2">c</a>'
+        '<svg><use xlink:href="#icon"/></svg><p id="icon">i</p>'
+    )
+    found = read_page("index.html", html)
+    assert [r.url for r in found.references] == [
+        "quoted-gt.html",
+        "upper.html",
+        "after-slash.png",
+        "amp.html?a=1&b=2",
+        "#icon",
+    ]
+    assert found.ids == {"icon"}
 
 
 def test_srcset_candidates_split_on_comma_whitespace():

@@ -50,6 +50,7 @@ TITLES = {
         ("<p>U.S.-North Korea — talks</p>", 3),
         ("<ul><li>a</li><li>b</li></ul><p>&amp; — •</p>", 2),
         ("", 0),
+        ("snake_case _ __ 3.5% ½ Ⅻ ٣ 你好 —x— a\u00a0b c\u2003d", 11),
     ],
 )
 def test_word_count_of_rendered_body(html, words):

@@ -55,6 +55,11 @@ class Pickled(bytes):
         return pickle.loads(self)
 
 
+def file_digest(data: bytes) -> str:
+    """The digest the manifest keeps of a file's bytes."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 def _pack(value) -> bytes:
     if isinstance(value, Pickled):
         data = bytes(value)

@@ -17,6 +17,7 @@ position), so the result is identical, pattern for pattern;
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from markdown import util
 from markdown.extensions import Extension
@@ -111,7 +112,7 @@ class FastInlineProcessor(InlineProcessor):
         while patternIndex < count:
             pattern, new_style, required = patterns[patternIndex]
             if new_style and (
-                (required is not None and not any(s in data for s in required))
+                (required is not None and not required(data))
                 or pattern.compiled_re.search(data, startIndex) is None
             ):
                 patternIndex += 1
@@ -123,16 +124,22 @@ class FastInlineProcessor(InlineProcessor):
         return data
 
 
-_REQUIRED: dict[tuple[str, int], tuple[str, ...] | None] = {}
+_REQUIRED: dict[tuple[str, int], Callable[[str], object] | None] = {}
 
 
-def _required(pattern: InlinePattern) -> tuple[str, ...] | None:
-    """`required_strings` of a pattern's expression, worked out once per
-    expression for the life of the process (it depends on nothing else)."""
+def _required(pattern: InlinePattern) -> Callable[[str], object] | None:
+    """A search for the `required_strings` of a pattern's expression (one C
+    call per text, not a generator), worked out once per expression for the
+    life of the process (it depends on nothing else)."""
     regex = pattern.compiled_re
     key = (regex.pattern, regex.flags)
     if key not in _REQUIRED:
-        _REQUIRED[key] = required_strings(regex)
+        strings = required_strings(regex)
+        _REQUIRED[key] = (
+            None
+            if strings is None
+            else re.compile("|".join(map(re.escape, strings))).search
+        )
     return _REQUIRED[key]
 
 

@@ -56,14 +56,14 @@ from . import (
     reading,
     search,
 )
-from .cache import Cache, Pickled
+from .cache import Cache, Pickled, file_digest
 from .collection import Collection, display_path, validate_content
 from .linkcheck import BrokenLink, PageLinks, SiteChecker, is_checked, read_page
 from .model import Site, build_site, fingerprint
 from .options import BriefsOptions
 from .outputdir import MARKER
 from .pages import Digests, Job, brief_jobs, plan
-from .problems import ContentError, LinkError, Problem
+from .problems import BriefsError, ContentError, LinkError, Problem
 from .reading import ReadSettings, SourceRead, read_key, read_source, render_markdown
 from .related import KnownRelated, RelatedBriefs, related_inputs
 from .render import Renderer, render_in_worker, start_worker
@@ -401,7 +401,8 @@ class BriefsGenerator(Generator):
         self._data_keys: dict | None = None
         self.groups: dict[str, list[str]] = {}
         self.folders: set[str] = set()  # output folders made (_carry_over)
-        self.old: dict = {}
+        self.old: dict = {}  # the last build's manifest (render_and_write)
+        self.previous: Path | None = None  # the last build's output
         # The link check runs when every generator has written (theme styles
         # and host files included): listen for the end of this run only.
         signals.finalized.connect(self.finish)
@@ -674,6 +675,7 @@ class BriefsGenerator(Generator):
         output = Path(self.output_path)
         self.target = Path(self.settings.get(TARGET_KEY) or output).absolute()
         previous = Path(self.settings.get(PREVIOUS_KEY) or output)
+        self.previous = previous
         self.signature = self.output_signature()
         old = self.cache.manifest(self.target)
         if old.get("signature") != self.signature:
@@ -765,12 +767,14 @@ class BriefsGenerator(Generator):
         previous: Path,
         rel: str,
         job_fingerprint: str,
-        data: bytes,
+        data: bytes | str,
         old_files: dict,
     ) -> ManifestEntry:
         """A file of a group, kept as it was when its bytes did not change
-        (most of the search shards and documents after an edit)."""
-        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        (most of the search shards and documents after an edit). `data` is
+        the bytes, or only their digest when the group found the last
+        build's file as that build left it (BriefsGenerator.keeps)."""
+        digest = data if isinstance(data, str) else file_digest(data)
         old = old_files.get(rel)
         if (
             old is not None
@@ -778,6 +782,13 @@ class BriefsGenerator(Generator):
             and _carry_over(_join(previous, rel), _join(output, rel), old, self.folders)
         ):
             return replace(old, fingerprint=job_fingerprint)
+        if isinstance(data, str):
+            raise BriefsError(
+                [
+                    f"{_join(previous, rel)}: changed while the site was being"
+                    " built; build again"
+                ]
+            )
         entry = _write(output, rel, job_fingerprint, data)
         return replace(entry, links_key=None, digest=digest)
 
@@ -836,27 +847,48 @@ class BriefsGenerator(Generator):
             }
         return self._data_keys
 
-    def search_files(self, job: Job) -> dict[str, bytes]:
+    def search_files(self, job: Job) -> dict[str, bytes | str]:
         """Every search file, from each brief's search record and the last
         build's index (search.IndexState, in the cache): only the terms of
-        the briefs that changed are scored again."""
+        the briefs that changed are scored again, and only the files that
+        may have changed are made; the others are named by digest, to be
+        kept from the last build's output (all are made when one of those
+        is not there as that build left it)."""
         keyed = job.context["records"]
-        made: dict[str, search.SearchDocument] = {}
+        records: dict[str, search.SearchDocument] = {}
 
         def load(keys: list[str]) -> dict:
-            found = {key: made[key] for key in keys if key in made}
+            found = {key: records[key] for key in keys if key in records}
             found.update(self.cache.get("search", [k for k in keys if k not in found]))
             missing = [k for k in keys if k not in found and k in keyed]
-            made.update(self.search_records(missing, keyed))
-            found.update((key, made[key]) for key in missing)
+            records.update(self.search_records(missing, keyed))
+            found.update((key, records[key]) for key in missing)
             return found
 
-        state = search.build_index(list(keyed), load, self.state("search-index"))
-        self.store_state("search-index", state)
-        self.cache.put("search", made)
-        if made:
+        index = search.build_index(list(keyed), load, self.state("search-index"))
+        kept = {
+            rel: digest
+            for rel, digest in index.state.digests.items()
+            if rel not in index.made
+        }
+        if not all(self.keeps(rel, digest) for rel, digest in kept.items()):
+            index, kept = search.build_index(list(keyed), load), {}
+        self.store_state("search-index", index.state)
+        self.cache.put("search", records)
+        if records:
             self.cache.keep_only("search", set(keyed))
-        return state.files
+        return {**index.made, **kept}
+
+    def keeps(self, rel: str, digest: str) -> bool:
+        """Whether the last build's `rel` is there, as it left it, with
+        bytes of `digest` (a group file can then be kept unmade)."""
+        entry = self.old.get("files", {}).get(rel)
+        if entry is None or entry.digest != digest:
+            return False
+        try:
+            return _stat(_join(self.previous, rel)) == entry.stat
+        except OSError:
+            return False
 
     def search_records(self, keys: list[str], keyed: dict) -> dict:
         """The search records of `keys` (search_job's), from the terms each
@@ -1041,7 +1073,8 @@ class BriefsGenerator(Generator):
 STATES = ("related", "search-index")
 
 # Jobs that make a group of files in this process, from the cache.
-GROUPS: dict[str, Callable[[BriefsGenerator, Job], dict[str, bytes]]] = {
+# A group's files: bytes, or the digest of a file kept from the last build.
+GROUPS: dict[str, Callable[[BriefsGenerator, Job], dict[str, bytes | str]]] = {
     "search": BriefsGenerator.search_files,
     "data": BriefsGenerator.data_files,
 }

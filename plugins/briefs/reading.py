@@ -28,6 +28,8 @@ from .schema import Brief, References, validate_fields
 from .search import BodyTerms, body_terms
 
 TAG = re.compile(r"<[^>]*>")
+# From a token's first letter or digit to its end: one match per word.
+WORD = re.compile(r"[^\W_]\S*")
 WORDS_PER_MINUTE = 200
 
 
@@ -147,9 +149,10 @@ def body_text(html: str) -> str:
 
 
 def word_count(text: str) -> int:
-    """Runs of text between spaces that hold a letter or digit; a lone
-    dash or bullet is not a word."""
-    return sum(1 for token in text.split() if any(c.isalnum() for c in token))
+    r"""Runs of text between spaces that hold a letter or digit; a lone
+    dash or bullet is not a word. ([^\W_] is exactly str.isalnum, and \S
+    what str.split keeps.)"""
+    return len(WORD.findall(text))
 
 
 def count_words(html: str) -> int:

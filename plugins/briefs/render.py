@@ -24,7 +24,7 @@ from .feeds import rebase_links
 from .linkcheck import read_page
 from .pages import Job
 from .redirects import redirect_page
-from .urls import is_absolute, public_url
+from .urls import href, is_absolute, public_url
 
 # A page's links come pickled (the build keeps them until the link check).
 Rendered = tuple[str, bytes, Pickled | None]
@@ -43,6 +43,7 @@ class Renderer:
             output_path=settings.get("OUTPUT_PATH", ""),
         )
         self.env = generator.env
+        self.env.globals["href"] = href
         self.globals = {k: v for k, v in settings.items() if k.isupper()}
         self.templates = {}
 
