@@ -135,6 +135,11 @@ class Cache:
 
     # -- keyed entries: reads, bodies, links ------------------------------------
 
+    @property
+    def available(self) -> bool:
+        """Whether entries put now can be got back (no damage so far)."""
+        return self._db is not None
+
     def get(self, table: str, keys) -> dict[str, object]:
         """The entries of `table` among `keys` (damaged ones: none at all)."""
         keys = list(keys)

@@ -38,6 +38,7 @@ _BIBTEX_ESCAPES = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
+_BIBTEX_TABLE = str.maketrans(_BIBTEX_ESCAPES)
 _UNPAIRED_BRACES = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
 # A name part BibTeX would misread: a comma, or "and" as a word.
 _BIBTEX_AMBIGUOUS = re.compile(r",|(?:^|\s)and(?:\s|$)", re.IGNORECASE)
@@ -207,6 +208,8 @@ def bibtex_text(value: str) -> str:
     """A value for a braced BibTeX field: LaTeX specials escaped, braces
     never unbalanced, one line, non-ASCII kept as UTF-8."""
     value = one_line(value)
+    if "{" not in value and "}" not in value:  # most values: one C call
+        return value.translate(_BIBTEX_TABLE)
     paired = _paired_braces(value)
     return "".join(
         ("\\" + char if at in paired else _UNPAIRED_BRACES[char])

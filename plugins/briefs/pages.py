@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass, field, replace
+import operator
+from dataclasses import dataclass, field, fields, replace
 from operator import itemgetter
 from pathlib import Path
 
@@ -430,6 +431,10 @@ class Digests:
 
     def __init__(self):
         self._memo: dict[int, tuple[object, str]] = {}
+        # A brief's own fields (all but its links) by their objects' ids: a
+        # brief's page shows a copy of its view with related briefs added
+        # (BriefView.with_related), whose own fields are the same objects.
+        self._own: dict[tuple[int, ...], tuple[tuple, str]] = {}
 
     def of(self, value) -> str:
         hit = self._memo.get(id(value))
@@ -455,17 +460,30 @@ class Digests:
             links = (value.authors, value.regions, value.tags, value.related)
             digest = combine(
                 "brief",
-                [
-                    fingerprint(
-                        replace(value, authors=(), regions=(), tags=(), related=())
-                    ),
-                    *(self.of(items) for items in links),
-                ],
+                [self._own_digest(value), *(self.of(items) for items in links)],
             )
         else:
             digest = fingerprint(value)
         self._memo[id(value)] = (value, digest)
         return digest
+
+    def _own_digest(self, view: BriefView) -> str:
+        own = tuple(getattr(view, name) for name in _OWN_FIELDS)
+        key = tuple(map(id, own))
+        hit = self._own.get(key)
+        if hit is not None and all(map(operator.is_, hit[0], own)):
+            return hit[1]
+        digest = fingerprint(replace(view, authors=(), regions=(), tags=(), related=()))
+        self._own[key] = (own, digest)
+        return digest
+
+
+# What a BriefView holds besides its links to other values (Digests.of).
+_OWN_FIELDS = tuple(
+    f.name
+    for f in fields(BriefView)
+    if f.name not in ("authors", "regions", "tags", "related")
+)
 
 
 def combine(kind: str, digests: list[str]) -> str:

@@ -155,6 +155,12 @@ class Kept:
             found[key] = self.fresh[key] = self.remake[key]()
         return found
 
+    def release(self) -> None:
+        """Forget the fresh ones once the step that needs them is done (kept
+        already: get_many finds them in the cache or the preview's memory)."""
+        if self.cache.available:
+            self.fresh = {}
+
     def keep(self, current: set[str]) -> None:
         """Store the fresh ones; drop from the cache what is not current."""
         self.cache.put(self.table, self.fresh)
@@ -874,6 +880,7 @@ class BriefsGenerator(Generator):
         if not all(self.keeps(rel, digest) for rel, digest in kept.items()):
             index, kept = search.build_index(list(keyed), load), {}
         self.store_state("search-index", index.state)
+        self.terms.release()  # no later step needs the briefs' terms
         self.cache.put("search", records)
         if records:
             self.cache.keep_only("search", set(keyed))
@@ -913,13 +920,16 @@ class BriefsGenerator(Generator):
         """The open data files (opendata.py) from each entry's texts."""
         context = job.context
         keyed = self.data_keys(job)
-        texts = dict(self.fresh_texts)
+        # The texts made this build are cached (make_data_texts): once here,
+        # only this call needs them.
+        texts, self.fresh_texts = self.fresh_texts, {}
+        made_now = bool(texts)
         texts.update(self.cache.get("data", [k for k in keyed if k not in texts]))
         for key in [k for k in keyed if k not in texts]:  # damaged in the cache
             texts[key] = opendata.entry_texts(
                 keyed[key], context["site_name"], context["public_url"]
             )
-        if self.fresh_texts:
+        if made_now:
             self.cache.keep_only("data", set(keyed))
         # The entries handed to catalogue_files are these very objects.
         by_entry = {id(entry): texts[key] for key, entry in keyed.items()}
