@@ -12,12 +12,14 @@ import base64
 import logging
 import os
 import shutil
+import sqlite3
 import zlib
 from pathlib import Path
 
 import pytest
 
 from briefs import pipeline, search
+from briefs.problems import BriefsError
 from policy_briefs.build import build
 from policy_briefs.project import ROOT
 
@@ -350,6 +352,29 @@ def test_a_search_file_altered_since_the_last_build_is_made_again(case):
     untouched.write_text("altered", "utf-8")
     edit(source(root, 5), "Text 5 with", "Changed text with")
     rebuild_and_compare()
+
+
+def test_what_the_cache_lost_is_made_again_from_the_sources(case):
+    """Rendered bodies and search terms the cache no longer has are made
+    again from each brief's file (the build does not hold every file's
+    bytes for that)."""
+    root, rebuild_and_compare = case
+    (database,) = (root / "cache").glob("*.sqlite3")
+    with sqlite3.connect(database) as db:
+        assert db.execute("DELETE FROM bodies").rowcount > 0
+        assert db.execute("DELETE FROM terms").rowcount > 0
+    edit(source(root, 5), "Text 5 with", "Changed text with")
+    CHANGES["template"](root)  # every page again: every body is needed
+    rebuild_and_compare()
+
+
+def test_a_source_changed_since_it_was_read_is_not_read_again(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_bytes(b"---\ntitle: A\n---\nText")
+    key = pipeline.read_key(path, "a.md", path.read_bytes(), "signature")
+    path.write_bytes(b"---\ntitle: B\n---\nText")
+    with pytest.raises(BriefsError, match=r"^a\.md: changed while the site was being"):
+        pipeline._read_again(path, "a.md", key, "signature", None)
 
 
 def test_parallel_build_equals_serial_build(tmp_path, monkeypatch):

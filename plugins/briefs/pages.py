@@ -13,15 +13,15 @@ import hashlib
 import math
 import operator
 from dataclasses import dataclass, field, fields, replace
-from operator import itemgetter
 from pathlib import Path
 
 from markupsafe import Markup
+from pelican.utils import SafeDatetime
 
 from . import listings, notfound
 from .citations import citation_paths
 from .collection import display_path
-from .model import BriefView, Site, fingerprint
+from .model import BriefView, Link, Site, fingerprint
 from .opendata import AuthorRef, Feed, RegionRef, TopicRef, make_entry, series_parts
 from .problems import ContentError, Problem
 from .reading import reading_time
@@ -238,7 +238,7 @@ def plan(
             settings["ARCHIVES_SAVE_AS"],
             "page",
             "archives",
-            {**listing, "dates": site.briefs},
+            {**listing, "dates": [ArchiveEntry.of(view) for view in site.briefs]},
         )
     )
     jobs.extend(series_jobs(site, settings, shared))
@@ -269,6 +269,33 @@ def plan(
     for job in jobs:
         job.fingerprint = job_fingerprint(job, digests)
     return jobs
+
+
+@dataclass(frozen=True)
+class ArchiveEntry:
+    """What the archives page shows of a brief. Its job lists every brief:
+    whole views (bios, descriptions, key points) made it 5.6 MB to send to
+    a worker at 5,000 briefs, and re-rendered it for edits it does not show."""
+
+    url: str
+    date: SafeDatetime
+    locale_date: str
+    title: str
+    regions: tuple[str, ...]
+    authors: tuple[Link, ...]  # names (linked to nothing)
+    language: str
+
+    @classmethod
+    def of(cls, view: BriefView) -> ArchiveEntry:
+        return cls(
+            view.url,
+            view.date,
+            view.locale_date,
+            view.brief.title,
+            tuple(view.brief.regions),
+            tuple(Link(a.name, a.slug, a.url, a.save_as, None) for a in view.authors),
+            view.language,
+        )
 
 
 def series_jobs(site: Site, settings: dict, shared: dict) -> list[Job]:
@@ -447,7 +474,7 @@ class Digests:
                 "map",
                 [
                     f"{key!r}={self.of(item)}"
-                    for key, item in sorted(value.items(), key=itemgetter(0))
+                    for key, item in sorted(value.items(), key=operator.itemgetter(0))
                 ],
             )
         elif isinstance(value, PageOf):
@@ -468,7 +495,7 @@ class Digests:
         return digest
 
     def _own_digest(self, view: BriefView) -> str:
-        own = tuple(getattr(view, name) for name in _OWN_FIELDS)
+        own = _own_fields(view)
         key = tuple(map(id, own))
         hit = self._own.get(key)
         if hit is not None and all(map(operator.is_, hit[0], own)):
@@ -479,10 +506,12 @@ class Digests:
 
 
 # What a BriefView holds besides its links to other values (Digests.of).
-_OWN_FIELDS = tuple(
-    f.name
-    for f in fields(BriefView)
-    if f.name not in ("authors", "regions", "tags", "related")
+_own_fields = operator.attrgetter(
+    *(
+        f.name
+        for f in fields(BriefView)
+        if f.name not in ("authors", "regions", "tags", "related")
+    )
 )
 
 

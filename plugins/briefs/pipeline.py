@@ -145,8 +145,15 @@ class Kept:
         # How to make one again if the cache lost it: its file's read.
         self.remake: dict[str, Callable[[], object]] = {}
 
-    def get_many(self, keys) -> dict:
-        found = {k: self.fresh[k] for k in keys if k in self.fresh}
+    def get_many(self, keys, take: bool = False) -> dict:
+        """`take`: for a step that needs each one once, let the fresh ones
+        go as they are taken (kept already: the cache or the preview's
+        memory still has them)."""
+        fresh = self.fresh
+        if take and self.cache.available:
+            found = {k: fresh.pop(k) for k in keys if k in fresh}
+        else:
+            found = {k: fresh[k] for k in keys if k in fresh}
         if self.warm is not None:
             found.update((k, self.warm[k]) for k in keys if k in self.warm)
         missing = [k for k in keys if k not in found]
@@ -154,12 +161,6 @@ class Kept:
         for key in [k for k in keys if k not in found]:
             found[key] = self.fresh[key] = self.remake[key]()
         return found
-
-    def release(self) -> None:
-        """Forget the fresh ones once the step that needs them is done (kept
-        already: get_many finds them in the cache or the preview's memory)."""
-        if self.cache.available:
-            self.fresh = {}
 
     def keep(self, current: set[str]) -> None:
         """Store the fresh ones; drop from the cache what is not current."""
@@ -365,6 +366,18 @@ def _html_of(read: Callable[[], SourceRead]) -> str:
 
 def _terms_of(read: Callable[[], SourceRead]) -> search.BodyTerms:
     return read().terms
+
+
+def _read_again(
+    path: Path, shown: str, key: str, signature: str, config: ReadSettings
+) -> SourceRead:
+    """A source's read made again (what the cache lost of it), from its file
+    as this build read it: the file's bytes are not held for this (30 MB
+    at 5,000 briefs); one changed since is an error."""
+    data = path.read_bytes()
+    if read_key(path, shown, data, signature) != key:
+        raise BriefsError([f"{shown}: changed while the site was being built"])
+    return read_source(path, shown, data, config)
 
 
 def _read_job(config: ReadSettings, job: tuple[Path, str, bytes]) -> SourceRead:
@@ -582,13 +595,18 @@ class BriefsGenerator(Generator):
         return self.warm.renderers[key]
 
     def render_jobs(
-        self, jobs: list[Job], lazily: bool = False, workers: Workers | None = None
+        self,
+        jobs: list[Job],
+        lazily: bool = False,
+        workers: Workers | None = None,
+        write_to: Path | None = None,
     ) -> Iterator | list:
         """Each job's files, with the bodies it shows: in the workers (the
         build's, or `workers`), or in this process with one renderer made
         when first needed. `lazily`: the workers start at once and the
         results come as they are iterated (this process can do other work
-        meanwhile)."""
+        meanwhile). `write_to`: whoever renders a file writes it into that
+        folder, and its manifest entry comes back instead of its bytes."""
         bodies = self.bodies.get_many({key for job in jobs for key in job.bodies})
         tasks = [(job, {key: bodies[key] for key in job.bodies}) for job in jobs]
         renderer = None
@@ -598,10 +616,14 @@ class BriefsGenerator(Generator):
             renderer = renderer or self.renderer()
             return renderer.render(*task)
 
+        function = render_in_worker
+        if write_to is not None:
+            function = partial(_render_and_write, write_to, function)
+            serial = partial(_render_and_write, write_to, serial)
         workers = workers or self.workers
         if lazily:
-            return workers.submit(render_in_worker, tasks, serial)
-        return workers.map(render_in_worker, tasks, serial)
+            return workers.submit(function, tasks, serial)
+        return workers.map(function, tasks, serial)
 
     def read_and_validate(self) -> Collection:
         read_config = ReadSettings.from_settings(self.settings)
@@ -652,8 +674,8 @@ class BriefsGenerator(Generator):
         current = {key for key, *_ in keyed}
         reads = {path: known[key] for key, path, *_ in keyed}
         self.read_keys = {path: key for key, path, *_ in keyed}
-        for key, path, shown, data in keyed:
-            read_again = partial(read_source, path, shown, data, config)
+        for key, path, shown, _ in keyed:
+            read_again = partial(_read_again, path, shown, key, signature, config)
             body = reads[path].body_key
             if body is not None:
                 self.bodies.remake[body] = partial(_html_of, read_again)
@@ -724,15 +746,12 @@ class BriefsGenerator(Generator):
         for job in [j for j in to_render if j.kind == "copy"]:
             self.written[job.save_as] = _copy(job, output)
         renderable = [j for j in to_render if j.kind not in ("copy", *GROUPS)]
-        results = self.render_jobs(renderable, lazily=True)
+        results = self.render_jobs(renderable, lazily=True, write_to=output)
         # The groups are made here, from the cache, while the workers render
-        # and a thread writes what they rendered as it comes (so that it
-        # does not pile up in memory meanwhile).
+        # and write, and a thread takes in what they wrote as it comes.
         stop = threading.Event()
-        with ThreadPoolExecutor(1, thread_name_prefix="briefs-write") as thread:
-            writing = thread.submit(
-                self.write_rendered, output, renderable, results, stop
-            )
+        with ThreadPoolExecutor(1, thread_name_prefix="briefs-written") as thread:
+            writing = thread.submit(self.collect_written, renderable, results, stop)
             try:
                 for job in [j for j in to_render if j.kind in GROUPS]:
                     made = GROUPS[job.kind](self, job)
@@ -754,16 +773,15 @@ class BriefsGenerator(Generator):
             len(self.jobs) - len(to_render),
         )
 
-    def write_rendered(
-        self, output: Path, jobs: list[Job], results, stop: threading.Event
-    ) -> None:
-        """Write every file of `jobs` from `results` as it comes, until
-        `stop` (set when the build fails meanwhile)."""
-        for job, made in zip(jobs, results, strict=True):
+    def collect_written(self, jobs: list[Job], results, stop: threading.Event) -> None:
+        """Take in every file of `jobs` from `results` (written where they
+        were rendered) as it comes, until `stop` (set when the build fails
+        meanwhile)."""
+        for _, made in zip(jobs, results, strict=True):
             if stop.is_set():
                 return
-            for rel, data, links in made:
-                self.written[rel] = _write(output, rel, job.fingerprint, data)
+            for rel, entry, links in made:
+                self.written[rel] = entry
                 if links is not None:
                     self.fresh_links[rel] = links
 
@@ -861,14 +879,18 @@ class BriefsGenerator(Generator):
         kept from the last build's output (all are made when one of those
         is not there as that build left it)."""
         keyed = job.context["records"]
-        records: dict[str, search.SearchDocument] = {}
+        made_records = False
 
         def load(keys: list[str]) -> dict:
-            found = {key: records[key] for key in keys if key in records}
-            found.update(self.cache.get("search", [k for k in keys if k not in found]))
+            """Records by key: the cache's, else made now (and cached at
+            once: an index made from scratch asks for a batch at a time)."""
+            nonlocal made_records
+            found = self.cache.get("search", keys)
             missing = [k for k in keys if k not in found and k in keyed]
-            records.update(self.search_records(missing, keyed))
-            found.update((key, records[key]) for key in missing)
+            made = self.search_records(missing, keyed)
+            self.cache.put("search", made)
+            made_records = made_records or bool(made)
+            found.update(made)
             return found
 
         index = search.build_index(list(keyed), load, self.state("search-index"))
@@ -880,9 +902,7 @@ class BriefsGenerator(Generator):
         if not all(self.keeps(rel, digest) for rel, digest in kept.items()):
             index, kept = search.build_index(list(keyed), load), {}
         self.store_state("search-index", index.state)
-        self.terms.release()  # no later step needs the briefs' terms
-        self.cache.put("search", records)
-        if records:
+        if made_records:
             self.cache.keep_only("search", set(keyed))
         return {**index.made, **kept}
 
@@ -902,7 +922,7 @@ class BriefsGenerator(Generator):
         brief's read made (search.body_terms) and what its page says."""
         views = [keyed[key][0] for key in keys]
         reads = [self.read_keys[view.brief.source] for view in views]
-        terms = self.terms.get_many(set(reads))
+        terms = self.terms.get_many(set(reads), take=True)
         return {
             key: search.document(
                 view.brief,
@@ -1156,6 +1176,18 @@ def _write(output: Path, rel: str, fingerprint: str, data: bytes) -> ManifestEnt
     interrupts.checkpoint("file-written")
     temporary.replace(path)
     return ManifestEntry(fingerprint, _stat(path), f"{fingerprint}:{rel}")
+
+
+def _render_and_write(
+    output: Path, render: Callable, task: tuple[Job, dict[str, str]]
+) -> list[tuple[str, ManifestEntry, Pickled | None]]:
+    """Render a job and write its files where it was rendered (in a worker:
+    no page's bytes cross between processes, and both cores write)."""
+    job = task[0]
+    return [
+        (rel, _write(output, rel, job.fingerprint, data), links)
+        for rel, data, links in render(task)
+    ]
 
 
 def _copy(job: Job, output: Path) -> ManifestEntry:

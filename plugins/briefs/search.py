@@ -54,6 +54,7 @@ FACET_PAGES = {
     "author": "authors/{slug}.html",
     "topic": "topics/{slug}.html",
 }
+LOAD_BATCH = 500  # records an index made from scratch holds at once
 META = "search/meta.js"
 TERMS = "search/terms/{}.js"
 DOCS = "search/docs/{}.js"
@@ -148,9 +149,9 @@ def body_terms(brief: Brief, body_html: str) -> BodyTerms:
     }
     return BodyTerms(
         terms="\n".join(counts),
-        counts=array("L", [n * 2 + (term in top) for term, n in counts.items()]),
+        counts=array("I", [n * 2 + (term in top) for term, n in counts.items()]),
         heading_terms="\n".join(heading_counts),
-        heading_counts=array("L", heading_counts.values()),
+        heading_counts=array("I", heading_counts.values()),
         length=length + sum(heading_counts.values()),
         text=zlib.compress(text.encode("utf-8"), COMPRESSION),
     )
@@ -203,7 +204,7 @@ def document(
             "year": ((str(moment.year), str(moment.year)),),
         },
         term_lines="\n".join(counts),
-        counts=array("L", [n * 2 + (term in top) for term, n in counts.items()]),
+        counts=array("I", [n * 2 + (term in top) for term, n in counts.items()]),
         length=length,
         text=terms.text,
     )
@@ -317,8 +318,7 @@ def build_index(
                 state = _update(keys, previous, changed, old, new)
                 if state is not None:
                     return state
-    docs = load(list(keys))
-    return _from_scratch(keys, [docs[key] for key in keys])
+    return _from_scratch(keys, load)
 
 
 def reference_length(lengths: Sequence[int]) -> float:
@@ -331,25 +331,35 @@ def reference_length(lengths: Sequence[int]) -> float:
     return 2 ** (round(math.log2(mean) * 4) / 4)
 
 
-def _from_scratch(keys: tuple[str, ...], docs: list[SearchDocument]) -> IndexState:
-    lengths = tuple(doc.length for doc in docs)
+def _from_scratch(
+    keys: tuple[str, ...], load: Callable[[list[str]], dict[str, SearchDocument]]
+) -> Index:
+    """The index of every record, loaded LOAD_BATCH at a time: only their
+    postings are kept, never thousands of records at once."""
+    lengths, facets, files = [], [], {}
+    # Each term's (id, packed count) pairs, flat in an array of 4-byte
+    # numbers: 2.5 million pairs at 5,000 briefs, 20 MB (tuples: 400 MB).
+    by_term: dict[str, array] = defaultdict(lambda: array("I"))
+    for start in range(0, len(keys), LOAD_BATCH):
+        batch = keys[start : start + LOAD_BATCH]
+        docs = load(list(batch))
+        for number, key in enumerate(batch, start):
+            doc = docs[key]
+            lengths.append(doc.length)
+            facets.append(doc.facets)
+            for term, packed in doc.pairs():
+                by_term[term].extend((number, packed))
+            files[DOCS.format(number)] = script("doc", number, _display(doc))
+        del docs
+    lengths, facets = tuple(lengths), tuple(facets)
     reference = reference_length(lengths)
-    # Each term's (id, packed count) pairs, flat in an array: 2.5 million
-    # pairs at 5,000 briefs, a tenth of the memory of tuples.
-    by_term: dict[str, array] = defaultdict(lambda: array("L"))
-    for number, doc in enumerate(docs):
-        for term, packed in doc.pairs():
-            by_term[term].extend((number, packed))
     norms = _norms(lengths, reference)
     raw, scored = {}, {}
     for term, flat in by_term.items():
         found = list(zip(flat[0::2], flat[1::2], strict=True))
         raw[term] = _encode_pairs(found)
-        scored[term] = _score(found, norms, len(docs))
+        scored[term] = _score(found, norms, len(keys))
     del by_term
-    facets = tuple(doc.facets for doc in docs)
-    files = {DOCS.format(number): script("doc", number, _display(doc))
-             for number, doc in enumerate(docs)}  # fmt: skip
     shards, shard_files = _shard_and_meta_files(scored, facets)
     files.update(shard_files)
     digests = {path: file_digest(data) for path, data in files.items()}
