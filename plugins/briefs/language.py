@@ -23,10 +23,10 @@ MAJORITY = 0.5
 
 def text_language(text: str, default: str) -> str:
     """'ja', 'ko', 'zh' for text mostly in those scripts, else `default`."""
-    letters = len(_LETTER.findall(text))
     kana, hangul, han = (len(p.findall(text)) for p in (_KANA, _HANGUL, _HAN))
-    if not letters:
+    if not (kana or hangul or han):  # most briefs: no letter to count
         return default
+    letters = len(_LETTER.findall(text))
     if kana and (kana + han) / letters >= MAJORITY:
         return "ja"
     if hangul and (hangul + han) / letters >= MAJORITY:
