@@ -19,6 +19,7 @@ import hashlib
 import io
 import logging
 import mimetypes
+import os
 import posixpath
 import re
 import warnings
@@ -221,7 +222,9 @@ def job_fingerprint(job: PdfJob, paper: Paper, signature: str) -> str:
 def probe(stylesheet: str) -> tuple[str | None, str]:
     """Run in the process that will make the PDFs: why the engine cannot
     work here (or None) and, when it can, its signature, with the engine
-    warmed up for `stylesheet`."""
+    warmed up for `stylesheet`. The process yields to the build's own on
+    a busy machine: the engine loads while that one reads and validates."""
+    os.nice(10)
     problem = engine_problem()
     if problem is not None:
         return problem, ""
