@@ -204,10 +204,13 @@ def bench(c, sizes="5000", competitors=True, pdfs=False, search=True):
                 f"        cold build is {figures.cold.seconds / hugo.seconds:.2f}x Hugo"
             )
         if figures.pdfs_cold:
+            added = sorted(w - wo for w, wo in figures.pdf_edits)
+            pairs = ", ".join(f"{w:.2f} s / {wo:.2f} s" for w, wo in figures.pdf_edits)
             print(
                 f"        PDFs: every one from cold {figures.pdfs_cold.seconds:.1f} s "
-                f"(peak {figures.pdfs_cold.peak_mb:.0f} MB); a rebuild after one "
-                f"edit, PDFs included, {figures.pdf_edit.seconds:.2f} s"
+                f"(peak {figures.pdfs_cold.peak_mb:.0f} MB); one edit with / "
+                f"without PDFs: {pairs}; PDFs add {added[len(added) // 2]:.2f} s "
+                "(median)"
             )
         if search:
             for name, value in figures.extra.items():

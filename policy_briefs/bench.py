@@ -41,7 +41,9 @@ class Figures:
     one_edit: Run
     preview_edit: float | None = None
     pdfs_cold: Run | None = None  # every PDF, added to an unchanged site
-    pdf_edit: Run | None = None  # a rebuild after one edit, PDFs included
+    # Rebuilds after one edit, with PDFs and, on a site without them, the
+    # same edit: (with, without) seconds, in alternation (pdf_edit_pairs).
+    pdf_edits: list[tuple[float, float]] = field(default_factory=list)
     stock_pelican: Run | None = None
     hugo: Run | None = None
     extra: dict = field(default_factory=dict)
@@ -156,13 +158,31 @@ def run_size(
     if pdfs:
         with_pdfs = {**env, "POLICY_BRIEFS_PDF": "required"}
         figures.pdfs_cold = timed(command, ROOT, with_pdfs)
-        edit_body(content)
-        os.sync()
-        figures.pdf_edit = timed(command, ROOT, with_pdfs)
+        figures.pdf_edits = pdf_edit_pairs(content, workdir, command, with_pdfs, env)
     if competitors:
         figures.stock_pelican = stock_pelican(content, workdir)
         figures.hugo = hugo(content, workdir)
     return figures
+
+
+def pdf_edit_pairs(
+    content: Path, workdir: Path, command: list[str], with_pdfs: dict, env: dict
+) -> list[tuple[float, float]]:
+    """What PDFs add to a rebuild after one edit: each of three edits is
+    built on the site with PDFs and on a copy without them, one right after
+    the other, so that both see the machine in the same state (a shared
+    machine's speed drifts by more than the difference between runs made
+    minutes apart)."""
+    plain_env = {**env, "POLICY_BRIEFS_CACHE": str(workdir / "cache-no-pdfs")}
+    plain = _invoke_build(content, workdir / "output-no-pdfs")
+    timed(plain, ROOT, plain_env)  # its cold build
+    pairs = []
+    for _ in range(3):
+        edit_body(content)
+        os.sync()
+        with_run = timed(command, ROOT, with_pdfs)
+        pairs.append((with_run.seconds, timed(plain, ROOT, plain_env).seconds))
+    return pairs
 
 
 def preview_edit_latency(content: Path, folder: Path, env: dict) -> float:
