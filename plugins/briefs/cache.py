@@ -58,8 +58,9 @@ class Pickled(bytes):
         return pickle.loads(zlib.decompress(self))
 
 
-def file_digest(data: bytes) -> str:
-    """The digest the manifest keeps of a file's bytes."""
+def digest_of(data: bytes) -> str:
+    """The project's one digest of bytes (blake2b, 128 bits, as hex): of a
+    file the manifest keeps, a rendered body, a job's inputs."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 

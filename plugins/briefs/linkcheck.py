@@ -249,8 +249,8 @@ def _served_at_any_depth(page: PageLinks, rel: str) -> None:
     kept = []
     for reference in page.references:
         url = reference.url.strip()
-        if urlsplit(url).scheme.lower() == "data":
-            continue  # inline: nothing to load, nothing to check
+        if urlsplit(url).scheme.lower() in IGNORED_SCHEMES:
+            continue  # data:, mailto:...: nothing to load from an address
         if reference.asset:
             reason = "loaded by a page served at any depth (inline it instead)"
         elif url.startswith("#") or urlsplit(url).scheme:

@@ -9,7 +9,6 @@ class name), records from the registries, and escaped text for templates.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import pickle
 from dataclasses import dataclass, field, replace
@@ -20,6 +19,7 @@ from pelican.urlwrappers import Tag as PelicanTag
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import SafeDatetime
 
+from .cache import digest_of
 from .citations import Citation
 from .pdf import PdfEdition
 from .reading import SourceRead
@@ -127,7 +127,7 @@ def fingerprint(value) -> str:
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.fast = True
     pickler.dump(value)
-    return hashlib.blake2b(buffer.getvalue(), digest_size=16).hexdigest()
+    return digest_of(buffer.getvalue())
 
 
 def _date(moment) -> SafeDatetime:

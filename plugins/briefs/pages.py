@@ -9,7 +9,6 @@ the views of model.py (picklable), so jobs can be rendered in workers.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import operator
 from dataclasses import dataclass, field, fields, replace
@@ -19,6 +18,7 @@ from markupsafe import Markup
 from pelican.utils import SafeDatetime
 
 from . import listings, notfound
+from .cache import digest_of
 from .citations import citation_paths
 from .collection import display_path
 from .model import BriefView, Link, Site, fingerprint
@@ -518,8 +518,7 @@ _own_fields = operator.attrgetter(
 def combine(kind: str, digests: list[str]) -> str:
     """One digest for `kind` made of `digests` (or other text without a
     newline): the same list, the same digest; any other, another."""
-    text = "\n".join([kind, *digests])
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    return digest_of("\n".join([kind, *digests]).encode())
 
 
 def job_fingerprint(job: Job, digests: Digests) -> str:

@@ -56,7 +56,7 @@ from . import (
     reading,
     search,
 )
-from .cache import Cache, Pickled, file_digest
+from .cache import Cache, Pickled, digest_of
 from .collection import Collection, display_path, validate_content
 from .linkcheck import BrokenLink, PageLinks, SiteChecker, is_checked, read_page
 from .model import Site, build_site, fingerprint
@@ -798,7 +798,7 @@ class BriefsGenerator(Generator):
         (most of the search shards and documents after an edit). `data` is
         the bytes, or only their digest when the group found the last
         build's file as that build left it (BriefsGenerator.keeps)."""
-        digest = data if isinstance(data, str) else file_digest(data)
+        digest = data if isinstance(data, str) else digest_of(data)
         old = old_files.get(rel)
         if (
             old is not None

@@ -20,6 +20,7 @@ from markdown import Markdown
 
 from . import bodychecks, problems
 from .bodychecks import Rendered, render_checked
+from .cache import digest_of
 from .fastinline import FastInlineExtension
 from .frontmatter import FrontMatterError, parse
 from .language import text_language
@@ -202,7 +203,7 @@ def read_source(
 
 
 def body_key(html: str) -> str:
-    return hashlib.blake2b(html.encode(), digest_size=16).hexdigest()
+    return digest_of(html.encode())
 
 
 def unreadable(path: Path, shown: str, error: OSError) -> SourceRead:

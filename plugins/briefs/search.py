@@ -42,7 +42,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from .cache import file_digest
+from .cache import digest_of
 from .schema import Brief
 from .search_text import html_text, term_counts
 
@@ -266,7 +266,7 @@ class IndexState:
     """The index as a build left it, for the next build to redo only what
     changed: each brief's record key, weighted length and facet values by
     id; each term's postings unscored (id gap, weighted count * 2 + top)
-    and scored (as written); and every file's digest (model.file_digest).
+    and scored (as written); and every file's digest (cache.digest_of).
     The files themselves are in that build's output (25 MB at 5,000 briefs:
     a state holding them cost 0.9 s an edit to load and store)."""
 
@@ -315,9 +315,9 @@ def build_index(
             old = load([previous.keys[n] for n in changed])
             new = load([keys[n] for n in changed])
             if len(old) + len(new) == 2 * len(changed) or not changed:
-                state = _update(keys, previous, changed, old, new)
-                if state is not None:
-                    return state
+                index = _update(keys, previous, changed, old, new)
+                if index is not None:
+                    return index
     return _from_scratch(keys, load)
 
 
@@ -362,14 +362,17 @@ def _from_scratch(
     del by_term
     shards, shard_files = _shard_and_meta_files(scored, facets)
     files.update(shard_files)
-    digests = {path: file_digest(data) for path, data in files.items()}
+    digests = {path: digest_of(data) for path, data in files.items()}
     state = IndexState(keys, lengths, facets, reference, raw, scored, shards, digests)
     return Index(state, files)
 
 
-def _update(keys, previous: IndexState, changed: list[int], old: dict, new: dict):
+def _update(
+    keys, previous: IndexState, changed: list[int], old: dict, new: dict
+) -> Index | None:
     """`previous` with the records at ids `changed` replaced (old and new
-    records by key); None when the reference length moved."""
+    records by key), and the files that may differ from its build's; None
+    when the reference length moved."""
     lengths = list(previous.lengths)
     facets = list(previous.facets)
     for number in changed:
@@ -417,7 +420,7 @@ def _update(keys, previous: IndexState, changed: list[int], old: dict, new: dict
         if path not in files:
             digests[path] = previous.digests[path]
     for path, data in files.items():
-        digests[path] = file_digest(data)
+        digests[path] = digest_of(data)
     state = IndexState(
         keys, tuple(lengths), tuple(facets), reference, raw, scored, shards, digests
     )
