@@ -9,7 +9,9 @@ no fonts) and a second build in a fresh process cover the rest.
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 import os
 import re
 import subprocess
@@ -204,6 +206,19 @@ def test_feed_entries_link_the_pdf_as_an_enclosure(sample):
         assert enclosure.get("type") == "application/pdf"
         local = sample / enclosure.get("href").removeprefix(SITE_URL + "/")
         assert int(enclosure.get("length")) == local.stat().st_size
+
+
+def test_the_open_data_names_each_briefs_pdf(sample, custom):
+    for output in (sample, custom.output):
+        briefs = json.loads((output / "data" / "briefs.json").read_text("utf-8"))
+        entries = briefs["briefs"]
+        assert entries
+        for entry in entries:
+            assert entry["pdf_url"] == f"briefs/{entry['slug']}.pdf"
+            assert (output / entry["pdf_url"]).is_file()
+        table = (output / "data" / "briefs.csv").read_text("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(table)))
+        assert [row["pdf_url"] for row in rows] == [e["pdf_url"] for e in entries]
 
 
 def test_link_checker_follows_links_to_pdfs(sample, tmp_path):
@@ -468,6 +483,8 @@ def test_pdfs_can_be_turned_off(site):
     site.build(PDF_EDITIONS="off")
     assert not list(site.output.rglob("*.pdf"))
     assert not site.html("briefs/x.html").select(".pdf-link")
+    briefs = json.loads((site.output / "data" / "briefs.json").read_text("utf-8"))
+    assert [entry["pdf_url"] for entry in briefs["briefs"]] == [None]
 
 
 # Without the engine --------------------------------------------------------

@@ -23,6 +23,7 @@ from .citations import citation_paths
 from .collection import display_path
 from .model import BriefView, Link, Site, fingerprint
 from .opendata import AuthorRef, Feed, RegionRef, TopicRef, make_entry, series_parts
+from .pdf import PendingEdition
 from .problems import ContentError, Problem
 from .reading import reading_time
 from .redirects import alias_redirects, relative_url
@@ -249,7 +250,7 @@ def plan(
             citation_paths(view.slug), ("bibtex", "ris"), strict=True
         ):
             jobs.append(Job(path, "cite", context={"article": view, "format": kind}))
-    jobs.append(data_job(site, settings, feeds))
+    jobs.append(data_job(site, settings, feeds, editions))
     content = Path(settings["PATH"])
     written = {job.save_as for job in jobs}
     clashes = [
@@ -320,8 +321,9 @@ def series_jobs(site: Site, settings: dict, shared: dict) -> list[Job]:
     return jobs
 
 
-def data_job(site: Site, settings: dict, feeds: list[Job]) -> Job:
-    """The open data files (opendata.py), made together: one job."""
+def data_job(site: Site, settings: dict, feeds: list[Job], editions: dict) -> Job:
+    """The open data files (opendata.py), made together: one job. A brief's
+    PDF is named whether it is made or still being made (`editions`)."""
     parts = series_parts(view.brief for view in site.briefs)
 
     def ref(kind, item):
@@ -339,6 +341,7 @@ def data_job(site: Site, settings: dict, feeds: list[Job]) -> Job:
             regions=[region_ref(r) for r in view.regions],
             topics=[ref(TopicRef, t) for t in view.tags],
             series_part=parts.get(view.slug),
+            pdf_url=editions[view.save_as].url if view.save_as in editions else None,
         )
         for view in site.briefs
         if not view.is_draft
@@ -441,12 +444,34 @@ def feed_jobs(site: Site, settings: dict, editions: dict) -> list[Job]:
                     "items": items,
                     "page": page,
                     "group": group,
-                    "pdfs": [editions.get(view.save_as) for view in items],
+                    "pdfs": _editions_of(items, editions),
                 },
                 bodies=tuple(site.bodies[view.save_as][0] for view in items),
             )
         )
     return jobs
+
+
+def _editions_of(items: list[BriefView], editions: dict) -> list:
+    return [editions.get(view.save_as) for view in items]
+
+
+def settle_editions(jobs: list[Job], editions: dict, digests: Digests) -> None:
+    """Put the PDFs made while the build planned into the pages and feeds
+    that link them (planned with a pdf.PendingEdition in their place), and
+    fingerprint those jobs again: the same fingerprints as if the PDFs had
+    been made first."""
+    for job in jobs:
+        if job.kind == "page" and isinstance(job.context.get("pdf"), PendingEdition):
+            job.context = {**job.context, "pdf": editions[job.save_as]}
+        elif job.kind == "feed" and any(
+            isinstance(edition, PendingEdition) for edition in job.context["pdfs"]
+        ):
+            items = job.context["items"]
+            job.context = {**job.context, "pdfs": _editions_of(items, editions)}
+        else:
+            continue
+        job.fingerprint = job_fingerprint(job, digests)
 
 
 class Digests:

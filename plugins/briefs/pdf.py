@@ -142,6 +142,15 @@ class PdfEdition:
         return f"PDF, {human_size(self.size)}, {pages}"
 
 
+@dataclass(frozen=True)
+class PendingEdition:
+    """A PDF still being made while the build plans its pages; the made
+    PdfEdition takes its place before any page is rendered
+    (pages.settle_editions)."""
+
+    url: str
+
+
 def human_size(size: int) -> str:
     """84 KB, 1.2 MB (decimal units, as file managers show them)."""
     if size < 1_000_000:

@@ -62,7 +62,7 @@ from .linkcheck import BrokenLink, PageLinks, SiteChecker, is_checked, read_page
 from .model import Site, build_site, fingerprint
 from .options import BriefsOptions
 from .outputdir import MARKER
-from .pages import Digests, Job, brief_jobs, plan
+from .pages import Digests, Job, brief_jobs, plan, settle_editions
 from .problems import BriefsError, ContentError, LinkError, Problem
 from .reading import ReadSettings, SourceRead, read_key, read_source, render_markdown
 from .related import KnownRelated, RelatedBriefs, related_inputs
@@ -321,6 +321,14 @@ class Workers:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def release(self) -> None:
+        """Let the workers go once their work is done, without waiting for
+        them to exit (a process that has loaded the PDF engine takes a
+        quarter of a second): they exit while the build goes on."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False)
             self._pool = None
 
 
@@ -712,7 +720,8 @@ class BriefsGenerator(Generator):
         old_files: dict[str, ManifestEntry] = old.get("files", {})
         old_groups: dict[str, list[str]] = old.get("groups", {})
         digests = Digests()
-        editions = self.make_pdfs(output, previous, old_files, digests)
+        # The PDFs that changed are made while the build plans its pages.
+        editions, finish_pdfs = self.start_pdfs(output, previous, old_files, digests)
         self.jobs = plan(
             self.site,
             self.settings,
@@ -722,6 +731,10 @@ class BriefsGenerator(Generator):
             editions,
             digests,
         )
+        finish_pdfs()
+        if self.paper is not None:
+            self.paper.release()  # this build makes no more PDFs
+        settle_editions(self.jobs, editions, digests)
         self.jobs.append(self.search_job(digests))
         self.make_data_texts()
         to_render = []
@@ -957,14 +970,17 @@ class BriefsGenerator(Generator):
             **context, texts=lambda entry: by_entry[id(entry)]
         )
 
-    def make_pdfs(
+    def start_pdfs(
         self, output: Path, previous: Path, old_files: dict, digests: Digests
-    ) -> dict:
-        """The PDF edition of every published brief (pdf_output.py), made
-        before the pages that link them; a PDF whose inputs did not change
-        is carried over. → {brief page: PdfEdition}."""
+    ) -> tuple[dict, Callable[[], None]]:
+        """The PDF edition of every published brief (pdf_output.py): a PDF
+        whose inputs did not change is carried over, the others are started
+        at once. → ({brief page: its PdfEdition, or a pdf.PendingEdition for
+        one being made}, finish): finish() waits for those, writes them and
+        puts their editions in the dict, before any page that links one is
+        rendered."""
         if not self.make_editions:
-            return {}
+            return {}, lambda: None
         paper = pdf_output.paper_for(self.settings, self.collection.content_dir)
         engine = self.paper.signature
         content = str(self.collection.content_dir)
@@ -996,36 +1012,43 @@ class BriefsGenerator(Generator):
                 )
                 continue
             jobs.append(job)
+            editions[view.save_as] = pdf.PendingEdition(path)
         # A few (an edit): in the engine's warm process; many: everywhere.
-        # Each is written as it comes (thousands would not fit in memory).
         few = len(jobs) < PARALLEL_FROM
         results = self.render_jobs(
             jobs, lazily=True, workers=self.paper if few else None
         )
-        try:
-            for job, made in zip(jobs, results, strict=True):
-                ((rel, data, (pages, read)),) = made
-                entry = _write(output, rel, job.fingerprint, data)
-                embeds = _embeds(content, read)
-                self.written[rel] = replace(
-                    entry,
-                    # (an image gone meanwhile: made again next time)
-                    fingerprint=entry.fingerprint if embeds is not None else "",
-                    links_key=None,
-                    pages=pages,
-                    embeds=embeds or (),
-                )
-                editions[job.context["article"].save_as] = pdf.PdfEdition(
-                    rel, len(data), pages
-                )
-        except pdf.PdfError as exc:
-            view = next(j.context["article"] for j in jobs if j.save_as == exc.key)
-            shown = display_path(view.brief.source, self.collection.content_dir)
-            raise ContentError(
-                [Problem(shown, f"the PDF edition failed: {m}") for m in exc.messages]
-            ) from None
-        logger.info("PDF editions: %d, %d made", len(editions), len(jobs))
-        return editions
+
+        def finish() -> None:
+            # Each is written as it comes (thousands would not fit in memory).
+            try:
+                for job, made in zip(jobs, results, strict=True):
+                    ((rel, data, (pages, read)),) = made
+                    entry = _write(output, rel, job.fingerprint, data)
+                    embeds = _embeds(content, read)
+                    self.written[rel] = replace(
+                        entry,
+                        # (an image gone meanwhile: made again next time)
+                        fingerprint=entry.fingerprint if embeds is not None else "",
+                        links_key=None,
+                        pages=pages,
+                        embeds=embeds or (),
+                    )
+                    editions[job.context["article"].save_as] = pdf.PdfEdition(
+                        rel, len(data), pages
+                    )
+            except pdf.PdfError as exc:
+                view = next(j.context["article"] for j in jobs if j.save_as == exc.key)
+                shown = display_path(view.brief.source, self.collection.content_dir)
+                raise ContentError(
+                    [
+                        Problem(shown, f"the PDF edition failed: {m}")
+                        for m in exc.messages
+                    ]
+                ) from None
+            logger.info("PDF editions: %d, %d made", len(editions), len(jobs))
+
+        return editions, finish
 
     def output_signature(self) -> str:
         """What every page depends on besides its own context."""
