@@ -22,7 +22,15 @@ from .cache import digest_of
 from .citations import citation_paths
 from .collection import display_path
 from .model import BriefView, Link, Site, fingerprint
-from .opendata import AuthorRef, Feed, RegionRef, TopicRef, make_entry, series_parts
+from .opendata import (
+    AuthorRef,
+    CatalogueEntry,
+    Feed,
+    RegionRef,
+    TopicRef,
+    make_entry,
+    series_parts,
+)
 from .pdf import PendingEdition
 from .problems import ContentError, Problem
 from .reading import reading_time
@@ -325,21 +333,22 @@ def data_job(site: Site, settings: dict, feeds: list[Job], editions: dict) -> Jo
     """The open data files (opendata.py), made together: one job. A brief's
     PDF is named whether it is made or still being made (`editions`)."""
     parts = series_parts(view.brief for view in site.briefs)
-
-    def ref(kind, item):
-        return kind(item.name, item.slug, item.url, item.feed_url)
-
+    # One reference per author, region and topic, shared by its entries (and
+    # so digested once, Digests.of).
+    authors = {
+        id(a): AuthorRef(a.name, a.slug, a.url, a.feed_url, record=a.profile)
+        for a, _ in site.authors
+    }
+    regions = {id(r): region_ref(r) for r, _ in site.regions}
+    topics = {id(t): TopicRef(t.name, t.slug, t.url, t.feed_url) for t, _ in site.tags}
     entries = [
         make_entry(
             view.brief,
             view.url,
             site.bodies[view.save_as][1],
-            authors=[
-                AuthorRef(a.name, a.slug, a.url, a.feed_url, record=a.profile)
-                for a in view.authors
-            ],
-            regions=[region_ref(r) for r in view.regions],
-            topics=[ref(TopicRef, t) for t in view.tags],
+            authors=[authors[id(a)] for a in view.authors],
+            regions=[regions[id(r)] for r in view.regions],
+            topics=[topics[id(t)] for t in view.tags],
             series_part=parts.get(view.slug),
             pdf_url=editions[view.save_as].url if view.save_as in editions else None,
         )
@@ -505,6 +514,13 @@ class Digests:
         elif isinstance(value, PageOf):
             digest = combine(
                 "page", [str(value.number), value.url, self.of(value.object_list)]
+            )
+        elif isinstance(value, CatalogueEntry):
+            # As a view: its authors, regions and topics are hashed once.
+            links = (value.authors, value.regions, value.topics)
+            own = replace(value, authors=(), regions=(), topics=())
+            digest = combine(
+                "entry", [fingerprint(own), *(self.of(items) for items in links)]
             )
         elif isinstance(value, BriefView):
             # Its authors, regions and topics stand in thousands of views

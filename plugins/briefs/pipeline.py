@@ -62,7 +62,7 @@ from .linkcheck import BrokenLink, PageLinks, SiteChecker, is_checked, read_page
 from .model import Site, build_site, fingerprint
 from .options import BriefsOptions
 from .outputdir import MARKER
-from .pages import Digests, Job, brief_jobs, plan, settle_editions
+from .pages import Digests, Job, brief_jobs, combine, plan, settle_editions
 from .problems import BriefsError, ContentError, LinkError, Problem
 from .reading import ReadSettings, SourceRead, read_key, read_source, render_markdown
 from .related import KnownRelated, RelatedBriefs, related_inputs
@@ -426,6 +426,8 @@ class BriefsGenerator(Generator):
         self.fresh_texts: dict[str, object] = {}  # open data texts made now
         self._related: KnownRelated | None = None
         self._data_keys: dict | None = None
+        # The digests of the values this build's jobs show (pages.Digests).
+        self.digests = Digests()
         self.groups: dict[str, list[str]] = {}
         self.folders: set[str] = set()  # output folders made (_carry_over)
         self.old: dict = {}  # the last build's manifest (render_and_write)
@@ -719,7 +721,7 @@ class BriefsGenerator(Generator):
         self.old = old
         old_files: dict[str, ManifestEntry] = old.get("files", {})
         old_groups: dict[str, list[str]] = old.get("groups", {})
-        digests = Digests()
+        digests = self.digests
         # The PDFs that changed are made while the build plans its pages.
         editions, finish_pdfs = self.start_pdfs(output, previous, old_files, digests)
         self.jobs = plan(
@@ -878,8 +880,9 @@ class BriefsGenerator(Generator):
         if self._data_keys is None:
             context = job.context
             site_name, public = context["site_name"], context["public_url"]
+            texts = fingerprint((self.code, site_name, public))
             self._data_keys = {
-                fingerprint((self.code, entry, site_name, public)): entry
+                combine("data-texts", [texts, self.digests.of(entry)]): entry
                 for entry in context["entries"]
             }
         return self._data_keys
