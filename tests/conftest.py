@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import logging
 import os
 import shutil
 import subprocess
@@ -109,6 +110,17 @@ def browser():
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def logging_restored():
+    """For tests that run a task in this process: the tasks configure
+    logging for a terminal; later tests must find the root logger as it was."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture(autouse=True)
