@@ -210,12 +210,18 @@ def site(tmp_path) -> Site:
 SITE_URL = "https://org.github.io/briefs"
 
 
-def small_content(root: Path, keep: int) -> Path:
-    """The sample content with only its first `keep` published briefs."""
+def small_content(root: Path, keep: int | tuple[str, ...]) -> Path:
+    """The sample content with only its first `keep` published briefs, or
+    with only the briefs named (their file names without .md)."""
     content = root / "content"
     shutil.copytree(ROOT / "content", content)
     briefs = sorted((content / "briefs").rglob("*.md"))
-    for path in briefs[keep:]:
+    if isinstance(keep, int):
+        kept = briefs[:keep]
+    else:
+        kept = [path for path in briefs if path.stem in keep]
+        assert len(kept) == len(keep), keep
+    for path in set(briefs) - set(kept):
         path.unlink()
     return content
 

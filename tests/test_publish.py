@@ -177,17 +177,20 @@ def test_cname_is_written_when_a_domain_is_configured(tmp_path, monkeypatch):
     monkeypatch.setenv("SITEURL", "https://briefs.example.org")
     monkeypatch.setenv("CNAME", "Briefs.Example.org")
     out = tmp_path / "output"
-    site_build.build(small_content(tmp_path, 2), out, PUBLISH_SETTINGS)
+    content = small_content(tmp_path, 1)
+    site_build.build(content, out, PUBLISH_SETTINGS, PDF_EDITIONS="off")
     assert (out / "CNAME").read_text() == "briefs.example.org\n"
     robots = (out / "robots.txt").read_text()
     assert "Sitemap: https://briefs.example.org/sitemap.xml" in robots
 
 
 def test_plain_pelican_with_publishconf_builds_the_production_site(tmp_path):
-    """The contract's production command, run from the project folder."""
+    """The contract's production command, run from the project folder, on
+    a copy of the sample content with two of its briefs."""
     out = tmp_path / "site"
+    content = small_content(tmp_path, 2)
     result = subprocess.run(
-        [*PELICAN, "content", "-s", "publishconf.py", "-o", str(out)],
+        [*PELICAN, str(content), "-s", "publishconf.py", "-o", str(out)],
         cwd=ROOT,
         env={**os.environ, "SITEURL": SITE_URL},
         capture_output=True,
@@ -197,6 +200,7 @@ def test_plain_pelican_with_publishconf_builds_the_production_site(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (out / ".nojekyll").exists()
     assert f"{SITE_URL}/index.html" in (out / "sitemap.xml").read_text()
+    assert len(list((out / "briefs").glob("*.pdf"))) == 2
     assert check_site(out, site_url=SITE_URL) == []
 
 
@@ -223,6 +227,7 @@ def test_a_typo_in_publishing_settings_fails_the_build(tmp_path):
             tmp_path / "output",
             PUBLISH_SETTINGS,
             HOST_FILES={"no_jekyll": False},
+            PDF_EDITIONS="off",
         )
     [line] = error.value.lines
     assert line.startswith("HostFilesSettingsError: ")
@@ -255,7 +260,7 @@ def test_bundle_zips_the_whole_site_under_one_folder(sample_bundle, tmp_path):
 
 
 def test_bundle_refuses_a_site_that_fails_to_build(tmp_path):
-    content = small_content(tmp_path, 2)
+    content = small_content(tmp_path, 1)
     brief = next((content / "briefs").rglob("*.md"))
     brief.write_text(
         brief.read_text("utf-8") + "\n[broken](../nowhere.html)\n", "utf-8"
@@ -267,7 +272,7 @@ def test_bundle_refuses_a_site_that_fails_to_build(tmp_path):
 
 
 def test_invoke_bundle_writes_todays_zip(tmp_path):
-    content = small_content(tmp_path, 2)
+    content = small_content(tmp_path, 1)
     dist = tmp_path / "dist"
     result = subprocess.run(
         [*INVOKE, "bundle", "--content", str(content), "--dist", str(dist)],
