@@ -143,7 +143,7 @@ def test_draft_alias_is_not_written(site):
 def test_production_redirect_has_absolute_canonical(site, monkeypatch):
     monkeypatch.setenv("SITEURL", "https://org.github.io/briefs")
     site.brief("water-policy", aliases=["briefs/old-water.html"])
-    site.build(settings_file=PUBLISH_SETTINGS)
+    site.build(settings_file=PUBLISH_SETTINGS, PDF_EDITIONS="off")
     page = site.html("briefs/old-water.html")
     assert page.find("link", rel="canonical")["href"] == (
         "https://org.github.io/briefs/briefs/water-policy.html"
