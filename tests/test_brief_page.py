@@ -406,13 +406,13 @@ def test_copy_link_enhances_the_plain_link(production, browser):
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
+def sample(sample_development):
+    """The sample content's development build (conftest.py), read only."""
     from conftest import Site
 
     site = Site.__new__(Site)
     site.content = ROOT / "content"
-    site.output = tmp_path_factory.mktemp("sample") / "output"
-    site_build.build(site.content, site.output, PDF_EDITIONS="off")
+    site.output = sample_development
     return site
 
 
