@@ -97,9 +97,10 @@ def unavailable():
     return tool_missing
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """One headless Chromium per test module."""
+    """One headless Chromium per test process, started by the first test
+    that needs it (each test opens contexts of its own and closes them)."""
     if not CHROMIUM.exists():
         tool_missing(f"{CHROMIUM} is missing (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
