@@ -8,13 +8,15 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import SITE_URL, small_content
 
 from briefs.outputdir import MARKER
+from policy_briefs import build as site_build
 from policy_briefs.deploy import PublishError, publish
-from policy_briefs.project import ROOT
+from policy_briefs.project import PUBLISH_SETTINGS, ROOT
 
 
 class Repo:
@@ -51,13 +53,35 @@ def git(*args: str, cwd: Path, check: bool = True) -> str:
     return result.stdout
 
 
+def production_environment(patch: pytest.MonkeyPatch, cache: Path) -> None:
+    patch.setenv("SITEURL", SITE_URL)
+    patch.delenv("CNAME", raising=False)
+    patch.setenv("POLICY_BRIEFS_CACHE", str(cache))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> SimpleNamespace:
+    """One brief of the sample built for production, once, for the cases
+    about git rather than the build: `publish` builds first, and finds this
+    site up to date (the same content, output folder and cache), so they
+    build nothing again. The cases whose build changes or fails build their
+    own."""
+    root = tmp_path_factory.mktemp("built")
+    site = SimpleNamespace(
+        content=small_content(root, 1), output=root / "output", cache=root / "cache"
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        production_environment(patch, site.cache)
+        site_build.build(site.content, site.output, PUBLISH_SETTINGS)
+    return site
+
+
 @pytest.fixture
-def repo(tmp_path, monkeypatch):
+def repo(tmp_path, monkeypatch, built):
     for key in ("AUTHOR", "COMMITTER"):
         monkeypatch.setenv(f"GIT_{key}_NAME", "Publisher")
         monkeypatch.setenv(f"GIT_{key}_EMAIL", "publisher@example.org")
-    monkeypatch.setenv("SITEURL", SITE_URL)
-    monkeypatch.delenv("CNAME", raising=False)
+    production_environment(monkeypatch, built.cache)
     return Repo(tmp_path)
 
 
@@ -82,13 +106,12 @@ def test_publish_pushes_to_the_remote_and_keeps_history(repo, tmp_path):
     ]
 
 
-def test_publish_from_a_fresh_clone_builds_on_the_published_branch(repo, tmp_path):
-    content = small_content(tmp_path, 1)
-    publish(content, tmp_path / "output", repo=repo.path, message="From elsewhere")
+def test_publish_from_a_fresh_clone_builds_on_the_published_branch(repo, built):
+    publish(built.content, built.output, repo=repo.path, message="From elsewhere")
     git("branch", "-D", "gh-pages", cwd=repo.path)
     git("update-ref", "-d", "refs/remotes/origin/gh-pages", cwd=repo.path)
 
-    publish(content, tmp_path / "output", repo=repo.path, message="From a new clone")
+    publish(built.content, built.output, repo=repo.path, message="From a new clone")
     assert repo.remote_log() == ["From a new clone", "From elsewhere"]
 
 
@@ -144,21 +167,22 @@ def test_publish_refuses_when_the_link_check_fails(repo, tmp_path):
     assert repo.remote_log() == []
 
 
-def test_publish_without_push_only_commits_locally(repo, tmp_path):
-    content = small_content(tmp_path, 1)
-    result = publish(content, tmp_path / "output", repo=repo.path, push=False)
+def test_publish_without_push_only_commits_locally(repo, built):
+    result = publish(built.content, built.output, repo=repo.path, push=False)
     assert not result.pushed
     assert git("log", "--format=%s", "gh-pages", cwd=repo.path).startswith("Publish ")
     assert repo.remote_log() == []
 
 
-def test_publish_reports_an_unreachable_remote(repo, tmp_path):
+def test_publish_reports_an_unreachable_remote(repo, built):
     shutil.rmtree(repo.remote)
     with pytest.raises(PublishError, match="cannot reach remote 'origin'"):
-        publish(small_content(tmp_path, 1), tmp_path / "output", repo=repo.path)
+        publish(built.content, built.output, repo=repo.path)
 
 
-def test_publish_refuses_uncommitted_changes_to_what_the_build_reads(repo, tmp_path):
+def test_publish_refuses_uncommitted_changes_to_what_the_build_reads(
+    repo, tmp_path, built
+):
     """The commit message names the last commit: it must be what was built."""
     (repo.path / "pelicanconf.py").write_text("SITENAME = 'x'\n", "utf-8")
     git("add", "pelicanconf.py", cwd=repo.path)
@@ -167,9 +191,8 @@ def test_publish_refuses_uncommitted_changes_to_what_the_build_reads(repo, tmp_p
     (repo.path / "content" / "briefs").mkdir(parents=True)
     (repo.path / "content" / "briefs" / "new.md").write_text("draft", "utf-8")
     (repo.path / "notes.txt").write_text("not read by the build", "utf-8")
-    content = small_content(tmp_path, 1)
     with pytest.raises(PublishError) as error:
-        publish(content, tmp_path / "output", repo=repo.path)
+        publish(built.content, tmp_path / "output", repo=repo.path)
     assert error.value.lines[0] == (
         "files the build reads have uncommitted changes, which would be published "
         "under the last commit's name; commit them, or pass --allow-dirty:"
@@ -181,7 +204,7 @@ def test_publish_refuses_uncommitted_changes_to_what_the_build_reads(repo, tmp_p
     assert repo.remote_log() == []
     assert not (tmp_path / "output").exists()  # refused before building
 
-    publish(content, tmp_path / "output", repo=repo.path, allow_dirty=True)
+    publish(built.content, built.output, repo=repo.path, allow_dirty=True)
     assert len(repo.remote_log()) == 1
 
 
@@ -219,9 +242,8 @@ def test_publish_refuses_to_drop_published_addresses(repo, tmp_path):
     assert repo.remote_log() == ["Renamed", "Full site"]
 
 
-def test_the_builds_mark_is_not_published(repo, tmp_path):
-    output = tmp_path / "output"
-    publish(small_content(tmp_path, 1), output, repo=repo.path)
+def test_the_builds_mark_is_not_published(repo, built):
+    publish(built.content, built.output, repo=repo.path)
     assert MARKER not in repo.remote_files()
     assert ".nojekyll" in repo.remote_files()
-    assert (output / MARKER).is_file()  # the next build still knows the folder
+    assert (built.output / MARKER).is_file()  # the next build still knows it
