@@ -274,16 +274,26 @@ def sample_production(tmp_path_factory) -> Path:
 
 # The day the shared offline bundle is dated (its file and folder name).
 BUNDLE_DAY = dt.date(2024, 1, 2)
+# The sample briefs the shared bundle is made of: published ones (with an
+# image, Japanese text, a figure) and, last, the sample's draft.
+BUNDLED_BRIEFS = (
+    "baltic-undersea-cables",
+    "japan-regional-revitalisation",
+    "ports-and-power",
+    "amazon-finance-after-belem",
+)
 
 
 @pytest.fixture(scope="session")
 def sample_bundle(tmp_path_factory) -> Path:
-    """The sample content's offline bundle (a zip in a folder of its own,
-    dated BUNDLE_DAY), made once per test run: read, never change."""
+    """The offline bundle of the sample content with BUNDLED_BRIEFS only (a
+    zip in a folder of its own, dated BUNDLE_DAY), made once per test run:
+    read, never change."""
     from policy_briefs.bundle import make_bundle
 
     def make(folder: Path) -> Path:
-        return make_bundle(ROOT / "content", folder / "dist", day=BUNDLE_DAY)
+        content = small_content(folder, BUNDLED_BRIEFS)
+        return make_bundle(content, folder / "dist", day=BUNDLE_DAY)
 
     return made_once(tmp_path_factory, "bundle", make)
 
