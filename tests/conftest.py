@@ -22,6 +22,29 @@ from policy_briefs.project import PUBLISH_SETTINGS, ROOT
 
 INVOKE = [sys.executable, "-m", "invoke"]
 
+# Scratch folders in memory when the machine has room for them (tmpfs).
+MEMORY = Path("/dev/shm")
+MEMORY_NEEDED = 1 << 30
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    """Temporary folders (tmp_path, and those of the commands the tests run)
+    in memory: builds write and remove many thousands of small files, which
+    a disk busy with other work makes slow. Not when TMPDIR or --basetemp
+    says where, nor in a test process of pytest-xdist (its folder is given)."""
+    given = config.option.basetemp or os.environ.get("TMPDIR")
+    if given or hasattr(config, "workerinput"):
+        return
+    try:
+        free = os.statvfs(MEMORY)
+    except OSError:
+        return
+    if free.f_bavail * free.f_frsize >= MEMORY_NEEDED and os.access(MEMORY, os.W_OK):
+        os.environ["TMPDIR"] = str(MEMORY)
+        tempfile.tempdir = None  # gettempdir() reads TMPDIR again
+
+
 REGIONS = [
     {"name": "Northeast Asia", "description": "Japan, the Koreas and *China*."},
     {"name": "Middle East & North Africa", "description": "From Morocco to Iran."},
