@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import hashlib
 import logging
 import os
 import shutil
@@ -218,6 +219,14 @@ class Site:
         )
         return build(self.content, self.output, **overrides)
 
+    def copy(self, root: Path) -> Site:
+        """This site, content and output, copied to `root`: a test that
+        breaks a built site works on a copy."""
+        shutil.copytree(self.root, root, symlinks=True)
+        copy = object.__new__(Site)
+        copy.root, copy.content, copy.output = root, root / "content", root / "output"
+        return copy
+
     def html(self, relative: str) -> BeautifulSoup:
         return BeautifulSoup((self.output / relative).read_text("utf-8"), "html.parser")
 
@@ -228,6 +237,35 @@ class Site:
 @pytest.fixture
 def site(tmp_path) -> Site:
     return Site(tmp_path)
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under `folder` and a digest of its bytes."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def good_build(tmp_path_factory) -> Site:
+    """A site with one good brief (and an image for briefs that show one),
+    built once per module: never changed (`built` gives a copy)."""
+    site = Site(tmp_path_factory.mktemp("good"))
+    (site.content / "images").mkdir()
+    (site.content / "images" / "map.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    site.brief("good")
+    site.build()
+    return site
+
+
+@pytest.fixture
+def built(good_build, tmp_path) -> tuple[Site, dict[str, str]]:
+    """A copy of the good build to break, and its output's snapshot: a
+    failing build must leave that output as it was."""
+    site = good_build.copy(tmp_path / "site")
+    return site, snapshot(site.output)
 
 
 # The public address of every production build of the sample site.

@@ -125,7 +125,7 @@ def test_a_previewed_draft_names_its_series_but_is_not_counted(series_site, tmp_
 def test_two_series_names_with_one_slug_fail_naming_both_files(site):
     site.brief("good")
     site.build()
-    from test_validation import snapshot
+    from conftest import snapshot
 
     before = snapshot(site.output)
     site.brief("a", series="Grand Strategy")

@@ -9,8 +9,15 @@ import subprocess
 import sys
 
 import pytest
-from conftest import INVOKE, NO_PDFS, REGIONS, ROOT, without_permission_overrides
-from test_validation import BAD_BRIEFS, fm, snapshot
+from conftest import (
+    INVOKE,
+    NO_PDFS,
+    REGIONS,
+    ROOT,
+    snapshot,
+    without_permission_overrides,
+)
+from test_validation import BAD_BRIEFS, fm
 
 from briefs.interrupts import INTERRUPT_AT
 from briefs.pipeline import PARALLEL_FROM

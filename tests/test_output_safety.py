@@ -18,9 +18,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import INVOKE, NO_PDFS, ROOT, run_invoke
+from conftest import INVOKE, NO_PDFS, ROOT, run_invoke, snapshot
 from invoke import Context, Exit
-from test_validation import fm, snapshot
+from test_validation import fm
 
 import tasks
 from briefs import outputdir

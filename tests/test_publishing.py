@@ -16,8 +16,7 @@ import subprocess
 from contextlib import contextmanager
 
 import pytest
-from conftest import INVOKE, ROOT, tool_missing
-from test_validation import snapshot
+from conftest import INVOKE, ROOT, snapshot, tool_missing
 
 from briefs.collection import validate_content
 from policy_briefs.build import BuildError
