@@ -60,7 +60,7 @@ def production_environment(patch: pytest.MonkeyPatch, cache: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> SimpleNamespace:
+def built_site(tmp_path_factory) -> SimpleNamespace:
     """One brief of the sample built for production, once, for the cases
     about git rather than the build: `publish` builds first, and finds this
     site up to date (the same content, output folder and cache), so they
@@ -77,11 +77,11 @@ def built(tmp_path_factory) -> SimpleNamespace:
 
 
 @pytest.fixture
-def repo(tmp_path, monkeypatch, built):
+def repo(tmp_path, monkeypatch, built_site):
     for key in ("AUTHOR", "COMMITTER"):
         monkeypatch.setenv(f"GIT_{key}_NAME", "Publisher")
         monkeypatch.setenv(f"GIT_{key}_EMAIL", "publisher@example.org")
-    production_environment(monkeypatch, built.cache)
+    production_environment(monkeypatch, built_site.cache)
     return Repo(tmp_path)
 
 
@@ -106,12 +106,19 @@ def test_publish_pushes_to_the_remote_and_keeps_history(repo, tmp_path):
     ]
 
 
-def test_publish_from_a_fresh_clone_builds_on_the_published_branch(repo, built):
-    publish(built.content, built.output, repo=repo.path, message="From elsewhere")
+def test_publish_from_a_fresh_clone_builds_on_the_published_branch(repo, built_site):
+    publish(
+        built_site.content, built_site.output, repo=repo.path, message="From elsewhere"
+    )
     git("branch", "-D", "gh-pages", cwd=repo.path)
     git("update-ref", "-d", "refs/remotes/origin/gh-pages", cwd=repo.path)
 
-    publish(built.content, built.output, repo=repo.path, message="From a new clone")
+    publish(
+        built_site.content,
+        built_site.output,
+        repo=repo.path,
+        message="From a new clone",
+    )
     assert repo.remote_log() == ["From a new clone", "From elsewhere"]
 
 
@@ -167,23 +174,23 @@ def test_publish_refuses_when_the_link_check_fails(repo, tmp_path):
     assert repo.remote_log() == []
 
 
-def test_publish_without_push_only_commits_locally(repo, built):
-    result = publish(built.content, built.output, repo=repo.path, push=False)
+def test_publish_without_push_only_commits_locally(repo, built_site):
+    result = publish(built_site.content, built_site.output, repo=repo.path, push=False)
     assert not result.pushed
     assert git("log", "--format=%s", "gh-pages", cwd=repo.path).startswith("Publish ")
     assert repo.remote_log() == []
 
 
-def test_publish_reports_an_unreachable_remote(repo, built):
+def test_publish_reports_an_unreachable_remote(repo, built_site):
     shutil.rmtree(repo.remote)
     with pytest.raises(PublishError, match="cannot reach remote 'origin'"):
-        publish(built.content, built.output, repo=repo.path)
+        publish(built_site.content, built_site.output, repo=repo.path)
 
 
 def test_publish_refuses_uncommitted_changes_to_what_the_build_reads(
-    repo, tmp_path, built
+    repo, tmp_path, built_site
 ):
-    """The commit message names the last commit: it must be what was built."""
+    """The commit message names the last commit: it must be what was built_site."""
     (repo.path / "pelicanconf.py").write_text("SITENAME = 'x'\n", "utf-8")
     git("add", "pelicanconf.py", cwd=repo.path)
     git("commit", "--quiet", "-m", "settings", cwd=repo.path)
@@ -192,7 +199,7 @@ def test_publish_refuses_uncommitted_changes_to_what_the_build_reads(
     (repo.path / "content" / "briefs" / "new.md").write_text("draft", "utf-8")
     (repo.path / "notes.txt").write_text("not read by the build", "utf-8")
     with pytest.raises(PublishError) as error:
-        publish(built.content, tmp_path / "output", repo=repo.path)
+        publish(built_site.content, tmp_path / "output", repo=repo.path)
     assert error.value.lines[0] == (
         "files the build reads have uncommitted changes, which would be published "
         "under the last commit's name; commit them, or pass --allow-dirty:"
@@ -204,7 +211,7 @@ def test_publish_refuses_uncommitted_changes_to_what_the_build_reads(
     assert repo.remote_log() == []
     assert not (tmp_path / "output").exists()  # refused before building
 
-    publish(built.content, built.output, repo=repo.path, allow_dirty=True)
+    publish(built_site.content, built_site.output, repo=repo.path, allow_dirty=True)
     assert len(repo.remote_log()) == 1
 
 
@@ -242,8 +249,8 @@ def test_publish_refuses_to_drop_published_addresses(repo, tmp_path):
     assert repo.remote_log() == ["Renamed", "Full site"]
 
 
-def test_the_builds_mark_is_not_published(repo, built):
-    publish(built.content, built.output, repo=repo.path)
+def test_the_builds_mark_is_not_published(repo, built_site):
+    publish(built_site.content, built_site.output, repo=repo.path)
     assert MARKER not in repo.remote_files()
     assert ".nojekyll" in repo.remote_files()
-    assert (built.output / MARKER).is_file()  # the next build still knows it
+    assert (built_site.output / MARKER).is_file()  # the next build still knows it
