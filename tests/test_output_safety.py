@@ -10,6 +10,7 @@ builds at once), else as `invoke build`'s task run in this process."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -336,6 +337,7 @@ def test_a_second_build_waits_for_the_first(site, work):
         process = subprocess.Popen(
             [*INVOKE, "--search-root", str(ROOT), *build_args(site, site.output)],
             cwd=work,
+            env={**os.environ, **NO_PDFS},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
