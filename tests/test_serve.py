@@ -3,7 +3,7 @@ build progress on a terminal.
 
 The preview is tested twice: in-process for what the server answers (files
 only, reload script, error page), and end to end as `invoke serve` in a
-subprocess against a copy of the sample content, changing files under it."""
+subprocess against a copy of two sample briefs, changing files under it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import http.client
 import io
 import json
 import re
-import shutil
 import signal
 import subprocess
 import threading
@@ -21,7 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import INVOKE, ROOT
+from conftest import INVOKE, ROOT, small_content
 from invoke import Context, Exit
 
 import tasks
@@ -256,8 +255,7 @@ class LiveServer:
 
 
 def test_invoke_serve_rebuilds_reloads_and_survives_a_broken_brief(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
+    content = small_content(tmp_path, 2)
     brief = create_brief(
         content,
         BriefRequest(
