@@ -308,11 +308,13 @@ def made_once(tmp_path_factory, name: str, make) -> Path:
 @pytest.fixture(scope="session")
 def sample_development(tmp_path_factory) -> Path:
     """The project's sample content built with pelicanconf.py, once per test
-    run for every module that reads it: copy it before changing it."""
+    run for every module that reads it: copy it before changing it. Without
+    PDF editions: test_pdf.py reads those of sample_production, whose pages
+    link them as these would."""
     from policy_briefs.build import build
 
     def make(folder: Path) -> Path:
-        return build(ROOT / "content", folder / "output").output
+        return build(ROOT / "content", folder / "output", PDF_EDITIONS="off").output
 
     return made_once(tmp_path_factory, "sample-dev", make)
 
