@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import hashlib
+import logging
 import os
 import shutil
 import subprocess
@@ -20,6 +22,29 @@ from pelican.log import LimitFilter
 from policy_briefs.project import PUBLISH_SETTINGS, ROOT
 
 INVOKE = [sys.executable, "-m", "invoke"]
+
+# Scratch folders in memory when the machine has room for them (tmpfs).
+MEMORY = Path("/dev/shm")
+MEMORY_NEEDED = 1 << 30
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    """Temporary folders (tmp_path, and those of the commands the tests run)
+    in memory: builds write and remove many thousands of small files, which
+    a disk busy with other work makes slow. Not when TMPDIR or --basetemp
+    says where, nor in a test process of pytest-xdist (its folder is given)."""
+    given = config.option.basetemp or os.environ.get("TMPDIR")
+    if given or hasattr(config, "workerinput"):
+        return
+    try:
+        free = os.statvfs(MEMORY)
+    except OSError:
+        return
+    if free.f_bavail * free.f_frsize >= MEMORY_NEEDED and os.access(MEMORY, os.W_OK):
+        os.environ["TMPDIR"] = str(MEMORY)
+        tempfile.tempdir = None  # gettempdir() reads TMPDIR again
+
 
 REGIONS = [
     {"name": "Northeast Asia", "description": "Japan, the Koreas and *China*."},
@@ -96,9 +121,10 @@ def unavailable():
     return tool_missing
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """One headless Chromium per test module."""
+    """One headless Chromium per test process, started by the first test
+    that needs it (each test opens contexts of its own and closes them)."""
     if not CHROMIUM.exists():
         tool_missing(f"{CHROMIUM} is missing (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -109,6 +135,17 @@ def browser():
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def logging_restored():
+    """For tests that run a task in this process: the tasks configure
+    logging for a terminal; later tests must find the root logger as it was."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture(autouse=True)
@@ -182,6 +219,14 @@ class Site:
         )
         return build(self.content, self.output, **overrides)
 
+    def copy(self, root: Path) -> Site:
+        """This site, content and output, copied to `root`: a test that
+        breaks a built site works on a copy."""
+        shutil.copytree(self.root, root, symlinks=True)
+        copy = object.__new__(Site)
+        copy.root, copy.content, copy.output = root, root / "content", root / "output"
+        return copy
+
     def html(self, relative: str) -> BeautifulSoup:
         return BeautifulSoup((self.output / relative).read_text("utf-8"), "html.parser")
 
@@ -194,16 +239,51 @@ def site(tmp_path) -> Site:
     return Site(tmp_path)
 
 
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under `folder` and a digest of its bytes."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def good_build(tmp_path_factory) -> Site:
+    """A site with one good brief (and an image for briefs that show one),
+    built once per module: never changed (`built` gives a copy)."""
+    site = Site(tmp_path_factory.mktemp("good"))
+    (site.content / "images").mkdir()
+    (site.content / "images" / "map.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    site.brief("good")
+    site.build()
+    return site
+
+
+@pytest.fixture
+def built(good_build, tmp_path) -> tuple[Site, dict[str, str]]:
+    """A copy of the good build to break, and its output's snapshot: a
+    failing build must leave that output as it was."""
+    site = good_build.copy(tmp_path / "site")
+    return site, snapshot(site.output)
+
+
 # The public address of every production build of the sample site.
 SITE_URL = "https://org.github.io/briefs"
 
 
-def small_content(root: Path, keep: int) -> Path:
-    """The sample content with only its first `keep` published briefs."""
+def small_content(root: Path, keep: int | tuple[str, ...]) -> Path:
+    """The sample content with only its first `keep` published briefs, or
+    with only the briefs named (their file names without .md)."""
     content = root / "content"
     shutil.copytree(ROOT / "content", content)
     briefs = sorted((content / "briefs").rglob("*.md"))
-    for path in briefs[keep:]:
+    if isinstance(keep, int):
+        kept = briefs[:keep]
+    else:
+        kept = [path for path in briefs if path.stem in keep]
+        assert len(kept) == len(keep), keep
+    for path in set(briefs) - set(kept):
         path.unlink()
     return content
 
@@ -228,11 +308,13 @@ def made_once(tmp_path_factory, name: str, make) -> Path:
 @pytest.fixture(scope="session")
 def sample_development(tmp_path_factory) -> Path:
     """The project's sample content built with pelicanconf.py, once per test
-    run for every module that reads it: copy it before changing it."""
+    run for every module that reads it: copy it before changing it. Without
+    PDF editions: test_pdf.py reads those of sample_production, whose pages
+    link them as these would."""
     from policy_briefs.build import build
 
     def make(folder: Path) -> Path:
-        return build(ROOT / "content", folder / "output").output
+        return build(ROOT / "content", folder / "output", PDF_EDITIONS="off").output
 
     return made_once(tmp_path_factory, "sample-dev", make)
 
@@ -255,16 +337,26 @@ def sample_production(tmp_path_factory) -> Path:
 
 # The day the shared offline bundle is dated (its file and folder name).
 BUNDLE_DAY = dt.date(2024, 1, 2)
+# The sample briefs the shared bundle is made of: published ones (with an
+# image, Japanese text, a figure) and, last, the sample's draft.
+BUNDLED_BRIEFS = (
+    "baltic-undersea-cables",
+    "japan-regional-revitalisation",
+    "ports-and-power",
+    "amazon-finance-after-belem",
+)
 
 
 @pytest.fixture(scope="session")
 def sample_bundle(tmp_path_factory) -> Path:
-    """The sample content's offline bundle (a zip in a folder of its own,
-    dated BUNDLE_DAY), made once per test run: read, never change."""
+    """The offline bundle of the sample content with BUNDLED_BRIEFS only (a
+    zip in a folder of its own, dated BUNDLE_DAY), made once per test run:
+    read, never change."""
     from policy_briefs.bundle import make_bundle
 
     def make(folder: Path) -> Path:
-        return make_bundle(ROOT / "content", folder / "dist", day=BUNDLE_DAY)
+        content = small_content(folder, BUNDLED_BRIEFS)
+        return make_bundle(content, folder / "dist", day=BUNDLE_DAY)
 
     return made_once(tmp_path_factory, "bundle", make)
 

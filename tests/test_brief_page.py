@@ -125,7 +125,7 @@ def test_a_previewed_draft_names_its_series_but_is_not_counted(series_site, tmp_
 def test_two_series_names_with_one_slug_fail_naming_both_files(site):
     site.brief("good")
     site.build()
-    from test_validation import snapshot
+    from conftest import snapshot
 
     before = snapshot(site.output)
     site.brief("a", series="Grand Strategy")
@@ -316,27 +316,30 @@ def test_related_briefs_equal_a_full_comparison_of_every_pair(
     ]
     related = RelatedBriefs(articles, count)
     number = {id(article): n for n, article in enumerate(articles)}
+    # Each brief's names of authors, regions and topics, with their weights.
+    names = [
+        [
+            (weights.AUTHOR_WEIGHT, {i.name for i in article.authors}),
+            (weights.REGION_WEIGHT, {i.name for i in article.regions}),
+            (weights.TOPIC_WEIGHT, {i.name for i in article.tags}),
+        ]
+        for article in articles
+    ]
 
-    def score(a, b):
-        def shared(x, y):
-            return len({i.name for i in x} & {i.name for i in y})
-
-        return (
-            weights.AUTHOR_WEIGHT * shared(a.authors, b.authors)
-            + weights.REGION_WEIGHT * shared(a.regions, b.regions)
-            + weights.TOPIC_WEIGHT * shared(a.tags, b.tags)
+    def score(a: int, b: int) -> int:
+        return sum(
+            weight * len(mine & theirs)
+            for (weight, mine), (_, theirs) in zip(names[a], names[b], strict=True)
         )
 
-    for article in articles:
-        expected = sorted(
-            (
-                (-score(article, other), n)
-                for n, other in enumerate(articles)
-                if other is not article and not other.is_draft
-                if score(article, other) > 0
-            ),
-        )[:count]
-        assert [number[id(a)] for a in related.of(article)] == [n for _, n in expected]
+    for n, article in enumerate(articles):
+        scores = (
+            (score(n, m), m)
+            for m, other in enumerate(articles)
+            if other is not article and not other.is_draft
+        )
+        expected = sorted((-weight, m) for weight, m in scores if weight > 0)[:count]
+        assert [number[id(a)] for a in related.of(article)] == [m for _, m in expected]
 
 
 # Share links ---------------------------------------------------------------
@@ -406,13 +409,13 @@ def test_copy_link_enhances_the_plain_link(production, browser):
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
+def sample(sample_development):
+    """The sample content's development build (conftest.py), read only."""
     from conftest import Site
 
     site = Site.__new__(Site)
     site.content = ROOT / "content"
-    site.output = tmp_path_factory.mktemp("sample") / "output"
-    site_build.build(site.content, site.output, PDF_EDITIONS="off")
+    site.output = sample_development
     return site
 
 

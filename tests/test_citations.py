@@ -278,7 +278,9 @@ def cited(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SITEURL", SITE_URL)
         patch.delenv("CNAME", raising=False)
-        site_build.build(site.content, site.output, PUBLISH_SETTINGS)
+        site_build.build(
+            site.content, site.output, PUBLISH_SETTINGS, PDF_EDITIONS="off"
+        )
     return site
 
 

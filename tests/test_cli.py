@@ -9,8 +9,15 @@ import subprocess
 import sys
 
 import pytest
-from conftest import INVOKE, NO_PDFS, REGIONS, ROOT, without_permission_overrides
-from test_validation import BAD_BRIEFS, fm, snapshot
+from conftest import (
+    INVOKE,
+    NO_PDFS,
+    REGIONS,
+    ROOT,
+    snapshot,
+    without_permission_overrides,
+)
+from test_validation import BAD_BRIEFS, fm
 
 from briefs.interrupts import INTERRUPT_AT
 from briefs.pipeline import PARALLEL_FROM
@@ -117,19 +124,24 @@ def interrupted_collection(root, count: int, *versions: str):
 
 
 @pytest.fixture(scope="module")
-def collection(tmp_path_factory):
-    """Briefs enough to be rendered by worker processes: the build stopped
-    while they render keeps the old site."""
-    root = tmp_path_factory.mktemp("interrupted")
-    return interrupted_collection(root, PARALLEL_FROM + 10, "old")
-
-
-@pytest.fixture(scope="module")
 def small_collection(tmp_path_factory):
     """Once the new site is complete the worker processes have ended: how
     many briefs it has changes nothing for the later stages."""
     root = tmp_path_factory.mktemp("interrupted-small")
     return interrupted_collection(root, 3, "old", "new")
+
+
+@pytest.fixture(scope="module")
+def collection(tmp_path_factory, small_collection):
+    """Briefs enough to be rendered by worker processes, built over the
+    small collection's old site: stopped while they render, the build
+    keeps that site (any site a build wrote is as good as another here)."""
+    from policy_briefs.corpus import write_collection
+
+    content = tmp_path_factory.mktemp("interrupted") / "content"
+    write_collection(content, PARALLEL_FROM + 10)
+    _, small_sites = small_collection
+    return content, {"old": small_sites["old"]}
 
 
 @pytest.mark.parametrize(

@@ -8,13 +8,15 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from conftest import SITE_URL, small_content
 
 from briefs.outputdir import MARKER
+from policy_briefs import build as site_build
 from policy_briefs.deploy import PublishError, publish
-from policy_briefs.project import ROOT
+from policy_briefs.project import PUBLISH_SETTINGS, ROOT
 
 
 class Repo:
@@ -51,22 +53,44 @@ def git(*args: str, cwd: Path, check: bool = True) -> str:
     return result.stdout
 
 
+def production_environment(patch: pytest.MonkeyPatch, cache: Path) -> None:
+    patch.setenv("SITEURL", SITE_URL)
+    patch.delenv("CNAME", raising=False)
+    patch.setenv("POLICY_BRIEFS_CACHE", str(cache))
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory) -> SimpleNamespace:
+    """One brief of the sample built for production, once, for the cases
+    about git rather than the build: `publish` builds first, and finds this
+    site up to date (the same content, output folder and cache), so they
+    build nothing again. The cases whose build changes or fails build their
+    own."""
+    root = tmp_path_factory.mktemp("built")
+    site = SimpleNamespace(
+        content=small_content(root, 1), output=root / "output", cache=root / "cache"
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        production_environment(patch, site.cache)
+        site_build.build(site.content, site.output, PUBLISH_SETTINGS)
+    return site
+
+
 @pytest.fixture
-def repo(tmp_path, monkeypatch):
+def repo(tmp_path, monkeypatch, built_site):
     for key in ("AUTHOR", "COMMITTER"):
         monkeypatch.setenv(f"GIT_{key}_NAME", "Publisher")
         monkeypatch.setenv(f"GIT_{key}_EMAIL", "publisher@example.org")
-    monkeypatch.setenv("SITEURL", SITE_URL)
-    monkeypatch.delenv("CNAME", raising=False)
+    production_environment(monkeypatch, built_site.cache)
     return Repo(tmp_path)
 
 
 def test_publish_pushes_to_the_remote_and_keeps_history(repo, tmp_path):
     out = tmp_path / "output"
-    content = small_content(tmp_path, 4)
+    content = small_content(tmp_path, 2)
     first = publish(content, out, repo=repo.path, message="First publish")
     assert first.pushed and first.previous is None
-    assert first.briefs == 4
+    assert first.briefs == 2
     assert repo.remote_log() == ["First publish"]
     assert len(repo.remote_briefs()) == first.briefs
     assert {".nojekyll", "index.html", "sitemap.xml", "robots.txt"} <= (
@@ -82,24 +106,30 @@ def test_publish_pushes_to_the_remote_and_keeps_history(repo, tmp_path):
     ]
 
 
-def test_publish_from_a_fresh_clone_builds_on_the_published_branch(repo, tmp_path):
-    content = small_content(tmp_path, 2)
-    publish(content, tmp_path / "output", repo=repo.path, message="From elsewhere")
+def test_publish_from_a_fresh_clone_builds_on_the_published_branch(repo, built_site):
+    publish(
+        built_site.content, built_site.output, repo=repo.path, message="From elsewhere"
+    )
     git("branch", "-D", "gh-pages", cwd=repo.path)
     git("update-ref", "-d", "refs/remotes/origin/gh-pages", cwd=repo.path)
 
-    publish(content, tmp_path / "output", repo=repo.path, message="From a new clone")
+    publish(
+        built_site.content,
+        built_site.output,
+        repo=repo.path,
+        message="From a new clone",
+    )
     assert repo.remote_log() == ["From a new clone", "From elsewhere"]
 
 
 def test_publish_refuses_a_site_with_far_fewer_briefs(repo, tmp_path):
-    full = small_content(tmp_path / "full", 8)
+    full = small_content(tmp_path / "full", 5)
     publish(full, tmp_path / "output", repo=repo.path, message="Full site")
-    small = small_content(tmp_path / "small", 3)
+    small = small_content(tmp_path / "small", 2)
     with pytest.raises(PublishError) as error:
         publish(small, tmp_path / "output", repo=repo.path, message="Tiny site")
     assert error.value.lines == [
-        "the new site has 3 briefs but gh-pages has 8: "
+        "the new site has 2 briefs but gh-pages has 5: "
         "refusing to publish a site with less than 50% of the published briefs "
         "(use --force if intended)"
     ]
@@ -107,11 +137,11 @@ def test_publish_refuses_a_site_with_far_fewer_briefs(repo, tmp_path):
 
     publish(small, tmp_path / "output", repo=repo.path, message="Tiny", force=True)
     assert repo.remote_log() == ["Tiny", "Full site"]
-    assert len(repo.remote_briefs()) == 3
+    assert len(repo.remote_briefs()) == 2
 
 
 def test_publish_refuses_when_the_build_fails(repo, tmp_path):
-    content = small_content(tmp_path / "bad", 2)
+    content = small_content(tmp_path / "bad", 1)
     brief = next((content / "briefs").rglob("*.md"))
     text = re.sub(r"(?m)^region:.*$", "region: Atlantis", brief.read_text("utf-8"))
     brief.write_text(text, "utf-8")
@@ -126,7 +156,7 @@ def test_publish_refuses_when_the_build_fails(repo, tmp_path):
 def test_publish_refuses_when_the_link_check_fails(repo, tmp_path):
     """A link that only breaks online: to a page of the public site that this
     build does not have."""
-    content = small_content(tmp_path / "bad", 2)
+    content = small_content(tmp_path / "bad", 1)
     brief = next((content / "briefs").rglob("*.md"))
     brief.write_text(
         brief.read_text("utf-8") + f"\n[gone]({SITE_URL}/briefs/gone.html)\n", "utf-8"
@@ -144,22 +174,23 @@ def test_publish_refuses_when_the_link_check_fails(repo, tmp_path):
     assert repo.remote_log() == []
 
 
-def test_publish_without_push_only_commits_locally(repo, tmp_path):
-    content = small_content(tmp_path, 2)
-    result = publish(content, tmp_path / "output", repo=repo.path, push=False)
+def test_publish_without_push_only_commits_locally(repo, built_site):
+    result = publish(built_site.content, built_site.output, repo=repo.path, push=False)
     assert not result.pushed
     assert git("log", "--format=%s", "gh-pages", cwd=repo.path).startswith("Publish ")
     assert repo.remote_log() == []
 
 
-def test_publish_reports_an_unreachable_remote(repo, tmp_path):
+def test_publish_reports_an_unreachable_remote(repo, built_site):
     shutil.rmtree(repo.remote)
     with pytest.raises(PublishError, match="cannot reach remote 'origin'"):
-        publish(small_content(tmp_path, 2), tmp_path / "output", repo=repo.path)
+        publish(built_site.content, built_site.output, repo=repo.path)
 
 
-def test_publish_refuses_uncommitted_changes_to_what_the_build_reads(repo, tmp_path):
-    """The commit message names the last commit: it must be what was built."""
+def test_publish_refuses_uncommitted_changes_to_what_the_build_reads(
+    repo, tmp_path, built_site
+):
+    """The commit message names the last commit: it must be what was built_site."""
     (repo.path / "pelicanconf.py").write_text("SITENAME = 'x'\n", "utf-8")
     git("add", "pelicanconf.py", cwd=repo.path)
     git("commit", "--quiet", "-m", "settings", cwd=repo.path)
@@ -167,9 +198,8 @@ def test_publish_refuses_uncommitted_changes_to_what_the_build_reads(repo, tmp_p
     (repo.path / "content" / "briefs").mkdir(parents=True)
     (repo.path / "content" / "briefs" / "new.md").write_text("draft", "utf-8")
     (repo.path / "notes.txt").write_text("not read by the build", "utf-8")
-    content = small_content(tmp_path, 2)
     with pytest.raises(PublishError) as error:
-        publish(content, tmp_path / "output", repo=repo.path)
+        publish(built_site.content, tmp_path / "output", repo=repo.path)
     assert error.value.lines[0] == (
         "files the build reads have uncommitted changes, which would be published "
         "under the last commit's name; commit them, or pass --allow-dirty:"
@@ -181,7 +211,7 @@ def test_publish_refuses_uncommitted_changes_to_what_the_build_reads(repo, tmp_p
     assert repo.remote_log() == []
     assert not (tmp_path / "output").exists()  # refused before building
 
-    publish(content, tmp_path / "output", repo=repo.path, allow_dirty=True)
+    publish(built_site.content, built_site.output, repo=repo.path, allow_dirty=True)
     assert len(repo.remote_log()) == 1
 
 
@@ -197,7 +227,7 @@ def test_invoke_publish_has_allow_dirty():
 
 
 def test_publish_refuses_to_drop_published_addresses(repo, tmp_path):
-    full = small_content(tmp_path / "full", 4)  # the briefs of 2023
+    full = small_content(tmp_path / "full", ("sahel-juntas-and-ecowas",))
     publish(full, tmp_path / "output", repo=repo.path, message="Full site")
     renamed = tmp_path / "renamed" / "content"
     shutil.copytree(full, renamed)
@@ -219,9 +249,8 @@ def test_publish_refuses_to_drop_published_addresses(repo, tmp_path):
     assert repo.remote_log() == ["Renamed", "Full site"]
 
 
-def test_the_builds_mark_is_not_published(repo, tmp_path):
-    output = tmp_path / "output"
-    publish(small_content(tmp_path, 2), output, repo=repo.path)
+def test_the_builds_mark_is_not_published(repo, built_site):
+    publish(built_site.content, built_site.output, repo=repo.path)
     assert MARKER not in repo.remote_files()
     assert ".nojekyll" in repo.remote_files()
-    assert (output / MARKER).is_file()  # the next build still knows the folder
+    assert (built_site.output / MARKER).is_file()  # the next build still knows it

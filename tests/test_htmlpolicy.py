@@ -11,9 +11,8 @@ rendered; the allowlist keeps everything editors write.
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, snapshot
 from pelican.settings import read_settings
-from test_validation import snapshot
 
 from briefs.collection import validate_content
 from briefs.htmlpolicy import check_html
@@ -173,14 +172,6 @@ BAD_BODIES = [
         "only the last; give each note its own label (first on line 9)",
     ),
 ]
-
-
-@pytest.fixture
-def built(site):
-    """A site with one good brief, built once, and its output snapshot."""
-    site.brief("good")
-    site.build()
-    return site, snapshot(site.output)
 
 
 def read_and_validate(site) -> list[Problem]:
@@ -385,7 +376,7 @@ BAD_SVGS = [
 )
 def test_published_svg_with_script_or_external_reference_fails(built, inner, expected):
     site, before = built
-    (site.content / "images").mkdir()
+    (site.content / "images").mkdir(exist_ok=True)
     (site.content / "images" / "evil.svg").write_text(SVG.format(inner), "utf-8")
     site.brief("x", image="images/evil.svg", image_alt="A drawing")
     with pytest.raises(BuildError) as failure:
@@ -396,7 +387,7 @@ def test_published_svg_with_script_or_external_reference_fails(built, inner, exp
 
 def test_svg_embedded_from_a_body_is_checked_too(built):
     site, before = built
-    (site.content / "images").mkdir()
+    (site.content / "images").mkdir(exist_ok=True)
     (site.content / "images" / "evil.svg").write_text(
         SVG.format("<script>alert(1)</script>"), "utf-8"
     )

@@ -17,7 +17,8 @@ REGION_LINK = 'a[href*="regions/"]:not([href$="regions/index.html"])'
 AUTHOR_LINK = 'a[href*="authors/"]:not([href$="authors/index.html"])'
 BRIEF_LINK = 'main a[href*="briefs/"]'
 
-# The `browser` fixture (Debian's Chromium, one per module) is in conftest.py.
+# The `browser` fixture (Debian's Chromium, one per test process) is in
+# conftest.py.
 
 
 @pytest.fixture(scope="module")

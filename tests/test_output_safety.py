@@ -2,12 +2,15 @@
 it never loses the only copy of a site: refusals, the builds' mark, the
 lock, recovery from a build killed mid-swap, exact leftover names.
 
-Commands run from a scratch working folder (`invoke --search-root`), so
-that even a build that wrongly replaced "the current folder" could only
-touch tmp_path."""
+Builds run from a scratch working folder, so that even a build that wrongly
+replaced "the current folder" could only touch tmp_path: as commands
+(`invoke --search-root`) where a process of their own matters (a refusal
+as an editor sees it, --force, a build killed, an editor's permissions, two
+builds at once), else as `invoke build`'s task run in this process."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -16,9 +19,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import INVOKE, ROOT, run_invoke
-from test_validation import fm, snapshot
+from conftest import INVOKE, NO_PDFS, ROOT, run_invoke, snapshot
+from invoke import Context, Exit
+from test_validation import fm
 
+import tasks
 from briefs import outputdir
 from briefs.interrupts import INTERRUPT_AT
 from briefs.problems import BriefsError
@@ -47,6 +52,29 @@ def work(site):
     return folder
 
 
+@pytest.fixture
+def build_task(site, work, monkeypatch, capsys, logging_restored):
+    """`invoke build --content CONTENT --output OUTPUT` as its task runs in
+    this process, from `work`: the exit code and what it printed (a refused
+    or failed build's lines are printed by the task; invoke adds nothing)."""
+    monkeypatch.chdir(work)
+    for name, value in NO_PDFS.items():
+        monkeypatch.setenv(name, value)
+
+    def run(output: str | Path) -> subprocess.CompletedProcess:
+        capsys.readouterr()
+        try:
+            tasks.build(Context(), content=str(site.content), output=str(output))
+            code = 0
+        except Exit as stop:
+            assert stop.message is None, stop.message
+            code = stop.code
+        printed = capsys.readouterr()
+        return subprocess.CompletedProcess("build", code, printed.out, printed.err)
+
+    return run
+
+
 def assert_refused(result, line: str) -> None:
     assert result.returncode == 1, result.stdout + result.stderr
     assert result.stderr.splitlines() == [line]
@@ -65,15 +93,15 @@ def test_the_content_folder_is_refused_and_kept(site, work):
     assert snapshot(site.content) == before
 
 
-def test_a_folder_inside_or_above_the_content_folder_is_refused(site, work):
+def test_a_folder_inside_or_above_the_content_folder_is_refused(site, work, build_task):
     before = snapshot(site.content)
-    inside = invoke_in(work, *build_args(site, site.content / "site"))
+    inside = build_task(site.content / "site")
     assert_refused(
         inside,
         f"refusing to build into {site.content / 'site'}: it is inside the "
         f"content folder ({site.content})",
     )
-    above = invoke_in(work, *build_args(site, site.root))
+    above = build_task(site.root)
     assert_refused(
         above,
         f"refusing to build into {site.root}: it contains the content folder "
@@ -83,36 +111,36 @@ def test_a_folder_inside_or_above_the_content_folder_is_refused(site, work):
     assert work.is_dir()
 
 
-def test_the_current_folder_and_an_empty_path_are_refused(site, work):
+def test_the_current_folder_and_an_empty_path_are_refused(work, build_task):
     (work / "notes.txt").write_text("mine", "utf-8")
     assert_refused(
-        invoke_in(work, *build_args(site, ".")),
+        build_task("."),
         "refusing to build into .: it is the current folder",
     )
     assert_refused(
-        invoke_in(work, *build_args(site, "")),
+        build_task(""),
         "refusing to build into '': an empty path is the current folder; give a "
         "folder such as output/",
     )
     assert (work / "notes.txt").read_text("utf-8") == "mine"
 
 
-def test_a_file_is_refused(site, work):
+def test_a_file_is_refused(work, build_task):
     (work / "site").write_text("not a folder", "utf-8")
     assert_refused(
-        invoke_in(work, *build_args(site, "site")),
+        build_task("site"),
         "refusing to build into site: it is a file, not a folder",
     )
     assert (work / "site").read_text("utf-8") == "not a folder"
 
 
-def test_a_symbolic_link_is_refused_and_never_replaced(site, work):
+def test_a_symbolic_link_is_refused_and_never_replaced(site, work, build_task):
     web_root = site.root / "www"
     web_root.mkdir()
     (web_root / "index.html").write_text("served elsewhere", "utf-8")
     (work / "site").symlink_to(web_root)
     assert_refused(
-        invoke_in(work, *build_args(site, "site")),
+        build_task("site"),
         f"refusing to build into site: it is a symbolic link (to {web_root}) and a "
         "build replaces the folder; give the real folder instead",
     )
@@ -120,12 +148,12 @@ def test_a_symbolic_link_is_refused_and_never_replaced(site, work):
     assert (web_root / "index.html").read_text("utf-8") == "served elsewhere"
 
 
-def test_a_folder_no_build_wrote_is_refused_unless_forced(site, work):
+def test_a_folder_no_build_wrote_is_refused_unless_forced(site, work, build_task):
     mine = work / "documents"
     mine.mkdir()
     (mine / "thesis.txt").write_text("years of work", "utf-8")
     assert_refused(
-        invoke_in(work, *build_args(site, "documents")),
+        build_task("documents"),
         "refusing to build into documents: it holds files no build of this "
         f"project wrote (builds mark their folders with {outputdir.MARKER}); move "
         "them away, or pass --force to replace the folder and everything in it",
@@ -176,9 +204,13 @@ def test_the_project_and_current_folders_are_refused(tmp_path, relative, cwd, re
     ]
 
 
-def test_a_missing_content_folder_is_one_line(site, work):
-    result = invoke_in(work, "build", "--content", "missing", "--output", "out")
-    assert_refused(result, "the content folder 'missing' does not exist")
+def test_a_missing_content_folder_is_one_line(work, build_task):
+    """The task's message, which invoke prints as the one line on stderr
+    (as the command: test_cli_errors.py)."""
+    with pytest.raises(Exit) as refused:
+        tasks.build(Context(), content="missing", output="out")
+    assert refused.value.code == 1
+    assert refused.value.message == "the content folder 'missing' does not exist"
     assert not (work / "out").exists()
 
 
@@ -305,6 +337,7 @@ def test_a_second_build_waits_for_the_first(site, work):
         process = subprocess.Popen(
             [*INVOKE, "--search-root", str(ROOT), *build_args(site, site.output)],
             cwd=work,
+            env={**os.environ, **NO_PDFS},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -3,8 +3,10 @@
 Two sites are built once per module with the production settings: the
 sample content (every published brief, the Japanese one included) and a
 small site made here (a long text-only brief, a large photograph, several
-authors, a draft). Development builds, a missing engine (a fontconfig with
-no fonts) and a second build in a fresh process cover the rest.
+authors, the sample's Japanese brief, a draft), which is built again in a
+fresh process to prove the PDFs are the same bytes. One small development
+site, built twice with an image replaced between the builds, a missing
+engine (a fontconfig with no fonts) and a few failing builds cover the rest.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -30,6 +31,8 @@ from briefs import pdf
 from briefs.language import text_language
 from briefs.linkcheck import check_site
 from policy_briefs import build as site_build
+from policy_briefs.bundle import make_bundle
+from policy_briefs.deploy import PublishError, publish
 from policy_briefs.project import PUBLISH_SETTINGS
 
 CONTENT = ROOT / "content"
@@ -128,7 +131,8 @@ def sample(sample_production) -> Path:
 @pytest.fixture(scope="module")
 def custom(tmp_path_factory) -> Site:
     """A small site built for production: a long text-only brief, a large
-    photograph, three authors (one a guest), a link between briefs, a draft."""
+    photograph, three authors (one a guest), a link between briefs, the
+    sample's Japanese brief, a draft."""
     site = Site(tmp_path_factory.mktemp("custom"))
     site.brief(
         "long-read",
@@ -149,6 +153,7 @@ def custom(tmp_path_factory) -> Site:
         date="2024-04-01",
         updated="2024-04-03",
     )
+    site.raw(JAPANESE, sample_source(JAPANESE).read_text("utf-8"))
     site.brief("secret", title="Not Yet Public", status="draft")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SITEURL", SITE_URL)
@@ -405,18 +410,28 @@ def test_images_are_embedded_at_print_resolution(custom):
     assert "Image: Agency" in text_of(reader)
 
 
-def test_a_second_build_in_a_fresh_process_is_byte_identical(sample, tmp_path):
+def test_a_second_build_in_a_fresh_process_is_byte_identical(custom, tmp_path):
+    """The small site (fonts for Latin and Japanese text, a photograph,
+    several authors and topics) built again by `invoke build --production`
+    in a process of its own, with another hash seed and no cache."""
     again = tmp_path / "again"
     result = subprocess.run(
-        [*INVOKE, "build", "--production", "--output", str(again)],
+        [*INVOKE, "build", "--production", "--content", str(custom.content),
+         "--output", str(again)],
         cwd=ROOT,
-        env={**os.environ, "SITEURL": SITE_URL, "PYTHONHASHSEED": "7"},
+        env={
+            **os.environ,
+            "SITEURL": SITE_URL,
+            "PYTHONHASHSEED": "7",
+            "POLICY_BRIEFS_CACHE": str(tmp_path / "cache"),
+        },
         capture_output=True,
         text=True,
         timeout=300,
-    )
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    first = sorted((sample / "briefs").glob("*.pdf"))
+    first = sorted((custom.output / "briefs").glob("*.pdf"))
+    assert [p.stem for p in first] == sorted([JAPANESE, "long-read", "photo"])
     assert [p.name for p in first] == sorted(
         p.name for p in (again / "briefs").glob("*.pdf")
     )
@@ -427,10 +442,34 @@ def test_a_second_build_in_a_fresh_process_is_byte_identical(sample, tmp_path):
 # Development builds --------------------------------------------------------
 
 
-def test_development_pdfs_link_relatively_and_have_no_web_address(site):
+@pytest.fixture(scope="module")
+def development(tmp_path_factory) -> tuple[Site, dict[str, list[tuple]]]:
+    """A small site built twice with the development settings and PDFs:
+    a brief linking another, and a chart as one brief's image and another
+    in a brief's body, each replaced by a new file under the same name (the
+    briefs' text unchanged) before the second build. Returns the site and,
+    for "hero" and "body", the chart's pixel size in the PDF of each build."""
+    site = Site(tmp_path_factory.mktemp("development"))
     site.brief("first", title="First", date="2024-01-01")
     site.brief("second", title="Second", body="See [the first](first.html#top).")
-    site.build(PDF_EDITIONS="auto")
+    site.image("images/hero.png", size=(400, 300))
+    site.brief("hero", title="Hero", image="images/hero.png", image_alt="A chart")
+    site.image("images/body.png", size=(400, 300))
+    site.brief("body", title="Body", body="A chart:\n\n![A chart](../images/body.png)")
+    sizes = {"hero": [], "body": []}
+    for build in ("first", "second"):
+        if build == "second":
+            site.image("images/hero.png", size=(300, 300))
+            site.image("images/body.png", size=(300, 300))
+        site.build(PDF_EDITIONS="auto")
+        for where, found in sizes.items():
+            pdf_file = read(site.output / "briefs" / f"{where}.pdf")
+            found.append(pdf_file.pages[0].images[0].image.size)
+    return site, sizes
+
+
+def test_development_pdfs_link_relatively_and_have_no_web_address(development):
+    site, _ = development
     reader = read(site.output / "briefs" / "second.pdf")
     assert "first.html#top" in uris_of(reader)
     text = text_of(reader)
@@ -439,20 +478,11 @@ def test_development_pdfs_link_relatively_and_have_no_web_address(site):
 
 
 @pytest.mark.parametrize("where", ["hero", "body"])
-def test_an_edited_image_makes_a_new_pdf(site, where):
+def test_an_edited_image_makes_a_new_pdf(development, where):
     """The PDF embeds the image's bytes: a new file under the same name (the
     brief's text unchanged) makes a new PDF."""
-    site.image("images/chart.png", size=(400, 300))
-    if where == "hero":
-        site.brief("chart", image="images/chart.png", image_alt="A chart")
-    else:
-        site.brief("chart", body="A chart:\n\n![A chart](../images/chart.png)")
-    site.build(PDF_EDITIONS="auto")
-    first = read(site.output / "briefs" / "chart.pdf").pages[0].images[0].image.size
-    site.image("images/chart.png", size=(300, 300))
-    site.build(PDF_EDITIONS="auto")
-    second = read(site.output / "briefs" / "chart.pdf").pages[0].images[0].image.size
-    assert first == (400, 300) and second == (300, 300)
+    _, sizes = development
+    assert sizes[where] == [(400, 300), (300, 300)]
 
 
 def test_an_image_the_engine_cannot_read_fails_the_build(site):
@@ -530,27 +560,30 @@ def test_development_build_without_the_engine_says_how_to_install_it(site, no_fo
 
 
 def test_a_site_built_without_the_engine_gets_pdfs_once_it_is_there(
-    site, no_fonts, tmp_path
+    site, no_fonts, monkeypatch
 ):
     """ "Nothing changed" holds for a build that had no engine only while
-    the engine is still missing."""
+    the engine is still missing (the engine's process, started by each
+    build, reads the fontconfig named in the environment)."""
     site.brief("x")
-    command = [*INVOKE, "build", "--content", str(site.content),
-               "--output", str(site.output)]  # fmt: skip
-    cache = {"POLICY_BRIEFS_CACHE": str(tmp_path / "cache")}
-    first = run(command, {**no_fonts, **cache})
-    built = site.output.stat().st_ino  # a build swaps a new folder in
-    again = run(command, {**no_fonts, **cache})
-    assert first.returncode == again.returncode == 0, first.stderr + again.stderr
-    assert site.output.stat().st_ino == built  # up to date: left as it was
-    assert not list(site.output.rglob("*.pdf"))
-    installed = run(command, {**os.environ, **cache})
-    assert installed.returncode == 0, installed.stderr
+    with monkeypatch.context() as engine_missing:
+        engine_missing.setenv("FONTCONFIG_FILE", no_fonts["FONTCONFIG_FILE"])
+        site.build(PDF_EDITIONS="auto")
+        built = site.output.stat().st_ino  # a build swaps a new folder in
+        site.build(PDF_EDITIONS="auto")
+        assert site.output.stat().st_ino == built  # up to date: left as it was
+        assert not list(site.output.rglob("*.pdf"))
+    site.build(PDF_EDITIONS="auto")
     assert site.output.stat().st_ino != built
     assert (site.output / "briefs" / "x.pdf").is_file()
 
 
-def test_production_bundle_and_publish_require_the_engine(site, no_fonts, tmp_path):
+def test_production_bundle_and_publish_require_the_engine(
+    site, no_fonts, tmp_path, monkeypatch
+):
+    """`invoke build --production` as an editor runs it; the bundle and
+    publishing through their functions (their commands print the same
+    lines: test_cli_errors.py)."""
     site.brief("x")
     required = (
         "EngineMissing: PDF editions are required (PDF_EDITIONS = 'required'), "
@@ -561,28 +594,17 @@ def test_production_bundle_and_publish_require_the_engine(site, no_fonts, tmp_pa
          "--output", str(site.output)],
         no_fonts,
     )  # fmt: skip
-    bundle = run(
-        [*INVOKE, "bundle", "--content", str(site.content), "--dist", str(tmp_path)],
-        no_fonts,
-    )
-    publish = run(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from policy_briefs.deploy import publish, PublishError\n"
-            "try: publish(sys.argv[1], sys.argv[2], repo=sys.argv[3], push=False,"
-            " allow_dirty=True)\n"
-            "except PublishError as e: sys.exit('\\n'.join(e.lines))",
-            str(site.content),
-            str(site.output),
-            str(tmp_path),
-        ],
-        no_fonts,
-    )
-    for result in (production, bundle, publish):
-        assert result.returncode == 1
-        assert required in result.stderr.splitlines(), result.stderr
-        assert "Traceback" not in result.stderr
+    assert production.returncode == 1
+    assert required in production.stderr.splitlines(), production.stderr
+    assert "Traceback" not in production.stderr
+    for name in ("FONTCONFIG_FILE", "SITEURL"):
+        monkeypatch.setenv(name, no_fonts[name])
+    with pytest.raises(site_build.BuildError) as bundle:
+        make_bundle(site.content, tmp_path)
+    with pytest.raises(PublishError) as published:
+        publish(site.content, site.output, repo=tmp_path, push=False, allow_dirty=True)
+    for failure in (bundle, published):
+        assert required in failure.value.lines
     assert not site.output.exists()
     assert not list(tmp_path.glob("*.zip"))
 

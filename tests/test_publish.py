@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import BUNDLE_DAY, INVOKE, SITE_URL, small_content
+from conftest import BUNDLE_DAY, BUNDLED_BRIEFS, INVOKE, SITE_URL, small_content
 from pelican.settings import read_settings
 
 from briefs.linkcheck import check_site
@@ -31,13 +31,6 @@ WORKFLOW = ROOT / ".github" / "workflows" / "pages.yml"
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ATOM_NS = "{http://www.w3.org/2005/Atom}"
 PELICAN = [sys.executable, "-m", "pelican", "--fatal", "errors"]
-
-
-def sample_brief_count() -> int:
-    return len(list((CONTENT / "briefs").rglob("*.md"))) - sum(
-        "status: draft" in p.read_text("utf-8")
-        for p in (CONTENT / "briefs").rglob("*.md")
-    )
 
 
 def html(path: Path) -> BeautifulSoup:
@@ -177,17 +170,20 @@ def test_cname_is_written_when_a_domain_is_configured(tmp_path, monkeypatch):
     monkeypatch.setenv("SITEURL", "https://briefs.example.org")
     monkeypatch.setenv("CNAME", "Briefs.Example.org")
     out = tmp_path / "output"
-    site_build.build(small_content(tmp_path, 2), out, PUBLISH_SETTINGS)
+    content = small_content(tmp_path, 1)
+    site_build.build(content, out, PUBLISH_SETTINGS, PDF_EDITIONS="off")
     assert (out / "CNAME").read_text() == "briefs.example.org\n"
     robots = (out / "robots.txt").read_text()
     assert "Sitemap: https://briefs.example.org/sitemap.xml" in robots
 
 
 def test_plain_pelican_with_publishconf_builds_the_production_site(tmp_path):
-    """The contract's production command, run from the project folder."""
+    """The contract's production command, run from the project folder, on
+    a copy of the sample content with two of its briefs."""
     out = tmp_path / "site"
+    content = small_content(tmp_path, 2)
     result = subprocess.run(
-        [*PELICAN, "content", "-s", "publishconf.py", "-o", str(out)],
+        [*PELICAN, str(content), "-s", "publishconf.py", "-o", str(out)],
         cwd=ROOT,
         env={**os.environ, "SITEURL": SITE_URL},
         capture_output=True,
@@ -197,6 +193,7 @@ def test_plain_pelican_with_publishconf_builds_the_production_site(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (out / ".nojekyll").exists()
     assert f"{SITE_URL}/index.html" in (out / "sitemap.xml").read_text()
+    assert len(list((out / "briefs").glob("*.pdf"))) == 2
     assert check_site(out, site_url=SITE_URL) == []
 
 
@@ -223,6 +220,7 @@ def test_a_typo_in_publishing_settings_fails_the_build(tmp_path):
             tmp_path / "output",
             PUBLISH_SETTINGS,
             HOST_FILES={"no_jekyll": False},
+            PDF_EDITIONS="off",
         )
     [line] = error.value.lines
     assert line.startswith("HostFilesSettingsError: ")
@@ -244,10 +242,12 @@ def test_bundle_zips_the_whole_site_under_one_folder(sample_bundle, tmp_path):
         assert f"{top}/index.html" in names
         assert f"{top}/{MARKER}" not in names
         assert any(name.startswith(f"{top}/theme/css/") for name in names)
+        *published, draft = BUNDLED_BRIEFS
+        assert "status: draft" in next(CONTENT.rglob(f"{draft}.md")).read_text()
         for suffix in ("html", "pdf"):  # every brief page and its PDF edition
-            assert len(
-                [n for n in names if re.match(rf"{top}/briefs/[^/]+\.{suffix}$", n)]
-            ) == (sample_brief_count())
+            assert sorted(
+                n for n in names if re.match(rf"{top}/briefs/[^/]+\.{suffix}$", n)
+            ) == sorted(f"{top}/briefs/{name}.{suffix}" for name in published)
         archive.extractall(tmp_path / "unzipped")
     site = tmp_path / "unzipped" / top
     assert check_site(site) == []
@@ -255,7 +255,7 @@ def test_bundle_zips_the_whole_site_under_one_folder(sample_bundle, tmp_path):
 
 
 def test_bundle_refuses_a_site_that_fails_to_build(tmp_path):
-    content = small_content(tmp_path, 2)
+    content = small_content(tmp_path, 1)
     brief = next((content / "briefs").rglob("*.md"))
     brief.write_text(
         brief.read_text("utf-8") + "\n[broken](../nowhere.html)\n", "utf-8"
@@ -267,7 +267,7 @@ def test_bundle_refuses_a_site_that_fails_to_build(tmp_path):
 
 
 def test_invoke_bundle_writes_todays_zip(tmp_path):
-    content = small_content(tmp_path, 2)
+    content = small_content(tmp_path, 1)
     dist = tmp_path / "dist"
     result = subprocess.run(
         [*INVOKE, "bundle", "--content", str(content), "--dist", str(dist)],

@@ -11,7 +11,8 @@
   page of each kind (the search page before a query, with results and
   without), in light and dark colour schemes, at desktop and mobile widths.
 
-Each site is built once per module, and one browser serves the whole module.
+Each site is built once per module; one browser serves every test of a test
+process.
 Run alone: `.venv/bin/python -m pytest tests/test_quality.py`.
 """
 

@@ -4,7 +4,6 @@ programmatic API, or as a subprocess for the interactive prompts)."""
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import pytest
@@ -38,15 +37,8 @@ AUTHORS_TEXT = """\
 """
 
 
-@pytest.fixture(autouse=True)
-def _restore_logging():
-    """The tasks configure logging for a terminal, as the other tasks do;
-    later tests must find the root logger as it was."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
+# The tasks configure logging for a terminal (conftest.py).
+pytestmark = pytest.mark.usefixtures("logging_restored")
 
 
 def new(content: Path, title=None, **options):
@@ -60,7 +52,7 @@ def briefs_in(content: Path) -> list[Path]:
 def build(content: Path, output: Path, drafts: bool):
     settings = site_build.load_settings(content, output)
     briefs = {**settings["BRIEFS"], "show_drafts": drafts}
-    return site_build.build(content, output, BRIEFS=briefs)
+    return site_build.build(content, output, BRIEFS=briefs, PDF_EDITIONS="off")
 
 
 def test_new_brief_validates_and_builds(site, capsys):

@@ -127,21 +127,32 @@ def made(request, made_output) -> str:
 
 
 class SearchTab:
-    """One tab on a site; records requests and script errors."""
+    """A test's view of a tab on a site: records requests and script errors
+    until closed."""
 
-    def __init__(self, browser, base: str, **options):
+    def __init__(self, page, base: str, context=None):
         self.base = base
-        self.context = browser.new_context(**options)
-        self.page = self.context.new_page()
+        self.page = page
+        self.context = context  # the tab's own, closed with it
+        page.goto("about:blank")  # nothing of an earlier test is left to load
         self.requests: list[str] = []
         self.errors: list[str] = []
-        self.page.on("request", lambda request: self.requests.append(request.url))
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.on(
-            "requestfailed", lambda r: self.errors.append(f"{r.url}: {r.failure}")
-        )
-        self.status = self.page.locator("#search-status")
-        self.items = self.page.locator("#search-results > li")
+        self.listeners = {
+            "request": lambda request: self.requests.append(request.url),
+            "pageerror": lambda error: self.errors.append(str(error)),
+            "requestfailed": self._failed,
+        }
+        for event, listener in self.listeners.items():
+            page.on(event, listener)
+        self.status = page.locator("#search-status")
+        self.items = page.locator("#search-results > li")
+
+    def _failed(self, request):
+        """A file that failed to load. Not one cut short because the page
+        moved on (net::ERR_ABORTED: the icon of a page left at once): a
+        missing file fails as net::ERR_FILE_NOT_FOUND from disk."""
+        if request.failure != "net::ERR_ABORTED":
+            self.errors.append(f"{request.url}: {request.failure}")
 
     def open(self, query: str = "", expect_status: str | re.Pattern = r"\S"):
         self.page.goto(self.base + "search.html" + query)
@@ -163,16 +174,34 @@ class SearchTab:
         return box, int(label.locator(".facet__count").inner_text().split()[0])
 
     def close(self):
+        for event, listener in self.listeners.items():
+            self.page.remove_listener(event, listener)
+        if self.context is not None:
+            self.context.close()
         assert self.errors == [], self.errors
-        self.context.close()
+
+
+@pytest.fixture(scope="module")
+def shared_tab(browser):
+    """One tab for the module's tests: a new tab costs Chromium more than
+    most of these tests do (each starts from a blank page)."""
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture
-def tab_on(browser):
+def tab_on(browser, shared_tab):
+    """A SearchTab on the module's tab, or, for a browser set up otherwise
+    (JavaScript off), on a tab of its own."""
     opened = []
 
     def open_tab(base: str, **options) -> SearchTab:
-        opened.append(SearchTab(browser, base, **options))
+        if options:
+            context = browser.new_context(**options)
+            opened.append(SearchTab(context.new_page(), base, context))
+        else:
+            opened.append(SearchTab(shared_tab, base))
         return opened[-1]
 
     yield open_tab

@@ -3,7 +3,7 @@ build progress on a terminal.
 
 The preview is tested twice: in-process for what the server answers (files
 only, reload script, error page), and end to end as `invoke serve` in a
-subprocess against a copy of the sample content, changing files under it."""
+subprocess against a copy of two sample briefs, changing files under it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import http.client
 import io
 import json
 import re
-import shutil
 import signal
 import subprocess
 import threading
@@ -21,8 +20,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import INVOKE, ROOT
+from conftest import INVOKE, ROOT, small_content
+from invoke import Context, Exit
 
+import tasks
 from policy_briefs import build as site_build
 from policy_briefs import progress
 from policy_briefs.scaffold import BriefRequest, create_brief
@@ -139,19 +140,16 @@ def test_an_over_long_path_is_not_found(running):
 
 
 @pytest.mark.parametrize("port", ["abc", "70000", "-1", "8000.5"])
-def test_a_bad_port_is_one_line(port):
-    result = subprocess.run(
-        [*INVOKE, "serve", "--port", port],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=WAIT_SECONDS,
-    )
-    assert result.returncode == 1
-    assert result.stderr.splitlines() == [
+def test_a_bad_port_is_one_line(port, logging_restored):
+    """The task, run in this process: invoke prints an Exit's message as
+    the one line on stderr (`invoke serve` itself: the next test)."""
+    with pytest.raises(Exit) as refused:
+        tasks.serve(Context(), port=port)
+    assert refused.value.code == 1
+    assert refused.value.message == (
         "--port must be a whole number from 0 to 65535 (0 picks a free port), "
         f"not {port!r}"
-    ]
+    )
 
 
 def test_the_preview_folder_is_refused_like_an_output_folder(site):
@@ -257,8 +255,7 @@ class LiveServer:
 
 
 def test_invoke_serve_rebuilds_reloads_and_survives_a_broken_brief(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
+    content = small_content(tmp_path, 2)
     brief = create_brief(
         content,
         BriefRequest(
@@ -309,7 +306,7 @@ def test_progress_on_a_terminal(site, monkeypatch):
     site.brief("two")
     terminal = Terminal()
     with progress.reporting(terminal) as counter:
-        site_build.build(site.content, site.output)
+        site.build()
     assert counter.read == 2 and counter.written > 2
     # rich redraws its rows in place; the last drawing stays on screen.
     *_, last = re.split(r"\x1b\[1A|\r", terminal.getvalue())
@@ -320,7 +317,8 @@ def test_progress_on_a_terminal(site, monkeypatch):
         [str(counter.written), "files", "written"],
     ]
 
-    site_build.build(site.content, site.output)
+    site.brief("one", summary="Edited: read again.")
+    site.build()
     assert counter.read == 2  # disconnected after the block
 
 
@@ -334,7 +332,7 @@ def test_progress_is_quiet_in_ci_and_in_logs(site, monkeypatch, stream, ci):
         monkeypatch.setenv("CI", ci)
     site.brief("one")
     with progress.reporting(stream) as counter:
-        site_build.build(site.content, site.output)
+        site.build()
     assert counter is None
     assert stream.getvalue() == ""
 

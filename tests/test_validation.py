@@ -5,9 +5,8 @@ and leave the previous output exactly as it was."""
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
+from conftest import snapshot
 
 from briefs.characters import FORBIDDEN, first_forbidden
 from briefs.collection import validate_content
@@ -215,24 +214,6 @@ BAD_BRIEFS = [
         "is invisible on the page and breaks feeds; delete it",
     ),
 ]
-
-
-def snapshot(folder) -> dict:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-@pytest.fixture
-def built(site):
-    """A site with one good brief, built once, and its output snapshot."""
-    (site.content / "images").mkdir()
-    (site.content / "images" / "map.png").write_bytes(b"\x89PNG\r\n\x1a\n")
-    site.brief("good")
-    site.build()
-    return site, snapshot(site.output)
 
 
 @pytest.mark.parametrize(
