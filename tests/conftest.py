@@ -3,6 +3,7 @@ settings, and parsed HTML; headless Chromium for the browser tests."""
 
 from __future__ import annotations
 
+import compileall
 import datetime as dt
 import fcntl
 import hashlib
@@ -23,19 +24,43 @@ from policy_briefs.project import PUBLISH_SETTINGS, ROOT
 
 INVOKE = [sys.executable, "-m", "invoke"]
 
+# What every build process imports (invoke, Pelican, a build's workers).
+PROJECT_MODULES = ("plugins", "policy_briefs", "tasks.py")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    """Once per test run, before any test process starts: the project's
+    bytecode, and scratch folders in memory."""
+    if hasattr(config, "workerinput"):
+        return  # a test process of pytest-xdist: done for it
+    compile_project()
+    scratch_in_memory(config)
+
+
+def compile_project() -> None:
+    """Bytecode for the project's modules, as Python writes it on first
+    import, unless PYTHONDONTWRITEBYTECODE says not to: then each of the
+    hundred-odd processes the tests start would compile them again."""
+    for name in PROJECT_MODULES:
+        path = ROOT / name
+        if path.is_dir():
+            compileall.compile_dir(path, quiet=2)
+        else:
+            compileall.compile_file(path, quiet=2)
+
+
 # Scratch folders in memory when the machine has room for them (tmpfs).
 MEMORY = Path("/dev/shm")
 MEMORY_NEEDED = 1 << 30
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_configure(config):
+def scratch_in_memory(config) -> None:
     """Temporary folders (tmp_path, and those of the commands the tests run)
     in memory: builds write and remove many thousands of small files, which
     a disk busy with other work makes slow. Not when TMPDIR or --basetemp
-    says where, nor in a test process of pytest-xdist (its folder is given)."""
-    given = config.option.basetemp or os.environ.get("TMPDIR")
-    if given or hasattr(config, "workerinput"):
+    says where."""
+    if config.option.basetemp or os.environ.get("TMPDIR"):
         return
     try:
         free = os.statvfs(MEMORY)

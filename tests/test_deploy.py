@@ -62,10 +62,9 @@ def production_environment(patch: pytest.MonkeyPatch, cache: Path) -> None:
 @pytest.fixture(scope="module")
 def built_site(tmp_path_factory) -> SimpleNamespace:
     """One brief of the sample built for production, once, for the cases
-    about git rather than the build: `publish` builds first, and finds this
-    site up to date (the same content, output folder and cache), so they
-    build nothing again. The cases whose build changes or fails build their
-    own."""
+    that publish a site they need not build: `publish` builds first, and
+    finds this one up to date (the same content, output folder and cache).
+    The sites whose build is the point, or fails, are built by their case."""
     root = tmp_path_factory.mktemp("built")
     site = SimpleNamespace(
         content=small_content(root, 1), output=root / "output", cache=root / "cache"
@@ -122,22 +121,22 @@ def test_publish_from_a_fresh_clone_builds_on_the_published_branch(repo, built_s
     assert repo.remote_log() == ["From a new clone", "From elsewhere"]
 
 
-def test_publish_refuses_a_site_with_far_fewer_briefs(repo, tmp_path):
-    full = small_content(tmp_path / "full", 5)
+def test_publish_refuses_a_site_with_far_fewer_briefs(repo, tmp_path, built_site):
+    full = small_content(tmp_path / "full", 3)
     publish(full, tmp_path / "output", repo=repo.path, message="Full site")
-    small = small_content(tmp_path / "small", 2)
+    small = (built_site.content, built_site.output)  # one brief
     with pytest.raises(PublishError) as error:
-        publish(small, tmp_path / "output", repo=repo.path, message="Tiny site")
+        publish(*small, repo=repo.path, message="Tiny site")
     assert error.value.lines == [
-        "the new site has 2 briefs but gh-pages has 5: "
+        "the new site has 1 briefs but gh-pages has 3: "
         "refusing to publish a site with less than 50% of the published briefs "
         "(use --force if intended)"
     ]
     assert repo.remote_log() == ["Full site"]
 
-    publish(small, tmp_path / "output", repo=repo.path, message="Tiny", force=True)
+    publish(*small, repo=repo.path, message="Tiny", force=True)
     assert repo.remote_log() == ["Tiny", "Full site"]
-    assert len(repo.remote_briefs()) == 2
+    assert len(repo.remote_briefs()) == 1
 
 
 def test_publish_refuses_when_the_build_fails(repo, tmp_path):
@@ -226,22 +225,21 @@ def test_invoke_publish_has_allow_dirty():
     assert "--allow-dirty" in result.stdout
 
 
-def test_publish_refuses_to_drop_published_addresses(repo, tmp_path):
-    full = small_content(tmp_path / "full", ("sahel-juntas-and-ecowas",))
-    publish(full, tmp_path / "output", repo=repo.path, message="Full site")
+def test_publish_refuses_to_drop_published_addresses(repo, tmp_path, built_site):
+    publish(built_site.content, built_site.output, repo=repo.path, message="Full site")
     renamed = tmp_path / "renamed" / "content"
-    shutil.copytree(full, renamed)
-    brief = renamed / "briefs" / "2023" / "sahel-juntas-and-ecowas.md"
-    brief.rename(brief.with_name("sahel-juntas-ecowas.md"))
+    shutil.copytree(built_site.content, renamed)
+    brief = renamed / "briefs" / "2023" / "baltic-undersea-cables.md"
+    brief.rename(brief.with_name("baltic-cables.md"))
     with pytest.raises(PublishError) as error:
         publish(renamed, tmp_path / "output", repo=repo.path, message="Renamed")
     assert error.value.lines == [
         "1 address of pages and feeds published on gh-pages would disappear "
         "(readers' links and bookmarks to them would break); keep them with "
         "aliases, or pass --force:",
-        "  briefs/sahel-juntas-and-ecowas.html: add "
-        "`aliases: [briefs/sahel-juntas-and-ecowas.html]` to the brief that "
-        "replaced it (perhaps briefs/sahel-juntas-ecowas.html)",
+        "  briefs/baltic-undersea-cables.html: add "
+        "`aliases: [briefs/baltic-undersea-cables.html]` to the brief that "
+        "replaced it (perhaps briefs/baltic-cables.html)",
     ]
     assert repo.remote_log() == ["Full site"]
 
