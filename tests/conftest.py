@@ -50,6 +50,32 @@ def compile_project() -> None:
             compileall.compile_file(path, quiet=2)
 
 
+# The modules that take longest, slowest first: pytest-xdist hands modules
+# to its test processes in collection order (`make test` turns off its own
+# order, by number of tests), so that none is left running alone at the end.
+SLOWEST_FIRST = (
+    "test_pdf.py",
+    "test_quality.py",
+    "test_incremental.py",
+    "test_search_browser.py",
+    "test_publish.py",
+    "test_deploy.py",
+    "test_cli.py",
+    "test_opendata.py",
+    "test_serve.py",
+    "test_autoreload.py",
+    "test_search_firefox.py",
+    "test_cli_errors.py",
+    "test_linkcheck.py",
+    "test_output_safety.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: n for n, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 # Scratch folders in memory when the machine has room for them (tmpfs).
 MEMORY = Path("/dev/shm")
 MEMORY_NEEDED = 1 << 30
