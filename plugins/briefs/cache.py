@@ -26,11 +26,12 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 FILE_NAME = "briefs-cache.sqlite3"
-FORMAT = 7  # bump when the stored shapes change
+FORMAT = 8  # bump when the stored shapes change
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS reads (key TEXT PRIMARY KEY, value BLOB);"
     "CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, value BLOB);"
-    "CREATE TABLE IF NOT EXISTS outputs (folder TEXT PRIMARY KEY, value BLOB);"
+    "CREATE TABLE IF NOT EXISTS outputs"
+    " (folder TEXT PRIMARY KEY, inputs TEXT, value BLOB);"
     "CREATE TABLE IF NOT EXISTS links (key TEXT PRIMARY KEY, value BLOB);"
     "CREATE TABLE IF NOT EXISTS texts (key TEXT PRIMARY KEY, value BLOB);"
     "CREATE TABLE IF NOT EXISTS search (key TEXT PRIMARY KEY, value BLOB);"
@@ -151,11 +152,7 @@ class Cache:
             return {}
         found: dict[str, object] = {}
         try:
-            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT)")
-            self._db.execute("DELETE FROM wanted")
-            self._db.executemany("INSERT INTO wanted VALUES (?)", ((k,) for k in keys))
-            query = f"SELECT t.key, t.value FROM {table} AS t JOIN wanted USING (key)"
-            rows = self._db.execute(query).fetchall()
+            rows = self._among(keys, f"SELECT t.key, t.value FROM {table} AS t")
         except sqlite3.DatabaseError as exc:
             self._discard(exc)
             return {}
@@ -180,14 +177,30 @@ class Cache:
         if self._db is None or not keys:
             return set()
         try:
-            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT)")
-            self._db.execute("DELETE FROM wanted")
-            self._db.executemany("INSERT INTO wanted VALUES (?)", ((k,) for k in keys))
-            query = f"SELECT t.key FROM {table} AS t JOIN wanted USING (key)"
-            return {key for (key,) in self._db.execute(query)}
+            return {
+                key for (key,) in self._among(keys, f"SELECT t.key FROM {table} AS t")
+            }
         except sqlite3.DatabaseError as exc:
             self._discard(exc)
             return set()
+
+    def _among(self, keys: list[str], select: str) -> list[tuple]:
+        """The rows of `select` (from a table named t) whose key is one of
+        `keys`, joined with a temporary table of them: filled in one
+        transaction (one per row, as autocommit would, costs 0.1 s for
+        5,000 keys)."""
+        db = self._db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (key TEXT)")
+        db.execute("BEGIN")
+        try:
+            db.execute("DELETE FROM wanted")
+            db.executemany("INSERT INTO wanted VALUES (?)", ((k,) for k in keys))
+            rows = db.execute(f"{select} JOIN wanted USING (key)").fetchall()
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        return rows
 
     def put(self, table: str, entries: dict[str, object]) -> None:
         if self._db is None or not entries:
@@ -229,14 +242,28 @@ class Cache:
             self._discard(exc)
             return {}
 
+    def manifest_inputs(self, folder: Path) -> str | None:
+        """The `inputs` of the manifest of `folder`, without reading the
+        rest (a file list of the whole site: most builds need only this)."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute(
+                "SELECT inputs FROM outputs WHERE folder = ?", (str(folder),)
+            ).fetchone()
+        except sqlite3.DatabaseError as exc:
+            self._discard(exc)
+            return None
+        return row[0] if row else None
+
     def store_manifest(self, folder: Path, manifest: dict) -> None:
         if self._db is None:
             return
         try:
             with self._transaction():
                 self._db.execute(
-                    "INSERT OR REPLACE INTO outputs VALUES (?, ?)",
-                    (str(folder), _pack(manifest)),
+                    "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)",
+                    (str(folder), manifest.get("inputs"), _pack(manifest)),
                 )
         except sqlite3.DatabaseError as exc:
             self._discard(exc)
