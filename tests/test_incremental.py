@@ -380,6 +380,7 @@ def test_a_source_changed_since_it_was_read_is_not_read_again(tmp_path):
 def test_parallel_build_equals_serial_build(tmp_path, monkeypatch):
     write_site(tmp_path)
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(pipeline, "RENDER_PARALLEL_FROM", 1)
     build(
         tmp_path / "content",
         tmp_path / "parallel",

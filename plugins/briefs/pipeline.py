@@ -85,8 +85,13 @@ PREVIOUS_KEY = "BRIEFS_PREVIOUS_OUTPUT"  # where the last build's files are
 TARGET_KEY = "BRIEFS_TARGET"  # the folder this build becomes (default: output)
 INPUTS_KEY = "BRIEFS_INPUTS"  # inputs_digest() of this build, when known
 PAPER_KEY = "BRIEFS_PAPER_WORKER"  # a PaperWorker started for this build
-# Below this many items of work, starting worker processes costs more.
-PARALLEL_FROM = 150
+# Below these amounts of work, starting the worker processes (about half a
+# second of processor time each) costs more than it saves. Measured on two
+# cores: a brief takes about 3 ms to read, a PDF 100 ms to make, a file
+# about 1.5 ms to render (a citation file far less): a site of 100 briefs,
+# some 450 files, is where rendering in parallel starts to pay.
+PARALLEL_FROM = 150  # briefs to read, PDFs to make
+RENDER_PARALLEL_FROM = 450  # files to render
 CHUNK = 24
 # Settings that name this build's folders, not what it makes.
 NOT_OUTPUT_SETTINGS = {
@@ -292,15 +297,19 @@ class Workers:
         self.count = (os.cpu_count() or 1) if count is None else count
         self._pool: ProcessPoolExecutor | None = None
 
-    def map(self, function, items: list, serial) -> list:
+    def map(
+        self, function, items: list, serial, parallel_from: int = PARALLEL_FROM
+    ) -> list:
         """`function` over `items` in the workers, or `serial` in this
-        process for small amounts of work (or with one core)."""
-        return list(self.submit(function, items, serial))
+        process for fewer than `parallel_from` items (or with one core)."""
+        return list(self.submit(function, items, serial, parallel_from))
 
-    def submit(self, function, items: list, serial) -> Iterator:
+    def submit(
+        self, function, items: list, serial, parallel_from: int = PARALLEL_FROM
+    ) -> Iterator:
         """As `map`, but the workers start at once and the results come as
         they are iterated: this process can do other work meanwhile."""
-        if len(items) < PARALLEL_FROM or self.count < 2:
+        if len(items) < parallel_from or self.count < 2:
             return map(serial, items)
         pool = self.pool()
         with interrupts.sigint_blocked():  # workers start here: no Ctrl-C
@@ -365,7 +374,9 @@ class PaperWorker(Workers):
         """pdf.engine_signature(): what shapes every PDF but the document."""
         return self._probe.result()[1]
 
-    def submit(self, function, items: list, serial) -> Iterator:
+    def submit(
+        self, function, items: list, serial, parallel_from: int = PARALLEL_FROM
+    ) -> Iterator:
         """Always in the engine's own process, however few the items."""
         pool = self.pool()
         with interrupts.sigint_blocked():
@@ -615,13 +626,15 @@ class BriefsGenerator(Generator):
         lazily: bool = False,
         workers: Workers | None = None,
         write_to: Path | None = None,
+        parallel_from: int = RENDER_PARALLEL_FROM,
     ) -> Iterator | list:
         """Each job's files, with the bodies it shows: in the workers (the
         build's, or `workers`), or in this process with one renderer made
-        when first needed. `lazily`: the workers start at once and the
-        results come as they are iterated (this process can do other work
-        meanwhile). `write_to`: whoever renders a file writes it into that
-        folder, and its manifest entry comes back instead of its bytes."""
+        when first needed (fewer than `parallel_from` jobs). `lazily`: the
+        workers start at once and the results come as they are iterated
+        (this process can do other work meanwhile). `write_to`: whoever
+        renders a file writes it into that folder, and its manifest entry
+        comes back instead of its bytes."""
         bodies = self.bodies.get_many({key for job in jobs for key in job.bodies})
         tasks = [(job, {key: bodies[key] for key in job.bodies}) for job in jobs]
         renderer = None
@@ -637,8 +650,8 @@ class BriefsGenerator(Generator):
             serial = partial(_render_and_write, write_to, serial)
         workers = workers or self.workers
         if lazily:
-            return workers.submit(function, tasks, serial)
-        return workers.map(function, tasks, serial)
+            return workers.submit(function, tasks, serial, parallel_from)
+        return workers.map(function, tasks, serial, parallel_from)
 
     def read_and_validate(self) -> Collection:
         read_config = ReadSettings.from_settings(self.settings)
@@ -1025,7 +1038,10 @@ class BriefsGenerator(Generator):
         # A few (an edit): in the engine's warm process; many: everywhere.
         few = len(jobs) < PARALLEL_FROM
         results = self.render_jobs(
-            jobs, lazily=True, workers=self.paper if few else None
+            jobs,
+            lazily=True,
+            workers=self.paper if few else None,
+            parallel_from=PARALLEL_FROM,
         )
 
         def finish() -> None:
