@@ -415,6 +415,13 @@ class BriefsGenerator(Generator):
         super().__init__(*args, **kwargs)
         self.options = BriefsOptions.from_settings(self.settings)
         self.warm: WarmState | None = self.settings.get(WARM_STATE_KEY)
+        # The build makes objects by the hundred thousand and keeps most of
+        # them to its end: the cyclic collector looks at the young ones every
+        # 10,000 allocations rather than 700 (its full passes then never come
+        # in an edit: 0.25 s less at 5,000 briefs), and what lasts is frozen
+        # once made (see close).
+        self._collector = gc.get_threshold()
+        gc.set_threshold(10_000, 10, 10)
         cache_dir = self.settings.get("CACHE_PATH") if self.options.cache else None
         self.cache = Cache(Path(cache_dir) if cache_dir else None)
         self.workers = Workers(self.settings, self.options.workers)
@@ -1147,9 +1154,10 @@ class BriefsGenerator(Generator):
         # The collection, its views and the jobs last the whole build: they
         # are frozen once made (gc.freeze), so that the collector's full
         # passes do not scan their million objects again and again (a sixth
-        # of an edit's time). They are handed back here (the preview's
-        # process goes on to the next build).
+        # of an edit's time). They are handed back here, with the collector's
+        # own pace (the preview's process goes on to the next build).
         gc.unfreeze()
+        gc.set_threshold(*self._collector)
 
 
 # What a build keeps for the next one besides reads and outputs: each
