@@ -266,6 +266,29 @@ def test_the_404_page_follows_the_stylesheets(case):
     assert "/* new */" in (root / "output" / "404.html").read_text("utf-8")
 
 
+def test_the_linker_links_unchanged_files_and_names_one_that_went(tmp_path):
+    """Carried-over files are linked into the new folder by another process
+    (pipeline.Linker): the same inodes, folders made as needed; a file
+    gone since it was checked fails the build with its name."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    (old / "briefs").mkdir(parents=True)
+    (old / "index.html").write_text("home", "utf-8")
+    (old / "briefs" / "a.html").write_text("a", "utf-8")
+    linker = pipeline.Linker(old)
+    linker.link(new, ["index.html", "briefs/a.html"])
+    linker.finish()
+    for rel in ("index.html", "briefs/a.html"):
+        assert (new / rel).stat().st_ino == (old / rel).stat().st_ino
+    linker = pipeline.Linker(old)
+    linker.link(tmp_path / "newer", ["index.html", "briefs/gone.html"])
+    with pytest.raises(BriefsError) as failed:
+        linker.finish()
+    assert failed.value.lines == [
+        f"{old / 'briefs' / 'gone.html'}: changed while the site was being built;"
+        " build again"
+    ]
+
+
 def test_a_damaged_cache_is_replaced_with_a_notice(case, caplog):
     root, rebuild_and_compare = case
     edit(source(root, 5), "Text 5 with", "Changed text with")
