@@ -789,7 +789,7 @@ class BriefsGenerator(Generator):
         # Carried-over files are linked into the new folder by another
         # process while this one makes the rest (tens of thousands of links:
         # a third of a second of the kernel's time in an edit).
-        if output != previous:
+        if carried and output != previous:
             self.linker = Linker(previous)
             self.linker.link(output, carried)
         for job in [j for j in to_render if j.kind == "copy"]:
