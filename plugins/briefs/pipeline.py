@@ -1195,7 +1195,7 @@ def _stat(path: Path | str) -> tuple[int, int, int]:
     return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
-def _unchanged(old: str, entry: ManifestEntry) -> bool:
+def _unchanged(old: Path | str, entry: ManifestEntry) -> bool:
     """Whether the last build's file is still exactly as it left it."""
     try:
         return _stat(old) == entry.stat
@@ -1205,31 +1205,14 @@ def _unchanged(old: str, entry: ManifestEntry) -> bool:
 
 class Linker:
     """Hard-links files of the last build's folder into the new one, in a
-    small process of its own (no imports; started in milliseconds), while
+    small process of its own (hardlinks.py, started in milliseconds), while
     the build goes on: a link is the kernel's work, and this process would
     otherwise wait for tens of thousands of them."""
-
-    SCRIPT = (
-        "import os, sys\n"
-        "old, new, *names = sys.stdin.buffer.read().split(b'\\0')\n"
-        "made, failed = set(), []\n"
-        "for name in names:\n"
-        "    target = os.path.join(new, name)\n"
-        "    folder = os.path.dirname(target)\n"
-        "    try:\n"
-        "        if folder not in made:\n"
-        "            os.makedirs(folder, exist_ok=True)\n"
-        "            made.add(folder)\n"
-        "        os.link(os.path.join(old, name), target)\n"
-        "    except OSError:\n"
-        "        failed.append(name)\n"
-        "sys.stdout.buffer.write(b'\\0'.join(failed))\n"
-    )
 
     def __init__(self, old: Path):
         self.old = old
         self.process = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-c", self.SCRIPT],
+            [sys.executable, "-I", "-S", str(PLUGIN_DIR / "hardlinks.py")],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
@@ -1263,6 +1246,7 @@ class Linker:
     def stop(self) -> None:
         self.process.kill()
         self.process.wait()
+        self.process.stdout.close()
 
 
 def _carry_over(
@@ -1272,11 +1256,11 @@ def _carry_over(
     it: hard-linked into a new folder (same inode, same mtime), or kept in
     place when building into the same folder. `folders`: the ones this
     build has made (tens of thousands of files land in a few hundred)."""
+    if not _unchanged(old, entry):
+        return False
+    if old == new:
+        return True
     try:
-        if _stat(old) != entry.stat:
-            return False
-        if old == new:
-            return True
         folder = os.path.dirname(new)  # noqa: PTH120
         if folder not in folders:
             os.makedirs(folder, exist_ok=True)  # noqa: PTH103
