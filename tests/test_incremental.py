@@ -377,6 +377,45 @@ def test_a_search_file_altered_since_the_last_build_is_made_again(case):
     rebuild_and_compare()
 
 
+@pytest.mark.skipif(os.cpu_count() < 2, reason="on one core the build makes it")
+def test_an_edit_updates_the_search_index_in_a_process_of_its_own(case, monkeypatch):
+    """After an edit, the SearchWorker updates the index from the cache while
+    the build plans: the build process does not make it."""
+    root, _ = case
+    monkeypatch.setattr(pipeline, "SEARCH_WORKER_FROM", 0)  # (a small index)
+    edit(source(root, 5), "Text 5 with", "Changed text with")
+    with monkeypatch.context() as patch:
+        patch.setattr(search, "build_index", None)  # (not in this process)
+        build(root / "content", root / "output", **settings(root))
+    build(root / "content", root / "clean", **settings(root, **CLEAN))
+    assert_same_site(root / "output", root / "clean")
+
+
+def test_a_search_update_that_fails_in_its_process_is_made_by_the_build(
+    case, caplog, monkeypatch
+):
+    """The SearchWorker never repairs the cache: an index state it cannot
+    read fails its update, and the build makes the index itself (one notice
+    of the damaged entry, the build's)."""
+    root, rebuild_and_compare = case
+    monkeypatch.setattr(pipeline, "SEARCH_WORKER_FROM", 0)
+    (cache_file,) = (root / "cache").glob("*.sqlite3")
+    with sqlite3.connect(cache_file) as db:
+        state = pipeline.fingerprint((pipeline.code_version(), "search-index"))
+        (blob,) = db.execute(
+            "SELECT value FROM states WHERE key = ?", (state,)
+        ).fetchone()
+        damaged = blob[:-5] + bytes(b ^ 0xFF for b in blob[-5:])
+        db.execute("UPDATE states SET value = ? WHERE key = ?", (damaged, state))
+    edit(source(root, 5), "Text 5 with", "Changed text with")
+    with caplog.at_level(logging.WARNING):
+        rebuild_and_compare()
+    notices = [r.getMessage() for r in caplog.records if "damaged" in r.getMessage()]
+    assert notices == [
+        f"build cache {cache_file}: 1 damaged states entries ignored (made again)"
+    ]
+
+
 def test_what_the_cache_lost_is_made_again_from_the_sources(case):
     """Rendered bodies and search terms the cache no longer has are made
     again from each brief's file (the build does not hold every file's

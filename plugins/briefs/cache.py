@@ -84,10 +84,15 @@ def _unpack(blob: bytes):
 
 
 class Cache:
-    """Reads and output manifests of earlier builds; `None` path: no cache."""
+    """Reads and output manifests of earlier builds; `None` path: no cache.
 
-    def __init__(self, folder: Path | None):
+    A damaged cache is replaced by an empty one, unless `repair` is false
+    (a helper process beside the build, which must never delete the cache
+    the build is using): it then raises CacheUnusable."""
+
+    def __init__(self, folder: Path | None, repair: bool = True):
         self.path = Path(folder) / FILE_NAME if folder else None
+        self.repair = repair
         self._db: sqlite3.Connection | None = None
         if self.path is not None:
             self._open()
@@ -116,6 +121,8 @@ class Cache:
 
     def _discard(self, reason) -> None:
         """Start again with an empty cache; say so once."""
+        if not self.repair:
+            raise CacheUnusable(str(reason))
         logger.warning(
             "build cache %s could not be used (%s); building from scratch",
             self.path,
@@ -161,6 +168,8 @@ class Cache:
             try:
                 found[key] = _unpack(blob)
             except CacheUnusable:
+                if not self.repair:
+                    raise
                 damaged += 1  # left out: made again from the source
         if damaged:
             logger.warning(
@@ -183,6 +192,19 @@ class Cache:
         except sqlite3.DatabaseError as exc:
             self._discard(exc)
             return set()
+
+    def size(self, table: str, key: str) -> int:
+        """The size in bytes of the entry `key` of `table` (0: none)."""
+        if self._db is None:
+            return 0
+        try:
+            row = self._db.execute(
+                f"SELECT length(value) FROM {table} WHERE key = ?", (key,)
+            ).fetchone()
+        except sqlite3.DatabaseError as exc:
+            self._discard(exc)
+            return 0
+        return row[0] if row else 0
 
     def _among(self, keys: list[str], select: str) -> list[tuple]:
         """The rows of `select` (from a table named t) whose key is one of
