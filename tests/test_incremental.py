@@ -268,19 +268,23 @@ def test_the_404_page_follows_the_stylesheets(case):
 
 def test_the_linker_links_unchanged_files_and_names_one_that_went(tmp_path):
     """Carried-over files are linked into the new folder by another process
-    (pipeline.Linker): the same inodes, folders made as needed; a file
-    gone since it was checked fails the build with its name."""
+    (pipeline.Linker), sent in batches as the build finds them: the same
+    inodes, folders made as needed; a file gone since it was checked fails
+    the build with its name."""
     old, new = tmp_path / "old", tmp_path / "new"
     (old / "briefs").mkdir(parents=True)
     (old / "index.html").write_text("home", "utf-8")
-    (old / "briefs" / "a.html").write_text("a", "utf-8")
-    linker = pipeline.Linker(old)
-    linker.link(new, ["index.html", "briefs/a.html"])
+    names = [f"briefs/{n:05d}-{'x' * 40}.html" for n in range(3000)]  # > a pipe
+    for rel in names:
+        (old / rel).write_text(rel, "utf-8")
+    linker = pipeline.Linker(old, new)
+    linker.link(["index.html"])
+    linker.link(names)
     linker.finish()
-    for rel in ("index.html", "briefs/a.html"):
+    for rel in ("index.html", *names):
         assert (new / rel).stat().st_ino == (old / rel).stat().st_ino
-    linker = pipeline.Linker(old)
-    linker.link(tmp_path / "newer", ["index.html", "briefs/gone.html"])
+    linker = pipeline.Linker(old, tmp_path / "newer")
+    linker.link(["index.html", "briefs/gone.html"])
     with pytest.raises(BriefsError) as failed:
         linker.finish()
     assert failed.value.lines == [

@@ -40,6 +40,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from functools import partial
 from importlib import metadata
@@ -516,7 +517,6 @@ class BriefsGenerator(Generator):
         # The digests of the values this build's jobs show (pages.Digests).
         self.digests = Digests()
         self.groups: dict[str, list[str]] = {}
-        self.folders: set[str] = set()  # output folders made (_carry_over)
         self.old: dict = {}  # the last build's manifest (render_and_write)
         self.previous: Path | None = None  # the last build's output
         self.linker: Linker | None = None  # (render_and_write)
@@ -854,12 +854,7 @@ class BriefsGenerator(Generator):
                 continue
             to_render.append(job)
             logger.debug("render %s", job.save_as)
-        # Carried-over files are linked into the new folder by another
-        # process while this one makes the rest (tens of thousands of links:
-        # a third of a second of the kernel's time in an edit).
-        if carried and output != previous:
-            self.linker = Linker(previous)
-            self.linker.link(output, carried)
+        self.link(previous, output, carried)
         for job in [j for j in to_render if j.kind == "copy"]:
             self.written[job.save_as] = _copy(job, output)
         renderable = [j for j in to_render if j.kind not in ("copy", *GROUPS)]
@@ -895,6 +890,28 @@ class BriefsGenerator(Generator):
             len(self.jobs) - len(to_render),
         )
 
+    def carry_over(
+        self, previous: Path, output: Path, rel: str, entry: ManifestEntry
+    ) -> bool:
+        """Reuse the last build's `rel` if it is still exactly as that build
+        left it (link)."""
+        if not _unchanged(_join(previous, rel), entry):
+            return False
+        self.link(previous, output, [rel])
+        return True
+
+    def link(self, previous: Path, output: Path, names: list[str]) -> None:
+        """Carry the last build's `names` over: kept in place when building
+        into the same folder, else hard-linked into the new one (same inode,
+        same mtime) by the Linker, another process, while this one makes
+        the rest (tens of thousands of links, a third of a second of the
+        kernel's time in an edit); the Linker starts with the first."""
+        if not names or output == previous:
+            return
+        if self.linker is None:
+            self.linker = Linker(previous, output)
+        self.linker.link(names)
+
     def collect_written(self, jobs: list[Job], results, stop: threading.Event) -> None:
         """Take in every file of `jobs` from `results` (written where they
         were rendered) as it comes, until `stop` (set when the build fails
@@ -925,7 +942,7 @@ class BriefsGenerator(Generator):
         if (
             old is not None
             and old.digest == digest
-            and _carry_over(_join(previous, rel), _join(output, rel), old, self.folders)
+            and self.carry_over(previous, output, rel, old)
         ):
             return replace(old, fingerprint=job_fingerprint)
         if isinstance(data, str):
@@ -1140,9 +1157,7 @@ class BriefsGenerator(Generator):
                 entry is not None
                 and entry.fingerprint == job.fingerprint
                 and entry.embeds == _embeds(content, [e[0] for e in entry.embeds])
-                and _carry_over(
-                    _join(previous, path), _join(output, path), entry, self.folders
-                )
+                and self.carry_over(previous, output, path, entry)
             ):
                 self.written[path] = entry
                 editions[view.save_as] = pdf.PdfEdition(
@@ -1309,24 +1324,24 @@ class Linker:
     the build goes on: a link is the kernel's work, and this process would
     otherwise wait for tens of thousands of them."""
 
-    def __init__(self, old: Path):
+    def __init__(self, old: Path, new: Path):
         self.old = old
         self.process = subprocess.Popen(
             [sys.executable, "-I", "-S", str(PLUGIN_DIR / "hardlinks.py")],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )
+        self.link([str(old), str(new)])
 
-    def link(self, new: Path, names: list[str]) -> None:
-        """Start linking `names` (paths under both folders) into `new`."""
-        with self.process.stdin:
-            self.process.stdin.write(
-                b"\0".join(map(os.fsencode, [str(self.old), str(new), *names]))
-            )
+    def link(self, names: list[str]) -> None:
+        """Have `names` (paths under both folders) linked, now."""
+        self.process.stdin.write(b"".join(os.fsencode(n) + b"\0" for n in names))
+        self.process.stdin.flush()
 
     def finish(self) -> None:
         """Wait for every link; a file that could not be linked changed or
         went since it was checked (the build cannot vouch for it)."""
+        self.process.stdin.close()
         with self.process.stdout:
             failed = self.process.stdout.read()
         self.process.wait()
@@ -1346,29 +1361,9 @@ class Linker:
     def stop(self) -> None:
         self.process.kill()
         self.process.wait()
+        with suppress(OSError):
+            self.process.stdin.close()
         self.process.stdout.close()
-
-
-def _carry_over(
-    old: Path | str, new: Path | str, entry: ManifestEntry, folders: set[str]
-) -> bool:
-    """Reuse the last build's file if it is still exactly as that build left
-    it: hard-linked into a new folder (same inode, same mtime), or kept in
-    place when building into the same folder. `folders`: the ones this
-    build has made (tens of thousands of files land in a few hundred)."""
-    if not _unchanged(old, entry):
-        return False
-    if old == new:
-        return True
-    try:
-        folder = os.path.dirname(new)  # noqa: PTH120
-        if folder not in folders:
-            os.makedirs(folder, exist_ok=True)  # noqa: PTH103
-            folders.add(folder)
-        os.link(old, new)
-        return True
-    except OSError:
-        return False
 
 
 def _embeds(
