@@ -259,18 +259,25 @@ def test_a_build_killed_between_its_renames_is_undone_by_the_next_one(site, work
 
 
 def test_leftovers_are_recognised_by_their_exact_names_only(site):
-    """Only `.output.building-<pid>-<8 random>` and `.output.old-<pid>` of
-    dead builds are removed; a user's folder with a similar name never is."""
+    """Only `.output.building-<pid>-<8 random>`, `.output.old-<pid>` and
+    `.output.deleting-<pid>` of dead processes are removed; a user's folder
+    with a similar name never is."""
     site.brief("x")
     site.build()
     dead = 999_999_999  # above any pid_max: no such process
-    removed = [f".output.building-{dead}-abcd_123", f".output.old-{dead}"]
+    removed = [
+        f".output.building-{dead}-abcd_123",
+        f".output.old-{dead}",
+        f".output.deleting-{dead}",
+    ]
     kept = [
         ".output.old-2023-backup",
         ".output.building-1-mine",
         f".output.building-{dead}-short",
         ".output.old-12x",
         ".output.old-1",  # pid 1 is always running
+        ".output.deleting-1",  # (its deleting process still at work)
+        ".output.deleting",
     ]
     for name in removed + kept:
         (site.root / name / "briefs").mkdir(parents=True)
@@ -279,6 +286,37 @@ def test_leftovers_are_recognised_by_their_exact_names_only(site):
         assert not (site.root / name).exists(), name
     for name in kept:
         assert (site.root / name / "briefs").is_dir(), name
+
+
+def test_a_large_site_is_deleted_apart_once_replaced(site, monkeypatch):
+    """From DELETE_APART_FROM briefs, the old site is deleted by a process
+    of its own that goes on after the build returns; a build killed before
+    it named the folder leaves it for the next build (previous test)."""
+    from policy_briefs import build as site_build
+
+    monkeypatch.setattr(site_build, "DELETE_APART_FROM", 1)
+    site.brief("first")
+    site.build()
+    site.brief("second")
+    with monkeypatch.context() as patch:
+        patch.setattr(outputdir, "_remove", None)  # (not in this process)
+        site.build()
+    assert (site.output / "briefs" / "second.html").is_file()
+    deadline = time.monotonic() + 30
+    while sorted(p.name for p in site.root.iterdir()) != ["content", "output"]:
+        assert time.monotonic() < deadline, sorted(site.root.iterdir())
+        time.sleep(0.05)
+
+
+def test_the_deleting_process_deletes_nothing_unless_told_what(tmp_path):
+    folder = tmp_path / ".output.deleting-1"
+    (folder / "briefs").mkdir(parents=True)
+    script = Path(outputdir.__file__).with_name("removetree.py")
+    told = [sys.executable, "-I", "-S", str(script)]
+    subprocess.run(told, input=b"", check=True, timeout=60)
+    assert (folder / "briefs").is_dir()
+    subprocess.run(told, input=os.fsencode(folder), check=True, timeout=60)
+    assert not folder.exists()
 
 
 def test_a_read_only_output_is_replaced_without_leftovers(site, work):
