@@ -34,8 +34,9 @@ import posixpath
 import re
 import xml.etree.ElementTree as ET
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -111,9 +112,9 @@ class BrokenLink:
         return f"{self.page}: {self.target}: {self.reason}"
 
 
-@dataclass(frozen=True)
-class Reference:
-    """A URL found in a file, with how it is used."""
+class Reference(NamedTuple):
+    """A URL found in a file, with how it is used (a named tuple: a site
+    has hundreds of thousands, each made, hashed and pickled)."""
 
     url: str
     asset: bool  # loaded by the browser while rendering (else navigated to)
@@ -254,7 +255,7 @@ def _served_at_any_depth(page: PageLinks, rel: str) -> None:
         if reference.asset:
             reason = "loaded by a page served at any depth (inline it instead)"
         elif url.startswith("#") or urlsplit(url).scheme:
-            kept.append(replace(reference, absolute_ok=True))
+            kept.append(reference._replace(absolute_ok=True))
             continue
         else:
             reason = (
@@ -391,13 +392,14 @@ class SiteChecker:
                     reason = self.check(rel, reference)  # about this page only
                 else:
                     key = (folder, reference)
-                    if key not in self._results:
+                    known = self._results.get(key)
+                    if known is None:
                         self._cross_now = False
-                        self._results[key] = (
+                        known = self._results[key] = (
                             self.check(rel, reference),
                             self._cross_now,
                         )
-                    reason, cross = self._results[key]
+                    reason, cross = known
                     if cross:
                         self._cross.add(rel)
                 if reason:
