@@ -893,8 +893,8 @@ class BriefsGenerator(Generator):
     def carry_over(
         self, previous: Path, output: Path, rel: str, entry: ManifestEntry
     ) -> bool:
-        """Reuse the last build's `rel` if it is still exactly as that build
-        left it (link)."""
+        """Whether the last build's `rel` is still exactly as that build left
+        it: then it is carried over (link)."""
         if not _unchanged(_join(previous, rel), entry):
             return False
         self.link(previous, output, [rel])
@@ -977,7 +977,7 @@ class BriefsGenerator(Generator):
             have = self.cache.keys("search", keyed)
             made = self.search_records([k for k in keyed if k not in have], keyed)
             self.cache.put("search", made)
-            job.context["made records"] = bool(made)
+            job.context["records_made"] = bool(made)
             self.search_update = self.search_worker.update(
                 self.cache.path.parent, self.state_key("search-index"), list(keyed)
             )
@@ -1033,7 +1033,7 @@ class BriefsGenerator(Generator):
         kept from the last build's output (all are made when one of those
         is not there as that build left it)."""
         keyed = job.context["records"]
-        made_records = job.context.get("made records", False)
+        made_records = job.context.get("records_made", False)
 
         def load(keys: list[str]) -> dict:
             """Records by key: the cache's, else made now (and cached at
