@@ -5,7 +5,6 @@ character intact; the "Cite this brief" box on built pages."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import bibtexparser
 import pytest
@@ -34,7 +33,7 @@ AWKWARD = 'Braces {x} and }{, 100% & #1, _under_ $5 ~tilde^ back\\slash "quoted"
 
 def brief(**fields) -> Brief:
     values = {
-        "source": Path("x.md"),
+        "source": "x.md",
         "slug": "water-policy",
         "title": "Water Policy",
         "authors": ("Yuki Tatsumi",),

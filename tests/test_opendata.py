@@ -66,7 +66,7 @@ def test_reading_time_rounds_up_at_200_a_minute(words, minutes):
 
 def brief(slug: str, day: int, series: str | None = "S", status="published"):
     return Brief(
-        source=Path(f"{slug}.md"),
+        source=f"{slug}.md",
         slug=slug,
         title=slug,
         authors=("A B",),

@@ -14,7 +14,6 @@ import subprocess
 import zlib
 from collections import Counter
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -55,7 +54,7 @@ TRICKY = [
 
 def brief(**fields) -> Brief:
     values = {
-        "source": Path("/content/briefs/2024/x.md"),
+        "source": "/content/briefs/2024/x.md",
         "slug": "x",
         "title": "Water Policy",
         "authors": ("Yuki Tatsumi",),

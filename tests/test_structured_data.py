@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, timedelta, timezone
-from pathlib import Path
 
 from markupsafe import Markup
 from pelican.utils import SafeDatetime
@@ -25,7 +24,7 @@ def person(name: str, slug: str) -> AuthorView:
 
 def view(**fields) -> BriefView:
     brief = Brief(
-        source=Path("content/briefs/talks.md"),
+        source="content/briefs/talks.md",
         slug="talks",
         title=fields.pop("title", "Talks"),
         authors=("Yuki Tatsumi",),

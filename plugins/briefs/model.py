@@ -232,7 +232,7 @@ def build_site(
         )
     # Newest first; the source path breaks ties so the order never depends
     # on the order files were found in.
-    views.sort(key=lambda v: str(v.brief.source))
+    views.sort(key=lambda v: v.brief.source)
     views.sort(key=lambda v: v.date, reverse=True)
     by_region = {name: [] for name in regions}
     by_author: dict[str, list] = {}

@@ -506,7 +506,7 @@ class BriefsGenerator(Generator):
         self.bodies = Kept(self.cache, "bodies", self.warm and self.warm.bodies)
         # Each published brief's search terms, by the key of its read.
         self.terms = Kept(self.cache, "terms", self.warm and self.warm.terms)
-        self.read_keys: dict[Path, str] = {}
+        self.read_keys: dict[str, str] = {}  # by the source's path
         self.site: Site | None = None
         self.jobs: list[Job] = []
         self.written: dict[str, ManifestEntry] = {}
@@ -644,7 +644,7 @@ class BriefsGenerator(Generator):
 
     def render_first(self, warm: WarmState) -> None:
         """The preview's edited briefs, before anything else is planned."""
-        views = [v for v in self.site.briefs if v.brief.source in warm.first]
+        views = [v for v in self.site.briefs if Path(v.brief.source) in warm.first]
         jobs = brief_jobs(self.site, views, self.related())
         bodies = self.bodies.get_many({k for job in jobs for k in job.bodies})
         renderer = self.renderer()
@@ -777,7 +777,7 @@ class BriefsGenerator(Generator):
         briefs_read.send(self, count=len(keyed))
         current = {key for key, *_ in keyed}
         reads = {path: known[key] for key, path, *_ in keyed}
-        self.read_keys = {path: key for key, path, *_ in keyed}
+        self.read_keys = {str(path): key for key, path, *_ in keyed}
         for key, path, shown, _ in keyed:
             read_again = partial(_read_again, path, shown, key, signature, config)
             body = reads[path].body_key

@@ -52,7 +52,9 @@ RESERVED = {
 class Brief:
     """One valid brief: plain text values, ready for any output format."""
 
-    source: Path
+    # The file's path, as text: a brief goes with every view sent to a worker
+    # and every read kept in the cache, and a Path costs 10 us to unpickle.
+    source: str
     slug: str
     title: str
     authors: tuple[str, ...]
@@ -167,7 +169,7 @@ def validate_fields(
     if any(p.is_error for p in problems):
         return None, problems, references
     brief = Brief(
-        source=source,
+        source=str(source),
         slug=slug,
         title=values["title"],
         authors=values["author"],
