@@ -241,6 +241,21 @@ def test_a_changed_setting(case):
     rebuild_and_compare(SITENAME="Another Name")
 
 
+def test_the_previews_warm_renderer_follows_an_edited_partial(case):
+    """The preview keeps its renderer between builds (WarmState), and Jinja
+    there does not look at template files again: an edited template makes a
+    new renderer."""
+    root, _ = case
+    warm = {pipeline.WARM_STATE_KEY: pipeline.WarmState()}
+    CHANGES["body"](root)
+    build(root / "content", root / "output", **settings(root, **warm))
+    assert warm[pipeline.WARM_STATE_KEY].renderers  # (it rendered the brief)
+    CHANGES["partial"](root)
+    build(root / "content", root / "output", **settings(root, **warm))
+    build(root / "content", root / "clean", **settings(root, **CLEAN))
+    assert_same_site(root / "output", root / "clean")
+
+
 def test_turning_pdfs_on_renders_only_what_links_them(case):
     """Whether a page links a PDF is in its own context: the PDFs come, the
     brief pages and feeds that link them are rendered again, the listings
