@@ -15,7 +15,7 @@ with two renames, which deletes the old folder. So, in this order:
 - `recover()` repairs what a build killed outright (SIGKILL, power loss)
   left: killed between its two renames, the old site `.<name>.old-<pid>`
   is renamed back; staging folders `.<name>.building-<pid>-<random>` of
-  dead builds, and old sites `.<name>.deleting-<pid>` whose deleting
+  dead builds, and old sites `.<name>.deleting-<group>` whose deleting
   process (see swap) was killed, are deleted. Only these exact names are
   ever touched.
 - `staging()`, then `swap()`, or `discard()` when the build failed.
@@ -238,6 +238,20 @@ def _running(pid: int) -> bool:
     return True
 
 
+def _group_running(group: int) -> bool:
+    """Whether a process of the process group `group` is running (1 and
+    below name no one group: taken as running)."""
+    if group <= 1:
+        return True
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def recover(output: Path) -> None:
     """Repair what killed builds left beside `output`; hold the lock.
 
@@ -249,7 +263,8 @@ def recover(output: Path) -> None:
         if found is None:
             continue
         kind, pid = found
-        if pid == os.getpid() or not _running(pid):
+        running = _group_running if kind == "deleting" else _running
+        if pid == os.getpid() or not running(pid):
             (olds if kind == "old" else others).append(path)
     if olds and not os.path.lexists(output):
         newest = max(olds, key=lambda path: path.stat().st_mtime)
@@ -319,24 +334,27 @@ def _remove(folder: Path) -> None:
 
 def _remove_apart(folder: Path, output: Path) -> None:
     """Delete `folder` in a process of its own, which goes on after this
-    one returns: renamed `.<name>.deleting-<its pid>` first, so that a
-    build after it leaves it alone while that process lives, and deletes
-    what is left of it if that process was killed."""
+    one returns (removetree.py): renamed `.<name>.deleting-<its process
+    group>` first, so that a build after it leaves it alone while that
+    process lives, and deletes what is left of it if it was killed."""
     remover = subprocess.Popen(
         [sys.executable, "-I", "-S", str(Path(__file__).with_name("removetree.py"))],
         stdin=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        start_new_session=True,  # (Ctrl-C in the terminal is not for it)
+        start_new_session=True,  # its own group (Ctrl-C is not for it)
     )
+    trash = output.with_name(f".{output.name}.deleting-{remover.pid}")
+    try:
+        folder.rename(trash)
+    except OSError:
+        trash = None
     with remover.stdin:
-        trash = output.with_name(f".{output.name}.deleting-{remover.pid}")
-        try:
-            folder.rename(trash)
-        except OSError:
-            _remove(folder)  # (and the remover, told nothing, deletes nothing)
-            return
-        remover.stdin.write(os.fsencode(trash))
+        if trash is not None:
+            remover.stdin.write(os.fsencode(trash))
+    remover.wait()  # (until it has handed the deletion to a child)
+    if trash is None:
+        _remove(folder)
 
 
 @contextmanager
