@@ -459,14 +459,28 @@ def test_a_source_changed_since_it_was_read_is_not_read_again(tmp_path):
 
 
 def test_parallel_build_equals_serial_build(tmp_path, monkeypatch):
+    """Reading, the open data texts, rendering and PDFs in the workers give
+    what a serial build gives (the thresholds are read when the build runs:
+    set to one item, every stage goes to the workers)."""
     write_site(tmp_path)
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
     monkeypatch.setattr(pipeline, "RENDER_PARALLEL_FROM", 1)
+    in_workers = []
+    real_submit = pipeline.Workers.submit
+
+    def submit(self, function, items, serial, parallel_from=None):
+        results = real_submit(self, function, items, serial, parallel_from)
+        if not isinstance(results, map):  # (the serial path maps `serial`)
+            in_workers.append(getattr(function, "func", function).__name__)
+        return results
+
+    monkeypatch.setattr(pipeline.Workers, "submit", submit)
     build(
         tmp_path / "content",
         tmp_path / "parallel",
         CACHE_PATH=str(tmp_path / "cache"),
         BRIEFS={"cache": False, "workers": 2},
     )
+    assert {"_read_job", "render_in_worker", "_render_and_write"} <= set(in_workers)
     build(tmp_path / "content", tmp_path / "serial", **CLEAN)
     assert_same_site(tmp_path / "parallel", tmp_path / "serial")

@@ -308,18 +308,20 @@ class Workers:
         self._pool: ProcessPoolExecutor | None = None
 
     def map(
-        self, function, items: list, serial, parallel_from: int = PARALLEL_FROM
+        self, function, items: list, serial, parallel_from: int | None = None
     ) -> list:
         """`function` over `items` in the workers, or `serial` in this
-        process for fewer than `parallel_from` items (or with one core)."""
+        process for fewer than `parallel_from` items (PARALLEL_FROM when
+        not given, read when called), or with one core."""
         return list(self.submit(function, items, serial, parallel_from))
 
     def submit(
-        self, function, items: list, serial, parallel_from: int = PARALLEL_FROM
+        self, function, items: list, serial, parallel_from: int | None = None
     ) -> Iterator:
         """As `map`, but the workers start at once and the results come as
         they are iterated: this process can do other work meanwhile."""
-        if len(items) < parallel_from or self.count < 2:
+        threshold = PARALLEL_FROM if parallel_from is None else parallel_from
+        if len(items) < threshold or self.count < 2:
             return map(serial, items)
         pool = self.pool()
         with interrupts.sigint_blocked():  # workers start here: no Ctrl-C
@@ -386,7 +388,7 @@ class PaperWorker(Workers):
         return self._probe.result()[1]
 
     def submit(
-        self, function, items: list, serial, parallel_from: int = PARALLEL_FROM
+        self, function, items: list, serial, parallel_from: int | None = None
     ) -> Iterator:
         """Always in the engine's own process, however few the items."""
         pool = self.pool()
@@ -702,13 +704,14 @@ class BriefsGenerator(Generator):
         lazily: bool = False,
         workers: Workers | None = None,
         write_to: Path | None = None,
-        parallel_from: int = RENDER_PARALLEL_FROM,
+        parallel_from: int | None = None,
     ) -> Iterator | list:
         """Each job's files, with the bodies it shows: in the workers (the
         build's, or `workers`), or in this process with one renderer made
-        when first needed (fewer than `parallel_from` jobs). `lazily`: the
-        workers start at once and the results come as they are iterated
-        (this process can do other work meanwhile). `write_to`: whoever
+        when first needed (fewer than `parallel_from` jobs, by default
+        RENDER_PARALLEL_FROM). `lazily`: the workers start at once and the
+        results come as they are iterated (this process can do other work
+        meanwhile). `write_to`: whoever
         renders a file writes it into that folder, and its manifest entry
         comes back instead of its bytes."""
         bodies = self.bodies.get_many({key for job in jobs for key in job.bodies})
@@ -725,6 +728,8 @@ class BriefsGenerator(Generator):
             function = partial(_render_and_write, write_to, function)
             serial = partial(_render_and_write, write_to, serial)
         workers = workers or self.workers
+        if parallel_from is None:
+            parallel_from = RENDER_PARALLEL_FROM
         if lazily:
             return workers.submit(function, tasks, serial, parallel_from)
         return workers.map(function, tasks, serial, parallel_from)
