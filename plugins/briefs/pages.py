@@ -40,6 +40,7 @@ from .urls import public_url
 
 TOP_TOPICS = 12  # the most used topics, shown beside every listing
 LATEST = 6  # newest briefs looked at for a brief page's "Latest briefs"
+DATA_FOLDER = "data/"  # the open data files (one job: data_job)
 
 
 @dataclass(frozen=True)
@@ -157,9 +158,11 @@ def plan(
     show_drafts: bool,
     editions: dict | None = None,
     digests: Digests | None = None,
+    catalogue: list[CatalogueEntry] | None = None,
 ) -> list[Job]:
     """Every job of the build, in a stable order (`digests`: the values
-    already fingerprinted this build, e.g. for the PDFs)."""
+    already fingerprinted this build, e.g. for the PDFs; `catalogue`: the
+    open data's entries, data_entries, when already made)."""
     shared = navigation(site)
     top_topics = sorted(
         ((tag, len(items)) for tag, items in site.tags),
@@ -258,7 +261,9 @@ def plan(
             citation_paths(view.slug), ("bibtex", "ris"), strict=True
         ):
             jobs.append(Job(path, "cite", context={"article": view, "format": kind}))
-    jobs.append(data_job(site, settings, feeds, editions))
+    if catalogue is None:
+        catalogue = data_entries(site, editions)
+    jobs.append(data_job(site, settings, feeds, catalogue))
     content = Path(settings["PATH"])
     written = {job.save_as for job in jobs}
     clashes = [
@@ -329,9 +334,10 @@ def series_jobs(site: Site, settings: dict, shared: dict) -> list[Job]:
     return jobs
 
 
-def data_job(site: Site, settings: dict, feeds: list[Job], editions: dict) -> Job:
-    """The open data files (opendata.py), made together: one job. A brief's
-    PDF is named whether it is made or still being made (`editions`)."""
+def data_entries(site: Site, editions: dict) -> list[CatalogueEntry]:
+    """Each published brief's open data entry (opendata.make_entry). A
+    brief's PDF is named whether it is made or still being made
+    (`editions`)."""
     parts = series_parts(view.brief for view in site.briefs)
     # One reference per author, region and topic, shared by its entries (and
     # so digested once, Digests.of).
@@ -341,7 +347,7 @@ def data_job(site: Site, settings: dict, feeds: list[Job], editions: dict) -> Jo
     }
     regions = {id(r): region_ref(r) for r, _ in site.regions}
     topics = {id(t): TopicRef(t.name, t.slug, t.url, t.feed_url) for t, _ in site.tags}
-    entries = [
+    return [
         make_entry(
             view.brief,
             view.url,
@@ -355,8 +361,14 @@ def data_job(site: Site, settings: dict, feeds: list[Job], editions: dict) -> Jo
         for view in site.briefs
         if not view.is_draft
     ]
+
+
+def data_job(
+    site: Site, settings: dict, feeds: list[Job], entries: list[CatalogueEntry]
+) -> Job:
+    """The open data files (opendata.py), made together: one job."""
     return Job(
-        "data/",
+        DATA_FOLDER,
         "data",
         context={
             "entries": entries,

@@ -66,7 +66,16 @@ from .linkcheck import BrokenLink, PageLinks, SiteChecker, is_checked, read_page
 from .model import Site, build_site, fingerprint
 from .options import BriefsOptions
 from .outputdir import MARKER
-from .pages import Digests, Job, brief_jobs, combine, plan, settle_editions
+from .pages import (
+    DATA_FOLDER,
+    Digests,
+    Job,
+    brief_jobs,
+    combine,
+    data_entries,
+    plan,
+    settle_editions,
+)
 from .problems import BriefsError, ContentError, LinkError, Problem
 from .reading import ReadSettings, SourceRead, read_key, read_source, render_markdown
 from .related import KnownRelated, RelatedBriefs, related_inputs
@@ -513,7 +522,8 @@ class BriefsGenerator(Generator):
         self.jobs: list[Job] = []
         self.written: dict[str, ManifestEntry] = {}
         self.fresh_links: dict[str, Pickled] = {}  # PageLinks
-        self.fresh_texts: dict[str, object] = {}  # open data texts made now
+        # The open data texts being made now: their keys, and the results.
+        self.fresh_texts: tuple[list[str], Iterable] = ([], ())
         self._related: KnownRelated | None = None
         self._data_keys: dict | None = None
         # The digests of the values this build's jobs show (pages.Digests).
@@ -825,6 +835,8 @@ class BriefsGenerator(Generator):
         # plans its pages.
         search_job = self.search_job(digests, old_files, old_groups)
         editions, finish_pdfs = self.start_pdfs(output, previous, old_files, digests)
+        entries = data_entries(self.site, editions)
+        self.start_data_texts(entries)
         self.jobs = plan(
             self.site,
             self.settings,
@@ -833,6 +845,7 @@ class BriefsGenerator(Generator):
             self.options.show_drafts,
             editions,
             digests,
+            entries,
         )
         gc.freeze()  # (see close)
         finish_pdfs()
@@ -840,7 +853,6 @@ class BriefsGenerator(Generator):
             self.paper.release()  # this build makes no more PDFs
         settle_editions(self.jobs, editions, digests)
         self.jobs.append(search_job)
-        self.make_data_texts()
         to_render, carried = [], []
         for job in self.jobs:
             # A job makes one file, or several (a group, e.g. the open data).
@@ -988,45 +1000,41 @@ class BriefsGenerator(Generator):
             )
         return job
 
-    def make_data_texts(self) -> None:
-        """The open data texts the cache lacks (each entry's), made now in
-        the workers, in one go, before the pages: the open data files are
-        then made in this process while the workers render the pages."""
-        data = self.group_job("data")
-        entries = self.data_keys(data)
-        have = self.cache.keys("data", entries)
-        texts = [key for key in entries if key not in have]
+    def start_data_texts(self, entries: list) -> None:
+        """Start making the open data texts the cache lacks (each entry's of
+        `entries`) in the workers, which are idle while this process plans
+        the pages; data_files takes them."""
+        keyed = self.data_keys(entries)
+        have = self.cache.keys("data", keyed)
+        texts = [key for key in keyed if key not in have]
+        site_name, public = self.settings["SITENAME"], public_url(self.settings)
         made = self.render_jobs(
             [
                 Job(
-                    data.save_as,
+                    DATA_FOLDER,
                     "data-texts",
                     context={
-                        "entry": entries[key],
-                        "site_name": data.context["site_name"],
-                        "public_url": data.context["public_url"],
+                        "entry": keyed[key],
+                        "site_name": site_name,
+                        "public_url": public,
                     },
                 )
                 for key in texts
-            ]
+            ],
+            lazily=True,
         )
-        self.fresh_texts = dict(zip(texts, made, strict=True))
-        self.cache.put("data", self.fresh_texts)
+        self.fresh_texts = (texts, made)
 
-    def group_job(self, kind: str) -> Job:
-        return next(job for job in self.jobs if job.kind == kind)
-
-    def data_keys(self, job: Job) -> dict:
+    def data_keys(self, entries: list) -> dict:
         """Each open data entry by the key of its texts: the entry, the
         site's name and its public address (worked out once a build: both
-        make_data_texts and data_files need them)."""
+        start_data_texts and data_files need them)."""
         if self._data_keys is None:
-            context = job.context
-            site_name, public = context["site_name"], context["public_url"]
+            site_name, public = self.settings["SITENAME"], public_url(self.settings)
             texts = fingerprint((self.code, site_name, public))
             self._data_keys = {
                 combine("data-texts", [texts, self.digests.of(entry)]): entry
-                for entry in context["entries"]
+                for entry in entries
             }
         return self._data_keys
 
@@ -1112,10 +1120,11 @@ class BriefsGenerator(Generator):
     def data_files(self, job: Job) -> dict[str, bytes]:
         """The open data files (opendata.py) from each entry's texts."""
         context = job.context
-        keyed = self.data_keys(job)
-        # The texts made this build are cached (make_data_texts): once here,
-        # only this call needs them.
-        texts, self.fresh_texts = self.fresh_texts, {}
+        keyed = self.data_keys(context["entries"])
+        # The texts made this build (start_data_texts), cached as they come.
+        made, self.fresh_texts = self.fresh_texts, ([], ())
+        texts = dict(zip(*made, strict=True))
+        self.cache.put("data", texts)
         made_now = bool(texts)
         texts.update(self.cache.get("data", [k for k in keyed if k not in texts]))
         for key in [k for k in keyed if k not in texts]:  # damaged in the cache
