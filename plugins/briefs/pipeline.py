@@ -416,8 +416,9 @@ class SearchWorker(Workers):
 
     def __init__(self, settings: dict):
         super().__init__(settings, 1)
+        pool = self.pool()  # (made before SIGINT is blocked: see pool)
         with interrupts.sigint_blocked():  # its process starts here
-            self.pool().submit(_started)
+            pool.submit(_started)
 
     @classmethod
     def start(cls, settings: dict, workers: Workers, cache: Cache, state: str):
@@ -429,8 +430,9 @@ class SearchWorker(Workers):
 
     def update(self, cache: Path, state: str, keys: list[str]) -> Future:
         """The update of the index to the records `keys` (all in the cache)."""
+        pool = self.pool()
         with interrupts.sigint_blocked():
-            return self.pool().submit(_update_search_index, str(cache), state, keys)
+            return pool.submit(_update_search_index, str(cache), state, keys)
 
 
 def _started() -> None:
