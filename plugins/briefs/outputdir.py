@@ -228,23 +228,13 @@ def _leftover_pid(output: Path, name: str) -> tuple[str, int] | None:
     return kind, int(match.group(2) or match.group(4))
 
 
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _group_running(group: int) -> bool:
-    """Whether a process of the process group `group` is running (1 and
-    below name no one group: taken as running)."""
-    if group <= 1:
+def _running(pid: int, group: bool = False) -> bool:
+    """Whether process `pid` is running or, with `group`, any process of the
+    process group `pid` (1 and below name no one group: taken as running)."""
+    if group and pid <= 1:
         return True
     try:
-        os.killpg(group, 0)
+        (os.killpg if group else os.kill)(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
@@ -263,8 +253,7 @@ def recover(output: Path) -> None:
         if found is None:
             continue
         kind, pid = found
-        running = _group_running if kind == "deleting" else _running
-        if pid == os.getpid() or not running(pid):
+        if pid == os.getpid() or not _running(pid, group=kind == "deleting"):
             (olds if kind == "old" else others).append(path)
     if olds and not os.path.lexists(output):
         newest = max(olds, key=lambda path: path.stat().st_mtime)

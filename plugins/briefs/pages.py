@@ -363,6 +363,12 @@ def data_entries(site: Site, editions: dict) -> list[CatalogueEntry]:
     ]
 
 
+def catalogue_site(settings: dict) -> dict[str, str]:
+    """What the open data says of the site: its name and public address
+    (every entry's texts are made with them)."""
+    return {"site_name": settings["SITENAME"], "public_url": public_url(settings)}
+
+
 def data_job(
     site: Site, settings: dict, feeds: list[Job], entries: list[CatalogueEntry]
 ) -> Job:
@@ -372,8 +378,7 @@ def data_job(
         "data",
         context={
             "entries": entries,
-            "site_name": settings["SITENAME"],
-            "public_url": public_url(settings),
+            **catalogue_site(settings),
             "regions": [region_ref(region) for region, _ in site.regions],
             "feeds": [
                 Feed(

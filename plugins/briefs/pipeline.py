@@ -71,6 +71,7 @@ from .pages import (
     Digests,
     Job,
     brief_jobs,
+    catalogue_site,
     combine,
     data_entries,
     plan,
@@ -723,9 +724,8 @@ class BriefsGenerator(Generator):
         when first needed (fewer than `parallel_from` jobs, by default
         RENDER_PARALLEL_FROM). `lazily`: the workers start at once and the
         results come as they are iterated (this process can do other work
-        meanwhile). `write_to`: whoever
-        renders a file writes it into that folder, and its manifest entry
-        comes back instead of its bytes."""
+        meanwhile). `write_to`: whoever renders a file writes it into that
+        folder, and its manifest entry comes back instead of its bytes."""
         bodies = self.bodies.get_many({key for job in jobs for key in job.bodies})
         tasks = [(job, {key: bodies[key] for key in job.bodies}) for job in jobs]
         renderer = None
@@ -837,8 +837,8 @@ class BriefsGenerator(Generator):
         # plans its pages.
         search_job = self.search_job(digests, old_files, old_groups)
         editions, finish_pdfs = self.start_pdfs(output, previous, old_files, digests)
-        entries = data_entries(self.site, editions)
-        self.start_data_texts(entries)
+        catalogue = data_entries(self.site, editions)
+        self.start_data_texts(catalogue)
         self.jobs = plan(
             self.site,
             self.settings,
@@ -847,7 +847,7 @@ class BriefsGenerator(Generator):
             self.options.show_drafts,
             editions,
             digests,
-            entries,
+            catalogue,
         )
         gc.freeze()  # (see close)
         finish_pdfs()
@@ -857,13 +857,9 @@ class BriefsGenerator(Generator):
         self.jobs.append(search_job)
         to_render, carried = [], []
         for job in self.jobs:
-            # A job makes one file, or several (a group, e.g. the open data).
-            files = old_groups.get(job.save_as, [job.save_as])
-            entries = [old_files.get(rel) for rel in files]
+            files, entries = _last_made(job, old_files, old_groups)
             if all(
-                entry is not None
-                and entry.fingerprint == job.fingerprint
-                and _unchanged(_join(previous, rel), entry)
+                _same_job(entry, job) and _unchanged(_join(previous, rel), entry)
                 for rel, entry in zip(files, entries, strict=True)
             ):
                 self.written.update(zip(files, entries, strict=True))
@@ -988,10 +984,9 @@ class BriefsGenerator(Generator):
             keyed[fingerprint((self.code, digests.of(view), body))] = (view, body)
         job = Job("search/", "search", context={"records": keyed})
         job.fingerprint = fingerprint(("search", *keyed))
-        before = [old_files.get(rel) for rel in old_groups.get(job.save_as, [])]
-        if self.search_worker is not None and not (
-            before
-            and all(e is not None and e.fingerprint == job.fingerprint for e in before)
+        _, before = _last_made(job, old_files, old_groups)
+        if self.search_worker is not None and not all(
+            _same_job(entry, job) for entry in before
         ):
             have = self.cache.keys("search", keyed)
             made = self.search_records([k for k in keyed if k not in have], keyed)
@@ -1009,18 +1004,10 @@ class BriefsGenerator(Generator):
         keyed = self.data_keys(entries)
         have = self.cache.keys("data", keyed)
         texts = [key for key in keyed if key not in have]
-        site_name, public = self.settings["SITENAME"], public_url(self.settings)
+        site = catalogue_site(self.settings)
         made = self.render_jobs(
             [
-                Job(
-                    DATA_FOLDER,
-                    "data-texts",
-                    context={
-                        "entry": keyed[key],
-                        "site_name": site_name,
-                        "public_url": public,
-                    },
-                )
+                Job(DATA_FOLDER, "data-texts", context={"entry": keyed[key], **site})
                 for key in texts
             ],
             lazily=True,
@@ -1032,8 +1019,8 @@ class BriefsGenerator(Generator):
         site's name and its public address (worked out once a build: both
         start_data_texts and data_files need them)."""
         if self._data_keys is None:
-            site_name, public = self.settings["SITENAME"], public_url(self.settings)
-            texts = fingerprint((self.code, site_name, public))
+            site = catalogue_site(self.settings)
+            texts = fingerprint((self.code, site["site_name"], site["public_url"]))
             self._data_keys = {
                 combine("data-texts", [texts, self.digests.of(entry)]): entry
                 for entry in entries
@@ -1093,12 +1080,11 @@ class BriefsGenerator(Generator):
         """Whether the last build's `rel` is there, as it left it, with
         bytes of `digest` (a group file can then be kept unmade)."""
         entry = self.old.get("files", {}).get(rel)
-        if entry is None or entry.digest != digest:
-            return False
-        try:
-            return _stat(_join(self.previous, rel)) == entry.stat
-        except OSError:
-            return False
+        return (
+            entry is not None
+            and entry.digest == digest
+            and _unchanged(_join(self.previous, rel), entry)
+        )
 
     def search_records(self, keys: list[str], keyed: dict) -> dict:
         """The search records of `keys` (search_job's), from the terms each
@@ -1324,6 +1310,20 @@ _join = os.path.join
 def _stat(path: Path | str) -> tuple[int, int, int]:
     info = os.stat(path)  # noqa: PTH116
     return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def _last_made(
+    job: Job, old_files: dict, old_groups: dict
+) -> tuple[list[str], list[ManifestEntry | None]]:
+    """The files the last build made for `job` (one, or several for a group,
+    e.g. the open data) and their manifest entries (None: not made)."""
+    files = old_groups.get(job.save_as, [job.save_as])
+    return files, [old_files.get(rel) for rel in files]
+
+
+def _same_job(entry: ManifestEntry | None, job: Job) -> bool:
+    """Whether the last build made `entry`'s file from what `job` shows."""
+    return entry is not None and entry.fingerprint == job.fingerprint
 
 
 def _unchanged(old: Path | str, entry: ManifestEntry) -> bool:
