@@ -27,6 +27,14 @@ from .project import ROOT
 EDITED = "brief-00001.md"
 EDITS = 3  # one-edit rebuilds timed, each after its own edit
 
+# Settling the filesystem before a build from nothing (settle_filesystem):
+# a new empty file normally costs this machine 10-50 us; just after many
+# files were deleted, 200-650 us.
+PROBE_FILES = 400
+SLOW_FILE_SECONDS = 150e-6
+SETTLE_STEP_SECONDS = 20
+SETTLE_LIMIT_SECONDS = 420
+
 
 @dataclass
 class Run:
@@ -117,6 +125,40 @@ def _invoke_build(content: Path, output: Path) -> list[str]:
     ]
 
 
+def settle_filesystem(workdir: Path) -> float:
+    """Wait until making a file costs what it normally does; the seconds
+    waited.
+
+    ext4 without a journal (this machine's disk) holds a freed inode back
+    from reuse for 60 s, or 300 s more while its inode table is unwritten,
+    and looks at each such inode again whenever it makes a file nearby: for
+    minutes after some ten thousand files are deleted (the last benchmark's
+    sites, a test run's temporary folders), each new file costs ten times
+    its usual system time, and a build from nothing, which makes 24,000
+    files, pays seconds for deletions that are not its own. A build from
+    nothing is timed once the disk makes files at its usual speed again.
+    Each probe keeps its files, so that it frees nothing itself."""
+    waited = 0
+    while True:
+        folder = Path(tempfile.mkdtemp(prefix="probe-", dir=workdir))
+        started = time.perf_counter()
+        for number in range(PROBE_FILES):
+            (folder / str(number)).touch()
+        per_file = (time.perf_counter() - started) / PROBE_FILES
+        if per_file < SLOW_FILE_SECONDS:
+            return waited
+        if waited >= SETTLE_LIMIT_SECONDS:
+            say(f"the disk is still slow ({per_file * 1e6:.0f} us a file); timing")
+            return waited
+        if not waited:
+            say(
+                f"waiting for the disk: a new file costs {per_file * 1e6:.0f} us "
+                "(files deleted in the last minutes are held back)"
+            )
+        time.sleep(SETTLE_STEP_SECONDS)
+        waited += SETTLE_STEP_SECONDS
+
+
 def edit_body(content: Path) -> None:
     path = next(content.rglob(EDITED))
     text = path.read_text("utf-8")
@@ -144,6 +186,7 @@ def run_size(
         "POLICY_BRIEFS_PDF": "off",
     }
     command = _invoke_build(content, output)
+    settle_filesystem(workdir)
     cold = timed(command, ROOT, env)
     say(f"{count} briefs: cold {cold.seconds:.2f} s, {cold.peak_mb:.0f} MB")
     unchanged = timed(command, ROOT, env)
@@ -168,6 +211,7 @@ def run_size(
     say(f"{count} briefs: preview edit {figures.preview_edit:.2f} s")
     if pdfs:
         with_pdfs = {**env, "POLICY_BRIEFS_PDF": "required"}
+        settle_filesystem(workdir)
         figures.pdfs_cold = timed(command, ROOT, with_pdfs)
         figures.pdf_edits = pdf_edit_pairs(content, workdir, command, with_pdfs, env)
     if competitors:
@@ -297,6 +341,7 @@ def stock_pelican(content: Path, workdir: Path) -> Run:
         target.write_text(_pelican_metadata(source.read_text("utf-8")), "utf-8")
     settings = stock / "settings.py"
     settings.write_text(STOCK_SETTINGS.format(content=str(stock / "content")), "utf-8")
+    settle_filesystem(workdir)
     return timed(
         [
             str(Path(sys.executable).with_name("pelican")),
@@ -337,17 +382,21 @@ def hugo(content: Path, workdir: Path) -> Run | None:
         '<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ end }}',
         "utf-8",
     )
+    settle_filesystem(workdir)
     return timed([binary, "--quiet", "-s", str(site)], site)
 
 
 def run(
     sizes: list[int], competitors: bool = True, pdfs: bool = False
 ) -> list[Figures]:
-    results = []
-    for count in sizes:
-        workdir = Path(tempfile.mkdtemp(prefix="briefs-bench-"))
-        try:
-            results.append(run_size(count, workdir, competitors, pdfs))
-        finally:
+    """Each size's folder is kept until the last size is measured: deleting
+    it would slow the next size's builds from nothing (settle_filesystem)."""
+    results, workdirs = [], []
+    try:
+        for count in sizes:
+            workdirs.append(Path(tempfile.mkdtemp(prefix="briefs-bench-")))
+            results.append(run_size(count, workdirs[-1], competitors, pdfs))
+    finally:
+        for workdir in workdirs:
             shutil.rmtree(workdir, ignore_errors=True)
     return results
