@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 FILE_NAME = "briefs-cache.sqlite3"
 FORMAT = 8  # bump when the stored shapes change
+PAGE_SIZE = 65536  # bytes, for a new file (Cache._connect)
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS reads (key TEXT PRIMARY KEY, value BLOB);"
     "CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, value BLOB);"
@@ -100,13 +101,7 @@ class Cache:
     def _open(self) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(
-                "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
-                + SCHEMA
-            )
+            self._connect()
             row = self._db.execute(
                 "SELECT value FROM meta WHERE key='format'"
             ).fetchone()
@@ -118,6 +113,21 @@ class Cache:
                 raise CacheUnusable(f"it was written by cache format {row[0]}")
         except (sqlite3.DatabaseError, CacheUnusable, OSError) as exc:
             self._discard(exc)
+
+    def _connect(self) -> None:
+        """Open the file, made with the tables when new. Its pages are 64 KB
+        (set before anything is written; SQLite's default is 4 KB): a build
+        from nothing writes some 180 MB of entries, and each page is a write
+        to the log, then to the file, so 4 KB pages cost 160,000 system calls
+        and a quarter of a second."""
+        self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        self._db.execute(f"PRAGMA page_size={PAGE_SIZE}")
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
+            + SCHEMA
+        )
 
     def _discard(self, reason) -> None:
         """Start again with an empty cache; say so once."""
@@ -134,12 +144,7 @@ class Cache:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
         try:
-            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(
-                "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
-                + SCHEMA
-            )
+            self._connect()
             self._db.execute("INSERT INTO meta VALUES ('format', ?)", (str(FORMAT),))
         except (sqlite3.DatabaseError, OSError) as exc:
             logger.warning("build cache disabled: %s", exc)

@@ -737,8 +737,9 @@ class BriefsGenerator(Generator):
 
         function = render_in_worker
         if write_to is not None:
-            function = partial(_render_and_write, write_to, function)
-            serial = partial(_render_and_write, write_to, serial)
+            staging = write_to != self.previous
+            function = partial(_render_and_write, write_to, staging, function)
+            serial = partial(_render_and_write, write_to, staging, serial)
         workers = workers or self.workers
         if parallel_from is None:
             parallel_from = RENDER_PARALLEL_FROM
@@ -967,7 +968,7 @@ class BriefsGenerator(Generator):
                     " built; build again"
                 ]
             )
-        entry = _write(output, rel, job_fingerprint, data)
+        entry = _write(output, rel, job_fingerprint, data, output != previous)
         return replace(entry, links_key=None, digest=digest)
 
     def search_job(self, digests: Digests, old_files: dict, old_groups: dict) -> Job:
@@ -1182,7 +1183,9 @@ class BriefsGenerator(Generator):
             try:
                 for job, made in zip(jobs, results, strict=True):
                     ((rel, data, (pages, read)),) = made
-                    entry = _write(output, rel, job.fingerprint, data)
+                    entry = _write(
+                        output, rel, job.fingerprint, data, output != previous
+                    )
                     embeds = _embeds(content, read)
                     self.written[rel] = replace(
                         entry,
@@ -1406,26 +1409,49 @@ def _all_files(output: Path) -> set[str]:
     return files
 
 
-def _write(output: Path, rel: str, fingerprint: str, data: bytes) -> ManifestEntry:
+def _write(
+    output: Path, rel: str, fingerprint: str, data: bytes, staging: bool = False
+) -> ManifestEntry:
     """Write a file atomically: never into an existing file's inode (it may
-    be a hard link shared with the previous output)."""
+    be a hard link shared with the previous output). In a `staging` folder
+    (nothing there but this build's files, and a failed build's folder is
+    deleted whole) a new file is written where it goes: no rename and no
+    folder lookup for each of tens of thousands of files."""
     path = output / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    interrupts.checkpoint("file-written")
-    temporary.replace(path)
+    if not (staging and _write_new(path, data)):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        interrupts.checkpoint("file-written")
+        temporary.replace(path)
     return ManifestEntry(fingerprint, _stat(path), f"{fingerprint}:{rel}")
 
 
+def _write_new(path: Path, data: bytes) -> bool:
+    """Write `data` to `path` when there is no file there (making its folder
+    if missing); False when there is one."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+    try:
+        try:
+            descriptor = os.open(path, flags, 0o666)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(path, flags, 0o666)
+    except FileExistsError:
+        return False
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
+    return True
+
+
 def _render_and_write(
-    output: Path, render: Callable, task: tuple[Job, dict[str, str]]
+    output: Path, staging: bool, render: Callable, task: tuple[Job, dict[str, str]]
 ) -> list[tuple[str, ManifestEntry, Pickled | None]]:
     """Render a job and write its files where it was rendered (in a worker:
     no page's bytes cross between processes, and both cores write)."""
     job = task[0]
     return [
-        (rel, _write(output, rel, job.fingerprint, data), links)
+        (rel, _write(output, rel, job.fingerprint, data, staging), links)
         for rel, data, links in render(task)
     ]
 
