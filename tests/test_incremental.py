@@ -308,6 +308,26 @@ def test_the_linker_links_unchanged_files_and_names_one_that_went(tmp_path):
     ]
 
 
+def test_a_file_written_over_a_linked_one_gets_an_inode_of_its_own(tmp_path):
+    """In a staging folder a new file is written where it goes (its folder
+    made first); a name already there (a hard link to the last build's
+    file) is replaced, never written into, in staging and in place."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    (old / "page.html").write_bytes(b"last build")
+    for staging in (True, False):
+        pipeline._write(new, "folder/fresh.html", "f", b"fresh", staging)
+        assert (new / "folder" / "fresh.html").read_bytes() == b"fresh"
+        (new / "page.html").unlink(missing_ok=True)
+        os.link(old / "page.html", new / "page.html")
+        entry = pipeline._write(new, "page.html", "f", b"this build", staging)
+        assert (new / "page.html").read_bytes() == b"this build"
+        assert (old / "page.html").read_bytes() == b"last build"
+        assert entry.stat == pipeline._stat(new / "page.html")
+        (new / "folder" / "fresh.html").unlink()
+    assert [p.name for p in new.rglob("*.tmp")] == []
+
+
 def test_a_damaged_cache_is_replaced_with_a_notice(case, caplog):
     root, rebuild_and_compare = case
     edit(source(root, 5), "Text 5 with", "Changed text with")
