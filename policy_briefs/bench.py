@@ -305,6 +305,9 @@ def search_figures(output: Path) -> dict:
 
 # -- the competitors, on the same briefs -------------------------------------
 
+# Stock Pelican names each page after its file, as the project does: at
+# 20,000 briefs the corpus repeats titles, and pages named after the title
+# would collide (Pelican then stops with FileOverwriteFailedError).
 STOCK_SETTINGS = """
 PATH = {content!r}
 TIMEZONE = "UTC"
@@ -313,6 +316,7 @@ SITENAME = "Stock"
 SITEURL = ""
 RELATIVE_URLS = True
 LOAD_CONTENT_CACHE = False
+SLUGIFY_SOURCE = "basename"
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 DEFAULT_PAGINATION = 10
 """
