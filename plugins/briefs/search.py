@@ -356,9 +356,7 @@ def _from_scratch(
     norms = _norms(lengths, reference)
     raw, scored = {}, {}
     for term, flat in by_term.items():
-        found = list(zip(flat[0::2], flat[1::2], strict=True))
-        raw[term] = _encode_pairs(found)
-        scored[term] = _score(found, norms, len(keys))
+        raw[term], scored[term] = _postings(flat[0::2], flat[1::2], norms, len(keys))
     del by_term
     shards, shard_files = _shard_and_meta_files(scored, facets)
     files.update(shard_files)
@@ -494,11 +492,16 @@ def _norms(lengths: Sequence[int], reference: float) -> list[float]:
     return [K1 * (1 - B + B * length / reference) for length in lengths]
 
 
-def _score(found: list[tuple[int, int]], norms: list[float], count: int) -> str:
-    """A term's postings as written: (id gap, score * 2 + top flag) per
-    brief, the score BM25's with the reference length."""
-    values = _values(found, norms, _scale(len(found), count))
-    return _interleave(_tokens(_gaps([n for n, _ in found])), _tokens(values))
+def _postings(
+    ids: Sequence[int], packed: Sequence[int], norms: list[float], count: int
+) -> tuple[str, str]:
+    """A term's postings, unscored as the state keeps them and scored as
+    written: (id gap, weighted count * 2 + top flag) and (id gap, score * 2
+    + top flag) per brief, the score BM25's with the reference length. The
+    gaps are encoded once for both."""
+    gaps = _tokens(_gaps(list(ids)))
+    values = _values(zip(ids, packed, strict=True), norms, _scale(len(ids), count))
+    return _interleave(gaps, _tokens(list(packed))), _interleave(gaps, _tokens(values))
 
 
 def _scale(df: int, count: int) -> float:
@@ -595,11 +598,6 @@ def _numbers(tokens: list[str]) -> list[int]:
 def _decoded() -> dict[str, int]:
     """Every number of up to three digits by its token."""
     return {encode(number): number for number in range(32**3)}
-
-
-def _encode_pairs(found: list[tuple[int, int]]) -> str:
-    ids, packed = zip(*found, strict=True) if found else ((), ())
-    return _interleave(_tokens(_gaps(list(ids))), _tokens(list(packed)))
 
 
 _NUMBER = re.compile(f"[{re.escape(_CONTINUE)}]*[{_TERMINAL}]")
