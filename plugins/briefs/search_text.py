@@ -93,6 +93,8 @@ def words(folded: str) -> list[str]:
     return _WORD.findall(folded)
 
 
+# PyStemmer's C build when installed (requirements.txt pins it), else
+# snowballstemmer's Python build of the same release: the same stems.
 _stemmer = snowballstemmer.stemmer("english")
 _stems: dict[str, str] = {}
 
