@@ -534,6 +534,7 @@ class BriefsGenerator(Generator):
         self.groups: dict[str, list[str]] = {}
         self.old: dict = {}  # the last build's manifest (render_and_write)
         self.previous: Path | None = None  # the last build's output
+        self.staging = False  # writing a new folder (render_and_write)
         self.linker: Linker | None = None  # (render_and_write)
         # The link check runs when every generator has written (theme styles
         # and host files included): listen for the end of this run only.
@@ -737,9 +738,8 @@ class BriefsGenerator(Generator):
 
         function = render_in_worker
         if write_to is not None:
-            staging = write_to != self.previous
-            function = partial(_render_and_write, write_to, staging, function)
-            serial = partial(_render_and_write, write_to, staging, serial)
+            function = partial(_render_and_write, write_to, self.staging, function)
+            serial = partial(_render_and_write, write_to, self.staging, serial)
         workers = workers or self.workers
         if parallel_from is None:
             parallel_from = RENDER_PARALLEL_FROM
@@ -826,6 +826,8 @@ class BriefsGenerator(Generator):
         self.target = Path(self.settings.get(TARGET_KEY) or output).absolute()
         previous = Path(self.settings.get(PREVIOUS_KEY) or output)
         self.previous = previous
+        # A new folder (the build's staging folder), not the last build's.
+        self.staging = output != previous
         self.signature = self.output_signature()
         old = self.cache.manifest(self.target)
         if old.get("signature") != self.signature:
@@ -962,13 +964,8 @@ class BriefsGenerator(Generator):
         ):
             return replace(old, fingerprint=job_fingerprint)
         if isinstance(data, str):
-            raise BriefsError(
-                [
-                    f"{_join(previous, rel)}: changed while the site was being"
-                    " built; build again"
-                ]
-            )
-        entry = _write(output, rel, job_fingerprint, data, output != previous)
+            raise BriefsError([_changed_meanwhile(previous, rel)])
+        entry = _write(output, rel, job_fingerprint, data, self.staging)
         return replace(entry, links_key=None, digest=digest)
 
     def search_job(self, digests: Digests, old_files: dict, old_groups: dict) -> Job:
@@ -1183,9 +1180,7 @@ class BriefsGenerator(Generator):
             try:
                 for job, made in zip(jobs, results, strict=True):
                     ((rel, data, (pages, read)),) = made
-                    entry = _write(
-                        output, rel, job.fingerprint, data, output != previous
-                    )
+                    entry = _write(output, rel, job.fingerprint, data, self.staging)
                     embeds = _embeds(content, read)
                     self.written[rel] = replace(
                         entry,
@@ -1315,6 +1310,14 @@ def _stat(path: Path | str) -> tuple[int, int, int]:
     return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
+def _changed_meanwhile(previous: Path, rel: str) -> str:
+    """The error for a file of the last build that is no longer as the build
+    found it when it chose to keep it."""
+    return (
+        f"{_join(previous, rel)}: changed while the site was being built; build again"
+    )
+
+
 def _last_made(
     job: Job, old_files: dict, old_groups: dict
 ) -> tuple[list[str], list[ManifestEntry | None]]:
@@ -1371,8 +1374,7 @@ class Linker:
         if failed:
             raise BriefsError(
                 [
-                    f"{_join(self.old, os.fsdecode(name))}: changed while the site"
-                    " was being built; build again"
+                    _changed_meanwhile(self.old, os.fsdecode(name))
                     for name in failed.split(b"\0")
                 ]
             )
