@@ -22,6 +22,7 @@ from .cache import Pickled
 from .citations import Citation
 from .contents import table_of_contents
 from .feeds import rebase_links
+from .fragments import Fragments
 from .linkcheck import read_page
 from .pages import Job
 from .redirects import redirect_page
@@ -51,6 +52,7 @@ class Renderer:
         self.env.auto_reload = False
         self.env.globals["href"] = href
         self.globals = {k: v for k, v in settings.items() if k.isupper()}
+        self.fragments = Fragments(self.env, self.globals)
         self.templates = {}
 
     def template(self, name: str):

@@ -1,0 +1,132 @@
+"""Fragments (briefs/fragments.py): partials rendered once for every page
+they look the same on, with the bytes a whole render gives."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from jinja2 import DictLoader, Environment
+from test_incremental import assert_same_site
+
+from briefs import fragments
+from briefs.fragments import Fragments
+from briefs.urls import href
+from policy_briefs.build import build
+from policy_briefs.project import CONTENT
+
+PAGE = '{{ fragment("part.html", items=items, label=label) }}'
+
+
+def environment(part: str) -> tuple[Environment, Fragments, list[int]]:
+    """An environment with `page.html` (PAGE) and `part.html`, and the count
+    of times `part.html` was rendered."""
+    env = Environment(
+        loader=DictLoader({"page.html": PAGE, "part.html": "{{ rendered() }}" + part}),
+        autoescape=True,
+    )
+    env.globals["href"] = href
+    renders = itertools.count(1)
+    counted = []
+    env.globals["rendered"] = lambda: counted.append(next(renders)) or ""
+    return env, Fragments(env, {"SITENAME": "Site"}), counted
+
+
+def page(env: Environment, output_file: str, **values) -> str:
+    site_url = "/".join([".."] * output_file.count("/")) or "."
+    context = {"output_file": output_file, "SITEURL": site_url, "label": "", **values}
+    return env.get_template("page.html").render(context)
+
+
+def test_a_fragment_sees_its_arguments_and_the_settings_only():
+    env, _, _ = environment("{{ SITENAME }}|{{ label }}|{{ secret }}|{{ output_file }}")
+    shown = page(env, "briefs/a.html", items=[], label="L", secret="page only")
+    assert shown == "Site|L||briefs/page.html"
+
+
+def test_a_fragment_is_rendered_once_per_place_and_arguments():
+    env, _, renders = environment('<a href="{{ href("regions/x.html") }}">x</a>')
+    items = ["one"]
+    first = page(env, "briefs/a.html", items=items)
+    assert (
+        page(env, "briefs/b.html", items=items)
+        == first
+        == '<a href="../regions/x.html">x</a>'
+    )
+    assert len(renders) == 1
+    # Another folder, a folder's index page, another object, another label:
+    assert (
+        page(env, "regions/y.html", items=items) == '<a href="../regions/x.html">x</a>'
+    )
+    assert page(env, "regions/index.html", items=items) == '<a href="x.html">x</a>'
+    page(env, "briefs/c.html", items=["one"])
+    page(env, "briefs/d.html", items=items, label="other")
+    assert len(renders) == 5
+    assert page(env, "index.html", items=items) == '<a href="regions/x.html">x</a>'
+
+
+def test_objects_are_kept_alive_while_their_fragment_is_kept():
+    """An identity is never reused while a fragment is kept under it."""
+    env, kept, renders = environment("{{ items|join(',') }}")
+    shown = [page(env, "briefs/a.html", items=[str(n)]) for n in range(50)]
+    assert shown == [str(n) for n in range(50)]
+    assert len(renders) == 50
+    assert len(kept.kept) == 50
+
+
+def test_kept_fragments_are_dropped_together_at_the_limit(monkeypatch):
+    monkeypatch.setattr(fragments, "KEPT", 4)
+    env, kept, renders = environment("{{ label }}")
+    for n in range(6):
+        assert page(env, "a.html", items=(), label=str(n)) == str(n)
+    assert len(kept.kept) == 2
+    assert page(env, "a.html", items=(), label="5") == "5"
+    assert len(renders) == 6
+
+
+def test_current_marks_the_link_to_the_page_itself():
+    part = (
+        '<a href="{{ href("a/x.html") }}"{{ current("a/x.html") }}>x</a>'
+        '<a{{ current("a/y.html", otherwise=\' class="s"\'|safe) }}>y</a>'
+        '<a{{ current("a/z.html", otherwise=label) }}>z</a>'
+    )
+    env, _, renders = environment(part)
+    assert page(env, "a/x.html", items=(), label='"q"') == (
+        '<a href="../a/x.html" aria-current="page">x</a>'
+        '<a class="s">y</a><a&#34;q&#34;>z</a>'
+    )
+    assert page(env, "a/y.html", items=(), label="") == (
+        '<a href="../a/x.html">x</a><a aria-current="page">y</a><a>z</a>'
+    )
+    assert len(renders) == 2
+
+
+def test_text_that_looks_like_a_mark_is_left_as_it_is():
+    env, kept, _ = environment("{{ label }}<a{{ current('a.html') }}>")
+    fake = f"\0{'0' * 16}a.html\0x\0"
+    assert page(env, "a.html", items=(), label=fake) == f'{fake}<a aria-current="page">'
+    assert kept.token != "0" * 16
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_whole_renders_follow_the_same_rules(monkeypatch, kept):
+    """KEEP off: each fragment is rendered for its page, with the page's
+    context (the reference for the site test below)."""
+    monkeypatch.setattr(fragments, "KEEP", kept)
+    env, _, renders = environment("<a{{ current('a/x.html') }}>{{ secret }}</a>")
+    shown = page(env, "a/x.html", items=(), secret="s")
+    assert shown == (
+        '<a aria-current="page"></a>' if kept else '<a aria-current="page">s</a>'
+    )
+    page(env, "a/y.html", items=())
+    assert len(renders) == (1 if kept else 2)
+
+
+def test_pages_built_with_fragments_equal_pages_rendered_whole(tmp_path, monkeypatch):
+    """The sample site, every file: the header, footer and sidebars kept and
+    reused give the bytes of each page rendering them for itself."""
+    settings = {"BRIEFS": {"cache": False, "workers": 1}, "PDF_EDITIONS": "off"}
+    build(CONTENT, tmp_path / "kept", **settings)
+    monkeypatch.setattr(fragments, "KEEP", False)
+    build(CONTENT, tmp_path / "whole", **settings)
+    assert_same_site(tmp_path / "kept", tmp_path / "whole")
