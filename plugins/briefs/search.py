@@ -38,7 +38,6 @@ import operator
 import re
 import zlib
 from array import array
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -55,6 +54,7 @@ FACET_PAGES = {
     "topic": "topics/{slug}.html",
 }
 LOAD_BATCH = 500  # records an index made from scratch holds at once
+POSTINGS_BLOCK = 1 << 16  # postings it scores at once
 META = "search/meta.js"
 TERMS = "search/terms/{}.js"
 DOCS = "search/docs/{}.js"
@@ -176,18 +176,25 @@ def document(
     meta = " ".join(name for name, _ in (*authors, *regions, *topics))
     if brief.series:
         meta += " " + brief.series
-    counts, top = {}, set()
-    for term, packed in terms.pairs():
-        counts[term] = packed >> 1
-        if packed & 1:
-            top.add(term)
+    # The body's terms and packed counts, with the meta fields' and the
+    # headings' added: a term already there is counted up in place, a new
+    # one goes at the end (a build makes millions of these: no dict of all).
+    lines = _lines(terms.terms)
+    packed = array("I", terms.counts)
+    at = dict(zip(lines, itertools.count()))
     length = terms.length
-    for term, n in term_counts(meta).items():
-        counts[term] = counts.get(term, 0) + n * META_FIELDS
-        length += n * META_FIELDS
-        top.add(term)
-    for term, n in terms.heading_pairs():
-        counts[term] = counts.get(term, 0) + n
+    for added, top in ((term_counts(meta), True), (dict(terms.heading_pairs()), False)):
+        weight = META_FIELDS if top else 1
+        for term, n in added.items():
+            index = at.get(term)
+            if index is None:
+                at[term] = len(lines)
+                lines.append(term)
+                packed.append(n * weight * 2 + top)
+            else:
+                packed[index] = packed[index] + n * weight * 2 | top
+        if top:
+            length += sum(added.values()) * META_FIELDS
     moment = brief.date
     return SearchDocument(
         url=url,
@@ -203,8 +210,8 @@ def document(
             "topic": tuple((slug, name) for name, slug in topics),
             "year": ((str(moment.year), str(moment.year)),),
         },
-        term_lines="\n".join(counts),
-        counts=array("I", [n * 2 + (term in top) for term, n in counts.items()]),
+        term_lines="\n".join(lines),
+        counts=packed,
         length=length,
         text=terms.text,
     )
@@ -335,11 +342,11 @@ def _from_scratch(
     keys: tuple[str, ...], load: Callable[[list[str]], dict[str, SearchDocument]]
 ) -> Index:
     """The index of every record, loaded LOAD_BATCH at a time: only their
-    postings are kept, never thousands of records at once."""
+    terms' ids and packed counts are kept, never thousands of records at
+    once (2.5 million postings at 5,000 briefs)."""
     lengths, facets, files = [], [], {}
-    # Each term's (id, packed count) pairs, flat in an array of 4-byte
-    # numbers: 2.5 million pairs at 5,000 briefs, 20 MB (tuples: 400 MB).
-    by_term: dict[str, array] = defaultdict(lambda: array("I"))
+    term_ids: dict[str, int] = {}  # in order of first use, as the state keeps them
+    ids, packed, sizes = array("I"), array("I"), []
     for start in range(0, len(keys), LOAD_BATCH):
         batch = keys[start : start + LOAD_BATCH]
         docs = load(list(batch))
@@ -347,22 +354,85 @@ def _from_scratch(
             doc = docs[key]
             lengths.append(doc.length)
             facets.append(doc.facets)
-            for term, packed in doc.pairs():
-                by_term[term].extend((number, packed))
+            terms = _lines(doc.term_lines)
+            if new := set(terms).difference(term_ids):
+                first = len(term_ids)
+                fresh = (term for term in terms if term in new)
+                term_ids.update(zip(fresh, itertools.count(first)))
+            ids.extend(map(term_ids.__getitem__, terms))
+            packed.extend(doc.counts)
+            sizes.append(len(terms))
             files[DOCS.format(number)] = script("doc", number, _display(doc))
         del docs
     lengths, facets = tuple(lengths), tuple(facets)
     reference = reference_length(lengths)
-    norms = _norms(lengths, reference)
-    raw, scored = {}, {}
-    for term, flat in by_term.items():
-        raw[term], scored[term] = _postings(flat[0::2], flat[1::2], norms, len(keys))
-    del by_term
+    raw, scored = _all_postings(
+        list(term_ids), ids, packed, sizes, _norms(lengths, reference)
+    )
     shards, shard_files = _shard_and_meta_files(scored, facets)
     files.update(shard_files)
     digests = {path: digest_of(data) for path, data in files.items()}
     state = IndexState(keys, lengths, facets, reference, raw, scored, shards, digests)
     return Index(state, files)
+
+
+def _all_postings(
+    terms: list[str], ids: array, packed: array, sizes: list[int], norms: list[float]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Every term's postings, unscored and scored (as `_Postings.encoded`
+    makes one term's). The postings of all briefs in brief order (`ids` the term of
+    each, `sizes` how many each brief has) are grouped by term with numpy
+    and scored a block of terms at a time, with the same floating-point
+    operations as `_values`: the same scores."""
+    import numpy
+
+    term = numpy.frombuffer(ids, dtype=numpy.uint32)
+    order = numpy.argsort(term, kind="stable")  # by term, then brief
+    term = term[order]
+    briefs = numpy.arange(len(sizes), dtype=numpy.int32)
+    numbers = numpy.repeat(briefs, sizes)[order]
+    values = numpy.frombuffer(packed, dtype=numpy.uint32)[order]
+    del order
+    frequencies = numpy.bincount(term, minlength=len(terms)).tolist()
+    scale = numpy.array([_scale(df, len(sizes)) for df in frequencies])
+    norms = numpy.array(norms)
+    raw, scored = {}, {}
+    start = 0
+    for first, last in _blocks(frequencies):
+        end = start + sum(frequencies[first:last])
+        block = slice(start, end)
+        number, value = numbers[block].astype(numpy.int64), values[block]
+        counts = (value >> 1).astype(numpy.int64)
+        score = numpy.rint(scale[term[block]] * counts / (counts + norms[number]))
+        score = numpy.clip(score, 1, MAX_SCORE).astype(numpy.int64) * 2 + (value & 1)
+        previous = numpy.empty_like(number)
+        previous[1:] = number[:-1]
+        heads = numpy.cumsum([0, *frequencies[first : last - 1]])
+        previous[heads] = -1  # a term's first posting: its id itself
+        gaps = _tokens((number - previous - 1).tolist())
+        raw_tokens, scored_tokens = [""] * (2 * len(gaps)), [""] * (2 * len(gaps))
+        raw_tokens[0::2] = scored_tokens[0::2] = gaps
+        raw_tokens[1::2] = _tokens(value.tolist())
+        scored_tokens[1::2] = _tokens(score.tolist())
+        at = 0
+        for name, df in zip(terms[first:last], frequencies[first:last], strict=True):
+            raw[name] = "".join(raw_tokens[2 * at : 2 * (at + df)])
+            scored[name] = "".join(scored_tokens[2 * at : 2 * (at + df)])
+            at += df
+        start = end
+    return raw, scored
+
+
+def _blocks(frequencies: list[int]) -> Iterator[tuple[int, int]]:
+    """Runs of terms (first, last + 1) of about POSTINGS_BLOCK postings."""
+    first, total = 0, 0
+    for number, df in enumerate(frequencies):
+        total += df
+        if total >= POSTINGS_BLOCK:
+            yield first, number + 1
+            first, total = number + 1, 0
+    if first < len(frequencies):
+        yield first, len(frequencies)
 
 
 def _update(
@@ -490,18 +560,6 @@ def _facet(name: str, facets: Sequence[dict]) -> dict:
 
 def _norms(lengths: Sequence[int], reference: float) -> list[float]:
     return [K1 * (1 - B + B * length / reference) for length in lengths]
-
-
-def _postings(
-    ids: Sequence[int], packed: Sequence[int], norms: list[float], count: int
-) -> tuple[str, str]:
-    """A term's postings, unscored as the state keeps them and scored as
-    written: (id gap, weighted count * 2 + top flag) and (id gap, score * 2
-    + top flag) per brief, the score BM25's with the reference length. The
-    gaps are encoded once for both."""
-    gaps = _tokens(_gaps(list(ids)))
-    values = _values(zip(ids, packed, strict=True), norms, _scale(len(ids), count))
-    return _interleave(gaps, _tokens(list(packed))), _interleave(gaps, _tokens(values))
 
 
 def _scale(df: int, count: int) -> float:
