@@ -47,7 +47,7 @@ def texts() -> list[str]:
     samples = [body(corpus, n) for n in range(40)]
     samples += [p.read_text("utf-8") for p in sorted(CONTENT.rglob("*.md"))]
     rng = random.Random(3)
-    pieces = "'\"-.*_`[]()<>&!#\\ \n:^{}|"
+    pieces = "'\"-.*_`[]()<>&!#\\ \n:^{}|~=+19s"
     samples += [
         "".join(rng.choice(pieces + "ab") for _ in range(80)) for _ in range(300)
     ]

@@ -16,6 +16,7 @@ position), so the result is identical, pattern for pattern;
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 
@@ -91,15 +92,12 @@ class FastInlineProcessor(InlineProcessor):
     """`InlineProcessor` that skips patterns which cannot match."""
 
     def run(self, tree, ancestors=None):
-        # The registry is fixed during a run; index it once, not per call.
-        self._patterns = [
-            (
-                pattern,
-                isinstance(pattern, InlinePattern),
-                _required(pattern) if isinstance(pattern, InlinePattern) else None,
-            )
-            for pattern in self.inlinePatterns
-        ]
+        # The registry is fixed during a run; index it once, not per call
+        # (and once per process while it holds the same patterns).
+        key = tuple(map(id, self.inlinePatterns))
+        if getattr(self, "_indexed", None) != key:
+            self._patterns, self._possible = _index(list(self.inlinePatterns))
+            self._indexed = key
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
@@ -107,40 +105,82 @@ class FastInlineProcessor(InlineProcessor):
             return data
         apply = self._InlineProcessor__applyPattern
         patterns = self._patterns
-        count = len(patterns)
+        possible = self._possible(data)
         startIndex = 0
-        while patternIndex < count:
+        while True:
+            # The next pattern that may match: one whose required strings
+            # have their first character in the text, or one that has none.
+            at = bisect.bisect_left(possible, patternIndex)
+            if at == len(possible):
+                return data
+            if possible[at] != patternIndex:
+                patternIndex, startIndex = possible[at], 0
             pattern, new_style, required = patterns[patternIndex]
             if new_style and (
                 (required is not None and not required(data))
                 or pattern.compiled_re.search(data, startIndex) is None
             ):
-                patternIndex += 1
-                startIndex = 0
+                patternIndex, startIndex = patternIndex + 1, 0
                 continue
             data, matched, startIndex = apply(pattern, data, patternIndex, startIndex)
-            if not matched:
+            if matched:  # the text changed: so may what can match in it
+                possible = self._possible(data)
+            else:
                 patternIndex += 1
-        return data
 
 
-_REQUIRED: dict[tuple[str, int], Callable[[str], object] | None] = {}
+def _index(patterns: list) -> tuple[list, Callable[[str], tuple[int, ...]]]:
+    """Each pattern with its required-strings search, and a function giving
+    the indexes of the patterns that may match a text, in order: those with
+    a required string whose first character is in it, and those for which
+    none is known (old-style patterns, expressions the analysis cannot read)."""
+    entries, by_character, always = [], {}, []
+    for index, pattern in enumerate(patterns):
+        new_style = isinstance(pattern, InlinePattern)
+        strings = _required_strings(pattern) if new_style else None
+        entries.append((pattern, new_style, _search(strings)))
+        if strings is None:
+            always.append(index)
+        for character in {text[0] for text in strings or ()}:
+            by_character.setdefault(character, []).append(index)
+    if not by_character:
+        return entries, lambda data: tuple(always)
+    present = re.compile(f"[{re.escape(''.join(by_character))}]").findall
+    known: dict[frozenset, tuple[int, ...]] = {}
+
+    def possible(data: str) -> tuple[int, ...]:
+        characters = frozenset(present(data))
+        if characters not in known:
+            indexes = set(always)
+            for character in characters:
+                indexes.update(by_character[character])
+            known[characters] = tuple(sorted(indexes))
+        return known[characters]
+
+    return entries, possible
 
 
-def _required(pattern: InlinePattern) -> Callable[[str], object] | None:
-    """A search for the `required_strings` of a pattern's expression (one C
-    call per text, not a generator), worked out once per expression for the
-    life of the process (it depends on nothing else)."""
+_REQUIRED: dict[tuple[str, int], tuple[str, ...] | None] = {}
+_SEARCHES: dict[tuple[str, ...], Callable[[str], object]] = {}
+
+
+def _required_strings(pattern: InlinePattern) -> tuple[str, ...] | None:
+    """`required_strings` of a pattern's expression, worked out once per
+    expression for the life of the process (it depends on nothing else)."""
     regex = pattern.compiled_re
     key = (regex.pattern, regex.flags)
     if key not in _REQUIRED:
-        strings = required_strings(regex)
-        _REQUIRED[key] = (
-            None
-            if strings is None
-            else re.compile("|".join(map(re.escape, strings))).search
-        )
+        _REQUIRED[key] = required_strings(regex)
     return _REQUIRED[key]
+
+
+def _search(strings: tuple[str, ...] | None) -> Callable[[str], object] | None:
+    """A search for any of `strings` (one C call per text, not a generator)."""
+    if strings is None:
+        return None
+    if strings not in _SEARCHES:
+        _SEARCHES[strings] = re.compile("|".join(map(re.escape, strings))).search
+    return _SEARCHES[strings]
 
 
 class FastInlineExtension(Extension):
