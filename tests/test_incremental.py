@@ -504,3 +504,58 @@ def test_parallel_build_equals_serial_build(tmp_path, monkeypatch):
     assert {"_read_job", "render_in_worker", "_render_and_write"} <= set(in_workers)
     build(tmp_path / "content", tmp_path / "serial", **CLEAN)
     assert_same_site(tmp_path / "parallel", tmp_path / "serial")
+
+
+def test_brief_pages_started_before_the_plan_equal_a_clean_build(tmp_path, monkeypatch):
+    """From RENDER_PARALLEL_FROM brief pages on, they are carried over or
+    started in the workers before the listings and feeds are planned; a
+    build from nothing and an edit then give what a clean build gives."""
+    content = write_site(tmp_path)
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(pipeline, "RENDER_PARALLEL_FROM", 1)
+    started = []
+    real_start = pipeline.BriefsGenerator.start_pages
+
+    def start_pages(self, jobs, *args):
+        ids, early, results = real_start(self, jobs, *args)
+        started.append((len(ids), [job.save_as for job in early]))
+        return ids, early, results
+
+    monkeypatch.setattr(pipeline.BriefsGenerator, "start_pages", start_pages)
+    early = {"CACHE_PATH": str(tmp_path / "cache"), "BRIEFS": {"workers": 2}}
+    build(content, tmp_path / "site", **early, **SMALL_PAGES)
+    build(content, tmp_path / "clean", **CLEAN, **SMALL_PAGES)
+    assert_same_site(tmp_path / "site", tmp_path / "clean")
+    edited = content / "briefs" / "2024" / "brief-03.md"
+    edited.write_text(edited.read_text("utf-8").replace("Text 3", "Text three"))
+    build(content, tmp_path / "site", **early, **SMALL_PAGES)
+    build(content, tmp_path / "clean-2", **CLEAN, **SMALL_PAGES)
+    assert_same_site(tmp_path / "site", tmp_path / "clean-2")
+    # (The clean builds, in one process, start none early.)
+    assert [count for count, _ in started] == [12, 0, 12, 0]
+    assert len(started[0][1]) == 12
+    assert started[2][1] == ["briefs/brief-03.html"]
+
+
+def test_a_build_that_fails_keeps_its_reads_for_the_next(tmp_path, monkeypatch):
+    """The reads are stored in the cache once the workers have pages to
+    render, or when the build stops before: after a brief with a bad date
+    fails the build, the next build reads only that brief again."""
+    content = write_site(tmp_path)
+    bad = content / "briefs" / "2024" / "brief-05.md"
+    good_text = bad.read_text("utf-8")
+    bad.write_text(good_text.replace("date: 2024-06-06", "date: 2024-13-06"))
+    cached = {"CACHE_PATH": str(tmp_path / "cache"), "BRIEFS": {"workers": 1}}
+    with pytest.raises(BriefsError, match="brief-05.md"):
+        build(content, tmp_path / "site", **cached, **SMALL_PAGES)
+    read = []
+    real_read = pipeline.read_source
+
+    def read_source(path, *args, **kwargs):
+        read.append(Path(path).name)
+        return real_read(path, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "read_source", read_source)
+    bad.write_text(good_text)
+    build(content, tmp_path / "site", **cached, **SMALL_PAGES)
+    assert read == ["brief-05.md"]

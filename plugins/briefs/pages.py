@@ -159,18 +159,24 @@ def plan(
     editions: dict | None = None,
     digests: Digests | None = None,
     catalogue: list[CatalogueEntry] | None = None,
+    briefs: list[Job] | None = None,
+    shared: dict | None = None,
 ) -> list[Job]:
     """Every job of the build, in a stable order (`digests`: the values
     already fingerprinted this build, e.g. for the PDFs; `catalogue`: the
-    open data's entries, data_entries, when already made)."""
-    shared = navigation(site)
+    open data's entries, data_entries, when already made; `briefs`: the
+    brief pages, when already planned, with the `shared` navigation they
+    show)."""
+    shared = shared if shared is not None else navigation(site)
     top_topics = sorted(
         ((tag, len(items)) for tag, items in site.tags),
         key=lambda pair: (-pair[1], pair[0].name),
     )[:TOP_TOPICS]
     listing = {**shared, "top_topics": top_topics}
     editions = editions or {}
-    jobs = brief_jobs(site, site.briefs, related, shared, editions)
+    if briefs is None:
+        briefs = brief_jobs(site, site.briefs, related, shared, editions)
+    jobs = list(briefs)
     index_save_as = settings["INDEX_SAVE_AS"]
     home = paginate(settings, index_save_as, site.briefs)
     # Reader listings (listings.py): the featured brief leads the home page.
@@ -281,7 +287,7 @@ def plan(
     jobs.extend(redirect_jobs(collection, jobs, settings, show_drafts))
     digests = digests or Digests()
     for job in jobs:
-        job.fingerprint = job_fingerprint(job, digests)
+        job.fingerprint = job.fingerprint or job_fingerprint(job, digests)
     return jobs
 
 

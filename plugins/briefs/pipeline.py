@@ -44,6 +44,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from functools import partial
 from importlib import metadata
+from itertools import chain
 from pathlib import Path
 
 import blinker
@@ -74,6 +75,8 @@ from .pages import (
     catalogue_site,
     combine,
     data_entries,
+    job_fingerprint,
+    navigation,
     plan,
     settle_editions,
 )
@@ -165,6 +168,7 @@ class Kept:
         self.table = table
         self.warm = warm
         self.fresh: dict[str, object] = {}
+        self.stored = False  # the fresh ones are in the cache (keep)
         # How to make one again if the cache lost it: its file's read.
         self.remake: dict[str, Callable[[], object]] = {}
 
@@ -173,7 +177,7 @@ class Kept:
         go as they are taken (kept already: the cache or the preview's
         memory still has them)."""
         fresh = self.fresh
-        if take and self.cache.available:
+        if take and self.cache.available and self.stored:
             found = {k: fresh.pop(k) for k in keys if k in fresh}
         else:
             found = {k: fresh[k] for k in keys if k in fresh}
@@ -188,6 +192,7 @@ class Kept:
     def keep(self, current: set[str]) -> None:
         """Store the fresh ones; drop from the cache what is not current."""
         self.cache.put(self.table, self.fresh)
+        self.stored = True
         if self.warm is not None:
             self.warm.update(self.fresh)
         if self.fresh:
@@ -536,6 +541,7 @@ class BriefsGenerator(Generator):
         self.previous: Path | None = None  # the last build's output
         self.staging = False  # writing a new folder (render_and_write)
         self.linker: Linker | None = None  # (render_and_write)
+        self.unstored_reads: Callable[[], None] | None = None  # (read_many)
         # The link check runs when every generator has written (theme styles
         # and host files included): listen for the end of this run only.
         signals.finalized.connect(self.finish)
@@ -789,7 +795,6 @@ class BriefsGenerator(Generator):
             if read.terms is not None:
                 self.terms.fresh[item[0]] = read.terms
             new[item[0]] = read.without_body()
-        self.cache.put("reads", new)
         known.update(new)
         logger.debug("read %d of %d briefs", len(missing), len(keyed))
         briefs_read.send(self, count=len(keyed))
@@ -804,11 +809,21 @@ class BriefsGenerator(Generator):
                 self.terms.remake[key] = partial(_terms_of, read_again)
         if self.warm is not None:
             self.warm.reads = {key: known[key] for key in current}
-        self.bodies.keep({r.body_key for r in reads.values()})
+        bodies = {r.body_key for r in reads.values()}
+        self.unstored_reads = partial(self.store_reads, new, current, bodies)
+        return {**reads, **unreadable}
+
+    def store_reads(self, new: dict, current: set[str], bodies: set[str]) -> None:
+        """Put this build's fresh reads, bodies and search terms in the cache
+        (and drop what no file needs). Done once the workers have pages to
+        render (start_pages), or when the build stops before: in a cold build
+        it is a second the workers would otherwise wait out."""
+        self.unstored_reads = None
+        self.cache.put("reads", new)
+        self.bodies.keep(bodies)
         self.terms.keep(current)
         if new:
             self.cache.keep_only("reads", current)
-        return {**reads, **unreadable}
 
     # 3 + 4: render and write ----------------------------------------------------
 
@@ -836,12 +851,20 @@ class BriefsGenerator(Generator):
         old_files: dict[str, ManifestEntry] = old.get("files", {})
         old_groups: dict[str, list[str]] = old.get("groups", {})
         digests = self.digests
-        # The search index and the PDFs that changed are made while the build
-        # plans its pages.
+        # The search index, the PDFs that changed and the brief pages (those
+        # not waiting for a PDF) are made while the build plans the rest.
         search_job = self.search_job(digests, old_files, old_groups)
         editions, finish_pdfs = self.start_pdfs(output, previous, old_files, digests)
         catalogue = data_entries(self.site, editions)
         self.start_data_texts(catalogue)
+        shared = navigation(self.site)
+        brief_pages = brief_jobs(
+            self.site, self.site.briefs, self.related(), shared, editions
+        )
+        started, early, early_results = self.start_pages(
+            brief_pages, digests, old_files, old_groups, output
+        )
+        self.unstored_reads()
         self.jobs = plan(
             self.site,
             self.settings,
@@ -851,6 +874,8 @@ class BriefsGenerator(Generator):
             editions,
             digests,
             catalogue,
+            brief_pages,
+            shared,
         )
         gc.freeze()  # (see close)
         finish_pdfs()
@@ -858,25 +883,16 @@ class BriefsGenerator(Generator):
             self.paper.release()  # this build makes no more PDFs
         settle_editions(self.jobs, editions, digests)
         self.jobs.append(search_job)
-        to_render, carried = [], []
-        for job in self.jobs:
-            files, entries = _last_made(job, old_files, old_groups)
-            if all(
-                _same_job(entry, job) and _unchanged(_join(previous, rel), entry)
-                for rel, entry in zip(files, entries, strict=True)
-            ):
-                self.written.update(zip(files, entries, strict=True))
-                carried.extend(files)
-                if job.save_as in old_groups:
-                    self.groups[job.save_as] = files
-                continue
-            to_render.append(job)
-            logger.debug("render %s", job.save_as)
-        self.link(previous, output, carried)
+        rest = [job for job in self.jobs if id(job) not in started]
+        to_render = self.carry_or_render(rest, old_files, old_groups, output)
         for job in [j for j in to_render if j.kind == "copy"]:
             self.written[job.save_as] = _copy(job, output)
         renderable = [j for j in to_render if j.kind not in ("copy", *GROUPS)]
-        results = self.render_jobs(renderable, lazily=True, write_to=output)
+        results = chain(
+            early_results, self.render_jobs(renderable, lazily=True, write_to=output)
+        )
+        renderable = early + renderable
+        to_render = early + to_render
         # The groups are made here, from the cache, while the workers render
         # and write, and a thread takes in what they wrote as it comes.
         stop = threading.Event()
@@ -907,6 +923,55 @@ class BriefsGenerator(Generator):
             len(to_render),
             len(self.jobs) - len(to_render),
         )
+
+    def start_pages(
+        self,
+        jobs: list[Job],
+        digests: Digests,
+        old_files: dict,
+        old_groups: dict,
+        output: Path,
+    ) -> tuple[set[int], list[Job], Iterator]:
+        """The brief pages that need no PDF still being made, carried over or
+        started in the workers now: they would otherwise wait, idle, while
+        this process plans the listings and feeds. (The ids of the jobs
+        done with, those being rendered, and their results.) Not with fewer
+        than RENDER_PARALLEL_FROM: those are rendered with the rest."""
+        ready = [
+            job
+            for job in jobs
+            if not isinstance(job.context.get("pdf"), pdf.PendingEdition)
+        ]
+        if len(ready) < RENDER_PARALLEL_FROM or self.workers.count < 2:
+            return set(), [], iter(())
+        for job in ready:
+            job.fingerprint = job_fingerprint(job, digests)
+        to_render = self.carry_or_render(ready, old_files, old_groups, output)
+        results = self.render_jobs(to_render, lazily=True, write_to=output)
+        return {id(job) for job in ready}, to_render, results
+
+    def carry_or_render(
+        self, jobs: list[Job], old_files: dict, old_groups: dict, output: Path
+    ) -> list[Job]:
+        """The jobs to render: the others, whose files the last build made
+        with the same fingerprint and left as they are, are carried over."""
+        previous = self.previous
+        to_render, carried = [], []
+        for job in jobs:
+            files, entries = _last_made(job, old_files, old_groups)
+            if all(
+                _same_job(entry, job) and _unchanged(_join(previous, rel), entry)
+                for rel, entry in zip(files, entries, strict=True)
+            ):
+                self.written.update(zip(files, entries, strict=True))
+                carried.extend(files)
+                if job.save_as in old_groups:
+                    self.groups[job.save_as] = files
+                continue
+            to_render.append(job)
+            logger.debug("render %s", job.save_as)
+        self.link(previous, output, carried)
+        return to_render
 
     def carry_over(
         self, previous: Path, output: Path, rel: str, entry: ManifestEntry
@@ -1278,6 +1343,8 @@ class BriefsGenerator(Generator):
 
     def close(self) -> None:
         self.close_workers()
+        if self.unstored_reads is not None:  # (a build that failed)
+            self.unstored_reads()
         self.cache.close()
         # The collection, its views and the jobs last the whole build: they
         # are frozen once made (gc.freeze), so that the collector's full
