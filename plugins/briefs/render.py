@@ -54,6 +54,7 @@ class Renderer:
         self.globals = {k: v for k, v in settings.items() if k.isupper()}
         self.fragments = Fragments(self.env, self.globals)
         self.templates = {}
+        self.cited: tuple[object, Citation] | None = None  # (citation)
 
     def template(self, name: str):
         if name not in self.templates:
@@ -101,13 +102,20 @@ class Renderer:
         return pdf.render_pdf(paper_job, job.context["paper"])
 
     def citation(self, view) -> Citation:
+        """The brief's citation in every format; its .bib and .ris jobs come
+        one after the other with the same view, so the last one is kept (a
+        tenth of a brief page's time)."""
+        if self.cited is not None and self.cited[0] is view:
+            return self.cited[1]
         public = public_url(self.settings)
-        return citations.cite(
+        citation = citations.cite(
             view.brief,
             [person.profile for person in view.authors],
             self.settings["SITENAME"],
             f"{public}/{view.url}" if public else None,
         )
+        self.cited = (view, citation)
+        return citation
 
     def page(self, job: Job, bodies: dict[str, str]) -> str:
         relative = self.settings["RELATIVE_URLS"]
