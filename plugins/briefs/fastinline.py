@@ -28,6 +28,8 @@ from markdown.treeprocessors import InlineProcessor
 # The tree processors that run inline patterns: the standard pass and the
 # separate one the smarty extension registers.
 INLINE_PASSES = ("inline", "smarty")
+# What an inline pass puts in place of a match: STX, "klzzwxh:", digits, ETX.
+PLACEHOLDER_CHARACTERS = frozenset(util.INLINE_PLACEHOLDER % "0123456789")
 
 
 try:  # the parser behind `re`; without it every pattern is simply searched
@@ -96,7 +98,9 @@ class FastInlineProcessor(InlineProcessor):
         # (and once per process while it holds the same patterns).
         key = tuple(map(id, self.inlinePatterns))
         if getattr(self, "_indexed", None) != key:
-            self._patterns, self._possible = _index(list(self.inlinePatterns))
+            self._patterns, self._possible, self._stable = _index(
+                list(self.inlinePatterns)
+            )
             self._indexed = key
         return super().run(tree, ancestors)
 
@@ -123,17 +127,20 @@ class FastInlineProcessor(InlineProcessor):
                 patternIndex, startIndex = patternIndex + 1, 0
                 continue
             data, matched, startIndex = apply(pattern, data, patternIndex, startIndex)
-            if matched:  # the text changed: so may what can match in it
-                possible = self._possible(data)
-            else:
+            if not matched:
                 patternIndex += 1
+            elif not self._stable:  # a placeholder may have made more possible
+                possible = self._possible(data)
 
 
-def _index(patterns: list) -> tuple[list, Callable[[str], tuple[int, ...]]]:
-    """Each pattern with its required-strings search, and a function giving
-    the indexes of the patterns that may match a text, in order: those with
-    a required string whose first character is in it, and those for which
-    none is known (old-style patterns, expressions the analysis cannot read)."""
+def _index(patterns: list) -> tuple[list, Callable[[str], tuple[int, ...]], bool]:
+    """Each pattern with its required-strings search; a function giving the
+    indexes of the patterns that may match a text, in order: those with a
+    required string whose first character is in it, and those for which
+    none is known (old-style patterns, expressions the analysis cannot
+    read); and whether those stay all that may match once a match has been
+    replaced by a placeholder (it is made of characters none requires
+    first, and a match only ever takes text out)."""
     entries, by_character, always = [], {}, []
     for index, pattern in enumerate(patterns):
         new_style = isinstance(pattern, InlinePattern)
@@ -143,8 +150,9 @@ def _index(patterns: list) -> tuple[list, Callable[[str], tuple[int, ...]]]:
             always.append(index)
         for character in {text[0] for text in strings or ()}:
             by_character.setdefault(character, []).append(index)
+    stable = PLACEHOLDER_CHARACTERS.isdisjoint(by_character)
     if not by_character:
-        return entries, lambda data: tuple(always)
+        return entries, lambda data: tuple(always), stable
     present = re.compile(f"[{re.escape(''.join(by_character))}]").findall
     known: dict[frozenset, tuple[int, ...]] = {}
 
@@ -157,7 +165,7 @@ def _index(patterns: list) -> tuple[list, Callable[[str], tuple[int, ...]]]:
             known[characters] = tuple(sorted(indexes))
         return known[characters]
 
-    return entries, possible
+    return entries, possible, stable
 
 
 _REQUIRED: dict[tuple[str, int], tuple[str, ...] | None] = {}
