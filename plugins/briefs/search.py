@@ -387,6 +387,8 @@ def _all_postings(
     import numpy
 
     term = numpy.frombuffer(ids, dtype=numpy.uint32)
+    if len(terms) <= 1 << 16:  # numpy sorts 16-bit keys stably by radix
+        term = term.astype(numpy.uint16)
     order = numpy.argsort(term, kind="stable")  # by term, then brief
     term = term[order]
     briefs = numpy.arange(len(sizes), dtype=numpy.int32)
