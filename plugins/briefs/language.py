@@ -15,6 +15,8 @@ _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LETTER = re.compile(r"\w")
+# Any of the three scripts (one pass over a text that has none, as most do).
+_ANY = re.compile(f"{_KANA.pattern}|{_HANGUL.pattern}|{_HAN.pattern}")
 
 # The script must carry at least this share of the letters: an English brief
 # that quotes a Japanese term stays English.
@@ -23,9 +25,9 @@ MAJORITY = 0.5
 
 def text_language(text: str, default: str) -> str:
     """'ja', 'ko', 'zh' for text mostly in those scripts, else `default`."""
-    kana, hangul, han = (len(p.findall(text)) for p in (_KANA, _HANGUL, _HAN))
-    if not (kana or hangul or han):  # most briefs: no letter to count
+    if not _ANY.search(text):  # most briefs: no letter to count
         return default
+    kana, hangul, han = (len(p.findall(text)) for p in (_KANA, _HANGUL, _HAN))
     letters = len(_LETTER.findall(text))
     if kana and (kana + han) / letters >= MAJORITY:
         return "ja"
