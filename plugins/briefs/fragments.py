@@ -31,9 +31,10 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-# Entries a renderer keeps; each worker batch adds a few (its own site-wide
-# objects), so the oldest are dropped together when there are this many.
-KEPT = 256
+# Entries a renderer keeps. A worker's batch of pages adds a few, kept under
+# its own site-wide objects, which no later batch shows: all are dropped
+# together when there are this many (and the objects they hold with them).
+KEPT = 32
 # False: every fragment is rendered for its page, with the page's whole
 # context, as an include would be (the reference the tests compare with).
 KEEP = True
