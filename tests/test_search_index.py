@@ -285,6 +285,19 @@ def test_files_are_deterministic_whatever_the_order_of_records():
     }
 
 
+def test_term_ids_sorted_as_16_or_32_bit_keys_give_the_same_files(monkeypatch):
+    """Up to RADIX_TERMS terms, the index sorts term ids as 16-bit keys (by
+    radix); beyond, as 32-bit ones: the same files, state and order."""
+    docs = collection()
+    keyed = {str(number): doc for number, doc in enumerate(docs)}
+    radix = search.build_index(list(keyed), lambda keys: {k: keyed[k] for k in keys})
+    monkeypatch.setattr(search, "RADIX_TERMS", 0)
+    wide = search.build_index(list(keyed), lambda keys: {k: keyed[k] for k in keys})
+    assert wide.made == radix.made
+    assert list(wide.state.raw.items()) == list(radix.state.raw.items())
+    assert list(wide.state.scored.items()) == list(radix.state.scored.items())
+
+
 def test_briefs_are_numbered_newest_first():
     files = search.index_files(collection())
     dates = [loaded(files, f"search/docs/{n}.js")["date"] for n in range(60)]

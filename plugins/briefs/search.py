@@ -55,6 +55,7 @@ FACET_PAGES = {
 }
 LOAD_BATCH = 500  # records an index made from scratch holds at once
 POSTINGS_BLOCK = 1 << 16  # postings it scores at once
+RADIX_TERMS = 1 << 16  # up to this many terms, ids are sorted as 16-bit keys (by radix)
 META = "search/meta.js"
 TERMS = "search/terms/{}.js"
 DOCS = "search/docs/{}.js"
@@ -387,7 +388,7 @@ def _all_postings(
     import numpy
 
     term = numpy.frombuffer(ids, dtype=numpy.uint32)
-    if len(terms) <= 1 << 16:  # numpy sorts 16-bit keys stably by radix
+    if len(terms) <= RADIX_TERMS:
         term = term.astype(numpy.uint16)
     order = numpy.argsort(term, kind="stable")  # by term, then brief
     term = term[order]
