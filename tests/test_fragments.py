@@ -65,8 +65,10 @@ def test_a_fragment_is_rendered_once_per_place_and_arguments():
     assert page(env, "index.html", items=items) == '<a href="regions/x.html">x</a>'
 
 
-def test_objects_are_kept_alive_while_their_fragment_is_kept():
-    """An identity is never reused while a fragment is kept under it."""
+def test_objects_are_kept_alive_while_their_fragment_is_kept(monkeypatch):
+    """An identity is never reused while a fragment is kept under it: each
+    new list (freed by the caller at once) gets its own fragment."""
+    monkeypatch.setattr(fragments, "KEPT", 64)
     env, kept, renders = environment("{{ items|join(',') }}")
     shown = [page(env, "briefs/a.html", items=[str(n)]) for n in range(50)]
     assert shown == [str(n) for n in range(50)]
