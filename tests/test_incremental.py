@@ -479,9 +479,10 @@ def test_a_source_changed_since_it_was_read_is_not_read_again(tmp_path):
 
 
 def test_parallel_build_equals_serial_build(tmp_path, monkeypatch):
-    """Reading, the open data texts, rendering and PDFs in the workers give
-    what a serial build gives (the thresholds are read when the build runs:
-    set to one item, every stage goes to the workers)."""
+    """Reading, the registries' texts, the open data texts, rendering and
+    PDFs in the workers give what a serial build gives (the thresholds are
+    read when the build runs: set to one item, every stage goes to the
+    workers)."""
     write_site(tmp_path)
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
     monkeypatch.setattr(pipeline, "RENDER_PARALLEL_FROM", 1)
@@ -501,7 +502,12 @@ def test_parallel_build_equals_serial_build(tmp_path, monkeypatch):
         CACHE_PATH=str(tmp_path / "cache"),
         BRIEFS={"cache": False, "workers": 2},
     )
-    assert {"_read_job", "render_in_worker", "_render_and_write"} <= set(in_workers)
+    assert {
+        "_read_job",
+        "render_markdown",  # the registries' bios and descriptions
+        "render_in_worker",
+        "_render_and_write",
+    } <= set(in_workers)
     build(tmp_path / "content", tmp_path / "serial", **CLEAN)
     assert_same_site(tmp_path / "parallel", tmp_path / "serial")
 

@@ -634,11 +634,17 @@ class BriefsGenerator(Generator):
                     key = fingerprint((self.code, markdown, text))
                     wanted[key] = (kind, record.name, text, shown)
         rendered = self.cache.get("texts", wanted)
-        fresh = {
-            key: render_markdown(text, markdown)
-            for key, (_, _, text, _) in wanted.items()
-            if key not in rendered
-        }
+        # In the workers when there are many (one author for every eight
+        # briefs): they have nothing else to do until the pages are planned.
+        missing = [key for key in wanted if key not in rendered]
+        render = partial(render_markdown, markdown=markdown)
+        fresh = dict(
+            zip(
+                missing,
+                self.workers.map(render, [wanted[key][2] for key in missing], render),
+                strict=True,
+            )
+        )
         self.cache.put("texts", fresh)
         if fresh:
             self.cache.keep_only("texts", set(wanted))
