@@ -542,7 +542,8 @@ class BriefsGenerator(Generator):
         self.previous: Path | None = None  # the last build's output
         self.staging = False  # writing a new folder (render_and_write)
         self.linker: Linker | None = None  # (render_and_write)
-        self.unstored_reads: Callable[[], None] | None = None  # (read_many)
+        # What read_many read afresh, until store_reads puts it in the cache.
+        self.unstored_reads: tuple[dict, set[str], set[str]] | None = None
         # The link check runs when every generator has written (theme styles
         # and host files included): listen for the end of this run only.
         signals.finalized.connect(self.finish)
@@ -817,14 +818,17 @@ class BriefsGenerator(Generator):
         if self.warm is not None:
             self.warm.reads = {key: known[key] for key in current}
         bodies = {r.body_key for r in reads.values()}
-        self.unstored_reads = partial(self.store_reads, new, current, bodies)
+        self.unstored_reads = (new, current, bodies)
         return {**reads, **unreadable}
 
-    def store_reads(self, new: dict, current: set[str], bodies: set[str]) -> None:
+    def store_reads(self) -> None:
         """Put this build's fresh reads, bodies and search terms in the cache
         (and drop what no file needs). Done once the workers have pages to
         render (start_pages), or when the build stops before: in a cold build
         it is a second the workers would otherwise wait out."""
+        if self.unstored_reads is None:
+            return
+        new, current, bodies = self.unstored_reads
         self.unstored_reads = None
         self.cache.put("reads", new)
         self.bodies.keep(bodies)
@@ -871,7 +875,7 @@ class BriefsGenerator(Generator):
         started, early, early_results = self.start_pages(
             brief_pages, digests, old_files, old_groups, output
         )
-        self.unstored_reads()
+        self.store_reads()
         _give_back_memory()
         self.jobs = plan(
             self.site,
@@ -1353,8 +1357,7 @@ class BriefsGenerator(Generator):
 
     def close(self) -> None:
         self.close_workers()
-        if self.unstored_reads is not None:  # (a build that failed)
-            self.unstored_reads()
+        self.store_reads()  # (a build that failed before it did)
         self.cache.close()
         # The collection, its views and the jobs last the whole build: they
         # are frozen once made (gc.freeze), so that the collector's full
