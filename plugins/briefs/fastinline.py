@@ -3,8 +3,11 @@
 Python-Markdown tries every inline pattern (about 20 standard ones plus
 `smarty`'s 18) on every run of text through `InlineProcessor.__applyPattern`,
 a Python call that mostly ends in "no match". Profiled on the benchmark
-corpus, those calls were 70 % of rendering a brief. Here the loop first asks
-whether the pattern can match at all: a string every match must contain
+corpus, those calls were 70 % of rendering a brief. Here one search of the
+text for the first characters of the patterns' required strings (below)
+picks the patterns worth asking; the others are skipped outright. For each
+of those, the loop first asks whether it can match at all: a string every
+match must contain
 (`"` for a quote pattern, `---` for an em dash; found by reading the
 expression's parse tree) is looked for in the text, then the compiled
 expression is searched from the current position, both in C; only then is

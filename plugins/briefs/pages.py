@@ -488,13 +488,18 @@ def _editions_of(items: list[BriefView], editions: dict) -> list:
     return [editions.get(view.save_as) for view in items]
 
 
+def awaits_pdf(job: Job) -> bool:
+    """Whether `job` is a page that shows a PDF still being made."""
+    return job.kind == "page" and isinstance(job.context.get("pdf"), PendingEdition)
+
+
 def settle_editions(jobs: list[Job], editions: dict, digests: Digests) -> None:
     """Put the PDFs made while the build planned into the pages and feeds
     that link them (planned with a pdf.PendingEdition in their place), and
     fingerprint those jobs again: the same fingerprints as if the PDFs had
     been made first."""
     for job in jobs:
-        if job.kind == "page" and isinstance(job.context.get("pdf"), PendingEdition):
+        if awaits_pdf(job):
             job.context = {**job.context, "pdf": editions[job.save_as]}
         elif job.kind == "feed" and any(
             isinstance(edition, PendingEdition) for edition in job.context["pdfs"]

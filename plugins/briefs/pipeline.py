@@ -72,6 +72,7 @@ from .pages import (
     DATA_FOLDER,
     Digests,
     Job,
+    awaits_pdf,
     brief_jobs,
     catalogue_site,
     combine,
@@ -951,11 +952,7 @@ class BriefsGenerator(Generator):
         this process plans the listings and feeds. (The ids of the jobs
         done with, those being rendered, and their results.) Not with fewer
         than RENDER_PARALLEL_FROM: those are rendered with the rest."""
-        ready = [
-            job
-            for job in jobs
-            if not isinstance(job.context.get("pdf"), pdf.PendingEdition)
-        ]
+        ready = [job for job in jobs if not awaits_pdf(job)]
         if len(ready) < RENDER_PARALLEL_FROM or self.workers.count < 2:
             return set(), [], iter(())
         for job in ready:
