@@ -489,8 +489,8 @@ def test_parallel_build_equals_serial_build(tmp_path, monkeypatch):
     in_workers = []
     real_submit = pipeline.Workers.submit
 
-    def submit(self, function, items, serial, parallel_from=None):
-        results = real_submit(self, function, items, serial, parallel_from)
+    def submit(self, function, items, serial, *args):
+        results = real_submit(self, function, items, serial, *args)
         if not isinstance(results, map):  # (the serial path maps `serial`)
             in_workers.append(getattr(function, "func", function).__name__)
         return results

@@ -291,6 +291,26 @@ def test_percent_escapes_and_query_strings(tmp_path):
     assert check_site(tmp_path) == []
 
 
+def test_a_broken_link_is_reported_once_a_page_and_on_every_page(tmp_path):
+    """Each page's links are resolved once (the same link written twice is
+    one problem) and the same link elsewhere in the folder is still checked
+    (resolutions are kept by folder, results by target)."""
+    twice = page('<a href="gone.html">x</a> <a href="gone.html">again</a>')
+    site = make_tree(
+        tmp_path / "site",
+        {
+            "briefs/a.html": twice,
+            "briefs/b.html": twice,
+            "index.html": page('<a href="briefs/gone.html#x">x</a>'),
+        },
+    )
+    assert messages(site) == [
+        "briefs/a.html: gone.html: file not found (briefs/gone.html)",
+        "briefs/b.html: gone.html: file not found (briefs/gone.html)",
+        "index.html: briefs/gone.html#x: file not found (briefs/gone.html)",
+    ]
+
+
 def test_links_are_read_as_a_browser_parses_the_page():
     """An HTML5 parser, not a pattern: what a browser never follows is no
     link, and what it does follow is found however the markup is written."""

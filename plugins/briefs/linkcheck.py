@@ -130,6 +130,8 @@ class PageLinks:
     ids: set[str] = field(default_factory=set)
     references: list[Reference] = field(default_factory=list)
     problems: list[BrokenLink] = field(default_factory=list)
+    # The references resolved (Resolver.resolve), in their place.
+    targets: list[Target] | None = None
 
 
 def split_srcset(value: str) -> list[str]:
@@ -172,45 +174,53 @@ _LINKING = (
 )
 
 
+# Per element, how the browser uses each attribute that holds a URL.
+_NAVIGATE, _LOAD, _SRCSET = 1, 2, 3
+_URL_ATTRIBUTES: dict[str, dict[str, int]] = {}
+for _tag, _name in NAVIGATION_ATTRIBUTES:
+    _URL_ATTRIBUTES.setdefault(_tag, {})[_name] = _NAVIGATE
+for _tag, _name in ASSET_ATTRIBUTES | {("image", "xlink:href"), ("use", "xlink:href")}:
+    _URL_ATTRIBUTES.setdefault(_tag, {})[_name] = _LOAD
+for _tag in SRCSET_TAGS:
+    _URL_ATTRIBUTES.setdefault(_tag, {})["srcset"] = _SRCSET
+
+
 def collect_html(page: PageLinks, text: str) -> None:
     """Ids and references of one HTML document or fragment, as a browser
     parses it (lexbor, an HTML5 parser in C: comments, scripts and template
     contents hold no links; attribute values come unescaped)."""
-
-    def add(url: str, asset: bool, absolute_ok: bool = False):
-        page.references.append(Reference(url, asset, absolute_ok))
+    ids = page.ids
+    references = page.references
 
     def add_css(css: str):
-        for url in css_urls(css):
-            add(url, asset=True)
+        references.extend(Reference(url, True) for url in css_urls(css))
 
     for node in LexborHTMLParser(text).css(_LINKING):
         tag = node.tag
+        attributes = node.attributes
         if tag == "style":
             add_css(node.text(deep=True))
-        values = {
-            name: value for name, value in node.attributes.items() if value is not None
-        }
-        if "id" in values:
-            page.ids.add(values["id"])
-        if tag == "a" and "name" in values:
-            page.ids.add(values["name"])
-        if "style" in values:
-            add_css(values["style"])
-        if tag == "link" and "href" in values:
-            rels = set(values.get("rel", "").lower().split())
+        if attributes.get("id") is not None:
+            ids.add(attributes["id"])
+        if tag == "a" and attributes.get("name") is not None:
+            ids.add(attributes["name"])
+        if attributes.get("style") is not None:
+            add_css(attributes["style"])
+        if tag == "link" and attributes.get("href") is not None:
+            rels = set((attributes.get("rel") or "").lower().split())
             navigation = bool(rels) and rels <= NAVIGATION_RELS
-            add(values["href"], asset=not navigation, absolute_ok=navigation)
-        for name, value in values.items():
-            if (tag, name) in NAVIGATION_ATTRIBUTES:
-                add(value, asset=False)
-            elif (tag, name) in ASSET_ATTRIBUTES or (
-                tag in ("image", "use") and name == "xlink:href"
-            ):
-                add(value, asset=True)
-            elif name == "srcset" and tag in SRCSET_TAGS:
-                for url in split_srcset(value):
-                    add(url, asset=True)
+            references.append(Reference(attributes["href"], not navigation, navigation))
+        roles = _URL_ATTRIBUTES.get(tag)
+        if roles is None:
+            continue
+        for name, value in attributes.items():
+            role = roles.get(name)
+            if role is None or value is None:
+                continue
+            if role == _SRCSET:
+                references.extend(Reference(url, True) for url in split_srcset(value))
+            else:
+                references.append(Reference(value, role == _LOAD))
 
 
 def _kind(rel: str) -> str | None:
@@ -330,8 +340,121 @@ def _page(kept: PageLinks | Pickled) -> PageLinks:
     return kept.value() if isinstance(kept, Pickled) else kept
 
 
+class Target(NamedTuple):
+    """Where a reference leads, worked out from its page's folder alone:
+    broken whatever the site holds (`reason`), nothing to look up (no
+    `path`), this very page (`path` ""), or a file of the site (`path`)
+    that must exist, with the id it must have (`fragment`, or None)."""
+
+    url: str  # as written (for the message)
+    reason: str | None = None
+    path: str | None = None
+    fragment: str | None = None
+
+
+class Resolver:
+    """Resolves the references of pages against their folders, as a browser
+    does (no file is looked at): the same links stand on thousands of
+    pages of one folder, so each is worked out once (up to MEMO_LIMIT)."""
+
+    MEMO_LIMIT = 100_000
+
+    def __init__(self, site_url: str | None = None):
+        self.site_url = _normalise_site_url(site_url)
+        self._memo: dict[tuple[str, Reference], Target] = {}
+
+    def resolve(self, rel: str, page: PageLinks) -> PageLinks:
+        """`page` (of the file `rel`) with its references resolved: each
+        distinct target once, in the order first found."""
+        folder = posixpath.dirname(rel)
+        memo = self._memo
+        targets = {}
+        for reference in page.references:
+            key = (folder, reference)
+            target = memo.get(key)
+            if target is None:
+                if len(memo) >= self.MEMO_LIMIT:
+                    memo.clear()
+                target = memo[key] = self.target(folder, reference)
+            targets[target] = None
+        page.targets = list(targets)
+        page.references = []
+        return page
+
+    def target(self, folder: str, ref: Reference) -> Target:
+        """Where `ref`, found in a file of `folder`, leads."""
+        url = ref.url.strip()
+        if not url:
+            return Target(ref.url, "empty URL" if ref.asset else None)
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme in IGNORED_SCHEMES:
+            return Target(ref.url)
+        base = ref.base
+        if base is not None and not scheme and not url.startswith("/"):
+            # Relative to xml:base: absolute base → treat as an absolute URL.
+            joined = _join_base(base, url)
+            if urlsplit(joined).scheme:
+                absolute = self.target(folder, Reference(joined, ref.asset, True))
+                return absolute._replace(url=ref.url)
+            return self._local(folder, joined, ref)
+        if scheme or parts.netloc:
+            local = self._under_site(url)
+            if local is None:
+                return Target(ref.url, _external(parts, ref))
+            if not ref.absolute_ok:
+                return Target(
+                    ref.url, "absolute URL to this site (use a relative link)"
+                )
+            return _in_site(_normalise(local), parts.fragment, ref)
+        if url.startswith("/"):
+            return Target(
+                ref.url, "root-absolute link (breaks from disk and under a sub-path)"
+            )
+        return self._local(folder, url, ref)
+
+    def _local(self, folder: str, url: str, ref: Reference) -> Target:
+        parts = urlsplit(url)
+        if not parts.path:  # "#frag" or "?q": this page
+            return Target(ref.url, path="", fragment=parts.fragment)
+        path = posixpath.join(folder, unquote(parts.path))
+        return _in_site(_normalise(path), parts.fragment, ref)
+
+    def _under_site(self, url: str) -> str | None:
+        """The site-relative path of an absolute URL into this site, or None.
+
+        The site root itself (`SITEURL` or `SITEURL/`) comes back as "/", a
+        folder.
+        """
+        if not self.site_url:
+            return None
+        parts = urlsplit(url)
+        site = urlsplit(self.site_url)
+        if parts.scheme.lower() not in ("http", "https", ""):
+            return None
+        if parts.netloc.lower() != site.netloc.lower():
+            return None
+        site_path = site.path.rstrip("/") + "/"
+        if parts.path in (site_path, site_path[:-1]):
+            return "/"
+        if not parts.path.startswith(site_path):
+            return None
+        return unquote(parts.path[len(site_path) :])
+
+
+def _in_site(path: str, fragment: str, ref: Reference) -> Target:
+    """A target inside the site, or why it cannot be one."""
+    if path == ".." or path.startswith("../"):
+        return Target(ref.url, "points outside the site")
+    if path.endswith("/"):
+        return Target(ref.url, "links to a folder, not a file")
+    return Target(
+        ref.url, path=path, fragment=fragment if fragment and not ref.asset else None
+    )
+
+
 class SiteChecker:
-    """Resolves the references of every page against the site's files."""
+    """Looks the targets of every page up among the site's files."""
 
     def __init__(
         self,
@@ -343,18 +466,17 @@ class SiteChecker:
         """`pages`: the files to check, with their links (PageLinks, or kept
         Pickled: each is read when its turn comes); `load(rel)` gives the
         links of another file when a fragment of it is linked to."""
-        self.site_url = _normalise_site_url(site_url)
+        self.resolver = Resolver(site_url)
         self.files = set(files)
         self.folders = folders_of(self.files)
         self.pages: dict[str, PageLinks | Pickled] = pages
         self._load = load
         self._ids: dict[str, set[str] | None] = {}  # of fragment link targets
         self._current: tuple[str, PageLinks] | None = None
-        # Results by (folder, reference): the same links (navigation, the
-        # sidebar) stand on thousands of pages of one folder.
-        self._results: dict[tuple[str, Reference], tuple[str | None, bool]] = {}
+        # Results by target (path, fragment): whether it is broken, and
+        # whether it is a fragment of a file (of another page, usually).
+        self._results: dict[tuple[str, str | None], tuple[str | None, bool]] = {}
         self._cross: set[str] = set()
-        self._cross_now = False
 
     def has_cross_fragments(self, rel: str) -> bool:
         """Whether `rel` links to a fragment of another file."""
@@ -384,74 +506,43 @@ class SiteChecker:
         broken: list[BrokenLink] = []
         for rel, kept in self.pages.items():
             page = _page(kept)
+            if page.targets is None:
+                self.resolver.resolve(rel, page)
             self._current = (rel, page)
             broken.extend(page.problems)
-            folder = posixpath.dirname(rel)
-            for reference in page.references:
-                if reference.url.startswith("#") or not reference.url.strip():
-                    reason = self.check(rel, reference)  # about this page only
-                else:
-                    key = (folder, reference)
-                    known = self._results.get(key)
-                    if known is None:
-                        self._cross_now = False
-                        known = self._results[key] = (
-                            self.check(rel, reference),
-                            self._cross_now,
-                        )
-                    reason, cross = known
-                    if cross:
-                        self._cross.add(rel)
+            for target in page.targets:
+                reason = self.check(rel, target)
                 if reason:
-                    broken.append(BrokenLink(rel, reference.url, reason))
+                    broken.append(BrokenLink(rel, target.url, reason))
         logger.info("checked %d files, %d broken links", len(self.pages), len(broken))
         return broken
 
-    def check(self, page: str, ref: Reference) -> str | None:
-        """Why `ref` (found in `page`) is broken, or None when it resolves."""
-        url = ref.url.strip()
-        if not url:
-            return "empty URL" if ref.asset else None
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        if scheme in IGNORED_SCHEMES:
-            return None
-        base = ref.base
-        if base is not None and not scheme and not url.startswith("/"):
-            # Relative to xml:base: absolute base → treat as an absolute URL.
-            joined = _join_base(base, url)
-            if urlsplit(joined).scheme:
-                return self.check(page, Reference(joined, ref.asset, True))
-            return self._check_local(page, joined, ref)
-        if scheme or parts.netloc:
-            local = self._under_site(url)
-            if local is None:
-                return _external(parts, ref)
-            if not ref.absolute_ok:
-                return "absolute URL to this site (use a relative link)"
-            return self._check_path(page, _normalise(local), parts.fragment, ref)
-        if url.startswith("/"):
-            return "root-absolute link (breaks from disk and under a sub-path)"
-        return self._check_local(page, url, ref)
+    def check(self, page: str, target: Target) -> str | None:
+        """Why `target` (found in `page`) is broken, or None."""
+        path = target.path
+        if target.reason is not None or path is None:
+            return target.reason
+        if not path:
+            return self._check_fragment(page, target.fragment)
+        key = (path, target.fragment)
+        known = self._results.get(key)
+        if known is None:
+            known = self._results[key] = self._check_file(path, target.fragment)
+        reason, cross = known
+        if cross:
+            self._cross.add(page)
+        return reason
 
-    def _check_local(self, page: str, url: str, ref: Reference) -> str | None:
-        parts = urlsplit(url)
-        if not parts.path:  # "#frag" or "?q": this page
-            return self._check_fragment(page, parts.fragment)
-        path = posixpath.join(posixpath.dirname(page), unquote(parts.path))
-        return self._check_path(page, _normalise(path), parts.fragment, ref)
-
-    def _check_path(self, page: str, target: str, fragment: str, ref: Reference):
-        if target == ".." or target.startswith("../"):
-            return "points outside the site"
-        if target.endswith("/") or target in self.folders:
-            return "links to a folder, not a file"
-        if target not in self.files:
-            return f"file not found ({target})"
-        if fragment and not ref.asset:
-            self._cross_now = True
-            return self._check_fragment(target, fragment)
-        return None
+    def _check_file(self, path: str, fragment: str | None) -> tuple[str | None, bool]:
+        """Why a link to the file `path` (and its `fragment`) is broken, or
+        None; and whether the link is to a fragment of a file."""
+        if path in self.folders:
+            return "links to a folder, not a file", False
+        if path not in self.files:
+            return f"file not found ({path})", False
+        if fragment is None:
+            return None, False
+        return self._check_fragment(path, fragment), True
 
     def _ids_of(self, target: str) -> set[str] | None:
         """The ids of a file (None: not a page, or not known)."""
@@ -473,27 +564,6 @@ class SiteChecker:
         if target.endswith(".xml") or fragment in ids:
             return None
         return f'no id "{fragment}" in {target}'
-
-    def _under_site(self, url: str) -> str | None:
-        """The site-relative path of an absolute URL into this site, or None.
-
-        The site root itself (`SITEURL` or `SITEURL/`) comes back as "/", a
-        folder.
-        """
-        if not self.site_url:
-            return None
-        parts = urlsplit(url)
-        site = urlsplit(self.site_url)
-        if parts.scheme.lower() not in ("http", "https", ""):
-            return None
-        if parts.netloc.lower() != site.netloc.lower():
-            return None
-        site_path = site.path.rstrip("/") + "/"
-        if parts.path in (site_path, site_path[:-1]):
-            return "/"
-        if not parts.path.startswith(site_path):
-            return None
-        return unquote(parts.path[len(site_path) :])
 
 
 def _normalise(path: str) -> str:

@@ -115,6 +115,7 @@ RENDER_PARALLEL_FROM = 450  # files to render
 # cache (13.7 MB at 5,000 briefs, for an update of half a second).
 SEARCH_WORKER_FROM = 3_000_000  # bytes
 CHUNK = 24
+DATA_TEXTS_CHUNK = 256  # a brief's open data texts take a fifth of a page's time
 # Settings that name this build's folders, not what it makes.
 NOT_OUTPUT_SETTINGS = {
     "OUTPUT_PATH",
@@ -333,16 +334,23 @@ class Workers:
         return list(self.submit(function, items, serial, parallel_from))
 
     def submit(
-        self, function, items: list, serial, parallel_from: int | None = None
+        self,
+        function,
+        items: list,
+        serial,
+        parallel_from: int | None = None,
+        chunk: int = CHUNK,
     ) -> Iterator:
         """As `map`, but the workers start at once and the results come as
-        they are iterated: this process can do other work meanwhile."""
+        they are iterated: this process can do other work meanwhile.
+        `chunk`: items sent to a worker at a time (more for quick ones: each
+        chunk waits on this process's threads to be sent and taken back)."""
         threshold = PARALLEL_FROM if parallel_from is None else parallel_from
         if len(items) < threshold or self.count < 2:
             return map(serial, items)
         pool = self.pool()
         with interrupts.sigint_blocked():  # workers start here: no Ctrl-C
-            results = pool.map(function, items, chunksize=CHUNK)
+            results = pool.map(function, items, chunksize=chunk)
         interrupts.checkpoint("parallel")
         return results
 
@@ -405,7 +413,12 @@ class PaperWorker(Workers):
         return self._probe.result()[1]
 
     def submit(
-        self, function, items: list, serial, parallel_from: int | None = None
+        self,
+        function,
+        items: list,
+        serial,
+        parallel_from: int | None = None,
+        chunk: int = 1,
     ) -> Iterator:
         """Always in the engine's own process, however few the items."""
         pool = self.pool()
@@ -734,6 +747,7 @@ class BriefsGenerator(Generator):
         workers: Workers | None = None,
         write_to: Path | None = None,
         parallel_from: int | None = None,
+        chunk: int = CHUNK,
     ) -> Iterator | list:
         """Each job's files, with the bodies it shows: in the workers (the
         build's, or `workers`), or in this process with one renderer made
@@ -759,7 +773,7 @@ class BriefsGenerator(Generator):
         if parallel_from is None:
             parallel_from = RENDER_PARALLEL_FROM
         if lazily:
-            return workers.submit(function, tasks, serial, parallel_from)
+            return workers.submit(function, tasks, serial, parallel_from, chunk)
         return workers.map(function, tasks, serial, parallel_from)
 
     def read_and_validate(self) -> Collection:
@@ -1085,6 +1099,7 @@ class BriefsGenerator(Generator):
                 for key in texts
             ],
             lazily=True,
+            chunk=DATA_TEXTS_CHUNK,
         )
         self.fresh_texts = (texts, made)
 

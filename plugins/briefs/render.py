@@ -23,7 +23,7 @@ from .citations import Citation
 from .contents import table_of_contents
 from .feeds import rebase_links
 from .fragments import Fragments
-from .linkcheck import read_page
+from .linkcheck import Resolver, read_page
 from .pages import Job
 from .redirects import redirect_page
 from .urls import href, is_absolute, public_url
@@ -55,6 +55,9 @@ class Renderer:
         self.fragments = Fragments(self.env, self.globals)
         self.templates = {}
         self.cited: tuple[object, Citation] | None = None  # (citation)
+        # A page's links are resolved here too, in parallel: the link check
+        # at the end of the build only looks their targets up.
+        self.resolver = Resolver(public_url(settings))
 
     def template(self, name: str):
         if name not in self.templates:
@@ -67,7 +70,7 @@ class Renderer:
             text = (
                 self.page(job, bodies) if job.kind == "page" else self.feed(job, bodies)
             )
-            return [(job.save_as, text.encode("utf-8"), _links(job.save_as, text))]
+            return [(job.save_as, text.encode("utf-8"), self._links(job.save_as, text))]
         if job.kind == "cite":
             citation = self.citation(job.context["article"])
             text = getattr(citation, job.context["format"])
@@ -83,13 +86,16 @@ class Renderer:
                 context["title"],
                 context["lang"],
             )
-            return [(job.save_as, text.encode("utf-8"), _links(job.save_as, text))]
+            return [(job.save_as, text.encode("utf-8"), self._links(job.save_as, text))]
         if job.kind == "data-texts":
             context = job.context
             return opendata.entry_texts(
                 context["entry"], context["site_name"], context["public_url"]
             )
         raise ValueError(f"cannot render a {job.kind!r} job")
+
+    def _links(self, path: str, text: str) -> Pickled:
+        return Pickled.of(self.resolver.resolve(path, read_page(path, text)))
 
     def pdf(self, job: Job, bodies: dict[str, str]):
         """A brief's paper edition (pdf_output.py, theme/templates/pdf.html)."""
@@ -195,10 +201,6 @@ class Renderer:
 
 
 _renderer: Renderer | None = None
-
-
-def _links(path: str, text: str) -> Pickled:
-    return Pickled.of(read_page(path, text))
 
 
 def start_worker(settings: dict) -> None:
