@@ -877,12 +877,13 @@ class BriefsGenerator(Generator):
         old_files: dict[str, ManifestEntry] = old.get("files", {})
         old_groups: dict[str, list[str]] = old.get("groups", {})
         digests = self.digests
-        # The search index, the PDFs that changed and the brief pages (those
-        # not waiting for a PDF) are made while the build plans the rest.
-        search_job = self.search_job(digests, old_files, old_groups)
+        # The PDFs that changed, the open data texts, the search index and the
+        # brief pages (those not waiting for a PDF) are made while the build
+        # plans the rest, the workers' first.
         editions, finish_pdfs = self.start_pdfs(output, previous, old_files, digests)
         catalogue = data_entries(self.site, editions)
         self.start_data_texts(catalogue)
+        search_job = self.search_job(digests, old_files, old_groups)
         shared = navigation(self.site)
         brief_pages = brief_jobs(
             self.site, self.site.briefs, self.related(), shared, editions
