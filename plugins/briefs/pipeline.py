@@ -1528,18 +1528,21 @@ def _write(
     deleted whole) a new file is written where it goes: no rename and no
     folder lookup for each of tens of thousands of files."""
     path = output / rel
-    if not (staging and _write_new(path, data)):
+    written = _write_new(path, data) if staging else None
+    if written is None:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         temporary.write_bytes(data)
         interrupts.checkpoint("file-written")
         temporary.replace(path)
-    return ManifestEntry(fingerprint, _stat(path), f"{fingerprint}:{rel}")
+        written = _stat(path)
+    return ManifestEntry(fingerprint, written, f"{fingerprint}:{rel}")
 
 
-def _write_new(path: Path, data: bytes) -> bool:
+def _write_new(path: Path, data: bytes) -> tuple[int, int, int] | None:
     """Write `data` to `path` when there is no file there (making its folder
-    if missing); False when there is one."""
+    if missing), and give its stat (_stat); None when there is one. Plain
+    os calls: a fifth less of the kernel's and Python's time a file."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
     try:
         try:
@@ -1548,10 +1551,15 @@ def _write_new(path: Path, data: bytes) -> bool:
             path.parent.mkdir(parents=True, exist_ok=True)
             descriptor = os.open(path, flags, 0o666)
     except FileExistsError:
-        return False
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(data)
-    return True
+        return None
+    try:
+        rest = memoryview(data)
+        while rest:
+            rest = rest[os.write(descriptor, rest) :]
+        info = os.fstat(descriptor)
+    finally:
+        os.close(descriptor)
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 def _render_and_write(
