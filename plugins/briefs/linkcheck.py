@@ -356,9 +356,10 @@ class Target(NamedTuple):
 class Resolver:
     """Resolves the references of pages against their folders, as a browser
     does (no file is looked at): the same links stand on thousands of
-    pages of one folder, so each is worked out once (up to MEMO_LIMIT)."""
+    pages of one folder, so each is worked out once (up to MEMO_LIMIT,
+    then all are forgotten: most of a body's links stand on one page only)."""
 
-    MEMO_LIMIT = 100_000
+    MEMO_LIMIT = 20_000  # about 8 MB (a worker met 49,000 at 5,000 briefs)
 
     def __init__(self, site_url: str | None = None):
         self.site_url = _normalise_site_url(site_url)
