@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 from conftest import SITE_URL
 
-from briefs.linkcheck import BrokenLink, check_site, read_page, split_srcset
+from briefs.linkcheck import (
+    BrokenLink,
+    Resolver,
+    check_site,
+    read_page,
+    split_srcset,
+)
 from policy_briefs.project import ROOT
 
 
@@ -308,6 +314,38 @@ def test_a_broken_link_is_reported_once_a_page_and_on_every_page(tmp_path):
         "briefs/a.html: gone.html: file not found (briefs/gone.html)",
         "briefs/b.html: gone.html: file not found (briefs/gone.html)",
         "index.html: briefs/gone.html#x: file not found (briefs/gone.html)",
+    ]
+
+
+ROOT_ABSOLUTE = "root-absolute link (breaks from disk and under a sub-path)"
+
+
+def test_the_resolver_resolves_the_same_when_it_has_forgotten(monkeypatch):
+    """What the resolver remembers is only a shortcut: once it is full it
+    forgets everything, and what it resolves again is the same."""
+    html = page(
+        '<a href="a.html">a</a><a href="../b.html#x">b</a><a href="#top">t</a>'
+        '<img src="c.png" alt=""><a href="https://example.org/">e</a>'
+        '<a href="/root.html">r</a><a href="a.html">again</a>'
+    )
+    pages = ("briefs/x.html", "briefs/y.html", "index.html")
+
+    def targets(resolver):
+        return [resolver.resolve(rel, read_page(rel, html)).targets for rel in pages]
+
+    expected = targets(Resolver())
+    monkeypatch.setattr(Resolver, "MEMO_LIMIT", 2)
+    forgetting = Resolver()
+    found = targets(forgetting)
+    assert found == expected
+    assert len(forgetting._memo) <= 2
+    assert expected[0] == [
+        ("a.html", None, "briefs/a.html", None),
+        ("../b.html#x", None, "b.html", "x"),
+        ("#top", None, "", "top"),
+        ("c.png", None, "briefs/c.png", None),
+        ("https://example.org/", None, None, None),
+        ("/root.html", ROOT_ABSOLUTE, None, None),
     ]
 
 
