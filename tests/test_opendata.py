@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import dataclasses
 import io
 import json
 import random
@@ -101,6 +102,38 @@ def test_series_parts_in_date_order_without_drafts():
 def test_spreadsheet_formulas_are_defused(start):
     assert opendata.spreadsheet_safe(start + "1+1") == "'" + start + "1+1"
     assert opendata.spreadsheet_safe("a" + start) == "a" + start
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Plain",
+        "Caf\u00e9",
+        "Tab\there",
+        "DEL\x7fhere",
+        "Bell\x07",
+        "\U0001f30d",
+        "\u2028",
+    ],
+)
+def test_the_ascii_json_is_what_json_writes_with_ascii_escapes(title):
+    """briefs.js's records reuse the plain JSON text when escaping would
+    change nothing: compared with json.dumps's own ASCII output."""
+    record = dataclasses.replace(brief("b1", 1), title=title)
+    entry = opendata.make_entry(
+        record,
+        "briefs/b1.html",
+        1,
+        authors=[opendata.AuthorRef("A B", "a-b", "authors/a-b.html")],
+        regions=[opendata.RegionRef("Europe", "europe", "regions/europe.html")],
+        topics=[],
+        series_part=1,
+    )
+    texts = opendata.entry_texts(entry, "S", None)
+    plain = json.dumps(opendata._brief_json(entry, None), ensure_ascii=True, indent=2)
+    assert texts.ascii_json == plain.replace("\n", "\n    ")
+    assert texts.ascii_json.isascii()
+    assert json.loads(texts.ascii_json)["title"] == title
 
 
 def test_same_entries_in_any_order_give_the_same_bytes():

@@ -159,9 +159,12 @@ def entry_texts(
     public_url = public_url.rstrip("/") if public_url else None
     record = _brief_json(entry, public_url)
     cite = _cite_args(entry, site_name, public_url)
+    text = _nested(json.dumps(record, ensure_ascii=False, indent=2))
     return EntryTexts(
-        json=_nested(json.dumps(record, ensure_ascii=False, indent=2)),
-        ascii_json=_nested(json.dumps(record, ensure_ascii=True, indent=2)),
+        json=text,
+        ascii_json=text
+        if _escapes_nothing(text)
+        else _nested(json.dumps(record, ensure_ascii=True, indent=2)),
         csv_row=_csv_row(entry, public_url),
         bibtex=citations.bibtex(*cite),
         ris=citations.ris(*cite),
@@ -325,6 +328,14 @@ def _json(value) -> bytes:
 # Where a listing's records go: a list of one string that no record can
 # serialise to (json escapes the NULs), replaced by the records' texts.
 _SLOT = "\0briefs\0"
+
+
+def _escapes_nothing(text: str) -> bool:
+    """Whether json.dumps with ensure_ascii=True writes `text` too: the two
+    differ only in the characters outside space..tilde that `text` leaves
+    unescaped, DEL and anything not ASCII. (Indented JSON is written in
+    Python: the second dumps was half of a brief's open data time.)"""
+    return text.isascii() and "\x7f" not in text
 
 
 def _nested(text: str) -> str:
