@@ -190,6 +190,8 @@ def collect_html(page: PageLinks, text: str) -> None:
     """Ids and references of one HTML document or fragment, as a browser
     parses it (lexbor, an HTML5 parser in C: comments, scripts and template
     contents hold no links; attribute values come unescaped)."""
+    if "<" not in text:
+        return  # no element (a feed entry's plain summary): nothing to parse
     ids = page.ids
     references = page.references
 
