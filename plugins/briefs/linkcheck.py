@@ -175,15 +175,25 @@ _LINKING = (
 )
 
 
-# Per element, how the browser uses each attribute that holds a URL.
 _NAVIGATE, _LOAD, _SRCSET = 1, 2, 3
-_URL_ATTRIBUTES: dict[str, dict[str, int]] = {}
-for _tag, _name in NAVIGATION_ATTRIBUTES:
-    _URL_ATTRIBUTES.setdefault(_tag, {})[_name] = _NAVIGATE
-for _tag, _name in ASSET_ATTRIBUTES | {("image", "xlink:href"), ("use", "xlink:href")}:
-    _URL_ATTRIBUTES.setdefault(_tag, {})[_name] = _LOAD
-for _tag in SRCSET_TAGS:
-    _URL_ATTRIBUTES.setdefault(_tag, {})["srcset"] = _SRCSET
+
+
+def _url_attributes() -> dict[str, dict[str, int]]:
+    """Per element, how the browser uses each attribute that holds a URL
+    (looked up by tag, then name: no pair is made per attribute)."""
+    roles: dict[str, dict[str, int]] = {}
+    svg_links = {("image", "xlink:href"), ("use", "xlink:href")}
+    for pairs, role in (
+        (NAVIGATION_ATTRIBUTES, _NAVIGATE),
+        (ASSET_ATTRIBUTES | svg_links, _LOAD),
+        ({(tag, "srcset") for tag in SRCSET_TAGS}, _SRCSET),
+    ):
+        for tag, name in pairs:
+            roles.setdefault(tag, {})[name] = role
+    return roles
+
+
+_URL_ATTRIBUTES = _url_attributes()
 
 
 def collect_html(page: PageLinks, text: str) -> None:

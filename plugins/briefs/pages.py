@@ -153,29 +153,25 @@ def paginate(settings: dict, save_as: str, items: list) -> list[tuple[str, dict]
 def plan(
     site: Site,
     settings: dict,
-    related,
     collection,
     show_drafts: bool,
+    briefs: list[Job],
+    shared: dict,
     editions: dict | None = None,
     digests: Digests | None = None,
     catalogue: list[CatalogueEntry] | None = None,
-    briefs: list[Job] | None = None,
-    shared: dict | None = None,
 ) -> list[Job]:
-    """Every job of the build, in a stable order (`digests`: the values
-    already fingerprinted this build, e.g. for the PDFs; `catalogue`: the
-    open data's entries, data_entries, when already made; `briefs`: the
-    brief pages, when already planned, with the `shared` navigation they
-    show)."""
-    shared = shared if shared is not None else navigation(site)
+    """Every job of the build, in a stable order, after the brief pages
+    (`briefs`, brief_jobs, planned first with the `shared` navigation every
+    page shows, navigation); `digests`: the values already fingerprinted
+    this build, e.g. for the PDFs; `catalogue`: the open data's entries,
+    data_entries, when already made."""
     top_topics = sorted(
         ((tag, len(items)) for tag, items in site.tags),
         key=lambda pair: (-pair[1], pair[0].name),
     )[:TOP_TOPICS]
     listing = {**shared, "top_topics": top_topics}
     editions = editions or {}
-    if briefs is None:
-        briefs = brief_jobs(site, site.briefs, related, shared, editions)
     jobs = list(briefs)
     index_save_as = settings["INDEX_SAVE_AS"]
     home = paginate(settings, index_save_as, site.briefs)

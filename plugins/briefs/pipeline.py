@@ -420,7 +420,8 @@ class PaperWorker(Workers):
         parallel_from: int | None = None,
         chunk: int = 1,
     ) -> Iterator:
-        """Always in the engine's own process, however few the items."""
+        """Always in the engine's own process, however few the items, one
+        at a time (`parallel_from` and `chunk` do not apply)."""
         pool = self.pool()
         with interrupts.sigint_blocked():
             return pool.map(function, items)
@@ -896,14 +897,13 @@ class BriefsGenerator(Generator):
         self.jobs = plan(
             self.site,
             self.settings,
-            self.related(),
             self.collection,
             self.options.show_drafts,
+            brief_pages,
+            shared,
             editions,
             digests,
             catalogue,
-            brief_pages,
-            shared,
         )
         gc.freeze()  # (see close)
         finish_pdfs()
@@ -1414,7 +1414,12 @@ except (OSError, AttributeError):
 
 
 def _stat(path: Path | str) -> tuple[int, int, int]:
-    info = os.stat(path)  # noqa: PTH116
+    return _identity(os.stat(path))  # noqa: PTH116
+
+
+def _identity(info: os.stat_result) -> tuple[int, int, int]:
+    """What a manifest records of a file to know it again: inode, size and
+    modification time."""
     return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
@@ -1559,7 +1564,7 @@ def _write_new(path: Path, data: bytes) -> tuple[int, int, int] | None:
         info = os.fstat(descriptor)
     finally:
         os.close(descriptor)
-    return (info.st_ino, info.st_size, info.st_mtime_ns)
+    return _identity(info)
 
 
 def _render_and_write(

@@ -70,7 +70,7 @@ class Renderer:
             text = (
                 self.page(job, bodies) if job.kind == "page" else self.feed(job, bodies)
             )
-            return [(job.save_as, text.encode("utf-8"), self._links(job.save_as, text))]
+            return self._html(job.save_as, text)
         if job.kind == "cite":
             citation = self.citation(job.context["article"])
             text = getattr(citation, job.context["format"])
@@ -86,7 +86,7 @@ class Renderer:
                 context["title"],
                 context["lang"],
             )
-            return [(job.save_as, text.encode("utf-8"), self._links(job.save_as, text))]
+            return self._html(job.save_as, text)
         if job.kind == "data-texts":
             context = job.context
             return opendata.entry_texts(
@@ -94,8 +94,10 @@ class Renderer:
             )
         raise ValueError(f"cannot render a {job.kind!r} job")
 
-    def _links(self, path: str, text: str) -> Pickled:
-        return Pickled.of(self.resolver.resolve(path, read_page(path, text)))
+    def _html(self, path: str, text: str) -> list[Rendered]:
+        """An HTML or XML file, with its links read and resolved here."""
+        links = self.resolver.resolve(path, read_page(path, text))
+        return [(path, text.encode("utf-8"), Pickled.of(links))]
 
     def pdf(self, job: Job, bodies: dict[str, str]):
         """A brief's paper edition (pdf_output.py, theme/templates/pdf.html)."""

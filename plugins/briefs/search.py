@@ -572,8 +572,9 @@ def _scale(df: int, count: int) -> float:
 
 def _values(found, norms: list[float], scale: float) -> list[int]:
     """Written scores of (id, packed count) pairs: BM25's, scaled and
-    bounded, times 2, plus the top flag (one comprehension: millions of
-    them in a build from scratch)."""
+    bounded, times 2, plus the top flag (for the terms an update scores
+    again; an index from scratch does the same operations in numpy,
+    `_all_postings`)."""
     return [
         min(max(round(scale * (packed >> 1) / ((packed >> 1) + norms[number])), 1),
             MAX_SCORE) * 2 + (packed & 1)
