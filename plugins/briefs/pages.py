@@ -542,9 +542,12 @@ class Digests:
         elif isinstance(value, CatalogueEntry):
             # As a view: its authors, regions and topics are hashed once.
             links = (value.authors, value.regions, value.topics)
-            own = replace(value, authors=(), regions=(), topics=())
             digest = combine(
-                "entry", [fingerprint(own), *(self.of(items) for items in links)]
+                "entry",
+                [
+                    fingerprint(_entry_own_fields(value)),
+                    *(self.of(items) for items in links),
+                ],
             )
         elif isinstance(value, BriefView):
             # Its authors, regions and topics stand in thousands of views
@@ -565,19 +568,20 @@ class Digests:
         hit = self._own.get(key)
         if hit is not None and all(map(operator.is_, hit[0], own)):
             return hit[1]
-        digest = fingerprint(replace(view, authors=(), regions=(), tags=(), related=()))
+        digest = fingerprint(own)
         self._own[key] = (own, digest)
         return digest
 
 
-# What a BriefView holds besides its links to other values (Digests.of).
-_own_fields = operator.attrgetter(
-    *(
-        f.name
-        for f in fields(BriefView)
-        if f.name not in ("authors", "regions", "tags", "related")
-    )
-)
+def _fields_but(cls, links: tuple[str, ...]) -> operator.attrgetter:
+    """A getter of what a `cls` holds besides its `links` to other values,
+    as a tuple (Digests.of hashes the links apart; the "brief" or "entry"
+    its digest is made under stands for the class)."""
+    return operator.attrgetter(*(f.name for f in fields(cls) if f.name not in links))
+
+
+_own_fields = _fields_but(BriefView, ("authors", "regions", "tags", "related"))
+_entry_own_fields = _fields_but(CatalogueEntry, ("authors", "regions", "topics"))
 
 
 def combine(kind: str, digests: list[str]) -> str:
