@@ -1,5 +1,5 @@
-"""Markdown rendering: the fast inline pass gives exactly Python-Markdown's
-HTML, and an edited brief is rendered anew."""
+"""Markdown rendering: the fast inline and block passes give exactly
+Python-Markdown's HTML, and an edited brief is rendered anew."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from markdown import Markdown
 from pelican.settings import read_settings
 
+from briefs.fastblock import GuardedPattern
 from briefs.fastinline import required_strings
 from briefs.reading import MarkdownRenderer
 from policy_briefs.corpus import Corpus, body
@@ -30,6 +31,17 @@ TRICKY = [
     "{: #x } Para with attr list.\n{: .cls }\n\n## Heading 'one' {: #h1 }",
     "Quotes at start: 'single' \"double\" '\"both\"' \"'both'\" end.'",
     "Nested **bold *italic* bold** and *italic **bold** italic* and __*mix*__",
+    # Block level: each processor's expression, matched and just missed.
+    "# One\n## Two ##\nnot # a heading\n\n####### seven\n\n#no space",
+    "Setext\n======\n\nAlso\n---\n\n- - -\n\n* * *\n\n___\n\n--\n\n**",
+    "> quote\n> > nested\nlazy line\n\n   > indented\n\n    > code, not quote",
+    "Term\n: def one\n:   def two\n\nNot: a definition\n\n: orphan",
+    "[^a]: note\n    more\n\n[^b]:\n\nText[^a][^b] [^c]\n\n   [^d]: three spaces",
+    "*[ABBR]: An abbreviation\n\nThe ABBR here.\n\n*[]: empty\n\n* [x]: list",
+    "[ref]: http://x.org 'T'\n[other]:\n  http://y.org\n\n[ref], [other][], [gone]",
+    "```\ncode # not heading\n> not quote\n```\n\n~~~ {.py}\nx\n~~~\n\n``` unclosed",
+    "| a | b |\n| - | - |\n| 1 | 2 |\n\n| lone |\n\na | b\n--|--\nc | d",
+    "1. one\n    # nested heading\n    > nested quote\n2. two\n\n    - code?\n\n3) x",
 ]
 
 
@@ -51,10 +63,22 @@ def texts() -> list[str]:
     samples += [
         "".join(rng.choice(pieces + "ab") for _ in range(80)) for _ in range(300)
     ]
+    # Lines of block syntax, shuffled: headings, rules, quotes, lists,
+    # definitions, footnotes, abbreviations, references, fences, tables.
+    starts = ["", "#", "##", "> ", ">", ": ", "- ", "* ", "1. ", "    ", "   ", "---"]
+    starts += ["***", "___", "[^x]: ", "*[x]: ", "[r]: ", "```", "~~~", "| ", "=="]
+    words = ["a", "'b'", '"c"', "d--e", "#", ">", ":", "[^x]", "[r]", "|", "*f*"]
+    samples += [
+        "\n".join(
+            rng.choice(starts) + " ".join(rng.choice(words) for _ in range(3))
+            for _ in range(rng.randint(1, 12))
+        )
+        for _ in range(300)
+    ]
     return TRICKY + samples
 
 
-def test_fast_inline_pass_gives_python_markdowns_html():
+def test_fast_passes_give_python_markdowns_html():
     renderer, reference = MarkdownRenderer(CONFIG), stock()
     for text in texts():
         assert renderer.render(text) == reference.reset().convert(text), text
@@ -69,12 +93,48 @@ def test_fast_inline_pass_gives_python_markdowns_html():
         (r"a?b", ("b",)),
         (r"(?i)abc", None),
         (r"[a-z]+", None),
+        # What a lookahead or lookbehind requires is in the text too.
+        (r"^ {0,3}(?=(-+ ?){3,})", ("-",)),
+        (r"(?<=ab)c?", ("ab",)),
+        (r"(?!x)y?", None),
     ],
 )
 def test_required_strings(pattern, expected):
     import re
 
     assert required_strings(re.compile(pattern)) == expected
+
+
+def test_block_expressions_are_guarded_by_what_they_require():
+    """The block pass is fast only if the guards are there: every block
+    expression with required strings has one (the rule's since lookaheads
+    count), and one without is left as it was."""
+    parser = MarkdownRenderer(CONFIG)._md.parser
+    processors = {type(p).__name__: p for p in parser.blockprocessors}
+    for name, attribute in [
+        ("HashHeaderProcessor", "RE"),
+        ("HRProcessor", "SEARCH_RE"),
+        ("BlockQuoteProcessor", "RE"),
+        ("FootnoteBlockProcessor", "RE"),
+    ]:
+        assert isinstance(getattr(processors[name], attribute), GuardedPattern)
+    unguarded = processors["DefListProcessor"].NO_INDENT_RE
+    assert required_strings(unguarded) is None
+    assert not isinstance(unguarded, GuardedPattern)
+
+
+def test_a_guarded_pattern_answers_as_its_expression():
+    import re
+
+    expression = re.compile(r"(?:^|\n)(#{1,6}) (.*)")
+    guarded = GuardedPattern(expression)
+    for text in ["", "plain", "# h", "a\n## b", "#nospace", "x # y"]:
+        for method in ("search", "match"):
+            mine = getattr(guarded, method)(text)
+            theirs = getattr(expression, method)(text)
+            assert (mine and mine.groups()) == (theirs and theirs.groups()), text
+    assert guarded.pattern == expression.pattern
+    assert guarded.sub("", "a\n# b") == expression.sub("", "a\n# b")
 
 
 def test_an_edited_brief_is_rendered_anew(site):

@@ -80,6 +80,8 @@ def _in_element(op, value) -> tuple[str, ...] | None:
         if len(body) == 1 and body[0][0] is sre.LITERAL:
             return (chr(body[0][1]) * low,)
         return _in_sequence(body)
+    if op is sre.ASSERT:  # (?=...) or (?<=...): in the text, if not in the match
+        return _in_sequence(value[1])
     if op is sre.SUBPATTERN:
         _, added_flags, _, body = value
         return None if added_flags & re.IGNORECASE else _in_sequence(body)
@@ -147,8 +149,8 @@ def _index(patterns: list) -> tuple[list, Callable[[str], tuple[int, ...]], bool
     entries, by_character, always = [], {}, []
     for index, pattern in enumerate(patterns):
         new_style = isinstance(pattern, InlinePattern)
-        strings = _required_strings(pattern) if new_style else None
-        entries.append((pattern, new_style, _search(strings)))
+        strings, search = _required(pattern.compiled_re) if new_style else (None, None)
+        entries.append((pattern, new_style, search))
         if strings is None:
             always.append(index)
         for character in {text[0] for text in strings or ()}:
@@ -171,27 +173,28 @@ def _index(patterns: list) -> tuple[list, Callable[[str], tuple[int, ...]], bool
     return entries, possible, stable
 
 
-_REQUIRED: dict[tuple[str, int], tuple[str, ...] | None] = {}
-_SEARCHES: dict[tuple[str, ...], Callable[[str], object]] = {}
+_REQUIRED: dict[tuple[str, int], tuple[tuple[str, ...] | None, Callable | None]] = {}
 
 
-def _required_strings(pattern: InlinePattern) -> tuple[str, ...] | None:
-    """`required_strings` of a pattern's expression, worked out once per
+def _required(regex: re.Pattern) -> tuple[tuple[str, ...] | None, Callable | None]:
+    """`required_strings` of `regex` and a search for any of them (one C
+    call per text, not a generator), or (None, None); worked out once per
     expression for the life of the process (it depends on nothing else)."""
-    regex = pattern.compiled_re
     key = (regex.pattern, regex.flags)
     if key not in _REQUIRED:
-        _REQUIRED[key] = required_strings(regex)
+        strings = required_strings(regex)
+        search = None
+        if strings is not None:
+            search = re.compile("|".join(map(re.escape, strings))).search
+        _REQUIRED[key] = (strings, search)
     return _REQUIRED[key]
 
 
-def _search(strings: tuple[str, ...] | None) -> Callable[[str], object] | None:
-    """A search for any of `strings` (one C call per text, not a generator)."""
-    if strings is None:
-        return None
-    if strings not in _SEARCHES:
-        _SEARCHES[strings] = re.compile("|".join(map(re.escape, strings))).search
-    return _SEARCHES[strings]
+def required_search(regex: re.Pattern) -> Callable[[str], object] | None:
+    """A search for the strings one of which every match of `regex`
+    contains: None (no match possible) when a text has none of them. None
+    instead of a search when no such strings are known."""
+    return _required(regex)[1]
 
 
 class FastInlineExtension(Extension):
