@@ -25,6 +25,7 @@ from pelican.settings import read_settings
 from briefs import outputdir
 from briefs.collection import missing_content_folder
 from briefs.pipeline import (
+    INPUT_FILES_KEY,
     INPUTS_KEY,
     PAPER_KEY,
     PREVIOUS_KEY,
@@ -122,9 +123,9 @@ def build(
             return worker
 
         # Nothing changed since the last build (make's rule): leave it be.
-        inputs = None
+        inputs, files = None, {}
         if not inputs_changed:
-            inputs = inputs_digest(current)
+            inputs = inputs_digest(current, files)
             briefs = up_to_date(current, output, inputs, paper)
             if briefs is not None:
                 logger.info("%s is up to date", output)
@@ -134,6 +135,7 @@ def build(
             PREVIOUS_KEY: str(output),
             TARGET_KEY: str(output),
             INPUTS_KEY: inputs,
+            INPUT_FILES_KEY: files,
             PAPER_KEY: paper(),
             **overrides,
         }

@@ -13,12 +13,15 @@ import logging
 import os
 import shutil
 import sqlite3
+import time
 import zlib
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from briefs import pipeline, search
+from briefs import filedigests, pipeline, search
+from briefs.filedigests import SETTLED_SECONDS, Remembered, file_digest
 from briefs.problems import BriefsError
 from policy_briefs.build import build
 from policy_briefs.project import ROOT
@@ -469,10 +472,82 @@ def test_what_the_cache_lost_is_made_again_from_the_sources(case):
     rebuild_and_compare()
 
 
+def brief_reads(monkeypatch) -> Counter:
+    """How many times each brief's file is read, from now on."""
+    reads = Counter()
+    real = Path.read_bytes
+
+    def read_bytes(path: Path) -> bytes:
+        if path.suffix == ".md":
+            reads[path.name] += 1
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    return reads
+
+
+def test_an_edit_build_reads_each_unchanged_brief_once(case, monkeypatch):
+    """A new build process reads every input for its up-to-date check and
+    keeps their digests: a brief whose read the cache has is not read again;
+    the edited one is, for its read."""
+    root, _ = case
+    CHANGES["body"](root)
+    reads = brief_reads(monkeypatch)
+    build(root / "content", root / "output", **settings(root))
+    assert len(reads) == 12
+    assert {name: n for name, n in reads.items() if n != 1} == {"brief-05.md": 2}
+    build(root / "content", root / "clean", **settings(root, **CLEAN))
+    assert_same_site(root / "output", root / "clean")
+
+
+def test_the_preview_reads_again_only_a_brief_that_changed(case, monkeypatch):
+    """The preview remembers each brief's digest by its file's identity. An
+    edit that keeps the size and puts the modification time back is still
+    seen: the kernel's change time (ctime) is part of the identity."""
+    root, _ = case
+    monkeypatch.setattr(filedigests, "SETTLED_SECONDS", -60.0)  # all settled
+    preview = {"inputs_changed": True, **settings(root)}
+    warm = {pipeline.WARM_STATE_KEY: pipeline.WarmState()}
+    build(root / "content", root / "output", **preview, **warm)
+    path = source(root, 5)
+    before = path.stat()
+    edit(path, "Text 5 with", "Text 5 WITH")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    reads = brief_reads(monkeypatch)
+    build(root / "content", root / "output", **preview, **warm)
+    assert dict(reads) == {"brief-05.md": 1}
+    build(root / "content", root / "clean", **settings(root, **CLEAN))
+    assert_same_site(root / "output", root / "clean")
+
+
+def test_a_remembered_digest_stands_until_the_file_changes(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_bytes(b"one")
+    settled = time.time() + SETTLED_SECONDS + 1  # a build that starts later
+    files = Remembered()
+    assert files.digest(path, settled) == (file_digest(b"one"), b"one")
+    assert files.digest(path, settled) == (file_digest(b"one"), None)
+    files.keep_only({str(tmp_path / "other.md")})
+    assert files.digest(path, settled) == (file_digest(b"one"), b"one")
+
+
+def test_a_file_changed_just_before_a_build_is_not_remembered(tmp_path):
+    """Changed within SETTLED_SECONDS of the build, a file could change again
+    within the same tick of the clock and keep its identity: it is read
+    again by the next build."""
+    path = tmp_path / "a.md"
+    path.write_bytes(b"one")
+    files = Remembered()
+    files.digest(path, time.time())
+    assert files.digest(path, time.time()) == (file_digest(b"one"), b"one")
+
+
 def test_a_source_changed_since_it_was_read_is_not_read_again(tmp_path):
     path = tmp_path / "a.md"
     path.write_bytes(b"---\ntitle: A\n---\nText")
-    key = pipeline.read_key(path, "a.md", path.read_bytes(), "signature")
+    digest = file_digest(path.read_bytes())
+    key = pipeline.read_key(path, "a.md", digest, "signature")
     path.write_bytes(b"---\ntitle: B\n---\nText")
     with pytest.raises(BriefsError, match=r"^a\.md: changed while the site was being"):
         pipeline._read_again(path, "a.md", key, "signature", None)

@@ -39,6 +39,7 @@ import stat
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import suppress
@@ -64,6 +65,7 @@ from . import (
 )
 from .cache import Cache, Pickled, digest_of
 from .collection import Collection, display_path, validate_content
+from .filedigests import Remembered, file_digest
 from .linkcheck import BrokenLink, PageLinks, SiteChecker, is_checked, read_page
 from .model import Site, build_site, fingerprint
 from .options import BriefsOptions
@@ -102,6 +104,8 @@ WARM_STATE_KEY = "BRIEFS_WARM_STATE"
 PREVIOUS_KEY = "BRIEFS_PREVIOUS_OUTPUT"  # where the last build's files are
 TARGET_KEY = "BRIEFS_TARGET"  # the folder this build becomes (default: output)
 INPUTS_KEY = "BRIEFS_INPUTS"  # inputs_digest() of this build, when known
+# The digest of each file inputs_digest read (by path): not read again.
+INPUT_FILES_KEY = "BRIEFS_INPUT_FILES"
 PAPER_KEY = "BRIEFS_PAPER_WORKER"  # a PaperWorker started for this build
 # Below these amounts of work, starting the worker processes (about half a
 # second of processor time each) costs more than it saves. Measured on two
@@ -123,6 +127,7 @@ NOT_OUTPUT_SETTINGS = {
     PREVIOUS_KEY,
     TARGET_KEY,
     INPUTS_KEY,
+    INPUT_FILES_KEY,
     PAPER_KEY,
 }
 
@@ -136,6 +141,7 @@ class WarmState:
     the ones the build then writes)."""
 
     reads: dict[str, SourceRead] = field(default_factory=dict)
+    files: Remembered = field(default_factory=Remembered)
     bodies: dict[str, str] = field(default_factory=dict)
     terms: dict[str, search.BodyTerms] = field(default_factory=dict)
     renderers: dict[str, Renderer] = field(default_factory=dict)
@@ -220,10 +226,13 @@ def tree_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def inputs_digest(settings: dict) -> str:
+def inputs_digest(settings: dict, files: dict[str, str] | None = None) -> str:
     """Everything a build reads: every file under the content folder and the
     theme, the settings, the code. Equal digests and an output exactly as
-    the last build left it: nothing to do (up_to_date)."""
+    the last build left it: nothing to do (up_to_date). `files`, when
+    given, gets the digest of each file read (by path), for the build to
+    use rather than read the file again."""
+    files = {} if files is None else files
     digest = hashlib.blake2b(digest_size=20)
     for root in (Path(settings["PATH"]), Path(settings["THEME"])):
         for folder, dirs, names in os.walk(root):
@@ -235,7 +244,8 @@ def inputs_digest(settings: dict) -> str:
                     # Only regular files are read: a named pipe would block
                     # (the build itself refuses it, and links, by name).
                     if stat.S_ISREG(path.lstat().st_mode):
-                        digest.update(path.read_bytes())
+                        files[str(path)] = file_digest(path.read_bytes())
+                        digest.update(files[str(path)].encode())
                     else:
                         digest.update(str(path.lstat().st_mode).encode())
                 except OSError as error:  # the build itself will say so
@@ -495,7 +505,7 @@ def _read_again(
     as this build read it: the file's bytes are not held for this (30 MB
     at 5,000 briefs); one changed since is an error."""
     data = path.read_bytes()
-    if read_key(path, shown, data, signature) != key:
+    if read_key(path, shown, file_digest(data), signature) != key:
         raise BriefsError([f"{shown}: changed while the site was being built"])
     return read_source(path, shown, data, config)
 
@@ -538,6 +548,7 @@ class BriefsGenerator(Generator):
         # What this build reads (policy_briefs.build takes it before the
         # build reads anything and hands it over): remembered for up_to_date.
         self.inputs = self.settings.get(INPUTS_KEY)
+        self.input_files: dict[str, str] = self.settings.get(INPUT_FILES_KEY) or {}
         self.bodies = Kept(self.cache, "bodies", self.warm and self.warm.bodies)
         # Each published brief's search terms, by the key of its read.
         self.terms = Kept(self.cache, "terms", self.warm and self.warm.terms)
@@ -798,16 +809,35 @@ class BriefsGenerator(Generator):
         """Every source's read: from memory, the cache, or the workers."""
         signature = f"{self.code}\0{config}"
         keyed, unreadable = [], {}
+        since = time.time()
         for path, shown in sources:
             try:
-                data = path.read_bytes()
+                digest, data = self.source_digest(path, since)
             except OSError as error:
                 unreadable[path] = reading.unreadable(path, shown, error)
                 continue
-            keyed.append((read_key(path, shown, data, signature), path, shown, data))
+            keyed.append((read_key(path, shown, digest, signature), path, shown, data))
+        if self.warm is not None:
+            self.warm.files.keep_only({str(path) for _, path, *_ in keyed})
         known = dict(self.warm.reads) if self.warm else {}
         known.update(self.cache.get("reads", [k for k, *_ in keyed if k not in known]))
-        missing = [item for item in keyed if item[0] not in known]
+        # A file known by its digest alone and not read before is read now,
+        # and keyed by what it holds now (it may have changed meanwhile).
+        missing, kept = [], []
+        for item in keyed:
+            if item[0] not in known and item[3] is None:
+                _, path, shown, _ = item
+                try:
+                    data = path.read_bytes()
+                except OSError as error:
+                    unreadable[path] = reading.unreadable(path, shown, error)
+                    continue
+                key = read_key(path, shown, file_digest(data), signature)
+                item = (key, path, shown, data)
+            if item[0] not in known:
+                missing.append(item)
+            kept.append(item)
+        keyed = kept
         jobs = [(path, shown, data) for _, path, shown, data in missing]
         fresh = self.workers.map(
             partial(_read_job, config), jobs, partial(_read_job, config)
@@ -836,6 +866,17 @@ class BriefsGenerator(Generator):
         bodies = {r.body_key for r in reads.values()}
         self.unstored_reads = (new, current, bodies)
         return {**reads, **unreadable}
+
+    def source_digest(self, path: Path, since: float) -> tuple[str, bytes | None]:
+        """A source's digest and, when it had to be read for it, its bytes:
+        given by inputs_digest, remembered by the preview, else read now."""
+        if self.warm is not None:
+            return self.warm.files.digest(path, since)
+        digest = self.input_files.get(str(path))
+        if digest is not None:
+            return digest, None
+        data = path.read_bytes()
+        return file_digest(data), data
 
     def store_reads(self) -> None:
         """Put this build's fresh reads, bodies and search terms in the cache

@@ -1,0 +1,70 @@
+"""Digests of the content of input files, and what saves reading them again.
+
+A brief's read is cached under a key made from its file's digest
+(reading.read_key). The build knows a file's digest without reading it
+twice in two cases:
+
+- a new build process has just read every input for its up-to-date check
+  (pipeline.inputs_digest), and hands their digests on;
+- a long-lived process (the preview) remembers each file's digest by the
+  file's identity (`Remembered`): a file whose identity is unchanged since
+  the last build is not read again.
+
+An identity is (device, inode, size, mtime, ctime). Programs can set a
+file's mtime (cp -p, rsync, some editors) but not its ctime, which the
+kernel sets on every change. An identity is only remembered when its ctime
+is SETTLED_SECONDS older than the build that looked at it: a file changed
+twice within one tick of the clock could otherwise keep all of it (git's
+"racily clean" files).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SETTLED_SECONDS = 2.0
+
+Identity = tuple[int, int, int, int, int]
+
+
+def file_digest(data: bytes) -> str:
+    """The digest of a file's bytes (a read's cache key is made from it)."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def identity_of(info: os.stat_result) -> Identity:
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+@dataclass
+class Remembered:
+    """File digests a long-lived process keeps between builds, by path."""
+
+    files: dict[str, tuple[Identity, str]] = field(default_factory=dict)
+
+    def digest(self, path: Path, since: float) -> tuple[str, bytes | None]:
+        """`path`'s digest and, unless it was remembered, its bytes (read
+        now). `since`: when this build started looking at files (before any
+        of them), for what may be remembered. OSError when it cannot be read."""
+        info = path.stat()
+        identity = identity_of(info)
+        name = str(path)
+        known = self.files.get(name)
+        if known is not None and known[0] == identity:
+            return known[1], None
+        data = path.read_bytes()
+        digest = file_digest(data)
+        # The identity was taken before the read: a change made meanwhile
+        # gives the file another ctime, so it is read again next time.
+        if info.st_ctime_ns < (since - SETTLED_SECONDS) * 1e9:
+            self.files[name] = (identity, digest)
+        else:
+            self.files.pop(name, None)
+        return digest, data
+
+    def keep_only(self, paths: set[str]) -> None:
+        """Forget the files no longer read (deleted, renamed)."""
+        self.files = {name: kept for name, kept in self.files.items() if name in paths}
