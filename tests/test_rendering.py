@@ -145,3 +145,29 @@ def test_an_edited_brief_is_rendered_anew(site):
     site.build()
     text = site.html("briefs/x.html").find("main").get_text()
     assert "Second version." in text and "First version." not in text
+
+
+def test_a_date_is_formatted_for_its_own_moment_and_zone():
+    """Dates are formatted once per moment (briefs share them): two dates of
+    the same instant in other zones, or of the same offset under other
+    names, are not one moment."""
+    from datetime import timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    from pelican.utils import SafeDatetime
+
+    from briefs.model import _formatter
+
+    locale_date = _formatter("%-d %B %Y %H:%M %Z")
+    utc = SafeDatetime(2024, 3, 1, 23, 30, tzinfo=ZoneInfo("UTC"))
+    tokyo = SafeDatetime(2024, 3, 2, 8, 30, tzinfo=ZoneInfo("Asia/Tokyo"))
+    assert utc == tokyo  # one instant
+    a = SafeDatetime(2024, 3, 1, 9, 0, tzinfo=timezone(timedelta(hours=1), "A"))
+    b = SafeDatetime(2024, 3, 1, 9, 0, tzinfo=timezone(timedelta(hours=1), "B"))
+    for _ in range(2):
+        assert locale_date(utc) == "1 March 2024 23:30 UTC"
+        assert locale_date(tokyo) == "2 March 2024 08:30 JST"
+        assert [locale_date(a), locale_date(b)] == [
+            "1 March 2024 09:00 A",
+            "1 March 2024 09:00 B",
+        ]

@@ -196,10 +196,11 @@ def _walk(content_dir: Path, options: BriefsOptions, problems: list[Problem], sh
             path = here / name
             if is_ignored(name) or _kind(path, refuse) != "file":
                 continue
-            relative = path.relative_to(content_dir).as_posix()
             if in_briefs and name.endswith(".md"):
                 sources.append(path)
-            elif in_briefs and path.suffix.lower() not in IMAGE_SUFFIXES:
+                continue
+            relative = path.relative_to(content_dir).as_posix()
+            if in_briefs and path.suffix.lower() not in IMAGE_SUFFIXES:
                 refuse(
                     path,
                     "only Markdown briefs ending in .md belong in "

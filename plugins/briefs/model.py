@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup, escape
@@ -137,6 +138,22 @@ def _date(moment) -> SafeDatetime:
     )  # fmt: skip
 
 
+def _formatter(date_format: str) -> Callable[[SafeDatetime], str]:
+    """`moment.strftime(date_format)` (Pelican's, which knows %-d), worked
+    out once per moment: briefs share dates by the thousand, and Pelican's
+    strftime parses the format on every call. A moment is its ISO text
+    (every field and the UTC offset) and its zone's name (%Z)."""
+    done: dict[tuple[str, str | None], str] = {}
+
+    def locale_date(moment: SafeDatetime) -> str:
+        key = (moment.isoformat(), moment.tzname())
+        if key not in done:
+            done[key] = moment.strftime(date_format)
+        return done[key]
+
+    return locale_date
+
+
 def _feed(settings: dict, key: str, slug: str) -> str | None:
     pattern = settings.get(key)
     return pattern.format(slug=slug) if pattern else None
@@ -199,7 +216,7 @@ def build_site(
             )
         return tags[name]
 
-    date_format = settings["DEFAULT_DATE_FORMAT"]
+    locale_date = _formatter(settings["DEFAULT_DATE_FORMAT"])
     url_pattern, save_pattern = settings["ARTICLE_URL"], settings["ARTICLE_SAVE_AS"]
     views, bodies = [], {}
     for path, brief in collection.briefs.items():
@@ -220,9 +237,9 @@ def build_site(
                 title=Markup(escape(brief.title)),
                 summary=Markup(escape(brief.summary)) if brief.summary else None,
                 date=date,
-                locale_date=date.strftime(date_format),
+                locale_date=locale_date(date),
                 modified=modified,
-                locale_modified=modified.strftime(date_format) if modified else None,
+                locale_modified=locale_date(modified) if modified else None,
                 authors=tuple(author(name) for name in brief.authors),
                 regions=tuple(regions[name] for name in brief.regions),
                 tags=tuple(tag(name) for name in brief.tags),
