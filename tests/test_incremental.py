@@ -16,6 +16,7 @@ import sqlite3
 import time
 import zlib
 from collections import Counter
+from multiprocessing import shared_memory
 from pathlib import Path
 
 import pytest
@@ -571,6 +572,14 @@ def test_parallel_build_equals_serial_build(tmp_path, monkeypatch):
         return results
 
     monkeypatch.setattr(pipeline.Workers, "submit", submit)
+    tables = []
+
+    class SharedValues(pipeline.SharedValues):
+        def __init__(self, values):
+            super().__init__(values)
+            tables.append(self.ref)
+
+    monkeypatch.setattr(pipeline, "SharedValues", SharedValues)
     build(
         tmp_path / "content",
         tmp_path / "parallel",
@@ -583,6 +592,10 @@ def test_parallel_build_equals_serial_build(tmp_path, monkeypatch):
         "render_in_worker",
         "_render_and_write",
     } <= set(in_workers)
+    # The views went to the workers in one table, unlinked once done.
+    assert len(tables) == 1
+    with pytest.raises(FileNotFoundError):
+        shared_memory.SharedMemory(tables[0].name)
     build(tmp_path / "content", tmp_path / "serial", **CLEAN)
     assert_same_site(tmp_path / "parallel", tmp_path / "serial")
 

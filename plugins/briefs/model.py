@@ -117,6 +117,19 @@ class Site:
     series: list[tuple[SeriesView, list[BriefView]]] = field(default_factory=list)
 
 
+def site_views(site: Site) -> list:
+    """Every view of the site once: the briefs', and the regions', authors'
+    and topics' they link (what page jobs share, sharing.py)."""
+    views = {id(view): view for view in site.briefs}
+    for entries in (site.regions, site.authors, site.tags):
+        views.update((id(item), item) for item, _ in entries)
+    for view in site.briefs:
+        views.update(
+            (id(link), link) for link in (*view.authors, *view.regions, *view.tags)
+        )
+    return list(views.values())
+
+
 def fingerprint(value) -> str:
     """A stable digest of a picklable value (the pages' inputs).
 

@@ -67,7 +67,7 @@ from .cache import Cache, Pickled, digest_of
 from .collection import Collection, display_path, validate_content
 from .filedigests import Remembered, file_digest
 from .linkcheck import BrokenLink, PageLinks, SiteChecker, is_checked, read_page
-from .model import Site, build_site, fingerprint
+from .model import Site, build_site, fingerprint, site_views
 from .options import BriefsOptions
 from .outputdir import MARKER
 from .pages import (
@@ -88,6 +88,7 @@ from .problems import BriefsError, ContentError, LinkError, Problem
 from .reading import ReadSettings, SourceRead, read_key, read_source, render_markdown
 from .related import KnownRelated, RelatedBriefs, related_inputs
 from .render import Renderer, render_in_worker, start_worker
+from .sharing import Batch, SharedValues
 from .urls import public_url
 
 logger = logging.getLogger(__name__)
@@ -350,17 +351,27 @@ class Workers:
         serial,
         parallel_from: int | None = None,
         chunk: int = CHUNK,
+        batch: Callable[[list], object] | None = None,
     ) -> Iterator:
         """As `map`, but the workers start at once and the results come as
         they are iterated: this process can do other work meanwhile.
         `chunk`: items sent to a worker at a time (more for quick ones: each
-        chunk waits on this process's threads to be sent and taken back)."""
+        chunk waits on this process's threads to be sent and taken back).
+        `batch`: what a chunk is sent as (sharing.Batch), when not a list."""
         threshold = PARALLEL_FROM if parallel_from is None else parallel_from
         if len(items) < threshold or self.count < 2:
             return map(serial, items)
         pool = self.pool()
         with interrupts.sigint_blocked():  # workers start here: no Ctrl-C
-            results = pool.map(function, items, chunksize=chunk)
+            if batch is None:
+                results = pool.map(function, items, chunksize=chunk)
+            else:
+                batches = [
+                    batch(items[i : i + chunk]) for i in range(0, len(items), chunk)
+                ]
+                results = chain.from_iterable(
+                    pool.map(partial(_each, function), batches)
+                )
         interrupts.checkpoint("parallel")
         return results
 
@@ -429,9 +440,10 @@ class PaperWorker(Workers):
         serial,
         parallel_from: int | None = None,
         chunk: int = 1,
+        batch: Callable[[list], object] | None = None,
     ) -> Iterator:
         """Always in the engine's own process, however few the items, one
-        at a time (`parallel_from` and `chunk` do not apply)."""
+        at a time (`parallel_from`, `chunk` and `batch` do not apply)."""
         pool = self.pool()
         with interrupts.sigint_blocked():
             return pool.map(function, items)
@@ -510,6 +522,11 @@ def _read_again(
     return read_source(path, shown, data, config)
 
 
+def _each(function, items: list) -> list:
+    """`function` over a batch's items, in a worker."""
+    return [function(item) for item in items]
+
+
 def _read_job(config: ReadSettings, job: tuple[Path, str, bytes]) -> SourceRead:
     path, shown, data = job
     return read_source(path, shown, data, config)
@@ -532,6 +549,7 @@ class BriefsGenerator(Generator):
         cache_dir = self.settings.get("CACHE_PATH") if self.options.cache else None
         self.cache = Cache(Path(cache_dir) if cache_dir else None)
         self.workers = Workers(self.settings, self.options.workers)
+        self.shared: SharedValues | None = None  # (batch)
         # The PDF engine's process: handed over by policy_briefs.build (it
         # started it before checking whether anything changed), else ours.
         pdf_output.mode(self.settings)  # a wrong value stops the build here
@@ -785,8 +803,20 @@ class BriefsGenerator(Generator):
         if parallel_from is None:
             parallel_from = RENDER_PARALLEL_FROM
         if lazily:
-            return workers.submit(function, tasks, serial, parallel_from, chunk)
-        return workers.map(function, tasks, serial, parallel_from)
+            return workers.submit(
+                function, tasks, serial, parallel_from, chunk, self.batch
+            )
+        return list(
+            workers.submit(function, tasks, serial, parallel_from, chunk, self.batch)
+        )
+
+    def batch(self, tasks: list) -> Batch:
+        """Render tasks as a worker is sent them: the site's views by their
+        place in a table each worker loads once (sharing.py), made for the
+        first batch."""
+        if self.shared is None:
+            self.shared = SharedValues(site_views(self.site))
+        return self.shared.batch(tasks)
 
     def read_and_validate(self) -> Collection:
         read_config = ReadSettings.from_settings(self.settings)
@@ -1404,6 +1434,9 @@ class BriefsGenerator(Generator):
         if self.linker is not None:  # the build failed: stop it first
             self.linker.stop()
         self.workers.close()
+        if self.shared is not None:
+            self.shared.close()
+            self.shared = None
         if self._own_paper is not None:
             self._own_paper.close()
         if self.search_worker is not None:
