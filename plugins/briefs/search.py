@@ -378,13 +378,12 @@ def _from_scratch(
 
 
 def _all_postings(
-    terms: list[str], ids: array, packed: array, sizes: list[int], norms: list[float]
+    terms: list[str], ids: array, packed: array, sizes: list[int], norms
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Every term's postings, unscored and scored (as `_Postings.encoded`
-    makes one term's). The postings of all briefs in brief order (`ids` the term of
-    each, `sizes` how many each brief has) are grouped by term with numpy
-    and scored a block of terms at a time, with the same floating-point
-    operations as `_values`: the same scores."""
+    makes one term's). The postings of all briefs in brief order (`ids` the
+    term of each, `sizes` how many each brief has) are grouped by term with
+    numpy and scored a block of terms at a time (`_written`)."""
     import numpy
 
     term = numpy.frombuffer(ids, dtype=numpy.uint32)
@@ -398,7 +397,6 @@ def _all_postings(
     del order
     frequencies = numpy.bincount(term, minlength=len(terms)).tolist()
     scale = numpy.array([_scale(df, len(sizes)) for df in frequencies])
-    norms = numpy.array(norms)
     raw, scored = {}, {}
     start = 0
     for first, last in _blocks(frequencies):
@@ -406,8 +404,7 @@ def _all_postings(
         block = slice(start, end)
         number, value = numbers[block].astype(numpy.int64), values[block]
         counts = (value >> 1).astype(numpy.int64)
-        score = numpy.rint(scale[term[block]] * counts / (counts + norms[number]))
-        score = numpy.clip(score, 1, MAX_SCORE).astype(numpy.int64) * 2 + (value & 1)
+        score = _written(scale[term[block]], counts, norms[number], value & 1)
         previous = numpy.empty_like(number)
         previous[1:] = number[:-1]
         heads = numpy.cumsum([0, *frequencies[first : last - 1]])
@@ -561,8 +558,11 @@ def _facet(name: str, facets: Sequence[dict]) -> dict:
     }
 
 
-def _norms(lengths: Sequence[int], reference: float) -> list[float]:
-    return [K1 * (1 - B + B * length / reference) for length in lengths]
+def _norms(lengths: Sequence[int], reference: float):
+    """Each brief's length norm, as a numpy array."""
+    import numpy
+
+    return numpy.array([K1 * (1 - B + B * length / reference) for length in lengths])
 
 
 def _scale(df: int, count: int) -> float:
@@ -570,16 +570,26 @@ def _scale(df: int, count: int) -> float:
     return idf * (K1 + 1) * SCORE_SCALE
 
 
-def _values(found, norms: list[float], scale: float) -> list[int]:
-    """Written scores of (id, packed count) pairs: BM25's, scaled and
-    bounded, times 2, plus the top flag (for the terms an update scores
-    again; an index from scratch does the same operations in numpy,
-    `_all_postings`)."""
-    return [
-        min(max(round(scale * (packed >> 1) / ((packed >> 1) + norms[number])), 1),
-            MAX_SCORE) * 2 + (packed & 1)
-        for number, packed in found
-    ]  # fmt: skip
+def _written(scale, counts, norms, top):
+    """The value each posting is written with: BM25's score (`scale` the
+    term's, `counts` the weighted counts, `norms` their briefs' length
+    norms), scaled, rounded, bounded to 1..MAX_SCORE, times 2, plus the top
+    flag. numpy arrays, for an index from scratch and an update alike."""
+    import numpy
+
+    score = numpy.rint(scale * counts / (counts + norms))
+    return numpy.clip(score, 1, MAX_SCORE).astype(numpy.int64) * 2 + top
+
+
+def _values(found: list[tuple[int, int]], norms, scale: float) -> list[int]:
+    """The written values of (id, packed count) pairs (an update's)."""
+    import numpy
+
+    if not found:
+        return []
+    pairs = numpy.array(found, dtype=numpy.int64)
+    numbers, packed = pairs[:, 0], pairs[:, 1]
+    return _written(scale, packed >> 1, norms[numbers], packed & 1).tolist()
 
 
 def _gaps(ids: list[int]) -> list[int]:
@@ -632,8 +642,8 @@ class _Postings:
             self.scores.insert(at, None)
         self.rescore_all = len(self.ids) != count
 
-    def encoded(self, norms: list[float], count: int) -> tuple[str, str]:
-        """(unscored, scored) postings strings."""
+    def encoded(self, norms, count: int) -> tuple[str, str]:
+        """(unscored, scored) postings strings (`norms`: every brief's, _norms)."""
         gaps = _tokens(_gaps(self.ids))
         if self.rescore_all:
             pairs = list(zip(self.ids, _numbers(self.raw), strict=True))
