@@ -600,6 +600,24 @@ def test_parallel_build_equals_serial_build(tmp_path, monkeypatch):
     assert_same_site(tmp_path / "parallel", tmp_path / "serial")
 
 
+def test_without_shared_memory_the_views_go_with_each_batch(tmp_path, monkeypatch):
+    """Where no block of shared memory can be made (no /dev/shm, or a full
+    one), the workers are sent the views with every batch: the same site."""
+    write_site(tmp_path)
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(pipeline, "RENDER_PARALLEL_FROM", 1)
+
+    def no_memory(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(shared_memory, "SharedMemory", no_memory)
+    parallel = {"CACHE_PATH": str(tmp_path / "cache"), "PDF_EDITIONS": "off"}
+    build(tmp_path / "content", tmp_path / "parallel", **parallel,
+          BRIEFS={"cache": False, "workers": 2})  # fmt: skip
+    build(tmp_path / "content", tmp_path / "serial", **CLEAN, PDF_EDITIONS="off")
+    assert_same_site(tmp_path / "parallel", tmp_path / "serial")
+
+
 def test_brief_pages_started_before_the_plan_equal_a_clean_build(tmp_path, monkeypatch):
     """From RENDER_PARALLEL_FROM brief pages on, they are carried over or
     started in the workers before the listings and feeds are planned; a

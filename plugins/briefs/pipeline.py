@@ -550,6 +550,7 @@ class BriefsGenerator(Generator):
         self.cache = Cache(Path(cache_dir) if cache_dir else None)
         self.workers = Workers(self.settings, self.options.workers)
         self.shared: SharedValues | None = None  # (batch)
+        self.sharing = True  # False once shared memory has failed
         # The PDF engine's process: handed over by policy_briefs.build (it
         # started it before checking whether anything changed), else ours.
         pdf_output.mode(self.settings)  # a wrong value stops the build here
@@ -810,13 +811,17 @@ class BriefsGenerator(Generator):
             workers.submit(function, tasks, serial, parallel_from, chunk, self.batch)
         )
 
-    def batch(self, tasks: list) -> Batch:
+    def batch(self, tasks: list) -> Batch | list:
         """Render tasks as a worker is sent them: the site's views by their
         place in a table each worker loads once (sharing.py), made for the
-        first batch."""
-        if self.shared is None:
-            self.shared = SharedValues(site_views(self.site))
-        return self.shared.batch(tasks)
+        first batch; whole, where there is no shared memory to put it in."""
+        if self.shared is None and self.sharing:
+            try:
+                self.shared = SharedValues(site_views(self.site))
+            except OSError as error:  # e.g. no /dev/shm, or a full one
+                self.sharing = False
+                logger.info("briefs: views sent with every batch (%s)", error)
+        return self.shared.batch(tasks) if self.shared is not None else tasks
 
     def read_and_validate(self) -> Collection:
         read_config = ReadSettings.from_settings(self.settings)
