@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from briefs import filedigests, pipeline, search
-from briefs.filedigests import SETTLED_SECONDS, Remembered, file_digest
+from briefs.cache import digest_of
+from briefs.filedigests import SETTLED_SECONDS, Remembered
 from briefs.problems import BriefsError
 from policy_briefs.build import build
 from policy_briefs.project import ROOT
@@ -527,10 +528,10 @@ def test_a_remembered_digest_stands_until_the_file_changes(tmp_path):
     path.write_bytes(b"one")
     settled = time.time() + SETTLED_SECONDS + 1  # a build that starts later
     files = Remembered()
-    assert files.digest(path, settled) == (file_digest(b"one"), b"one")
-    assert files.digest(path, settled) == (file_digest(b"one"), None)
+    assert files.digest(path, settled) == (digest_of(b"one"), b"one")
+    assert files.digest(path, settled) == (digest_of(b"one"), None)
     files.keep_only({str(tmp_path / "other.md")})
-    assert files.digest(path, settled) == (file_digest(b"one"), b"one")
+    assert files.digest(path, settled) == (digest_of(b"one"), b"one")
 
 
 def test_a_file_changed_just_before_a_build_is_not_remembered(tmp_path):
@@ -541,13 +542,13 @@ def test_a_file_changed_just_before_a_build_is_not_remembered(tmp_path):
     path.write_bytes(b"one")
     files = Remembered()
     files.digest(path, time.time())
-    assert files.digest(path, time.time()) == (file_digest(b"one"), b"one")
+    assert files.digest(path, time.time()) == (digest_of(b"one"), b"one")
 
 
 def test_a_source_changed_since_it_was_read_is_not_read_again(tmp_path):
     path = tmp_path / "a.md"
     path.write_bytes(b"---\ntitle: A\n---\nText")
-    digest = file_digest(path.read_bytes())
+    digest = digest_of(path.read_bytes())
     key = pipeline.read_key(path, "a.md", digest, "signature")
     path.write_bytes(b"---\ntitle: B\n---\nText")
     with pytest.raises(BriefsError, match=r"^a\.md: changed while the site was being"):

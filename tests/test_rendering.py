@@ -10,7 +10,7 @@ from markdown import Markdown
 from pelican.settings import read_settings
 
 from briefs.fastblock import GuardedPattern
-from briefs.fastinline import required_strings
+from briefs.fastinline import required_search, required_strings
 from briefs.reading import MarkdownRenderer
 from policy_briefs.corpus import Corpus, body
 from policy_briefs.project import CONTENT, ROOT
@@ -127,7 +127,7 @@ def test_a_guarded_pattern_answers_as_its_expression():
     import re
 
     expression = re.compile(r"(?:^|\n)(#{1,6}) (.*)")
-    guarded = GuardedPattern(expression)
+    guarded = GuardedPattern(expression, required_search(expression))
     for text in ["", "plain", "# h", "a\n## b", "#nospace", "x # y"]:
         for method in ("search", "match"):
             mine = getattr(guarded, method)(text)

@@ -16,7 +16,7 @@ for search; `tests/test_rendering.py` compares the HTML with Python-Markdown's.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from markdown.extensions import Extension
 
@@ -30,9 +30,9 @@ class GuardedPattern:
 
     __slots__ = ("_pattern", "_required")
 
-    def __init__(self, pattern: re.Pattern):
+    def __init__(self, pattern: re.Pattern, required: Callable[[str], object]):
         self._pattern = pattern
-        self._required = required_search(pattern)
+        self._required = required
 
     def search(self, string: str, *args, **kwargs):
         if self._required(string) is None:
@@ -52,8 +52,9 @@ def guard(processor) -> None:
     """Guard each expression `processor` holds, on the processor itself
     (class attributes are shadowed, not changed)."""
     for name, pattern in _patterns(processor):
-        if required_search(pattern) is not None:
-            setattr(processor, name, GuardedPattern(pattern))
+        required = required_search(pattern)
+        if required is not None:
+            setattr(processor, name, GuardedPattern(pattern, required))
 
 
 def _patterns(processor) -> Iterator[tuple[str, re.Pattern]]:

@@ -20,19 +20,15 @@ twice within one tick of the clock could otherwise keep all of it (git's
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import digest_of
+
 SETTLED_SECONDS = 2.0
 
 Identity = tuple[int, int, int, int, int]
-
-
-def file_digest(data: bytes) -> str:
-    """The digest of a file's bytes (a read's cache key is made from it)."""
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
 def identity_of(info: os.stat_result) -> Identity:
@@ -56,7 +52,7 @@ class Remembered:
         if known is not None and known[0] == identity:
             return known[1], None
         data = path.read_bytes()
-        digest = file_digest(data)
+        digest = digest_of(data)
         # The identity was taken before the read: a change made meanwhile
         # gives the file another ctime, so it is read again next time.
         if info.st_ctime_ns < (since - SETTLED_SECONDS) * 1e9:

@@ -65,7 +65,7 @@ from . import (
 )
 from .cache import Cache, Pickled, digest_of
 from .collection import Collection, display_path, validate_content
-from .filedigests import Remembered, file_digest
+from .filedigests import Remembered
 from .linkcheck import BrokenLink, PageLinks, SiteChecker, is_checked, read_page
 from .model import Site, build_site, fingerprint, site_views
 from .options import BriefsOptions
@@ -245,7 +245,7 @@ def inputs_digest(settings: dict, files: dict[str, str] | None = None) -> str:
                     # Only regular files are read: a named pipe would block
                     # (the build itself refuses it, and links, by name).
                     if stat.S_ISREG(path.lstat().st_mode):
-                        files[str(path)] = file_digest(path.read_bytes())
+                        files[str(path)] = digest_of(path.read_bytes())
                         digest.update(files[str(path)].encode())
                     else:
                         digest.update(str(path.lstat().st_mode).encode())
@@ -517,7 +517,7 @@ def _read_again(
     as this build read it: the file's bytes are not held for this (30 MB
     at 5,000 briefs); one changed since is an error."""
     data = path.read_bytes()
-    if read_key(path, shown, file_digest(data), signature) != key:
+    if read_key(path, shown, digest_of(data), signature) != key:
         raise BriefsError([f"{shown}: changed while the site was being built"])
     return read_source(path, shown, data, config)
 
@@ -867,7 +867,7 @@ class BriefsGenerator(Generator):
                 except OSError as error:
                     unreadable[path] = reading.unreadable(path, shown, error)
                     continue
-                key = read_key(path, shown, file_digest(data), signature)
+                key = read_key(path, shown, digest_of(data), signature)
                 item = (key, path, shown, data)
             if item[0] not in known:
                 missing.append(item)
@@ -911,7 +911,7 @@ class BriefsGenerator(Generator):
         if digest is not None:
             return digest, None
         data = path.read_bytes()
-        return file_digest(data), data
+        return digest_of(data), data
 
     def store_reads(self) -> None:
         """Put this build's fresh reads, bodies and search terms in the cache

@@ -217,6 +217,6 @@ def unreadable(path: Path, shown: str, error: OSError) -> SourceRead:
 
 def read_key(path: Path, shown: str, digest: str, signature: str) -> str:
     """The cache key of a read: everything `read_source` depends on (the
-    file's bytes by their digest, filedigests.file_digest)."""
+    file's bytes by their digest, cache.digest_of)."""
     text = f"{digest}\0{path}\0{shown}\0{signature}"
     return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()

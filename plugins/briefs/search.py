@@ -581,15 +581,14 @@ def _written(scale, counts, norms, top):
     return numpy.clip(score, 1, MAX_SCORE).astype(numpy.int64) * 2 + top
 
 
-def _values(found: list[tuple[int, int]], norms, scale: float) -> list[int]:
-    """The written values of (id, packed count) pairs (an update's)."""
+def _values(ids: list[int], packed: list[int], norms, scale: float) -> list[int]:
+    """The written values of postings (brief ids, packed counts: an update's)."""
     import numpy
 
-    if not found:
+    if not ids:
         return []
-    pairs = numpy.array(found, dtype=numpy.int64)
-    numbers, packed = pairs[:, 0], pairs[:, 1]
-    return _written(scale, packed >> 1, norms[numbers], packed & 1).tolist()
+    packed = numpy.array(packed, dtype=numpy.int64)
+    return _written(scale, packed >> 1, norms[ids], packed & 1).tolist()
 
 
 def _gaps(ids: list[int]) -> list[int]:
@@ -646,13 +645,14 @@ class _Postings:
         """(unscored, scored) postings strings (`norms`: every brief's, _norms)."""
         gaps = _tokens(_gaps(self.ids))
         if self.rescore_all:
-            pairs = list(zip(self.ids, _numbers(self.raw), strict=True))
-            values = _tokens(_values(pairs, norms, _scale(len(pairs), count)))
+            scale = _scale(len(self.ids), count)
+            values = _tokens(_values(self.ids, _numbers(self.raw), norms, scale))
             return _interleave(gaps, self.raw), _interleave(gaps, values)
         fresh = [i for i, score in enumerate(self.scores) if score is None]
         if fresh:
-            pairs = [(self.ids[i], _numbers([self.raw[i]])[0]) for i in fresh]
-            values = _values(pairs, norms, _scale(len(self.ids), count))
+            ids = [self.ids[i] for i in fresh]
+            packed = _numbers([self.raw[i] for i in fresh])
+            values = _values(ids, packed, norms, _scale(len(self.ids), count))
             for index, value in zip(fresh, _tokens(values), strict=True):
                 self.scores[index] = value
         return _interleave(gaps, self.raw), _interleave(gaps, self.scores)
