@@ -523,6 +523,27 @@ def test_the_preview_reads_again_only_a_brief_that_changed(case, monkeypatch):
     assert_same_site(root / "output", root / "clean")
 
 
+def test_a_new_build_process_reads_again_only_a_brief_that_changed(
+    case, monkeypatch
+):
+    """A build remembers the input files' digests by their identities in the
+    cache: the next build process reads again only the edited brief (for the
+    up-to-date check, then for its read), even when the edit keeps its size
+    and modification time."""
+    root, _ = case
+    monkeypatch.setattr(filedigests, "SETTLED_SECONDS", -60.0)  # all settled
+    build(root / "content", root / "output", **settings(root))
+    path = source(root, 5)
+    before = path.stat()
+    edit(path, "Text 5 with", "Text 5 WITH")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    reads = brief_reads(monkeypatch)
+    build(root / "content", root / "output", **settings(root))
+    assert dict(reads) == {"brief-05.md": 2}
+    build(root / "content", root / "clean", **settings(root, **CLEAN))
+    assert_same_site(root / "output", root / "clean")
+
+
 def test_a_remembered_digest_stands_until_the_file_changes(tmp_path):
     path = tmp_path / "a.md"
     path.write_bytes(b"one")

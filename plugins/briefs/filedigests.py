@@ -6,9 +6,10 @@ twice in two cases:
 
 - a new build process has just read every input for its up-to-date check
   (pipeline.inputs_digest), and hands their digests on;
-- a long-lived process (the preview) remembers each file's digest by the
-  file's identity (`Remembered`): a file whose identity is unchanged since
-  the last build is not read again.
+- each file's digest is remembered by the file's identity (`Remembered`),
+  by a long-lived process (the preview) in memory, and by a new build
+  process in the cache (pipeline.remembered_inputs): a file whose identity
+  is unchanged since the last build is not read again.
 
 An identity is (device, inode, size, mtime, ctime). Programs can set a
 file's mtime (cp -p, rsync, some editors) but not its ctime, which the
@@ -40,12 +41,17 @@ class Remembered:
     """File digests a long-lived process keeps between builds, by path."""
 
     files: dict[str, tuple[Identity, str]] = field(default_factory=dict)
+    # Whether `files` changed since it was made (then it is worth storing).
+    changed: bool = False
 
-    def digest(self, path: Path, since: float) -> tuple[str, bytes | None]:
+    def digest(
+        self, path: Path, since: float, info: os.stat_result | None = None
+    ) -> tuple[str, bytes | None]:
         """`path`'s digest and, unless it was remembered, its bytes (read
         now). `since`: when this build started looking at files (before any
-        of them), for what may be remembered. OSError when it cannot be read."""
-        info = path.stat()
+        of them), for what may be remembered; `info`: the file's stat, when
+        taken already. OSError when it cannot be read."""
+        info = path.stat() if info is None else info
         identity = identity_of(info)
         name = str(path)
         known = self.files.get(name)
@@ -57,10 +63,13 @@ class Remembered:
         # gives the file another ctime, so it is read again next time.
         if info.st_ctime_ns < (since - SETTLED_SECONDS) * 1e9:
             self.files[name] = (identity, digest)
-        else:
-            self.files.pop(name, None)
+            self.changed = True
+        elif self.files.pop(name, None) is not None:
+            self.changed = True
         return digest, data
 
     def keep_only(self, paths: set[str]) -> None:
         """Forget the files no longer read (deleted, renamed)."""
-        self.files = {name: kept for name, kept in self.files.items() if name in paths}
+        kept = {name: known for name, known in self.files.items() if name in paths}
+        self.changed = self.changed or len(kept) != len(self.files)
+        self.files = kept

@@ -227,13 +227,20 @@ def tree_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def inputs_digest(settings: dict, files: dict[str, str] | None = None) -> str:
+def inputs_digest(
+    settings: dict,
+    files: dict[str, str] | None = None,
+    remembered: Remembered | None = None,
+) -> str:
     """Everything a build reads: every file under the content folder and the
     theme, the settings, the code. Equal digests and an output exactly as
     the last build left it: nothing to do (up_to_date). `files`, when
     given, gets the digest of each file read (by path), for the build to
-    use rather than read the file again."""
+    use rather than read the file again; `remembered`: the digests known by
+    the files' identities (remembered_inputs), brought up to date here."""
     files = {} if files is None else files
+    remembered = Remembered() if remembered is None else remembered
+    since = time.time()
     digest = hashlib.blake2b(digest_size=20)
     for root in (Path(settings["PATH"]), Path(settings["THEME"])):
         for folder, dirs, names in os.walk(root):
@@ -244,13 +251,15 @@ def inputs_digest(settings: dict, files: dict[str, str] | None = None) -> str:
                 try:
                     # Only regular files are read: a named pipe would block
                     # (the build itself refuses it, and links, by name).
-                    if stat.S_ISREG(path.lstat().st_mode):
-                        files[str(path)] = digest_of(path.read_bytes())
+                    info = path.lstat()
+                    if stat.S_ISREG(info.st_mode):
+                        files[str(path)] = remembered.digest(path, since, info)[0]
                         digest.update(files[str(path)].encode())
                     else:
-                        digest.update(str(path.lstat().st_mode).encode())
+                        digest.update(str(info.st_mode).encode())
                 except OSError as error:  # the build itself will say so
                     digest.update(repr(error).encode())
+    remembered.keep_only(set(files))
     kept = worker_settings(settings)
     kept.pop(WARM_STATE_KEY, None)
     digest.update(
@@ -263,6 +272,51 @@ def inputs_digest(settings: dict, files: dict[str, str] | None = None) -> str:
         )
     )
     return digest.hexdigest()
+
+
+def build_cache(settings: dict) -> Cache | None:
+    """The build cache `settings` ask for, open; None when caching is off."""
+    cache_dir = settings.get("CACHE_PATH")
+    try:
+        if not cache_dir or not BriefsOptions.from_settings(settings).cache:
+            return None
+    except ValueError:  # the build itself will say so
+        return None
+    return Cache(Path(cache_dir))
+
+
+def remembered_inputs(settings: dict) -> Remembered:
+    """The digests of the input files by their identities, as the last build
+    process left them (filedigests): a new build process reads again only
+    the files that changed since, for inputs_digest."""
+    cache = build_cache(settings)
+    if cache is None:
+        return Remembered()
+    try:
+        key = state_key(code_version(), INPUT_FILES_STATE)
+        files = cache.get("states", [key]).get(key)
+    finally:
+        cache.close()
+    return Remembered(files) if isinstance(files, dict) else Remembered()
+
+
+def remember_inputs(settings: dict, remembered: Remembered) -> None:
+    """Keep `remembered` for the next build process, when it changed."""
+    if not remembered.changed:
+        return
+    cache = build_cache(settings)
+    if cache is None:
+        return
+    try:
+        key = state_key(code_version(), INPUT_FILES_STATE)
+        cache.put("states", {key: remembered.files})
+    finally:
+        cache.close()
+
+
+def state_key(code: str, name: str) -> str:
+    """The cache key of a state (STATES) kept by the code of version `code`."""
+    return fingerprint((code, name))
 
 
 def up_to_date(
@@ -278,13 +332,9 @@ def up_to_date(
     that wanted PDFs but had no engine is up to date only while the engine
     is still missing (`paper()` gives the engine's process: started, and
     waited for, only then)."""
-    cache_dir = settings.get("CACHE_PATH")
-    try:
-        if not cache_dir or not BriefsOptions.from_settings(settings).cache:
-            return None
-    except ValueError:  # the build itself will say so
+    cache = build_cache(settings)
+    if cache is None:
         return None
-    cache = Cache(Path(cache_dir))
     try:
         folder = Path(output).absolute()
         if not inputs or cache.manifest_inputs(folder) != inputs:
@@ -635,9 +685,7 @@ class BriefsGenerator(Generator):
                 "briefs": len(self.site.briefs),
             },
         )
-        self.cache.keep_only(
-            "states", {fingerprint((self.code, name)) for name in STATES}
-        )
+        self.cache.keep_only("states", {self.state_key(name) for name in STATES})
 
     # 1 + 2: read and validate -------------------------------------------------
 
@@ -748,7 +796,7 @@ class BriefsGenerator(Generator):
         return self._related
 
     def state_key(self, name: str) -> str:
-        return fingerprint((self.code, name))
+        return state_key(self.code, name)
 
     def state(self, name: str):
         """What the last build of this code stored under `name`, or None."""
@@ -1461,8 +1509,10 @@ class BriefsGenerator(Generator):
 
 
 # What a build keeps for the next one besides reads and outputs: each
-# brief's related briefs, the search index (BriefsGenerator.state).
-STATES = ("related", "search-index")
+# brief's related briefs, the search index (BriefsGenerator.state), the
+# digests of the input files (remembered_inputs).
+INPUT_FILES_STATE = "input-files"
+STATES = ("related", "search-index", INPUT_FILES_STATE)
 
 # Jobs that make a group of files in this process, from the cache.
 # A group's files: bytes, or the digest of a file kept from the last build.
