@@ -24,8 +24,10 @@ import pytest
 from briefs import filedigests, pipeline, search
 from briefs.cache import digest_of
 from briefs.filedigests import SETTLED_SECONDS, Remembered
+from briefs.pages import Digests
 from briefs.problems import BriefsError
-from policy_briefs.build import build
+from briefs.reading import ReadSettings, read_source
+from policy_briefs.build import build, load_settings
 from policy_briefs.project import ROOT
 
 REGIONS = ["Europe", "Northeast Asia", "Middle East & North Africa"]
@@ -523,9 +525,7 @@ def test_the_preview_reads_again_only_a_brief_that_changed(case, monkeypatch):
     assert_same_site(root / "output", root / "clean")
 
 
-def test_a_new_build_process_reads_again_only_a_brief_that_changed(
-    case, monkeypatch
-):
+def test_a_new_build_process_reads_again_only_a_brief_that_changed(case, monkeypatch):
     """A build remembers the input files' digests by their identities in the
     cache: the next build process reads again only the edited brief (for the
     up-to-date check, then for its read), even when the edit keeps its size
@@ -542,6 +542,20 @@ def test_a_new_build_process_reads_again_only_a_brief_that_changed(
     assert dict(reads) == {"brief-05.md": 2}
     build(root / "content", root / "clean", **settings(root, **CLEAN))
     assert_same_site(root / "output", root / "clean")
+
+
+def test_a_read_brings_the_fingerprint_pages_would_make_of_its_brief():
+    """pages.Digests takes each brief's fingerprint from its read (made in
+    the worker, kept in the cache) rather than pickle the brief again: it is
+    the one Digests makes of the brief the build keeps, for every brief of
+    the sample site."""
+    settings = load_settings(ROOT / "content", ROOT / "output")
+    config = ReadSettings.from_settings(settings)
+    sources = sorted((ROOT / "content" / "briefs").rglob("*.md"))
+    assert sources
+    for path in sources:
+        kept = read_source(path, path.name, path.read_bytes(), config).without_body()
+        assert kept.brief_digest == Digests().of(kept.brief)
 
 
 def test_a_remembered_digest_stands_until_the_file_changes(tmp_path):

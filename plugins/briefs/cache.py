@@ -17,6 +17,7 @@ and replaced by an empty one: the build then starts from scratch.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import pickle
 import sqlite3
@@ -64,6 +65,20 @@ def digest_of(data: bytes) -> str:
     """The project's one digest of bytes (blake2b, 128 bits, as hex): of a
     file the manifest keeps, a rendered body, a job's inputs."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def fingerprint(value) -> str:
+    """A stable digest of a picklable value (the pages' inputs).
+
+    The pickler's memo is off ("fast" mode): with it, two equal strings
+    pickle differently depending on whether they are one object or two, and
+    a value read from the cache would not match the same value read afresh.
+    """
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(value)
+    return digest_of(buffer.getvalue())
 
 
 def _pack(value) -> bytes:

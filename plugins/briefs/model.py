@@ -9,8 +9,6 @@ class name), records from the registries, and escaped text for templates.
 
 from __future__ import annotations
 
-import io
-import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -20,7 +18,6 @@ from pelican.urlwrappers import Tag as PelicanTag
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import SafeDatetime
 
-from .cache import digest_of
 from .citations import Citation
 from .pdf import PdfEdition
 from .reading import SourceRead
@@ -128,20 +125,6 @@ def site_views(site: Site) -> list:
             (id(link), link) for link in (*view.authors, *view.regions, *view.tags)
         )
     return list(views.values())
-
-
-def fingerprint(value) -> str:
-    """A stable digest of a picklable value (the pages' inputs).
-
-    The pickler's memo is off ("fast" mode): with it, two equal strings
-    pickle differently depending on whether they are one object or two, and
-    a value read from the cache would not match the same value read afresh.
-    """
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.fast = True
-    pickler.dump(value)
-    return digest_of(buffer.getvalue())
 
 
 def _date(moment) -> SafeDatetime:

@@ -18,10 +18,10 @@ from markupsafe import Markup
 from pelican.utils import SafeDatetime
 
 from . import listings, notfound
-from .cache import digest_of
+from .cache import digest_of, fingerprint
 from .citations import citation_paths
 from .collection import display_path
-from .model import BriefView, Link, Site, fingerprint
+from .model import BriefView, Link, Site
 from .opendata import (
     AuthorRef,
     CatalogueEntry,
@@ -540,12 +540,12 @@ class Digests:
                 "page", [str(value.number), value.url, self.of(value.object_list)]
             )
         elif isinstance(value, CatalogueEntry):
-            # As a view: its authors, regions and topics are hashed once.
+            # As a view: its brief, authors, regions and topics are hashed once.
             links = (value.authors, value.regions, value.topics)
             digest = combine(
                 "entry",
                 [
-                    fingerprint(_entry_own_fields(value)),
+                    fingerprint((self.of(value.brief), *_entry_own_fields(value))),
                     *(self.of(items) for items in links),
                 ],
             )
@@ -563,14 +563,19 @@ class Digests:
         return digest
 
     def _own_digest(self, view: BriefView) -> str:
-        own = _own_fields(view)
+        own = (view.brief, *_own_fields(view))
         key = tuple(map(id, own))
         hit = self._own.get(key)
         if hit is not None and all(map(operator.is_, hit[0], own)):
             return hit[1]
-        digest = fingerprint(own)
+        digest = fingerprint((self.of(view.brief), *own[1:]))
         self._own[key] = (own, digest)
         return digest
+
+    def know(self, value, digest: str) -> None:
+        """Take `digest`, made elsewhere as `of` makes it, as `value`'s (a
+        brief's fingerprint, made with its read: SourceRead.brief_digest)."""
+        self._memo[id(value)] = (value, digest)
 
 
 def _fields_but(cls, links: tuple[str, ...]) -> operator.attrgetter:
@@ -580,8 +585,10 @@ def _fields_but(cls, links: tuple[str, ...]) -> operator.attrgetter:
     return operator.attrgetter(*(f.name for f in fields(cls) if f.name not in links))
 
 
-_own_fields = _fields_but(BriefView, ("authors", "regions", "tags", "related"))
-_entry_own_fields = _fields_but(CatalogueEntry, ("authors", "regions", "topics"))
+_own_fields = _fields_but(BriefView, ("brief", "authors", "regions", "tags", "related"))
+_entry_own_fields = _fields_but(
+    CatalogueEntry, ("brief", "authors", "regions", "topics")
+)
 
 
 def combine(kind: str, digests: list[str]) -> str:

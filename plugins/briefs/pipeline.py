@@ -63,11 +63,11 @@ from . import (
     reading,
     search,
 )
-from .cache import Cache, Pickled, digest_of
+from .cache import Cache, Pickled, digest_of, fingerprint
 from .collection import Collection, display_path, validate_content
 from .filedigests import Remembered
 from .linkcheck import BrokenLink, PageLinks, SiteChecker, is_checked, read_page
-from .model import Site, build_site, fingerprint, site_views
+from .model import Site, build_site, site_views
 from .options import BriefsOptions
 from .outputdir import MARKER
 from .pages import (
@@ -701,6 +701,9 @@ class BriefsGenerator(Generator):
         self.site = build_site(
             collection, self.settings, self.options.show_drafts, texts, files
         )
+        for read in collection.reads.values():
+            if read.brief_digest is not None:
+                self.digests.know(read.brief, read.brief_digest)
         gc.freeze()  # (see close)
         if self.warm is not None and self.warm.first and self.warm.on_first:
             self.render_first(self.warm)

@@ -20,7 +20,7 @@ from markdown import Markdown
 
 from . import bodychecks, problems
 from .bodychecks import Rendered, render_checked
-from .cache import digest_of
+from .cache import digest_of, fingerprint
 from .fastblock import FastBlockExtension
 from .fastinline import FastInlineExtension
 from .frontmatter import FrontMatterError, parse
@@ -71,6 +71,10 @@ class SourceRead:
     # "ja", "ko", "zh" for a brief mostly in those scripts, else "".
     language: str = ""
     extra: dict = field(default_factory=dict)
+    # The fingerprint of the brief without its body (as the build keeps it,
+    # without_body), made where it was read: pages.Digests takes it rather
+    # than pickle every brief again in each build.
+    brief_digest: str | None = None
 
     def without_body(self) -> SourceRead:
         """What a build keeps of a read (the body's source and rendering
@@ -193,6 +197,7 @@ def read_source(
         brief,
         tuple(problems),
         references,
+        brief_digest=fingerprint(replace(brief, body="")),
         body_key=body_key(html),
         html=html,
         terms=None if brief.is_draft else body_terms(brief, html),
