@@ -1601,9 +1601,11 @@ class Linker:
         self.link([str(old), str(new)])
 
     def link(self, names: list[str]) -> None:
-        """Have `names` (paths under both folders) linked, now."""
+        """Have `names` (paths under both folders) linked: sent as the pipe's
+        buffer fills, the rest by `finish` (a group's files and the PDFs
+        come one at a time: a write to the pipe each would cost more than
+        the link)."""
         self.process.stdin.write(b"".join(os.fsencode(n) + b"\0" for n in names))
-        self.process.stdin.flush()
 
     def finish(self) -> None:
         """Wait for every link; a file that could not be linked changed or
