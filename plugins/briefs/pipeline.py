@@ -352,7 +352,8 @@ def up_to_date(
     try:
         if _all_files(Path(output)) - {MARKER} != set(recorded):
             return None
-        if any(_stat(Path(output) / rel) != kept for rel, kept in recorded.items()):
+        root = str(output)
+        if any(_stat(_join(root, rel)) != kept for rel, kept in recorded.items()):
             return None
     except OSError:
         return None
