@@ -352,6 +352,25 @@ def test_a_damaged_cache_is_replaced_with_a_notice(case, caplog):
     assert "could not be used" in notices[0] and "building from scratch" in notices[0]
 
 
+def test_a_cache_that_cannot_be_made_is_left_out_with_a_notice(case, caplog):
+    """A cache folder that cannot be a folder (a file stands in its way):
+    the build goes on without a cache, says so, and writes the same site."""
+    root, _ = case
+    (root / "blocked").write_text("a file, not a folder")
+    with caplog.at_level(logging.WARNING):
+        build(
+            root / "content",
+            root / "blocked-output",
+            **settings(root, CACHE_PATH=str(root / "blocked" / "cache")),
+        )
+    notices = [
+        r.getMessage() for r in caplog.records if "build cache" in r.getMessage()
+    ]
+    assert notices and all("Not a directory" in notice for notice in notices)
+    build(root / "content", root / "clean", **settings(root, **CLEAN))
+    assert_same_site(root / "blocked-output", root / "clean")
+
+
 def test_a_cache_entry_with_flipped_bytes_is_not_trusted(case, caplog):
     import sqlite3
 

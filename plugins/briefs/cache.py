@@ -156,9 +156,9 @@ class Cache:
         if self._db is not None:
             self._db.close()
             self._db = None
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
         try:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
             self._connect()
             self._db.execute("INSERT INTO meta VALUES ('format', ?)", (str(FORMAT),))
         except (sqlite3.DatabaseError, OSError) as exc:

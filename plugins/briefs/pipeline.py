@@ -63,7 +63,7 @@ from . import (
     reading,
     search,
 )
-from .cache import Cache, Pickled, digest_of, fingerprint
+from .cache import Cache, CacheUnusable, Pickled, digest_of, fingerprint
 from .collection import Collection, display_path, validate_content
 from .filedigests import Remembered
 from .linkcheck import BrokenLink, PageLinks, SiteChecker, is_checked, read_page
@@ -274,44 +274,51 @@ def inputs_digest(
     return digest.hexdigest()
 
 
-def build_cache(settings: dict) -> Cache | None:
-    """The build cache `settings` ask for, open; None when caching is off."""
+def build_cache(settings: dict, repair: bool = True) -> Cache | None:
+    """The build cache `settings` ask for, open; None when caching is off.
+    Not `repair`: CacheUnusable when it is damaged (see Cache)."""
     cache_dir = settings.get("CACHE_PATH")
     try:
         if not cache_dir or not BriefsOptions.from_settings(settings).cache:
             return None
     except ValueError:  # the build itself will say so
         return None
-    return Cache(Path(cache_dir))
+    return Cache(Path(cache_dir), repair=repair)
 
 
 def remembered_inputs(settings: dict) -> Remembered:
     """The digests of the input files by their identities, as the last build
     process left them (filedigests): a new build process reads again only
-    the files that changed since, for inputs_digest."""
-    cache = build_cache(settings)
-    if cache is None:
-        return Remembered()
+    the files that changed since, for inputs_digest. A damaged or unusable
+    cache gives none (the build repairs it, and says so once)."""
     try:
-        key = state_key(code_version(), INPUT_FILES_STATE)
-        files = cache.get("states", [key]).get(key)
-    finally:
-        cache.close()
+        cache = build_cache(settings, repair=False)
+        if cache is None:
+            return Remembered()
+        try:
+            key = state_key(code_version(), INPUT_FILES_STATE)
+            files = cache.get("states", [key]).get(key)
+        finally:
+            cache.close()
+    except CacheUnusable:
+        return Remembered()
     return Remembered(files) if isinstance(files, dict) else Remembered()
 
 
 def remember_inputs(settings: dict, remembered: Remembered) -> None:
-    """Keep `remembered` for the next build process, when it changed."""
+    """Keep `remembered` for the next build process, when it changed (not
+    in a damaged or unusable cache: the build says so)."""
     if not remembered.changed:
         return
-    cache = build_cache(settings)
-    if cache is None:
-        return
-    try:
-        key = state_key(code_version(), INPUT_FILES_STATE)
-        cache.put("states", {key: remembered.files})
-    finally:
-        cache.close()
+    with suppress(CacheUnusable):
+        cache = build_cache(settings, repair=False)
+        if cache is None:
+            return
+        try:
+            key = state_key(code_version(), INPUT_FILES_STATE)
+            cache.put("states", {key: remembered.files})
+        finally:
+            cache.close()
 
 
 def state_key(code: str, name: str) -> str:
