@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from briefs import filedigests, pipeline, search
+from briefs import filedigests, opendata, pipeline, search
 from briefs.cache import digest_of
 from briefs.filedigests import SETTLED_SECONDS, Remembered
 from briefs.pages import Digests
@@ -456,28 +456,59 @@ def test_an_edit_updates_the_search_index_in_a_process_of_its_own(case, monkeypa
     assert_same_site(root / "output", root / "clean")
 
 
-def test_a_search_update_that_fails_in_its_process_is_made_by_the_build(
-    case, caplog, monkeypatch
+@pytest.mark.skipif(os.cpu_count() < 2, reason="on one core the build makes it")
+def test_an_edit_makes_the_open_data_in_a_process_of_its_own(case, monkeypatch):
+    """After an edit, the SearchWorker makes the open data files from the
+    cache while the build plans: the build process does not make them. A
+    file altered behind the build's back is made again, the others kept
+    (the same inode, as the last build left them)."""
+    root, _ = case
+    monkeypatch.setattr(pipeline, "SEARCH_WORKER_FROM", 0)  # (a small index)
+    output = root / "output"
+    altered = output / "data" / "briefs.bib"
+    altered.unlink()
+    altered.write_text("altered", "utf-8")
+    kept = output / "data" / "regions.json"
+    before = kept.stat()
+    edit(source(root, 5), "Text 5 with", "Changed text with")
+    with monkeypatch.context() as patch:
+        patch.setattr(opendata, "catalogue_files", None)  # (not in this process)
+        build(root / "content", output, **settings(root))
+    after = kept.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    build(root / "content", root / "clean", **settings(root, **CLEAN))
+    assert_same_site(output, root / "clean")
+
+
+@pytest.mark.parametrize(
+    ("table", "state", "count"),
+    [("states", "search-index", 1), ("data", None, 11)],
+)
+def test_what_fails_in_the_search_worker_is_made_by_the_build(
+    case, caplog, monkeypatch, table, state, count
 ):
-    """The SearchWorker never repairs the cache: an index state it cannot
-    read fails its update, and the build makes the index itself (one notice
-    of the damaged entry, the build's)."""
+    """The SearchWorker never repairs the cache: an entry it cannot read
+    (the search index's state, the open data texts) fails its work, and the
+    build makes the index or the files itself (one notice of the damaged
+    entries, the build's)."""
     root, rebuild_and_compare = case
     monkeypatch.setattr(pipeline, "SEARCH_WORKER_FROM", 0)
+    wanted = state and pipeline.state_key(pipeline.code_version(), state)
     (cache_file,) = (root / "cache").glob("*.sqlite3")
     with sqlite3.connect(cache_file) as db:
-        state = pipeline.fingerprint((pipeline.code_version(), "search-index"))
-        (blob,) = db.execute(
-            "SELECT value FROM states WHERE key = ?", (state,)
-        ).fetchone()
-        damaged = blob[:-5] + bytes(b ^ 0xFF for b in blob[-5:])
-        db.execute("UPDATE states SET value = ? WHERE key = ?", (damaged, state))
-    edit(source(root, 5), "Text 5 with", "Changed text with")
+        for key, blob in db.execute(f"SELECT key, value FROM {table}").fetchall():
+            if wanted in (None, key):
+                damaged = blob[:-5] + bytes(b ^ 0xFF for b in blob[-5:])
+                update = f"UPDATE {table} SET value = ? WHERE key = ?"
+                db.execute(update, (damaged, key))
+    # (a word more: the open data changes with the index, by its word count)
+    edit(source(root, 5), "Text 5 with", "Text 5, a word longer, with")
     with caplog.at_level(logging.WARNING):
         rebuild_and_compare()
     notices = [r.getMessage() for r in caplog.records if "damaged" in r.getMessage()]
     assert notices == [
-        f"build cache {cache_file}: 1 damaged states entries ignored (made again)"
+        f"build cache {cache_file}: {count} damaged {table} entries ignored"
+        " (made again)"
     ]
 
 

@@ -159,13 +159,13 @@ def plan(
     shared: dict,
     editions: dict | None = None,
     digests: Digests | None = None,
-    catalogue: list[CatalogueEntry] | None = None,
+    data: Job | None = None,
 ) -> list[Job]:
     """Every job of the build, in a stable order, after the brief pages
     (`briefs`, brief_jobs, planned first with the `shared` navigation every
     page shows, navigation); `digests`: the values already fingerprinted
-    this build, e.g. for the PDFs; `catalogue`: the open data's entries,
-    data_entries, when already made."""
+    this build, e.g. for the PDFs; `data`: the open data's job, data_job,
+    when already made."""
     top_topics = sorted(
         ((tag, len(items)) for tag, items in site.tags),
         key=lambda pair: (-pair[1], pair[0].name),
@@ -263,9 +263,7 @@ def plan(
             citation_paths(view.slug), ("bibtex", "ris"), strict=True
         ):
             jobs.append(Job(path, "cite", context={"article": view, "format": kind}))
-    if catalogue is None:
-        catalogue = data_entries(site, editions)
-    jobs.append(data_job(site, settings, feeds, catalogue))
+    jobs.append(data or data_job(site, settings, feeds, data_entries(site, editions)))
     content = Path(settings["PATH"])
     written = {job.save_as for job in jobs}
     clashes = [

@@ -79,6 +79,8 @@ from .pages import (
     catalogue_site,
     combine,
     data_entries,
+    data_job,
+    feed_jobs,
     job_fingerprint,
     navigation,
     plan,
@@ -511,8 +513,10 @@ class SearchWorker(Workers):
     """The search index's update after an edit, in a process of its own:
     it loads the last build's index state and the changed briefs' records
     from the cache, scores their terms again and stores the new state (half
-    a second at 5,000 briefs) while this process plans the pages. Started
-    with the build, it imports on the other core while this one reads."""
+    a second at 5,000 briefs) while this process plans the pages. Then the
+    open data files, joined there from the texts in the cache (a third of a
+    second). Started with the build, it imports on the other core while
+    this one reads."""
 
     initializer = None
 
@@ -536,6 +540,12 @@ class SearchWorker(Workers):
         with interrupts.sigint_blocked():
             return pool.submit(_update_search_index, str(cache), state, keys)
 
+    def catalogue(self, cache: Path, job: Job, keyed: dict, **where) -> Future:
+        """The open data files of `job` (_make_catalogue)."""
+        pool = self.pool()
+        with interrupts.sigint_blocked():
+            return pool.submit(_make_catalogue, str(cache), job, keyed, **where)
+
 
 def _started() -> None:
     """(A first task: the worker imports this module.)"""
@@ -558,6 +568,68 @@ def _update_search_index(
     finally:
         cache.close()
     return index.made, index.state.digests
+
+
+def _catalogue_files(
+    cache: Cache, job: Job, keyed: dict, fresh: dict
+) -> dict[str, bytes]:
+    """The open data files of `job` (opendata.py) from each entry's texts
+    (`keyed`: the entries by the key of their texts): `fresh` ones, the
+    cache's, and those it lacks or holds damaged made now; the new ones go
+    to the cache."""
+    context = job.context
+    texts = {**fresh, **cache.get("data", [k for k in keyed if k not in fresh])}
+    made = {
+        key: opendata.entry_texts(entry, context["site_name"], context["public_url"])
+        for key, entry in keyed.items()
+        if key not in texts
+    }
+    texts.update(made)
+    new = {**fresh, **made}
+    cache.put("data", new)
+    if new:
+        cache.keep_only("data", set(keyed))
+    # The entries handed to catalogue_files are these very objects.
+    by_entry = {id(entry): texts[key] for key, entry in keyed.items()}
+    return opendata.catalogue_files(**context, texts=lambda e: by_entry[id(e)])
+
+
+def _make_catalogue(
+    cache_folder: str,
+    job: Job,
+    keyed: dict,
+    *,
+    old: dict[str, ManifestEntry],
+    previous: str,
+    output: str,
+    staging: bool,
+) -> dict[str, ManifestEntry | str]:
+    """The open data files of `job`, from each entry's texts (`keyed`: the
+    entries by the key of their texts, BriefsGenerator.data_keys): those
+    the cache lacks are made here and cached. A file whose bytes are those
+    of the last build's, there as it left it (`old`, in `previous`), is
+    named by its digest, to be carried over; the others are written into
+    `output` (as write_group_file takes them). Never repairs the cache the
+    build is using: any damage, and the build makes the files itself."""
+    cache = Cache(Path(cache_folder), repair=False)
+    try:
+        files = _catalogue_files(cache, job, keyed, {})
+    finally:
+        cache.close()
+    result: dict[str, ManifestEntry | str] = {}
+    for rel, data in files.items():
+        digest = digest_of(data)
+        entry = old.get(rel)
+        if (
+            entry is not None
+            and entry.digest == digest
+            and _unchanged(_join(previous, rel), entry)
+        ):
+            result[rel] = digest
+        else:
+            written = _write(Path(output), rel, job.fingerprint, data, staging)
+            result[rel] = replace(written, links_key=None, digest=digest)
+    return result
 
 
 def _html_of(read: Callable[[], SourceRead]) -> str:
@@ -622,6 +694,7 @@ class BriefsGenerator(Generator):
             self.settings, self.workers, self.cache, self.state_key("search-index")
         )
         self.search_update: Future | None = None  # (search_job)
+        self.data_update: Future | None = None  # (start_data_files)
         # What this build reads (policy_briefs.build takes it before the
         # build reads anything and hands it over): remembered for up_to_date.
         self.inputs = self.settings.get(INPUTS_KEY)
@@ -1018,7 +1091,12 @@ class BriefsGenerator(Generator):
         # plans the rest, the workers' first.
         editions, finish_pdfs = self.start_pdfs(output, previous, old_files, digests)
         catalogue = data_entries(self.site, editions)
-        self.start_data_texts(catalogue)
+        feeds = feed_jobs(self.site, self.settings, editions)
+        data = data_job(self.site, self.settings, feeds, catalogue)
+        data.fingerprint = job_fingerprint(data, digests)
+        make_data = self.carry_or_render([data], old_files, old_groups, output)
+        if make_data and not self.start_data_files(data, old_files, old_groups, output):
+            self.start_data_texts(catalogue)
         search_job = self.search_job(digests, old_files, old_groups)
         shared = navigation(self.site)
         brief_pages = brief_jobs(
@@ -1027,6 +1105,7 @@ class BriefsGenerator(Generator):
         started, early, early_results = self.start_pages(
             brief_pages, digests, old_files, old_groups, output
         )
+        started.add(id(data))
         self.store_reads()
         _give_back_memory()
         self.jobs = plan(
@@ -1038,7 +1117,7 @@ class BriefsGenerator(Generator):
             shared,
             editions,
             digests,
-            catalogue,
+            data,
         )
         gc.freeze()  # (see close)
         finish_pdfs()
@@ -1055,7 +1134,7 @@ class BriefsGenerator(Generator):
             early_results, self.render_jobs(renderable, lazily=True, write_to=output)
         )
         renderable = early + renderable
-        to_render = early + to_render
+        to_render = early + make_data + to_render
         # The groups are made here, from the cache, while the workers render
         # and write, and a thread takes in what they wrote as it comes.
         stop = threading.Event()
@@ -1174,13 +1253,16 @@ class BriefsGenerator(Generator):
         previous: Path,
         rel: str,
         job_fingerprint: str,
-        data: bytes | str,
+        data: bytes | str | ManifestEntry,
         old_files: dict,
     ) -> ManifestEntry:
         """A file of a group, kept as it was when its bytes did not change
         (most of the search shards and documents after an edit). `data` is
         the bytes, or only their digest when the group found the last
-        build's file as that build left it (BriefsGenerator.keeps)."""
+        build's file as that build left it (BriefsGenerator.keeps), or the
+        entry of the file another process wrote (_make_catalogue)."""
+        if isinstance(data, ManifestEntry):
+            return data
         digest = data if isinstance(data, str) else digest_of(data)
         old = old_files.get(rel)
         if (
@@ -1220,6 +1302,27 @@ class BriefsGenerator(Generator):
                 self.cache.path.parent, self.state_key("search-index"), list(keyed)
             )
         return job
+
+    def start_data_files(
+        self, job: Job, old_files: dict, old_groups: dict, output: Path
+    ) -> bool:
+        """Have the SearchWorker make the open data files (_make_catalogue),
+        when there is one: after an edit the workers are idle, and this
+        process has the pages to plan. Whether it took them (data_files
+        then takes its result)."""
+        if self.search_worker is None:
+            return False
+        last = [rel for rel in old_groups.get(job.save_as, ()) if rel in old_files]
+        self.data_update = self.search_worker.catalogue(
+            self.cache.path.parent,
+            job,
+            self.data_keys(job.context["entries"]),
+            old={rel: old_files[rel] for rel in last},
+            previous=str(self.previous),
+            output=str(output),
+            staging=self.staging,
+        )
+        return True
 
     def start_data_texts(self, entries: list) -> None:
         """Start making the open data texts the cache lacks (each entry's of
@@ -1330,26 +1433,22 @@ class BriefsGenerator(Generator):
             for key, view, read in zip(keys, views, reads, strict=True)
         }
 
-    def data_files(self, job: Job) -> dict[str, bytes]:
-        """The open data files (opendata.py) from each entry's texts."""
-        context = job.context
-        keyed = self.data_keys(context["entries"])
+    def data_files(self, job: Job) -> dict[str, bytes | str | ManifestEntry]:
+        """The open data files (opendata.py) from each entry's texts: the
+        SearchWorker's (start_data_files), else made here."""
+        update, self.data_update = self.data_update, None
+        if update is not None:
+            try:
+                return update.result()
+            except Exception as exc:  # e.g. the cache damaged meanwhile
+                logger.debug("open data: the files in another process failed: %r", exc)
         # The texts made this build (start_data_texts), cached as they come.
         made, self.fresh_texts = self.fresh_texts, ([], ())
-        texts = dict(zip(*made, strict=True))
-        self.cache.put("data", texts)
-        made_now = bool(texts)
-        texts.update(self.cache.get("data", [k for k in keyed if k not in texts]))
-        for key in [k for k in keyed if k not in texts]:  # damaged in the cache
-            texts[key] = opendata.entry_texts(
-                keyed[key], context["site_name"], context["public_url"]
-            )
-        if made_now:
-            self.cache.keep_only("data", set(keyed))
-        # The entries handed to catalogue_files are these very objects.
-        by_entry = {id(entry): texts[key] for key, entry in keyed.items()}
-        return opendata.catalogue_files(
-            **context, texts=lambda entry: by_entry[id(entry)]
+        return _catalogue_files(
+            self.cache,
+            job,
+            self.data_keys(job.context["entries"]),
+            dict(zip(*made, strict=True)),
         )
 
     def start_pdfs(
@@ -1527,7 +1626,9 @@ STATES = ("related", "search-index", INPUT_FILES_STATE)
 
 # Jobs that make a group of files in this process, from the cache.
 # A group's files: bytes, or the digest of a file kept from the last build.
-GROUPS: dict[str, Callable[[BriefsGenerator, Job], dict[str, bytes | str]]] = {
+GROUPS: dict[
+    str, Callable[[BriefsGenerator, Job], dict[str, bytes | str | ManifestEntry]]
+] = {
     "search": BriefsGenerator.search_files,
     "data": BriefsGenerator.data_files,
 }
