@@ -33,8 +33,6 @@ from briefs.pipeline import (
     PaperWorker,
     briefs_published,
     inputs_digest,
-    remember_inputs,
-    remembered_inputs,
     up_to_date,
 )
 from briefs.problems import BriefsError, ContentError
@@ -127,9 +125,7 @@ def build(
         # Nothing changed since the last build (make's rule): leave it be.
         inputs, files = None, {}
         if not inputs_changed:
-            remembered = remembered_inputs(current)
-            inputs = inputs_digest(current, files, remembered)
-            remember_inputs(current, remembered)
+            inputs = inputs_digest(current, files)
             briefs = up_to_date(current, output, inputs, paper)
             if briefs is not None:
                 logger.info("%s is up to date", output)

@@ -8,7 +8,7 @@ twice in two cases:
   (pipeline.inputs_digest), and hands their digests on;
 - each file's digest is remembered by the file's identity (`Remembered`),
   by a long-lived process (the preview) in memory, and by a new build
-  process in the cache (pipeline.remembered_inputs): a file whose identity
+  process in the cache (pipeline.inputs_digest): a file whose identity
   is unchanged since the last build is not read again.
 
 An identity is (device, inode, size, mtime, ctime). Programs can set a

@@ -157,21 +157,21 @@ def plan(
     show_drafts: bool,
     briefs: list[Job],
     shared: dict,
-    editions: dict | None = None,
+    feeds: list[Job],
+    data: Job,
     digests: Digests | None = None,
-    data: Job | None = None,
 ) -> list[Job]:
     """Every job of the build, in a stable order, after the brief pages
     (`briefs`, brief_jobs, planned first with the `shared` navigation every
-    page shows, navigation); `digests`: the values already fingerprinted
-    this build, e.g. for the PDFs; `data`: the open data's job, data_job,
-    when already made."""
+    page shows, navigation); the `feeds` (feed_jobs) and the open data's
+    job (data_job) are made before, for the open data to start first;
+    `digests`: the values already fingerprinted this build, e.g. for the
+    PDFs."""
     top_topics = sorted(
         ((tag, len(items)) for tag, items in site.tags),
         key=lambda pair: (-pair[1], pair[0].name),
     )[:TOP_TOPICS]
     listing = {**shared, "top_topics": top_topics}
-    editions = editions or {}
     jobs = list(briefs)
     index_save_as = settings["INDEX_SAVE_AS"]
     home = paginate(settings, index_save_as, site.briefs)
@@ -256,14 +256,13 @@ def plan(
         )
     )
     jobs.extend(series_jobs(site, settings, shared))
-    feeds = feed_jobs(site, settings, editions)
     jobs.extend(feeds)
     for view in site.briefs:
         for path, kind in zip(
             citation_paths(view.slug), ("bibtex", "ris"), strict=True
         ):
             jobs.append(Job(path, "cite", context={"article": view, "format": kind}))
-    jobs.append(data or data_job(site, settings, feeds, data_entries(site, editions)))
+    jobs.append(data)
     content = Path(settings["PATH"])
     written = {job.save_as for job in jobs}
     clashes = [

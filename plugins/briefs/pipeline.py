@@ -229,19 +229,44 @@ def tree_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def inputs_digest(
-    settings: dict,
-    files: dict[str, str] | None = None,
-    remembered: Remembered | None = None,
-) -> str:
+def inputs_digest(settings: dict, files: dict[str, str] | None = None) -> str:
     """Everything a build reads: every file under the content folder and the
     theme, the settings, the code. Equal digests and an output exactly as
     the last build left it: nothing to do (up_to_date). `files`, when
-    given, gets the digest of each file read (by path), for the build to
-    use rather than read the file again; `remembered`: the digests known by
-    the files' identities (remembered_inputs), brought up to date here."""
+    given, gets the digest of each file (by path), for the build to use
+    rather than read the file again. A file is read only when its identity
+    changed since the last build process remembered its digest (filedigests,
+    in the cache's states); the digests are remembered for the next one.
+    Without a usable cache every file is read (the build repairs the cache,
+    and says so once)."""
     files = {} if files is None else files
-    remembered = Remembered() if remembered is None else remembered
+    try:
+        cache = build_cache(settings, repair=False)
+    except CacheUnusable:
+        cache = None
+    if cache is None:
+        return _inputs_digest(settings, files, Remembered())
+    try:
+        key = state_key(code_version(), INPUT_FILES_STATE)
+        try:
+            known = cache.get("states", [key]).get(key)
+        except CacheUnusable:
+            known = None
+        remembered = Remembered(known) if isinstance(known, dict) else Remembered()
+        inputs = _inputs_digest(settings, files, remembered)
+        if remembered.changed:
+            with suppress(CacheUnusable):
+                cache.put("states", {key: remembered.files})
+    finally:
+        cache.close()
+    return inputs
+
+
+def _inputs_digest(
+    settings: dict, files: dict[str, str], remembered: Remembered
+) -> str:
+    """inputs_digest, with the digests known by the files' identities
+    (`remembered`), brought up to date here."""
     since = time.time()
     digest = hashlib.blake2b(digest_size=20)
     for root in (Path(settings["PATH"]), Path(settings["THEME"])):
@@ -286,41 +311,6 @@ def build_cache(settings: dict, repair: bool = True) -> Cache | None:
     except ValueError:  # the build itself will say so
         return None
     return Cache(Path(cache_dir), repair=repair)
-
-
-def remembered_inputs(settings: dict) -> Remembered:
-    """The digests of the input files by their identities, as the last build
-    process left them (filedigests): a new build process reads again only
-    the files that changed since, for inputs_digest. A damaged or unusable
-    cache gives none (the build repairs it, and says so once)."""
-    try:
-        cache = build_cache(settings, repair=False)
-        if cache is None:
-            return Remembered()
-        try:
-            key = state_key(code_version(), INPUT_FILES_STATE)
-            files = cache.get("states", [key]).get(key)
-        finally:
-            cache.close()
-    except CacheUnusable:
-        return Remembered()
-    return Remembered(files) if isinstance(files, dict) else Remembered()
-
-
-def remember_inputs(settings: dict, remembered: Remembered) -> None:
-    """Keep `remembered` for the next build process, when it changed (not
-    in a damaged or unusable cache: the build says so)."""
-    if not remembered.changed:
-        return
-    with suppress(CacheUnusable):
-        cache = build_cache(settings, repair=False)
-        if cache is None:
-            return
-        try:
-            key = state_key(code_version(), INPUT_FILES_STATE)
-            cache.put("states", {key: remembered.files})
-        finally:
-            cache.close()
 
 
 def state_key(code: str, name: str) -> str:
@@ -619,16 +609,12 @@ def _make_catalogue(
     result: dict[str, ManifestEntry | str] = {}
     for rel, data in files.items():
         digest = digest_of(data)
-        entry = old.get(rel)
-        if (
-            entry is not None
-            and entry.digest == digest
-            and _unchanged(_join(previous, rel), entry)
-        ):
+        if _as_left(previous, rel, old.get(rel), digest):
             result[rel] = digest
         else:
-            written = _write(Path(output), rel, job.fingerprint, data, staging)
-            result[rel] = replace(written, links_key=None, digest=digest)
+            result[rel] = _write_group_file(
+                Path(output), rel, job.fingerprint, data, staging, digest
+            )
     return result
 
 
@@ -1115,9 +1101,9 @@ class BriefsGenerator(Generator):
             self.options.show_drafts,
             brief_pages,
             shared,
-            editions,
-            digests,
+            feeds,
             data,
+            digests,
         )
         gc.freeze()  # (see close)
         finish_pdfs()
@@ -1265,16 +1251,14 @@ class BriefsGenerator(Generator):
             return data
         digest = data if isinstance(data, str) else digest_of(data)
         old = old_files.get(rel)
-        if (
-            old is not None
-            and old.digest == digest
-            and self.carry_over(previous, output, rel, old)
-        ):
+        if _as_left(previous, rel, old, digest):
+            self.link(previous, output, [rel])
             return replace(old, fingerprint=job_fingerprint)
         if isinstance(data, str):
             raise BriefsError([_changed_meanwhile(previous, rel)])
-        entry = _write(output, rel, job_fingerprint, data, self.staging)
-        return replace(entry, links_key=None, digest=digest)
+        return _write_group_file(
+            output, rel, job_fingerprint, data, self.staging, digest
+        )
 
     def search_job(self, digests: Digests, old_files: dict, old_groups: dict) -> Job:
         """The search index (search.py): a job whose fingerprint is the keys
@@ -1407,12 +1391,7 @@ class BriefsGenerator(Generator):
     def keeps(self, rel: str, digest: str) -> bool:
         """Whether the last build's `rel` is there, as it left it, with
         bytes of `digest` (a group file can then be kept unmade)."""
-        entry = self.old.get("files", {}).get(rel)
-        return (
-            entry is not None
-            and entry.digest == digest
-            and _unchanged(_join(self.previous, rel), entry)
-        )
+        return _as_left(self.previous, rel, self.old.get("files", {}).get(rel), digest)
 
     def search_records(self, keys: list[str], keyed: dict) -> dict:
         """The search records of `keys` (search_job's), from the terms each
@@ -1620,7 +1599,7 @@ class BriefsGenerator(Generator):
 
 # What a build keeps for the next one besides reads and outputs: each
 # brief's related briefs, the search index (BriefsGenerator.state), the
-# digests of the input files (remembered_inputs).
+# digests of the input files (inputs_digest).
 INPUT_FILES_STATE = "input-files"
 STATES = ("related", "search-index", INPUT_FILES_STATE)
 
@@ -1692,6 +1671,19 @@ def _unchanged(old: Path | str, entry: ManifestEntry) -> bool:
         return _stat(old) == entry.stat
     except OSError:
         return False
+
+
+def _as_left(
+    previous: Path | str, rel: str, entry: ManifestEntry | None, digest: str
+) -> bool:
+    """Whether the last build's `rel` (its `entry`, None when it made none)
+    is there, as it left it, with bytes of `digest`: a file of a group can
+    then be kept unmade."""
+    return (
+        entry is not None
+        and entry.digest == digest
+        and _unchanged(_join(previous, rel), entry)
+    )
 
 
 class Linker:
@@ -1785,6 +1777,20 @@ def _write(
         temporary.replace(path)
         written = _stat(path)
     return ManifestEntry(fingerprint, written, f"{fingerprint}:{rel}")
+
+
+def _write_group_file(
+    output: Path,
+    rel: str,
+    fingerprint: str,
+    data: bytes,
+    staging: bool,
+    digest: str,
+) -> ManifestEntry:
+    """Write a file of a group (search, open data): no links of its own to
+    check, and the `digest` of its bytes kept."""
+    entry = _write(output, rel, fingerprint, data, staging)
+    return replace(entry, links_key=None, digest=digest)
 
 
 def _write_new(path: Path, data: bytes) -> tuple[int, int, int] | None:
