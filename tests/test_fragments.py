@@ -41,7 +41,7 @@ def page(env: Environment, output_file: str, **values) -> str:
 def test_a_fragment_sees_its_arguments_and_the_settings_only():
     env, _, _ = environment("{{ SITENAME }}|{{ label }}|{{ secret }}|{{ output_file }}")
     shown = page(env, "briefs/a.html", items=[], label="L", secret="page only")
-    assert shown == "Site|L||briefs/page.html"
+    assert shown == "Site|L||*/page.html"
 
 
 def test_a_fragment_is_rendered_once_per_place_and_arguments():
@@ -54,15 +54,22 @@ def test_a_fragment_is_rendered_once_per_place_and_arguments():
         == '<a href="../regions/x.html">x</a>'
     )
     assert len(renders) == 1
-    # Another folder, a folder's index page, another object, another label:
+    # Another folder at the same depth: the same place for href().
     assert (
         page(env, "regions/y.html", items=items) == '<a href="../regions/x.html">x</a>'
     )
+    assert len(renders) == 1
+    # A folder's index page, another object, another label, another depth:
     assert page(env, "regions/index.html", items=items) == '<a href="x.html">x</a>'
     page(env, "briefs/c.html", items=["one"])
     page(env, "briefs/d.html", items=items, label="other")
+    assert (
+        page(env, "a/b/c.html", items=items) == '<a href="../../regions/x.html">x</a>'
+    )
     assert len(renders) == 5
     assert page(env, "index.html", items=items) == '<a href="regions/x.html">x</a>'
+    assert page(env, "index-2.html", items=items) == '<a href="regions/x.html">x</a>'
+    assert len(renders) == 6
 
 
 def test_objects_are_kept_alive_while_their_fragment_is_kept(monkeypatch):
@@ -76,13 +83,19 @@ def test_objects_are_kept_alive_while_their_fragment_is_kept(monkeypatch):
     assert len(kept.kept) == 50
 
 
-def test_kept_fragments_are_dropped_together_at_the_limit(monkeypatch):
+def test_the_least_recently_used_fragment_goes_at_the_limit(monkeypatch):
     monkeypatch.setattr(fragments, "KEPT", 4)
     env, kept, renders = environment("{{ label }}")
-    for n in range(6):
-        assert page(env, "a.html", items=(), label=str(n)) == str(n)
-    assert len(kept.kept) == 2
-    assert page(env, "a.html", items=(), label="5") == "5"
+    for label in "abcd":
+        page(env, "x.html", items=(), label=label)
+    page(env, "x.html", items=(), label="a")  # used again: the newest
+    assert page(env, "x.html", items=(), label="e") == "e"  # "b" goes
+    assert len(kept.kept) == 4
+    assert len(renders) == 5
+    for label in "acde":
+        assert page(env, "x.html", items=(), label=label) == label
+    assert len(renders) == 5
+    assert page(env, "x.html", items=(), label="b") == "b"
     assert len(renders) == 6
 
 

@@ -1,16 +1,18 @@
 """Partials rendered once for every page they look the same on.
 
 The header, the footer and the sidebars are half of a page's template time,
-and they are the same on thousands of pages. A template writes
+and they are the same on thousands of pages; a brief's card is the same on
+every listing and brief page that shows it at the same heading level. A
+template writes
 
     {{ fragment("partials/header.html", regions=regions, section=section) }}
 
 and the partial is rendered from its arguments alone. Its context holds the
-settings, the arguments and where the page is (its folder, and whether it is
-the folder's index page: all that `href()` needs), and nothing else of the
-page. So its HTML depends on exactly what it is kept under: a page gets the
-same bytes whether the fragment was rendered for it or for another page, in
-this build or in an incremental one.
+settings, the arguments and where the page is as far as `href()` can tell
+(`_place`: a folder's index page by its folder, any other page by its depth
+alone), and nothing else of the page. So its HTML depends on exactly what it
+is kept under: a page gets the same bytes whether the fragment was rendered
+for it or for another page, in this build or in an incremental one.
 
 - Strings, numbers and None are compared by value. Any other argument is
   compared by identity: the site-wide lists are one object for all the pages
@@ -31,10 +33,11 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-# Entries a renderer keeps. A worker's batch of pages adds a few, kept under
-# its own site-wide objects, which no later batch shows: all are dropped
-# together when there are this many (and the objects they hold with them).
-KEPT = 32
+# Entries a renderer keeps: beyond this many, the least recently used goes
+# (and the objects it holds with it). A worker of a 5,000-brief build keeps
+# about 13,000 cards (a brief shown three ways: related, listed, listed with
+# a level 2 title), and a few headers, footers and sidebars.
+KEPT = 16384
 # False: every fragment is rendered for its page, with the page's whole
 # context, as an include would be (the reference the tests compare with).
 KEEP = True
@@ -64,23 +67,22 @@ class Fragments:
         if not self.keep:
             values = {**context.get_all(), **arguments}
             return Markup(self.env.get_template(name).render(values))
-        folder, _, file = output_file.rpartition("/")
-        index = file.startswith("index")
-        key = (name, site_url, folder, index, *map(_argument_key, arguments.items()))
-        entry = self.kept.get(key)
+        place = _place(output_file)
+        key = (name, site_url, place, *map(_argument_key, arguments.items()))
+        entry = self.kept.pop(key, None)  # kept again below, as the newest
         if entry is None:
-            place = "index.html" if index else "page.html"
             values = {
                 **self.constants,
                 **arguments,
                 "SITEURL": site_url,
-                "output_file": f"{folder}/{place}" if folder else place,
+                "output_file": place,
                 _TOKEN: self.token,
             }
             html = self.env.get_template(name).render(values)
             if len(self.kept) >= KEPT:
-                self.kept.clear()
-            entry = self.kept[key] = (html, "\0" in html, tuple(arguments.values()))
+                del self.kept[next(iter(self.kept))]  # the least recently used
+            entry = (html, "\0" in html, tuple(arguments.values()))
+        self.kept[key] = entry
         html, marked, _ = entry
         if marked:
             html = self.marks.sub(
@@ -95,6 +97,18 @@ class Fragments:
         if context.get(_TOKEN) == self.token:
             return Markup(f"\0{self.token}{url}\0{otherwise}\0")
         return CURRENT if context.get("output_file") == url else otherwise
+
+
+def _place(output_file: str) -> str:
+    """Where a page is, as far as `href()` can tell (urls.page_href): a
+    folder's index page by its folder (it links the folder's files by name),
+    any other page by its depth alone (as `*/page.html` one folder down)."""
+    folder, _, file = output_file.rpartition("/")
+    if not folder:
+        return "page.html"
+    if file.startswith("index"):
+        return f"{folder}/index.html"
+    return "*/" * (folder.count("/") + 1) + "page.html"
 
 
 def _argument_key(item: tuple[str, object]) -> tuple:
