@@ -29,7 +29,7 @@ import re
 import secrets
 from functools import partial
 
-from jinja2 import Environment, pass_context
+from jinja2 import Environment, Template, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
@@ -54,13 +54,15 @@ class Fragments:
         self.constants = constants
         self.keep = KEEP
         self.kept: dict[tuple, tuple[str, bool, tuple]] = {}
-        self._common: dict | None = None  # globals and settings (_render)
         # Marks carry a token no content can know: text that looks like a
         # mark is left alone.
         self.token = secrets.token_hex(8)
         self.marks = re.compile(f"\0{self.token}([^\0]*)\0([^\0]*)\0")
         env.globals["fragment"] = pass_context(partial(Fragments.fragment, self))
         env.globals["current"] = pass_context(partial(Fragments.current, self))
+        # What every template sees (render_from): the environment's globals,
+        # complete by now, and the settings.
+        self.common = {**env.globals, **constants}
 
     def fragment(self, context: Context, name: str, **arguments) -> Markup:
         output_file = str(context.get("output_file") or "")
@@ -72,15 +74,14 @@ class Fragments:
         key = (name, site_url, place, *map(_argument_key, arguments.items()))
         entry = self.kept.pop(key, None)  # kept again below, as the newest
         if entry is None:
-            html = self._render(
-                name,
-                {
-                    **arguments,
-                    "SITEURL": site_url,
-                    "output_file": place,
-                    _TOKEN: self.token,
-                },
-            )
+            values = {
+                **self.common,
+                **arguments,
+                "SITEURL": site_url,
+                "output_file": place,
+                _TOKEN: self.token,
+            }
+            html = render_from(self.env.get_template(name), values)
             if len(self.kept) >= KEPT:
                 del self.kept[next(iter(self.kept))]  # the least recently used
             entry = (html, "\0" in html, tuple(arguments.values()))
@@ -92,19 +93,6 @@ class Fragments:
             )
         return Markup(html)
 
-    def _render(self, name: str, values: dict) -> str:
-        """`name` rendered with the settings and `values`, as
-        `Template.render` does, in one context made from one dict: render
-        copies its values twice, the environment's globals (a ChainMap) the
-        second time, an eighth of a card's time."""
-        if self._common is None:  # the environment's globals are set by now
-            self._common = {**self.env.globals, **self.constants}
-        template = self.env.get_template(name)
-        context = template.new_context({**self._common, **values}, shared=True)
-        # (An error here reaches the page's render, which rewrites the
-        # traceback to name each template, this one too.)
-        return self.env.concat(template.root_render_func(context))
-
     def current(self, context: Context, url: str, otherwise: str = "") -> Markup:
         """` aria-current="page"` on the page saved as `url`, else
         `otherwise` (escaped unless it is Markup)."""
@@ -112,6 +100,19 @@ class Fragments:
         if context.get(_TOKEN) == self.token:
             return Markup(f"\0{self.token}{url}\0{otherwise}\0")
         return CURRENT if context.get("output_file") == url else otherwise
+
+
+def render_from(template: Template, values: dict) -> str:
+    """`template` rendered as `Template.render` does, in a context made of
+    `values` itself, which hold the environment's globals too (`common`):
+    render copies its values twice, flattening the globals (a ChainMap) the
+    second time, an eighth of a card's time."""
+    try:
+        return template.environment.concat(
+            template.root_render_func(template.new_context(values, shared=True))
+        )
+    except Exception:
+        template.environment.handle_exception()
 
 
 def _place(output_file: str) -> str:

@@ -22,7 +22,7 @@ from .cache import Pickled
 from .citations import Citation
 from .contents import table_of_contents
 from .feeds import rebase_links
-from .fragments import Fragments
+from .fragments import Fragments, render_from
 from .linkcheck import Resolver, read_page
 from .pages import Job
 from .redirects import redirect_page
@@ -127,7 +127,7 @@ class Renderer:
 
     def page(self, job: Job, bodies: dict[str, str]) -> str:
         relative = self.settings["RELATIVE_URLS"]
-        context = dict(self.globals)
+        context = dict(self.fragments.common)
         if relative:
             context["SITEURL"] = path_to_url(get_relative_path(job.save_as))
         context["output_file"] = job.save_as
@@ -148,7 +148,7 @@ class Renderer:
                 )
             )
             context["contents"] = table_of_contents(bodies[key])
-        return self.template(job.template).render(context)
+        return render_from(self.template(job.template), context)
 
     def feed(self, job: Job, bodies: dict[str, str]) -> str:
         """An Atom feed whose links resolve online and from disk: with no
