@@ -42,6 +42,12 @@ TRICKY = [
     "```\ncode # not heading\n> not quote\n```\n\n~~~ {.py}\nx\n~~~\n\n``` unclosed",
     "| a | b |\n| - | - |\n| 1 | 2 |\n\n| lone |\n\na | b\n--|--\nc | d",
     "1. one\n    # nested heading\n    > nested quote\n2. two\n\n    - code?\n\n3) x",
+    # Heading ids (the toc extension): repeated, set by hand, with markup,
+    # footnotes and labels, and the [TOC] marker that asks for the table.
+    "# A\n\n# A\n\n## A {: #a }\n\n# *Em* `code` &amp; [link](x)[^n]\n\n[^n]: N",
+    '# Label {: data-toc-label="Short" }\n\n## Two {: #two data-toc-label="2" }',
+    "[TOC]\n\n# One\n\n## Two",
+    "Text [TOC] inside\n\n    [TOC]\n\n`[TOC]`\n\n# Heading",
 ]
 
 
