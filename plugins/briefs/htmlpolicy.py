@@ -124,6 +124,11 @@ class _Walker(HTMLParser):
         self.refusals: list[Refusal] = []
         self.links: list[str] = []
 
+    def updatepos(self, i: int, j: int) -> int:
+        """Not the line and column of each piece (a newline count a tag):
+        nothing asks for them, a refusal is located by its text (locate)."""
+        return j
+
     def refuse(self, message: str, *needles: str) -> None:
         self.refusals.append(Refusal(message, needles))
 
