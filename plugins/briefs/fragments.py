@@ -1,9 +1,7 @@
 """Partials rendered once for every page they look the same on.
 
 The header, the footer and the sidebars are half of a page's template time,
-and they are the same on thousands of pages; a brief's card is the same on
-every listing and brief page that shows it at the same heading level. A
-template writes
+and they are the same on thousands of pages. A template writes
 
     {{ fragment("partials/header.html", regions=regions, section=section) }}
 
@@ -34,10 +32,9 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 # Entries a renderer keeps: beyond this many, the least recently used goes
-# (and the objects it holds with it). A worker of a 5,000-brief build keeps
-# about 13,000 cards (a brief shown three ways: related, listed, listed with
-# a level 2 title), and a few headers, footers and sidebars.
-KEPT = 16384
+# (and the objects it holds with it). A worker's batch of pages adds a few,
+# kept under its own site-wide objects, which no later batch shows.
+KEPT = 32
 # False: every fragment is rendered for its page, with the page's whole
 # context, as an include would be (the reference the tests compare with).
 KEEP = True
@@ -106,7 +103,7 @@ def render_from(template: Template, values: dict) -> str:
     """`template` rendered as `Template.render` does, in a context made of
     `values` itself, which hold the environment's globals too (`common`):
     render copies its values twice, flattening the globals (a ChainMap) the
-    second time, an eighth of a card's time."""
+    second time."""
     try:
         return template.environment.concat(
             template.root_render_func(template.new_context(values, shared=True))
