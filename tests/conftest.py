@@ -3,7 +3,6 @@ settings, and parsed HTML; headless Chromium for the browser tests."""
 
 from __future__ import annotations
 
-import compileall
 import datetime as dt
 import fcntl
 import hashlib
@@ -20,12 +19,9 @@ import yaml
 from bs4 import BeautifulSoup
 from pelican.log import LimitFilter
 
-from policy_briefs.project import PUBLISH_SETTINGS, ROOT
+from policy_briefs.project import PUBLISH_SETTINGS, ROOT, compile_bytecode
 
 INVOKE = [sys.executable, "-m", "invoke"]
-
-# What every build process imports (invoke, Pelican, a build's workers).
-PROJECT_MODULES = ("plugins", "policy_briefs", "tasks.py")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -34,20 +30,8 @@ def pytest_configure(config):
     bytecode, and scratch folders in memory."""
     if hasattr(config, "workerinput"):
         return  # a test process of pytest-xdist: done for it
-    compile_project()
+    compile_bytecode()  # (else each of the hundred-odd processes compiles)
     scratch_in_memory(config)
-
-
-def compile_project() -> None:
-    """Bytecode for the project's modules, as Python writes it on first
-    import, unless PYTHONDONTWRITEBYTECODE says not to: then each of the
-    hundred-odd processes the tests start would compile them again."""
-    for name in PROJECT_MODULES:
-        path = ROOT / name
-        if path.is_dir():
-            compileall.compile_dir(path, quiet=2)
-        else:
-            compileall.compile_file(path, quiet=2)
 
 
 # The modules that take longest, slowest first: pytest-xdist hands modules
