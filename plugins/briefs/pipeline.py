@@ -1054,8 +1054,8 @@ class BriefsGenerator(Generator):
         except BaseException:
             self.close()
             raise
-        finally:
-            self.close_workers()
+        # Their work is done: they exit while this process checks the links.
+        self.close_workers(wait=False)
 
     def render_and_write(self) -> None:
         output = Path(self.output_path)
@@ -1572,17 +1572,20 @@ class BriefsGenerator(Generator):
             )
         return broken
 
-    def close_workers(self) -> None:
+    def close_workers(self, wait: bool = True) -> None:
+        """Stop the build's processes; not `wait`ing, once their work is
+        done, let them exit while the build goes on (Workers.release)."""
         if self.linker is not None:  # the build failed: stop it first
             self.linker.stop()
-        self.workers.close()
+        helpers = [self.workers, self._own_paper, self.search_worker]
+        for workers in filter(None, helpers):
+            if wait:
+                workers.close()
+            else:
+                workers.release()
         if self.shared is not None:
             self.shared.close()
             self.shared = None
-        if self._own_paper is not None:
-            self._own_paper.close()
-        if self.search_worker is not None:
-            self.search_worker.close()
 
     def close(self) -> None:
         self.close_workers()
