@@ -48,7 +48,6 @@ class Fragments:
 
     def __init__(self, env: Environment, constants: dict):
         self.env = env
-        self.constants = constants
         self.keep = KEEP
         self.kept: dict[tuple, tuple[str, bool, tuple]] = {}
         # Marks carry a token no content can know: text that looks like a
