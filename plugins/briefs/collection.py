@@ -155,7 +155,7 @@ def _read_each(
         try:
             data = path.read_bytes()
         except OSError as error:
-            reads[path] = unreadable(path, shown, error)
+            reads[path] = unreadable(shown, error)
         else:
             reads[path] = read_source(path, shown, data, config, render=False)
     return reads

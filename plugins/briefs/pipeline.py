@@ -967,7 +967,7 @@ class BriefsGenerator(Generator):
             try:
                 digest, data = self.source_digest(path, since)
             except OSError as error:
-                unreadable[path] = reading.unreadable(path, shown, error)
+                unreadable[path] = reading.unreadable(shown, error)
                 continue
             keyed.append((read_key(path, shown, digest, signature), path, shown, data))
         if self.warm is not None:
@@ -983,7 +983,7 @@ class BriefsGenerator(Generator):
                 try:
                     data = path.read_bytes()
                 except OSError as error:
-                    unreadable[path] = reading.unreadable(path, shown, error)
+                    unreadable[path] = reading.unreadable(shown, error)
                     continue
                 key = read_key(path, shown, digest_of(data), signature)
                 item = (key, path, shown, data)

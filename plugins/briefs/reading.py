@@ -50,9 +50,9 @@ class ReadSettings:
 
 @dataclass(frozen=True)
 class SourceRead:
-    """One file's outcome. `brief` is None when a field is wrong."""
+    """One file's outcome. `brief` is None when a field is wrong. (Reads
+    are kept by their file's path: they do not hold it.)"""
 
-    path: Path
     shown: str
     brief: Brief | None
     problems: tuple[Problem, ...]
@@ -187,19 +187,18 @@ def read_source(
         document = parse(data)
     except FrontMatterError as exc:
         problem = Problem(shown, exc.message, line=exc.line, column=exc.column)
-        return SourceRead(path, shown, None, (problem,), References())
+        return SourceRead(shown, None, (problem,), References())
     brief, problems, references = validate_fields(
         document, path, shown, ZoneInfo(config.timezone)
     )
     if brief is None or not render:
-        return SourceRead(path, shown, brief, tuple(problems), references)
+        return SourceRead(shown, brief, tuple(problems), references)
     rendered = render_markdown(brief.body, config.markdown)
     html = rendered.html
     problems += bodychecks.problems(
         rendered, shown, first_line=brief.body_line, field="body"
     )
     return SourceRead(
-        path,
         shown,
         brief,
         tuple(problems),
@@ -220,11 +219,9 @@ def body_key(html: str) -> str:
     return digest_of(html.encode())
 
 
-def unreadable(path: Path, shown: str, error: OSError) -> SourceRead:
+def unreadable(shown: str, error: OSError) -> SourceRead:
     """The read of a file that is there but cannot be read."""
-    return SourceRead(
-        path, shown, None, (problems.unreadable(shown, error),), References()
-    )
+    return SourceRead(shown, None, (problems.unreadable(shown, error),), References())
 
 
 def read_key(path: Path, shown: str, digest: str, signature: str) -> str:
