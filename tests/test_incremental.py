@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from briefs import filedigests, opendata, pipeline, search
+from briefs import filedigests, opendata, pages, pipeline, search
 from briefs.cache import digest_of
 from briefs.filedigests import SETTLED_SECONDS, Remembered
 from briefs.pages import Digests
@@ -286,6 +286,41 @@ def test_the_404_page_follows_the_stylesheets(case):
     edit(root / "theme" / "static" / "css" / "components.css", "}", "}\n/* new */")
     rebuild_and_compare(**production)
     assert "/* new */" in (root / "output" / "404.html").read_text("utf-8")
+
+
+def test_a_body_edit_plans_none_of_the_pages_made_from_views(case, monkeypatch):
+    """A body is in no view: after an edit to one, the listings, archives,
+    series and citations are carried over as one family, none of their
+    pages planned. One of them altered behind the build's back, or a title
+    edited, and the family is planned again; each time the site equals a
+    clean build."""
+    root, _ = case
+    planned = []
+    plan_views = pages.view_jobs
+    monkeypatch.setattr(
+        pages, "view_jobs", lambda *args: planned.append(1) or plan_views(*args)
+    )
+
+    def rebuild(change) -> int:
+        change()
+        planned.clear()
+        build(root / "content", root / "output", **settings(root))
+        times = len(planned)
+        build(root / "content", root / "clean", **settings(root, **CLEAN))
+        assert_same_site(root / "output", root / "clean")
+        shutil.rmtree(root / "clean")
+        return times
+
+    assert rebuild(lambda: CHANGES["body"](root)) == 0
+    listing = root / "output" / "regions" / "index.html"
+
+    def alter_listing_and_body():
+        listing.unlink()
+        listing.write_text("altered", "utf-8")
+        edit(source(root, 5), "Changed text with", "Text 5 with")
+
+    assert rebuild(alter_listing_and_body) == 1
+    assert rebuild(lambda: CHANGES["title"](root)) == 1
 
 
 def test_the_linker_links_unchanged_files_and_names_one_that_went(tmp_path):

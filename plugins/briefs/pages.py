@@ -9,8 +9,10 @@ the views of model.py (picklable), so jobs can be rendered in workers.
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -41,6 +43,7 @@ from .urls import public_url
 TOP_TOPICS = 12  # the most used topics, shown beside every listing
 LATEST = 6  # newest briefs looked at for a brief page's "Latest briefs"
 DATA_FOLDER = "data/"  # the open data files (one job: data_job)
+VIEWS = "views"  # the family of jobs made from the views alone (view_jobs)
 
 
 @dataclass(frozen=True)
@@ -160,19 +163,74 @@ def plan(
     feeds: list[Job],
     data: Job,
     digests: Digests | None = None,
+    families: Callable[[str, str, Callable[[], list[Job]]], list[Job]] | None = None,
 ) -> list[Job]:
     """Every job of the build, in a stable order, after the brief pages
     (`briefs`, brief_jobs, planned first with the `shared` navigation every
     page shows, navigation); the `feeds` (feed_jobs) and the open data's
     job (data_job) are made before, for the open data to start first;
     `digests`: the values already fingerprinted this build, e.g. for the
-    PDFs."""
+    PDFs. `families(name, digest, make)`: the jobs of a family of pages made
+    from inputs of `digest`, which make() plans (the pipeline carries the
+    last build's over whole when their inputs are the same)."""
+    digests = digests or Digests()
+    jobs = list(briefs)
+    views = functools.partial(view_jobs, site, settings, shared)
+    if families is None:
+        jobs.extend(views())
+    else:
+        jobs.extend(families(VIEWS, views_digest(site, shared, digests), views))
+    # Reader listings (notfound.py): production's page-not-found page (the
+    # theme's styles inlined: not a page of views alone).
+    if public := public_url(settings):
+        jobs.append(
+            Job(
+                notfound.SAVE_AS,
+                "page",
+                notfound.TEMPLATE,
+                {**shared, **notfound.context(settings, public)},
+            )
+        )
+    jobs.extend(feeds)
+    jobs.append(data)
+    content = Path(settings["PATH"])
+    written = {job.save_as for job in jobs}
+    clashes = [
+        Problem(
+            display_path(content / image, content),
+            f"would replace {image}, which the site itself writes; rename the file",
+        )
+        for image in sorted(site.files)
+        if image in written
+    ]
+    if clashes:
+        raise ContentError(clashes)
+    for image in sorted(site.files):
+        jobs.append(Job(image, "copy", source=content / image))
+    jobs.extend(redirect_jobs(collection, jobs, settings, show_drafts))
+    for job in jobs:
+        job.fingerprint = job.fingerprint or job_fingerprint(job, digests)
+    return jobs
+
+
+def views_digest(site: Site, shared: dict, digests: Digests) -> str:
+    """What view_jobs makes its jobs from, besides the settings, templates
+    and code (the output's signature): equal digests, the same jobs. An edit
+    to a body changes no view: its build plans none of these pages."""
+    inputs = (site.briefs, site.regions, site.authors, site.tags, site.series)
+    return combine(VIEWS, [digests.of(shared), *map(digests.of, inputs)])
+
+
+def view_jobs(site: Site, settings: dict, shared: dict) -> list[Job]:
+    """The pages made from the views alone (views_digest): the listings,
+    the index of regions, authors and topics, the archives, the series and
+    the citation files."""
     top_topics = sorted(
         ((tag, len(items)) for tag, items in site.tags),
         key=lambda pair: (-pair[1], pair[0].name),
     )[:TOP_TOPICS]
     listing = {**shared, "top_topics": top_topics}
-    jobs = list(briefs)
+    jobs = []
     index_save_as = settings["INDEX_SAVE_AS"]
     home = paginate(settings, index_save_as, site.briefs)
     # Reader listings (listings.py): the featured brief leads the home page.
@@ -235,16 +293,6 @@ def plan(
             {**shared, "tag_entries": [(tag, len(items)) for tag, items in site.tags]},
         )
     )
-    # Reader listings (notfound.py): production's page-not-found page.
-    if public := public_url(settings):
-        jobs.append(
-            Job(
-                notfound.SAVE_AS,
-                "page",
-                notfound.TEMPLATE,
-                {**shared, **notfound.context(settings, public)},
-            )
-        )
     if settings.get("SEARCH_SAVE_AS"):
         jobs.append(Job(settings["SEARCH_SAVE_AS"], "page", "search", dict(shared)))
     jobs.append(
@@ -256,31 +304,11 @@ def plan(
         )
     )
     jobs.extend(series_jobs(site, settings, shared))
-    jobs.extend(feeds)
     for view in site.briefs:
         for path, kind in zip(
             citation_paths(view.slug), ("bibtex", "ris"), strict=True
         ):
             jobs.append(Job(path, "cite", context={"article": view, "format": kind}))
-    jobs.append(data)
-    content = Path(settings["PATH"])
-    written = {job.save_as for job in jobs}
-    clashes = [
-        Problem(
-            display_path(content / image, content),
-            f"would replace {image}, which the site itself writes; rename the file",
-        )
-        for image in sorted(site.files)
-        if image in written
-    ]
-    if clashes:
-        raise ContentError(clashes)
-    for image in sorted(site.files):
-        jobs.append(Job(image, "copy", source=content / image))
-    jobs.extend(redirect_jobs(collection, jobs, settings, show_drafts))
-    digests = digests or Digests()
-    for job in jobs:
-        job.fingerprint = job.fingerprint or job_fingerprint(job, digests)
     return jobs
 
 

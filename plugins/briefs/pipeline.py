@@ -28,6 +28,7 @@ build in the BRIEFS_WARM_STATE setting.
 from __future__ import annotations
 
 import ctypes
+import functools
 import gc
 import hashlib
 import logging
@@ -700,6 +701,8 @@ class BriefsGenerator(Generator):
         # The digests of the values this build's jobs show (pages.Digests).
         self.digests = Digests()
         self.groups: dict[str, list[str]] = {}
+        # Each family of pages (pages.plan): its inputs' digest, its files.
+        self.families: dict[str, tuple[str, list[str]]] = {}
         self.old: dict = {}  # the last build's manifest (render_and_write)
         self.previous: Path | None = None  # the last build's output
         self.staging = False  # writing a new folder (render_and_write)
@@ -740,6 +743,7 @@ class BriefsGenerator(Generator):
                 "signature": self.signature,
                 "files": self.written,
                 "groups": self.groups,
+                "families": self.families,
                 # (what this build wrote it knows; the rest is looked at)
                 "all": {
                     rel: self.written[rel].stat
@@ -1104,6 +1108,7 @@ class BriefsGenerator(Generator):
             feeds,
             data,
             digests,
+            functools.partial(self.family, old_files, output, started),
         )
         gc.freeze()  # (see close)
         finish_pdfs()
@@ -1176,19 +1181,48 @@ class BriefsGenerator(Generator):
         results = self.render_jobs(to_render, lazily=True, write_to=output)
         return {id(job) for job in ready}, to_render, results
 
+    def family(
+        self,
+        old_files: dict,
+        output: Path,
+        started: set[int],
+        name: str,
+        digest: str,
+        make: Callable[[], list[Job]],
+    ) -> list[Job]:
+        """A family of pages made from inputs of `digest` (pages.plan): when
+        the last build made it from the same and left its files as they
+        are, they are carried over whole (`started`), without planning a
+        page; else make() plans it."""
+        last = self.old.get("families", {}).get(name)
+        if last is not None and last[0] == digest:
+            files = last[1]
+            entries = [old_files.get(rel) for rel in files]
+            made = all(entry is not None for entry in entries)
+            if made and self.left_as_made(files, entries):
+                self.written.update(zip(files, entries, strict=True))
+                self.link(self.previous, output, files)
+                jobs = [
+                    Job(rel, "carried", fingerprint=entry.fingerprint)
+                    for rel, entry in zip(files, entries, strict=True)
+                ]
+                started.update(map(id, jobs))
+                self.families[name] = last
+                return jobs
+        jobs = make()
+        self.families[name] = (digest, [job.save_as for job in jobs])
+        return jobs
+
     def carry_or_render(
         self, jobs: list[Job], old_files: dict, old_groups: dict, output: Path
     ) -> list[Job]:
         """The jobs to render: the others, whose files the last build made
         with the same fingerprint and left as they are, are carried over."""
-        previous = self.previous
         to_render, carried = [], []
         for job in jobs:
             files, entries = _last_made(job, old_files, old_groups)
-            if all(
-                _same_job(entry, job) and _unchanged(_join(previous, rel), entry)
-                for rel, entry in zip(files, entries, strict=True)
-            ):
+            same = all(_same_job(entry, job) for entry in entries)
+            if same and self.left_as_made(files, entries):
                 self.written.update(zip(files, entries, strict=True))
                 carried.extend(files)
                 if job.save_as in old_groups:
@@ -1196,8 +1230,17 @@ class BriefsGenerator(Generator):
                 continue
             to_render.append(job)
             logger.debug("render %s", job.save_as)
-        self.link(previous, output, carried)
+        self.link(self.previous, output, carried)
         return to_render
+
+    def left_as_made(self, files: list[str], entries: list[ManifestEntry]) -> bool:
+        """Whether each of the last build's `files` (its manifest `entries`)
+        is still as that build left it."""
+        previous = self.previous
+        return all(
+            _unchanged(_join(previous, rel), entry)
+            for rel, entry in zip(files, entries, strict=True)
+        )
 
     def carry_over(
         self, previous: Path, output: Path, rel: str, entry: ManifestEntry
@@ -1271,9 +1314,10 @@ class BriefsGenerator(Generator):
             key=lambda v: (-v.brief.date.timestamp(), v.url),
         ):
             body = self.site.bodies[view.save_as][0]
-            keyed[fingerprint((self.code, digests.of(view), body))] = (view, body)
+            key = combine("search-record", [self.code, digests.of(view), body])
+            keyed[key] = (view, body)
         job = Job("search/", "search", context={"records": keyed})
-        job.fingerprint = fingerprint(("search", *keyed))
+        job.fingerprint = combine("search", list(keyed))
         _, before = _last_made(job, old_files, old_groups)
         if self.search_worker is not None and not all(
             _same_job(entry, job) for entry in before
