@@ -492,11 +492,14 @@ def test_an_edit_updates_the_search_index_in_a_process_of_its_own(case, monkeypa
 
 
 @pytest.mark.skipif(os.cpu_count() < 2, reason="on one core the build makes it")
-def test_an_edit_makes_the_open_data_in_a_process_of_its_own(case, monkeypatch):
-    """After an edit, the SearchWorker makes the open data files from the
-    cache while the build plans: the build process does not make them. A
-    file altered behind the build's back is made again, the others kept
-    (the same inode, as the last build left them)."""
+def test_the_open_data_is_made_beside_the_build_when_the_index_stays(case, monkeypatch):
+    """When the search index stays as it was (PDFs turned on: each entry
+    names its PDF, no search record changes), the SearchWorker makes the
+    open data files from the cache while the build plans: the build
+    process does not make them. A file altered behind the build's back is
+    made again, the others kept (the same inode, as the last build left
+    them). After an edit to a body, the SearchWorker updates the index and
+    the build makes the files itself."""
     root, _ = case
     monkeypatch.setattr(pipeline, "SEARCH_WORKER_FROM", 0)  # (a small index)
     output = root / "output"
@@ -505,13 +508,18 @@ def test_an_edit_makes_the_open_data_in_a_process_of_its_own(case, monkeypatch):
     altered.write_text("altered", "utf-8")
     kept = output / "data" / "regions.json"
     before = kept.stat()
-    edit(source(root, 5), "Text 5 with", "Changed text with")
     with monkeypatch.context() as patch:
         patch.setattr(opendata, "catalogue_files", None)  # (not in this process)
-        build(root / "content", output, **settings(root))
+        build(root / "content", output, **settings(root, PDF_EDITIONS="auto"))
     after = kept.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
-    build(root / "content", root / "clean", **settings(root, **CLEAN))
+    # (a word more: the open data changes with the index, by its word count)
+    edit(source(root, 5), "Text 5 with", "Text 5, a word longer, with")
+    with monkeypatch.context() as patch:
+        patch.setattr(pipeline.SearchWorker, "catalogue", None)  # (not there)
+        build(root / "content", output, **settings(root, PDF_EDITIONS="auto"))
+    clean = settings(root, PDF_EDITIONS="auto", **CLEAN)
+    build(root / "content", root / "clean", **clean)
     assert_same_site(output, root / "clean")
 
 
@@ -523,9 +531,9 @@ def test_what_fails_in_the_search_worker_is_made_by_the_build(
     case, caplog, monkeypatch, table, state, count
 ):
     """The SearchWorker never repairs the cache: an entry it cannot read
-    (the search index's state, the open data texts) fails its work, and the
-    build makes the index or the files itself (one notice of the damaged
-    entries, the build's)."""
+    (the search index's state) fails its work, and the build makes the
+    index itself (one notice of the damaged entries, the build's). The
+    build, making the open data after an edit, repairs what it reads."""
     root, rebuild_and_compare = case
     monkeypatch.setattr(pipeline, "SEARCH_WORKER_FROM", 0)
     wanted = state and pipeline.state_key(pipeline.code_version(), state)

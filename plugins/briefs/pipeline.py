@@ -504,10 +504,10 @@ class SearchWorker(Workers):
     """The search index's update after an edit, in a process of its own:
     it loads the last build's index state and the changed briefs' records
     from the cache, scores their terms again and stores the new state (half
-    a second at 5,000 briefs) while this process plans the pages. Then the
-    open data files, joined there from the texts in the cache (a third of a
-    second). Started with the build, it imports on the other core while
-    this one reads."""
+    a second at 5,000 briefs) while this process plans the pages. When the
+    index stays as it was, the open data files instead, joined there from
+    the texts in the cache (a third of a second). Started with the build,
+    it imports on the other core while this one reads."""
 
     initializer = None
 
@@ -1080,6 +1080,7 @@ class BriefsGenerator(Generator):
         # brief pages (those not waiting for a PDF) are made while the build
         # plans the rest, the workers' first.
         editions, finish_pdfs = self.start_pdfs(output, previous, old_files, digests)
+        search_job = self.search_job(digests, old_files, old_groups)
         catalogue = data_entries(self.site, editions)
         feeds = feed_jobs(self.site, self.settings, editions)
         data = data_job(self.site, self.settings, feeds, catalogue)
@@ -1087,7 +1088,6 @@ class BriefsGenerator(Generator):
         make_data = self.carry_or_render([data], old_files, old_groups, output)
         if make_data and not self.start_data_files(data, old_files, old_groups, output):
             self.start_data_texts(catalogue)
-        search_job = self.search_job(digests, old_files, old_groups)
         shared = navigation(self.site)
         brief_pages = brief_jobs(
             self.site, self.site.briefs, self.related(), shared, editions
@@ -1336,9 +1336,11 @@ class BriefsGenerator(Generator):
     ) -> bool:
         """Have the SearchWorker make the open data files (_make_catalogue),
         when there is one: after an edit the workers are idle, and this
-        process has the pages to plan. Whether it took them (data_files
-        then takes its result)."""
-        if self.search_worker is None:
+        process has the pages to plan. Not while it updates the search index
+        (search_job): that takes longer than the planning, and this process
+        makes the files when it has planned. Whether it took them
+        (data_files then takes its result)."""
+        if self.search_worker is None or self.search_update is not None:
             return False
         last = [rel for rel in old_groups.get(job.save_as, ()) if rel in old_files]
         self.data_update = self.search_worker.catalogue(
