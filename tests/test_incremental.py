@@ -19,6 +19,7 @@ from collections import Counter
 from multiprocessing import shared_memory
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from briefs import filedigests, opendata, pages, pipeline, search
@@ -321,6 +322,35 @@ def test_a_body_edit_plans_none_of_the_pages_made_from_views(case, monkeypatch):
 
     assert rebuild(alter_listing_and_body) == 1
     assert rebuild(lambda: CHANGES["title"](root)) == 1
+
+
+def test_the_theme_is_compiled_once_into_the_cache(case, monkeypatch):
+    """The theme's compiled templates are kept in the build cache: the next
+    build compiles none of them, and an edited template alone again. Other
+    Jinja options compile into a folder of their own (the other removed):
+    the site then equals a clean build, which compiles everything."""
+    root, rebuild_and_compare = case
+    templates = root / "cache" / "templates"
+    (kept,) = templates.iterdir()
+    assert any(kept.iterdir())
+    compiled = []
+    compile_template = jinja2.Environment.compile
+
+    def counted(env, source, name=None, *args, **kwargs):
+        compiled.append(name)
+        return compile_template(env, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    CHANGES["body"](root)
+    build(root / "content", root / "output", **settings(root))
+    assert compiled == []
+    CHANGES["partial"](root)
+    build(root / "content", root / "output", **settings(root))
+    assert compiled == ["partials/footer.html"]
+    options = load_settings(root / "content", root / "output")["JINJA_ENVIRONMENT"]
+    rebuild_and_compare(JINJA_ENVIRONMENT={**options, "keep_trailing_newline": True})
+    (other,) = templates.iterdir()
+    assert other != kept
 
 
 def test_the_linker_links_unchanged_files_and_names_one_that_went(tmp_path):

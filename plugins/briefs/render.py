@@ -13,6 +13,7 @@ import io
 import posixpath
 
 from feedgenerator import Atom1Feed, Enclosure, get_tag_uri
+from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
@@ -30,6 +31,9 @@ from .urls import href, is_absolute, public_url
 
 # A page's links come pickled (the build keeps them until the link check).
 Rendered = tuple[str, bytes, Pickled | None]
+# The setting naming where the theme's compiled templates are kept
+# (pipeline.template_cache_folder), when they are.
+TEMPLATE_CACHE_KEY = "BRIEFS_TEMPLATE_CACHE"
 
 
 class Renderer:
@@ -50,6 +54,9 @@ class Renderer:
         # file again every time a page includes or imports it (a tenth of a
         # brief page's time).
         self.env.auto_reload = False
+        # Compiled once for the build cache (pipeline.template_cache_folder).
+        if folder := settings.get(TEMPLATE_CACHE_KEY):
+            self.env.bytecode_cache = FileSystemBytecodeCache(folder)
         self.env.globals["href"] = href
         self.globals = {k: v for k, v in settings.items() if k.isupper()}
         self.fragments = Fragments(self.env, self.globals)
