@@ -251,14 +251,15 @@ def test_record_fields_weights_and_top_flags():
 # Files -----------------------------------------------------------------------
 
 
-def collection(count=60, seed=3):
+def collection(count=60, seed=3, more: dict[int, str] | None = None):
+    """`count` briefs of random words; `more`: words added to some, by number."""
     rng = random.Random(seed)
     vocabulary = [f"w{n:03d}x" for n in range(400)] + ["harbour"] * 40
     docs = []
     for n in range(count):
         body = "".join(
             f"<p>{' '.join(rng.choices(vocabulary, k=60))}</p>" for _ in range(5)
-        )
+        ) + (f"<p>{more[n]}</p>" if more and n in more else "")
         docs.append(
             record(
                 slug=f"b{n:03d}",
@@ -383,6 +384,31 @@ def test_an_index_updated_from_the_last_one_equals_one_made_from_scratch(edits):
     assert len(updated.made) < len(scratch.made) / 2
     # Only the edited briefs' records (old and new) were read.
     assert len(loaded_keys) == 2 * edits
+
+
+def test_a_small_edit_makes_only_the_shards_whose_postings_changed(monkeypatch):
+    """A word more in one brief: its length moves a little and most of its
+    rounded scores stay as they were. Only the shards holding a term whose
+    postings now read otherwise are made again; the meta file (the same
+    shards and facets) is not; and every file is as from scratch."""
+    monkeypatch.setattr(search, "SHARD_BYTES", 2_000)  # (many shards)
+    before, _ = _indexed(_in_id_order(collection(count=60)))
+    edited = _in_id_order(collection(count=60, more={7: "harbour"}))
+    (updated, _), _ = _indexed(edited, before)
+    (scratch, _), _ = _indexed(edited)
+    assert_same_files(updated, scratch)
+    previous, now = before[0].state, scratch.state
+    assert previous.shards == now.shards and previous.facets == now.facets
+    changed = {term for term in now.scored if now.scored[term] != previous.scored[term]}
+    shards = {
+        search.TERMS.format(number)
+        for number, terms in enumerate(now.shards)
+        if changed.intersection(terms)
+    }
+    made = {path for path in updated.made if path.startswith("search/terms/")}
+    assert made == shards
+    assert 0 < len(made) < len(now.shards) / 2
+    assert search.META not in updated.made
 
 
 def test_an_index_is_made_from_scratch_when_the_briefs_are_not_the_same():

@@ -479,14 +479,21 @@ def _update(
         DOCS.format(number): script("doc", number, _display(new[keys[number]]))
         for number in changed
     }
+    # A term scored again mostly keeps its written scores (they are rounded):
+    # only the terms whose postings read otherwise make a shard new.
+    rewritten = {
+        term for term in affected if scored.get(term) != previous.scored.get(term)
+    }
     shards, shard_files = _shard_and_meta_files(
-        scored, tuple(facets), reuse=(previous, affected)
+        scored, tuple(facets), reuse=(previous, rewritten)
     )
     files.update(shard_files)
     for number in range(len(shards)):  # a reused shard: as it was
         path = TERMS.format(number)
         if path not in files:
             digests[path] = previous.digests[path]
+    if META not in files:
+        digests[META] = previous.digests[META]
     for path, data in files.items():
         digests[path] = digest_of(data)
     state = IndexState(
@@ -497,22 +504,25 @@ def _update(
 
 def _shard_and_meta_files(scored: dict[str, str], facets: tuple[dict, ...], reuse=None):
     """The terms of each shard, and the shard and meta files. `reuse`, the
-    last state and the terms scored again since: a shard of the same terms,
-    none of them scored again, is the same file (left out of the files)."""
+    last state and the terms whose postings changed since: a shard of the
+    same terms, none of them changed, is the same file, and so is the meta
+    file of the same shards and facets (left out of the files)."""
     shards = _term_shards(scored)
     terms = tuple(tuple(shard) for shard in shards)
     files = {}
     for number, entries in enumerate(shards):
         path = TERMS.format(number)
         if reuse is not None:
-            previous, affected = reuse
+            previous, changed = reuse
             if (
                 number < len(previous.shards)
                 and previous.shards[number] == terms[number]
-                and affected.isdisjoint(terms[number])
+                and changed.isdisjoint(terms[number])
             ):
                 continue
         files[path] = script("terms", number, entries)
+    if reuse is not None and (reuse[0].shards, reuse[0].facets) == (terms, facets):
+        return terms, files
     meta = {
         "format": FORMAT,
         "count": len(facets),
