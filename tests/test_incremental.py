@@ -16,15 +16,20 @@ import sqlite3
 import time
 import zlib
 from collections import Counter
+from datetime import UTC, datetime
 from multiprocessing import shared_memory
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import jinja2
 import pytest
+from markupsafe import Markup
+from pelican.utils import SafeDatetime
 
 from briefs import filedigests, opendata, pages, pipeline, search
-from briefs.cache import digest_of
+from briefs.cache import digest_of, fingerprint
 from briefs.filedigests import SETTLED_SECONDS, Remembered
+from briefs.model import Link
 from briefs.pages import Digests
 from briefs.problems import BriefsError
 from briefs.reading import ReadSettings, read_source
@@ -679,6 +684,33 @@ def test_a_read_brings_the_fingerprint_pages_would_make_of_its_brief():
     for path in sources:
         kept = read_source(path, path.name, path.read_bytes(), config).without_body()
         assert kept.brief_digest == Digests().of(kept.brief)
+
+
+def test_plain_values_are_told_apart_by_their_fingerprints():
+    """A tuple of plain values is fingerprinted by its repr (cache.py): as
+    with pickling, values that differ in type, text or time zone differ,
+    and equal values made apart are equal."""
+    moment = (2024, 3, 1, 9, 30)
+    different = [
+        ("a",),
+        (Markup("a"),),
+        ("None",),
+        (None,),
+        (1,),
+        (True,),
+        (1.0,),
+        ("a", "b"),
+        ("a', 'b",),
+        (datetime(*moment, tzinfo=UTC),),
+        (SafeDatetime(*moment, tzinfo=UTC),),
+        (SafeDatetime(*moment, tzinfo=ZoneInfo("Europe/London")),),
+        (SafeDatetime(*moment, tzinfo=ZoneInfo("Europe/Lisbon")),),
+        ("a", Link("a", "a", "a.html", "a.html", None)),  # (pickled)
+    ]
+    assert len({fingerprint(value) for value in different}) == len(different)
+    assert fingerprint(("ab", SafeDatetime(*moment, tzinfo=UTC))) == fingerprint(
+        ("".join(["a", "b"]), SafeDatetime(*moment, tzinfo=UTC))
+    )
 
 
 def test_a_remembered_digest_stands_until_the_file_changes(tmp_path):
