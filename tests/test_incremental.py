@@ -329,6 +329,43 @@ def test_a_body_edit_plans_none_of_the_pages_made_from_views(case, monkeypatch):
     assert rebuild(lambda: CHANGES["title"](root)) == 1
 
 
+def test_a_body_edit_plans_the_page_of_its_brief_alone(case, monkeypatch):
+    """After an edit to a body, the other briefs' pages are carried over
+    without being planned; one of them altered behind the build's back is
+    planned and made again; a title edit (in the views every brief page
+    shows) plans them all. Each time the site equals a clean build."""
+    root, _ = case
+    planned = []
+    plan_pages = pipeline.brief_jobs
+
+    def brief_jobs(site, views, *args):
+        planned.extend(view.slug for view in views)
+        return plan_pages(site, views, *args)
+
+    monkeypatch.setattr(pipeline, "brief_jobs", brief_jobs)
+
+    def rebuild(change) -> list[str]:
+        change()
+        planned.clear()
+        build(root / "content", root / "output", **settings(root))
+        slugs = sorted(planned)
+        build(root / "content", root / "clean", **settings(root, **CLEAN))
+        assert_same_site(root / "output", root / "clean")
+        shutil.rmtree(root / "clean")
+        return slugs
+
+    assert rebuild(lambda: CHANGES["body"](root)) == ["brief-05"]
+    page = root / "output" / "briefs" / "brief-02.html"
+
+    def alter_page_and_body():
+        page.unlink()
+        page.write_text("altered", "utf-8")
+        edit(source(root, 5), "Changed text with", "Text 5 with")
+
+    assert rebuild(alter_page_and_body) == ["brief-02", "brief-05"]
+    assert len(rebuild(lambda: CHANGES["title"](root))) == 12
+
+
 def test_the_theme_is_compiled_once_into_the_cache(case, monkeypatch):
     """The theme's compiled templates are kept in the build cache: the next
     build compiles none of them, and an edited template alone again. Other
@@ -812,7 +849,8 @@ def test_without_shared_memory_the_views_go_with_each_batch(tmp_path, monkeypatc
 def test_brief_pages_started_before_the_plan_equal_a_clean_build(tmp_path, monkeypatch):
     """From RENDER_PARALLEL_FROM brief pages on, they are carried over or
     started in the workers before the listings and feeds are planned; a
-    build from nothing and an edit then give what a clean build gives."""
+    build from nothing and an edit then give what a clean build gives. In
+    the edit, the pages of the other briefs are carried over unplanned."""
     content = write_site(tmp_path)
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
     monkeypatch.setattr(pipeline, "RENDER_PARALLEL_FROM", 1)
@@ -835,7 +873,7 @@ def test_brief_pages_started_before_the_plan_equal_a_clean_build(tmp_path, monke
     build(content, tmp_path / "clean-2", **CLEAN, **SMALL_PAGES)
     assert_same_site(tmp_path / "site", tmp_path / "clean-2")
     # (The clean builds, in one process, start none early.)
-    assert [count for count, _ in started] == [12, 0, 12, 0]
+    assert [count for count, _ in started] == [12, 0, 1, 0]
     assert len(started[0][1]) == 12
     assert started[2][1] == ["briefs/brief-03.html"]
 

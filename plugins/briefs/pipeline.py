@@ -68,7 +68,7 @@ from .cache import Cache, CacheUnusable, Pickled, digest_of, fingerprint
 from .collection import Collection, display_path, validate_content
 from .filedigests import Remembered
 from .linkcheck import BrokenLink, PageLinks, SiteChecker, is_checked, read_page
-from .model import Site, build_site, site_views
+from .model import BriefView, Site, build_site, site_views
 from .options import BriefsOptions
 from .outputdir import MARKER
 from .pages import (
@@ -122,6 +122,7 @@ RENDER_PARALLEL_FROM = 450  # files to render
 # 1,000 briefs: measured by the size of the last build's index state in the
 # cache (13.7 MB at 5,000 briefs, for an update of half a second).
 SEARCH_WORKER_FROM = 3_000_000  # bytes
+BRIEF_PAGES = "brief pages"  # a family of pages (carried_brief_pages)
 CHUNK = 24
 DATA_TEXTS_CHUNK = 256  # a brief's open data texts take a fifth of a page's time
 # Settings that name this build's folders, not what it makes.
@@ -725,8 +726,9 @@ class BriefsGenerator(Generator):
         # The digests of the values this build's jobs show (pages.Digests).
         self.digests = Digests()
         self.groups: dict[str, list[str]] = {}
-        # Each family of pages (pages.plan): its inputs' digest, its files.
-        self.families: dict[str, tuple[str, list[str]]] = {}
+        # Each family of pages: its inputs' digest, and its files (pages.plan's)
+        # or each file's own inputs' digest (BRIEF_PAGES).
+        self.families: dict[str, tuple[str, list[str] | dict[str, str]]] = {}
         self.old: dict = {}  # the last build's manifest (render_and_write)
         self.previous: Path | None = None  # the last build's output
         self.staging = False  # writing a new folder (render_and_write)
@@ -1113,13 +1115,13 @@ class BriefsGenerator(Generator):
         if make_data and not self.start_data_files(data, old_files, old_groups, output):
             self.start_data_texts(catalogue)
         shared = navigation(self.site)
-        brief_pages = brief_jobs(
-            self.site, self.site.briefs, self.related(), shared, editions
-        )
+        carried, fresh = self.carried_brief_pages(shared, editions, old_files, output)
+        brief_pages = brief_jobs(self.site, fresh, self.related(), shared, editions)
         started, early, early_results = self.start_pages(
             brief_pages, digests, old_files, old_groups, output
         )
-        started.add(id(data))
+        started.update(map(id, [*carried, data]))
+        brief_pages += carried
         self.store_reads()
         _give_back_memory()
         self.jobs = plan(
@@ -1224,18 +1226,66 @@ class BriefsGenerator(Generator):
             entries = [old_files.get(rel) for rel in files]
             made = all(entry is not None for entry in entries)
             if made and self.left_as_made(files, entries):
-                self.written.update(zip(files, entries, strict=True))
-                self.link(self.previous, output, files)
-                jobs = [
-                    Job(rel, "carried", fingerprint=entry.fingerprint)
-                    for rel, entry in zip(files, entries, strict=True)
-                ]
+                jobs = self.carried(files, entries, output)
                 started.update(map(id, jobs))
                 self.families[name] = last
                 return jobs
         jobs = make()
         self.families[name] = (digest, [job.save_as for job in jobs])
         return jobs
+
+    def carried_brief_pages(
+        self, shared: dict, editions: dict, old_files: dict, output: Path
+    ) -> tuple[list[Job], list[BriefView]]:
+        """The brief pages carried over without being planned, and the briefs
+        whose pages are planned. A page is carried over when the last build
+        made every brief page from the same views, navigation and series
+        (one digest: BRIEF_PAGES) and this one from the same body and PDF,
+        and left its file as it is: an edit to a body leaves every page but
+        its brief's."""
+        site, digests = self.site, self.digests
+        inputs = (shared, site.briefs, site.series)
+        digest = combine(BRIEF_PAGES, list(map(digests.of, inputs)))
+        own = {
+            view.save_as: combine(
+                "page",
+                [
+                    *map(str, site.bodies[view.save_as]),
+                    digests.of(editions.get(view.save_as)),
+                ],
+            )
+            for view in site.briefs
+        }
+        last = self.old.get("families", {}).get(BRIEF_PAGES)
+        self.families[BRIEF_PAGES] = (digest, own)
+        if last is None or last[0] != digest:
+            return [], site.briefs
+        previous, files, entries, fresh = self.previous, [], [], []
+        for view in site.briefs:
+            rel = view.save_as
+            entry = old_files.get(rel)
+            if (
+                last[1].get(rel) == own[rel]
+                and entry is not None
+                and _unchanged(_join(previous, rel), entry)
+            ):
+                files.append(rel)
+                entries.append(entry)
+            else:
+                fresh.append(view)
+        return self.carried(files, entries, output), fresh
+
+    def carried(
+        self, files: list[str], entries: list[ManifestEntry], output: Path
+    ) -> list[Job]:
+        """The last build's `files`, left as it made them (their manifest
+        `entries`), carried over as they are: jobs that are not planned."""
+        self.written.update(zip(files, entries, strict=True))
+        self.link(self.previous, output, files)
+        return [
+            Job(rel, "carried", fingerprint=entry.fingerprint)
+            for rel, entry in zip(files, entries, strict=True)
+        ]
 
     def carry_or_render(
         self, jobs: list[Job], old_files: dict, old_groups: dict, output: Path
