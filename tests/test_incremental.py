@@ -294,6 +294,19 @@ def test_the_404_page_follows_the_stylesheets(case):
     assert "/* new */" in (root / "output" / "404.html").read_text("utf-8")
 
 
+def planned_after(root: Path, change, planned: list) -> list:
+    """What was put in `planned` while building with the cache after
+    `change`; the site then equals a clean build."""
+    change()
+    planned.clear()
+    build(root / "content", root / "output", **settings(root))
+    made = list(planned)
+    build(root / "content", root / "clean", **settings(root, **CLEAN))
+    assert_same_site(root / "output", root / "clean")
+    shutil.rmtree(root / "clean")
+    return made
+
+
 def test_a_body_edit_plans_none_of_the_pages_made_from_views(case, monkeypatch):
     """A body is in no view: after an edit to one, the listings, archives,
     series and citations are carried over as one family, none of their
@@ -308,14 +321,7 @@ def test_a_body_edit_plans_none_of_the_pages_made_from_views(case, monkeypatch):
     )
 
     def rebuild(change) -> int:
-        change()
-        planned.clear()
-        build(root / "content", root / "output", **settings(root))
-        times = len(planned)
-        build(root / "content", root / "clean", **settings(root, **CLEAN))
-        assert_same_site(root / "output", root / "clean")
-        shutil.rmtree(root / "clean")
-        return times
+        return len(planned_after(root, change, planned))
 
     assert rebuild(lambda: CHANGES["body"](root)) == 0
     listing = root / "output" / "regions" / "index.html"
@@ -345,14 +351,7 @@ def test_a_body_edit_plans_the_page_of_its_brief_alone(case, monkeypatch):
     monkeypatch.setattr(pipeline, "brief_jobs", brief_jobs)
 
     def rebuild(change) -> list[str]:
-        change()
-        planned.clear()
-        build(root / "content", root / "output", **settings(root))
-        slugs = sorted(planned)
-        build(root / "content", root / "clean", **settings(root, **CLEAN))
-        assert_same_site(root / "output", root / "clean")
-        shutil.rmtree(root / "clean")
-        return slugs
+        return sorted(planned_after(root, change, planned))
 
     assert rebuild(lambda: CHANGES["body"](root)) == ["brief-05"]
     page = root / "output" / "briefs" / "brief-02.html"
