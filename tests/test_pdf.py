@@ -480,9 +480,14 @@ def test_development_pdfs_link_relatively_and_have_no_web_address(development):
 @pytest.mark.parametrize("where", ["hero", "body"])
 def test_an_edited_image_makes_a_new_pdf(development, where):
     """The PDF embeds the image's bytes: a new file under the same name (the
-    brief's text unchanged) makes a new PDF."""
-    _, sizes = development
+    brief's text unchanged) makes a new PDF, and the brief's page gives the
+    new one's size and pages (planned again: its PDF was being made)."""
+    site, sizes = development
     assert sizes[where] == [(400, 300), (300, 300)]
+    made = site.output / "briefs" / f"{where}.pdf"
+    edition = pdf.PdfEdition("", made.stat().st_size, len(read(made).pages))
+    [link] = site.html(f"briefs/{where}.html").select(".pdf-link")
+    assert edition.label in link.get_text(" ", strip=True)
 
 
 def test_an_image_the_engine_cannot_read_fails_the_build(site):

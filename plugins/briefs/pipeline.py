@@ -1246,13 +1246,13 @@ class BriefsGenerator(Generator):
         site, digests = self.site, self.digests
         inputs = (shared, site.briefs, site.series)
         digest = combine(BRIEF_PAGES, list(map(digests.of, inputs)))
+        # A page whose PDF is being made is planned: the PDF's size and page
+        # count are not known yet (its digest is none that can be met).
         own = {
-            view.save_as: combine(
-                "page",
-                [
-                    *map(str, site.bodies[view.save_as]),
-                    digests.of(editions.get(view.save_as)),
-                ],
+            view.save_as: ""
+            if isinstance(edition := editions.get(view.save_as), pdf.PendingEdition)
+            else combine(
+                "page", [*map(str, site.bodies[view.save_as]), digests.of(edition)]
             )
             for view in site.briefs
         }
@@ -1265,7 +1265,8 @@ class BriefsGenerator(Generator):
             rel = view.save_as
             entry = old_files.get(rel)
             if (
-                last[1].get(rel) == own[rel]
+                own[rel]
+                and last[1].get(rel) == own[rel]
                 and entry is not None
                 and _unchanged(_join(previous, rel), entry)
             ):
