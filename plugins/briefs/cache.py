@@ -151,16 +151,11 @@ class Cache:
         (set before anything is written; SQLite's default is 4 KB): a build
         from nothing writes some 180 MB of entries, and each page is a write
         to the log, then to the file, so 4 KB pages cost 160,000 system calls
-        and a quarter of a second. Nothing is synced to the disk: what a
-        crash of the machine leaves is damaged (each entry's checksum and
-        SQLite's errors say so, and the cache is replaced) or older (every
-        file it names is checked before it is carried over), so it costs
-        time only; syncing cost each build a tenth of a second at its end,
-        when the log is written into the file."""
+        and a quarter of a second."""
         self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         self._db.execute(f"PRAGMA page_size={PAGE_SIZE}")
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(
             "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);"
             + SCHEMA
