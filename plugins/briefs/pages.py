@@ -62,7 +62,10 @@ class Paginator:
 
 @dataclass
 class Job:
-    """One output file. kind: "page" (a template), "feed" or "copy"."""
+    """One output file. kind: "page" (a template), "feed", "cite",
+    "redirect", "copy", or a group of files ("data", "search"); "carried":
+    a file of the last build carried over unplanned, with its fingerprint
+    and no context (pipeline.BriefsGenerator.carried)."""
 
     save_as: str
     kind: str

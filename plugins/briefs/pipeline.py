@@ -28,7 +28,6 @@ build in the BRIEFS_WARM_STATE setting.
 from __future__ import annotations
 
 import ctypes
-import functools
 import gc
 import hashlib
 import logging
@@ -1134,7 +1133,7 @@ class BriefsGenerator(Generator):
             feeds,
             data,
             digests,
-            functools.partial(self.family, old_files, output, started),
+            partial(self.family, old_files, output, started),
         )
         gc.freeze()  # (see close)
         finish_pdfs()
