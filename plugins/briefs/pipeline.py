@@ -793,7 +793,6 @@ class BriefsGenerator(Generator):
             self.close()
             raise
         self.collection = collection
-        self.make_editions = pdf_output.check_engine(self.settings, self.paper)
         self.site = build_site(
             collection, self.settings, self.options.show_drafts, texts, files
         )
@@ -1104,8 +1103,11 @@ class BriefsGenerator(Generator):
         # The PDFs that changed, the open data texts, the search index and the
         # brief pages (those not waiting for a PDF) are made while the build
         # plans the rest, the workers' first.
-        editions, finish_pdfs = self.start_pdfs(output, previous, old_files, digests)
         search_job = self.search_job(digests, old_files, old_groups)
+        # The PDF engine's worker, started with the build, may still be loading
+        # WeasyPrint: what needs no PDF is done before it is asked.
+        self.make_editions = pdf_output.check_engine(self.settings, self.paper)
+        editions, finish_pdfs = self.start_pdfs(output, previous, old_files, digests)
         catalogue = data_entries(self.site, editions)
         feeds = feed_jobs(self.site, self.settings, editions)
         data = data_job(self.site, self.settings, feeds, catalogue)
@@ -1576,7 +1578,8 @@ class BriefsGenerator(Generator):
                 context={"article": view, "paper": paper},
                 bodies=(key,),
             )
-            job.fingerprint = fingerprint((engine, digests.of(view), key, paper))
+            inputs = [engine, digests.of(view), key, digests.of(paper)]
+            job.fingerprint = combine("pdf", inputs)
             entry = old_files.get(path)
             if (
                 entry is not None
