@@ -371,7 +371,7 @@ def test_the_theme_is_compiled_once_into_the_cache(case, monkeypatch):
     Jinja options compile into a folder of their own (the other removed):
     the site then equals a clean build, which compiles everything."""
     root, rebuild_and_compare = case
-    templates = root / "cache" / "templates"
+    templates = root / "cache" / pipeline.TEMPLATE_CACHE_FOLDER
     (kept,) = templates.iterdir()
     assert any(kept.iterdir())
     compiled = []
@@ -392,6 +392,22 @@ def test_the_theme_is_compiled_once_into_the_cache(case, monkeypatch):
     rebuild_and_compare(JINJA_ENVIRONMENT={**options, "keep_trailing_newline": True})
     (other,) = templates.iterdir()
     assert other != kept
+
+
+def test_the_compiled_templates_folder_removes_only_its_own_kind(tmp_path):
+    """Another key's folder of compiled templates is removed; anything else
+    where the cache is (CACHE_PATH may be any folder) is left alone."""
+    root = tmp_path / pipeline.TEMPLATE_CACHE_FOLDER
+    old = root / ("0" * 32)
+    mine = root / "notes"
+    for folder in (old, mine):
+        folder.mkdir(parents=True)
+        (folder / "kept.txt").write_text("x", "utf-8")
+    folder = pipeline.template_cache_folder(tmp_path, "code", {})
+    assert sorted(path.name for path in root.iterdir()) == sorted(
+        [Path(folder).name, "notes"]
+    )
+    assert (mine / "kept.txt").exists()
 
 
 def test_the_linker_links_unchanged_files_and_names_one_that_went(tmp_path):

@@ -34,6 +34,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import re
 import shutil
 import stat
 import subprocess
@@ -122,6 +123,10 @@ RENDER_PARALLEL_FROM = 450  # files to render
 # cache (13.7 MB at 5,000 briefs, for an update of half a second).
 SEARCH_WORKER_FROM = 3_000_000  # bytes
 BRIEF_PAGES = "brief pages"  # a family of pages (carried_brief_pages)
+# The theme's compiled templates in the cache folder (template_cache_folder),
+# one folder each named by a digest (cache.fingerprint).
+TEMPLATE_CACHE_FOLDER = "briefs-templates"
+_DIGEST_NAME = re.compile(r"[0-9a-f]{32}")
 CHUNK = 24
 DATA_TEXTS_CHUNK = 256  # a brief's open data texts take a fifth of a page's time
 # Settings that name this build's folders, not what it makes.
@@ -307,15 +312,16 @@ def template_cache_folder(cache_dir: Path, code: str, settings: dict) -> str | N
     that a build process and its workers do not compile them again (a fifth
     of a second each). Jinja knows a template's code there by its source;
     the folder is named after the plugin's code and the Jinja options that
-    shape what a template compiles to, and the folders of others are
-    removed. None when it cannot be made."""
+    shape what a template compiles to, and the other folders of that kind
+    are removed (only those: CACHE_PATH may be anywhere). None when it
+    cannot be made."""
     key = fingerprint((code, repr(settings.get("JINJA_ENVIRONMENT"))))
-    root = cache_dir / "templates"
+    root = cache_dir / TEMPLATE_CACHE_FOLDER
     folder = root / key
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for other in root.iterdir():
-            if other != folder:
+            if other != folder and _DIGEST_NAME.fullmatch(other.name):
                 shutil.rmtree(other, ignore_errors=True)
     except OSError:
         return None
