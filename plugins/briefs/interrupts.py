@@ -115,3 +115,10 @@ def checkpoint(stage: str) -> None:
         os.killpg(os.getpid(), number)
     else:
         os.kill(os.getpid(), number)
+    if number == signal.SIGINT and threading.current_thread() is not (
+        threading.main_thread()
+    ):
+        # Python runs the handler in the main thread, at its next step: the
+        # thread that reached the stage (one writing files) stops here too,
+        # as the whole process would on Ctrl-C at that point.
+        raise KeyboardInterrupt
