@@ -1108,8 +1108,13 @@ class BriefsGenerator(Generator):
         digests = self.digests
         # The PDFs that changed, the open data texts, the search index and the
         # brief pages (those not waiting for a PDF) are made while the build
-        # plans the rest, the workers' first.
-        search_job = self.search_job(digests, old_files, old_groups)
+        # plans the rest, the workers' first. A SearchWorker's index update
+        # starts before anything (after an edit it is the longest path);
+        # without one there is nothing to start, and the workers are given
+        # their first texts sooner.
+        search_job = None
+        if self.search_worker is not None:
+            search_job = self.search_job(digests, old_files, old_groups)
         # The PDF engine's worker, started with the build, may still be loading
         # WeasyPrint: what needs no PDF is done before it is asked.
         self.make_editions = pdf_output.check_engine(self.settings, self.paper)
@@ -1121,6 +1126,8 @@ class BriefsGenerator(Generator):
         make_data = self.carry_or_render([data], old_files, old_groups, output)
         if make_data and not self.start_data_files(data, old_files, old_groups, output):
             self.start_data_texts(catalogue)
+        if search_job is None:
+            search_job = self.search_job(digests, old_files, old_groups)
         shared = navigation(self.site)
         carried, fresh = self.carried_brief_pages(shared, editions, old_files, output)
         brief_pages = brief_jobs(self.site, fresh, self.related(), shared, editions)
