@@ -1282,7 +1282,7 @@ class BriefsGenerator(Generator):
                 own[rel]
                 and last[1].get(rel) == own[rel]
                 and entry is not None
-                and _unchanged(_join(previous, rel), entry)
+                and _unchanged(previous, rel, entry)
             ):
                 files.append(rel)
                 entries.append(entry)
@@ -1327,7 +1327,7 @@ class BriefsGenerator(Generator):
         is still as that build left it."""
         previous = self.previous
         return all(
-            _unchanged(_join(previous, rel), entry)
+            _unchanged(previous, rel, entry)
             for rel, entry in zip(files, entries, strict=True)
         )
 
@@ -1336,7 +1336,7 @@ class BriefsGenerator(Generator):
     ) -> bool:
         """Whether the last build's `rel` is still exactly as that build left
         it: then it is carried over (link)."""
-        if not _unchanged(_join(previous, rel), entry):
+        if not _unchanged(previous, rel, entry):
             return False
         self.link(previous, output, [rel])
         return True
@@ -1805,10 +1805,11 @@ def _same_job(entry: ManifestEntry | None, job: Job) -> bool:
     return entry is not None and entry.fingerprint == job.fingerprint
 
 
-def _unchanged(old: Path | str, entry: ManifestEntry) -> bool:
-    """Whether the last build's file is still exactly as it left it."""
+def _unchanged(previous: Path | str, rel: str, entry: ManifestEntry) -> bool:
+    """Whether the last build's `rel` (in its folder `previous`) is still
+    exactly as it left it."""
     try:
-        return _stat(old) == entry.stat
+        return _stat(_join(previous, rel)) == entry.stat
     except OSError:
         return False
 
@@ -1822,7 +1823,7 @@ def _as_left(
     return (
         entry is not None
         and entry.digest == digest
-        and _unchanged(_join(previous, rel), entry)
+        and _unchanged(previous, rel, entry)
     )
 
 
