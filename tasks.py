@@ -13,7 +13,7 @@ from briefs.collection import validate_content
 from briefs.editorial import editorial_warnings
 from briefs.options import BriefsOptions
 from briefs.outputdir import FolderError, require_folder
-from briefs.problems import BriefsError, summary_line
+from briefs.problems import BriefsError, errors, in_report_order, summary_line
 from policy_briefs import addresses
 from policy_briefs import build as site_build
 from policy_briefs.progress import reporting
@@ -77,6 +77,7 @@ def check(c, content=str(CONTENT), against=""):
     collection = validate_content(content_dir, options, timezone)
     problems = collection.problems + editorial_warnings(collection, options)
     broken_links: list[str] = []
+    failures: list[str] = []  # of the scratch build, neither content nor links
     lost: list[str] = []
     if collection.ok:  # links can only be checked on a site that builds
         with (
@@ -90,15 +91,24 @@ def check(c, content=str(CONTENT), against=""):
                 built = site_build.build(
                     content_dir, Path(scratch) / "site", PDF_EDITIONS="off"
                 )
-            except BriefsError as exc:
-                broken_links = exc.lines
+            except site_build.BuildError as exc:
+                if exc.problems:  # found by rendering (a body's HTML, say)
+                    problems = in_report_order([*problems, *exc.problems])
+                elif exc.broken_links:
+                    broken_links = exc.lines
+                else:
+                    failures = exc.lines
+            except BriefsError as exc:  # the scratch folder refused, say
+                failures = exc.lines
             else:
                 if published is not None:
                     lost = _lost_addresses(published, built.output, collection)
-    for line in [*map(str, problems), *broken_links, *lost]:
+    for line in [*map(str, problems), *broken_links, *failures, *lost]:
         print(line, file=sys.stderr)
-    ok = collection.ok and not broken_links and not lost
+    ok = not errors(problems) and not broken_links and not failures and not lost
     links = f", {len(broken_links)} link problems" if broken_links else ""
+    if failures:
+        links += f", {len(failures)} other build problem(s)"
     gone = (
         f", {len(lost)} address{'es' if len(lost) != 1 else ''} would disappear"
         if lost

@@ -35,7 +35,7 @@ from briefs.pipeline import (
     inputs_digest,
     up_to_date,
 )
-from briefs.problems import BriefsError, ContentError
+from briefs.problems import BriefsError, ContentError, LinkError
 
 from .errors import BuildError
 from .project import DEV_SETTINGS, ROOT
@@ -150,7 +150,9 @@ def build(
                 settings = load_settings(content, staging, settings_file, **overrides)
                 collector = run_pelican(settings)
             except ContentError as exc:  # the problems; callers add a closing line
-                raise BuildError([str(p) for p in exc.problems]) from None
+                raise BuildError([str(p) for p in exc.problems], exc.problems) from None
+            except LinkError as exc:
+                raise BuildError(exc.lines, broken_links=True) from None
             except BriefsError as exc:
                 raise BuildError(exc.lines) from None
             except Exception as exc:  # a theme or settings error: one line

@@ -227,6 +227,45 @@ def test_invoke_check_fails_on_a_broken_link(site):
     assert not site.output.exists()
 
 
+HOSTILE_BODY = """First paragraph.
+
+<img src="a.png" alt="" onerror="alert(1)">
+
+[click](javascript:alert(1))
+
+<svg><script>alert(1)</script></svg>
+"""
+
+
+def test_invoke_check_counts_a_bodys_refused_html_as_errors_in_line_order(site):
+    """What only rendering finds (the allowlist) is an error of the brief,
+    not a link problem, and a file's problems read top to bottom."""
+    site.brief("hostile", body=HOSTILE_BODY)
+    result = site.invoke("check", "--content", str(site.content))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    found = [
+        line
+        for line in result.stderr.splitlines()
+        if line.startswith("content/briefs/2024/hostile.md: line ")
+    ]
+    numbers = [int(line.split(": line ")[1].split(":")[0]) for line in found]
+    assert len(found) == 4 and numbers == sorted(numbers), found
+    assert "onerror=" in found[0] and "javascript:" in found[1]
+    closing = result.stderr.splitlines()[-1]
+    assert closing.startswith("FAILED: 1 briefs checked, 4 errors, "), closing
+    assert "link problems" not in closing
+    built = site.invoke(
+        "build", "--content", str(site.content), "--output", str(site.output)
+    )
+    assert built.returncode == 1
+    assert [
+        line
+        for line in built.stderr.splitlines()
+        if line.startswith("content/briefs/2024/hostile.md: line ")
+    ] == found
+
+
 def test_invoke_build_prints_warnings_once_and_succeeds(site):
     site.raw("x", fm("sumary: A dek.\n"))
     result = site.invoke(

@@ -22,7 +22,7 @@ from . import registry as registry_module
 from .addresses import AUTHORS, REGIONS, address_problems
 from .fields import IMAGE_SUFFIXES
 from .options import BriefsOptions
-from .problems import ERROR, WARNING, Problem
+from .problems import ERROR, WARNING, Problem, in_report_order
 from .reading import ReadSettings, SourceRead, read_source, unreadable
 from .registry import Registry
 from .schema import Brief, check_references
@@ -142,7 +142,7 @@ def validate_content(
             collection.briefs, registry, collection.files, shown, registry_paths
         )
     )
-    problems.sort(key=lambda p: (p.path, p.line or 0, p.field or "", p.message))
+    problems[:] = in_report_order(problems)
     return collection
 
 

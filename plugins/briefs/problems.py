@@ -14,7 +14,7 @@ ERROR = "error"
 WARNING = "warning"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     path: str
     message: str
@@ -54,6 +54,14 @@ def unreadable(path: str, error: OSError) -> Problem:
     return Problem(path, f"cannot read the file ({reason}); check its permissions")
 
 
+def in_report_order(problems) -> list[Problem]:
+    """File by file, then as an editor reads the file: the front matter's
+    problems (no line, or the first lines) before the body's, line by line."""
+    return sorted(
+        problems, key=lambda p: (p.path, p.line or 0, p.field or "", p.message)
+    )
+
+
 def errors(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.is_error]
 
@@ -88,7 +96,7 @@ class ContentError(BriefsError):
     """Invalid content: every error found, then a closing count."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(errors(problems))
+        self.problems = in_report_order(errors(problems))
         super().__init__(
             [str(p) for p in self.problems]
             + [f"Build failed: {summary_line(problems)}."]
