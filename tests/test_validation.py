@@ -281,6 +281,31 @@ def test_numbers_in_lists_stay_as_written(site):
     assert "0755" in topics and "1e3" in topics and "yes" in topics
 
 
+def test_topics_as_one_text_are_split_at_commas_as_pelican_does(site):
+    site.raw("x", fm("tags: Critical Infrastructure, NATO,\n"))
+    site.raw("y", fm('tags: ["Trade, Aid"]\n'))  # a list keeps its commas
+    site.build()
+    topics = {a.get_text(strip=True) for a in site.html("briefs/x.html").select("a")}
+    assert {"Critical Infrastructure", "NATO"} <= topics
+    assert (site.output / "topics" / "critical-infrastructure.html").is_file()
+    assert (site.output / "topics" / "nato.html").is_file()
+    assert (site.output / "topics" / "trade-aid.html").is_file()
+    assert not (site.output / "topics" / "critical-infrastructure-nato.html").exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('", ,"', "x.md: tags: expected a topic or a list of topics, found ', ,'"),
+        ("NATO, NATO", "x.md: tags: 'NATO' is listed twice"),
+    ],
+)
+def test_topics_as_one_text_must_name_each_once(site, value, expected):
+    site.raw("x", fm(f"tags: {value}\n"))
+    problems = [str(p) for p in validate_content(site.content).problems]
+    assert any(problem.endswith(expected) for problem in problems), problems
+
+
 def test_guest_authors_are_allowed(site):
     site.brief("x", author=["Yuki Tatsumi", "Maria Lopez"])
     site.build()

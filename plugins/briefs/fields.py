@@ -114,6 +114,20 @@ def optional_list(node) -> tuple[str, ...]:
     return text_list(node)
 
 
+def topic_list(node) -> tuple[str, ...]:
+    """Like optional_list, but one text is split at its commas, as Pelican
+    reads `tags: Japan, Trade` (a comma inside a topic: write a list)."""
+    if isinstance(node, Scalar) and not node.is_null and "," in node.value:
+        parts = [part for part in node.value.split(",") if part.strip()]
+        topics = [Scalar(part, node.line, plain=False) for part in parts]
+        if not topics:
+            raise FieldError(
+                f"expected a topic or a list of topics, found '{shorten(node.value)}'"
+            )
+        return text_list(Sequence(topics, node.line))
+    return optional_list(node)
+
+
 def iso_date(node) -> datetime:
     """ISO 8601 only: YYYY-MM-DD or a date-time; nothing is filled in."""
     if not isinstance(node, Scalar) or node.is_null:

@@ -24,7 +24,7 @@ FIELDS = {
     "region": f.Field(f.text_list, required=True),
     "date": f.Field(f.iso_date, required=True),
     "updated": f.Field(f.iso_date),
-    "tags": f.Field(f.optional_list),
+    "tags": f.Field(f.topic_list),
     "image": f.Field(f.image_path),
     "image_alt": f.Field(f.text),
     "image_credit": f.Field(f.text),
