@@ -9,6 +9,7 @@ import pytest
 from markdown import Markdown
 from pelican.settings import read_settings
 
+from briefs import fastinline
 from briefs.fastblock import GuardedPattern
 from briefs.fastinline import required_search, required_strings
 from briefs.reading import MarkdownRenderer
@@ -88,6 +89,30 @@ def test_fast_passes_give_python_markdowns_html():
     renderer, reference = MarkdownRenderer(CONFIG), stock()
     for text in texts():
         assert renderer.render(text) == reference.reset().convert(text), text
+
+
+def test_required_strings_are_looked_for_once_a_text_not_once_a_match(monkeypatch):
+    """After a match, the text before it is placeholders: looking for a
+    pattern's required strings in all of it again for every match made
+    '*_' * 20,000 take ten seconds to render (stock Python-Markdown: one)."""
+    scanned: list[int] = []
+    required = fastinline._required
+
+    def counting(regex):
+        strings, search = required(regex)
+        if search is None:
+            return strings, search
+
+        def counted(data: str):
+            scanned.append(len(data))
+            return search(data)
+
+        return strings, counted
+
+    monkeypatch.setattr(fastinline, "_required", counting)
+    text = "*_" * 2000
+    assert MarkdownRenderer(CONFIG).render(text) == stock().convert(text)
+    assert 0 < sum(scanned) < 100 * len(text), sum(scanned)
 
 
 @pytest.mark.parametrize(

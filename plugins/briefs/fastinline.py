@@ -125,8 +125,12 @@ class FastInlineProcessor(InlineProcessor):
             if possible[at] != patternIndex:
                 patternIndex, startIndex = possible[at], 0
             pattern, new_style, required = patterns[patternIndex]
+            # The required strings are looked for in a text a pattern has not
+            # matched yet (startIndex 0): after each match the text before
+            # startIndex is placeholders, and searching all of it again per
+            # match made a text of thousands of matches take seconds.
             if new_style and (
-                (required is not None and not required(data))
+                (startIndex == 0 and required is not None and not required(data))
                 or pattern.compiled_re.search(data, startIndex) is None
             ):
                 patternIndex, startIndex = patternIndex + 1, 0
