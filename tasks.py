@@ -67,43 +67,51 @@ def _folder(path: str, what: str = "content folder") -> Path:
 def check(c, content=str(CONTENT), against=""):
     """Validate briefs, registries and links; list every problem; write no site.
 
-    Also warns about editorial gaps (no summary, uncredited images...). Links
-    are checked on a scratch build, deleted afterwards; with --against, the
-    scratch build is compared with that site too."""
+    Also warns about editorial gaps (no summary, uncredited images...).
+    Bodies, bios and links are checked on a scratch build, deleted
+    afterwards; with --against, the scratch build is compared with that
+    site too."""
     site_build.configure_logging()
     content_dir = _folder(content)
     published = _folder(against, "--against folder") if against else None
     options, timezone = _briefs_options(DEV_SETTINGS)
     collection = validate_content(content_dir, options, timezone)
     problems = collection.problems + editorial_warnings(collection, options)
+    logged: list[str] = []  # the scratch build's warnings, shown once below
     broken_links: list[str] = []
     failures: list[str] = []  # of the scratch build, neither content nor links
     lost: list[str] = []
-    if collection.ok:  # links can only be checked on a site that builds
-        with (
-            _interruptible("Check"),
-            tempfile.TemporaryDirectory(prefix="briefs-check-") as scratch,
-        ):
-            try:
-                # Without PDF editions: minutes of work at thousands of
-                # briefs, for files no page or feed address depends on
-                # (what the engine alone can refuse, the build reports).
-                built = site_build.build(
-                    content_dir, Path(scratch) / "site", PDF_EDITIONS="off"
-                )
-            except site_build.BuildError as exc:
-                if exc.problems:  # found by rendering (a body's HTML, say)
-                    problems = in_report_order([*problems, *exc.problems])
-                elif exc.broken_links:
-                    broken_links = exc.lines
-                else:
-                    failures = exc.lines
-            except BriefsError as exc:  # the scratch folder refused, say
-                failures = exc.lines
+    # Even when the briefs' fields have errors, the scratch build reads
+    # every body and registry text: what only rendering finds (a body's
+    # HTML, say) is listed in the same report.
+    with (
+        _interruptible("Check"),
+        tempfile.TemporaryDirectory(prefix="briefs-check-") as scratch,
+        site_build.held_back(logged),
+    ):
+        try:
+            # Without PDF editions: minutes of work at thousands of
+            # briefs, for files no page or feed address depends on
+            # (what the engine alone can refuse, the build reports).
+            built = site_build.build(
+                content_dir, Path(scratch) / "site", PDF_EDITIONS="off"
+            )
+        except site_build.BuildError as exc:
+            if exc.problems:  # the fields' errors again, and rendering's
+                problems = list(dict.fromkeys([*problems, *exc.problems]))
+            elif exc.broken_links:
+                broken_links = exc.lines
             else:
-                if published is not None:
-                    lost = _lost_addresses(published, built.output, collection)
-    for line in [*map(str, problems), *broken_links, *failures, *lost]:
+                failures = exc.lines
+        except BriefsError as exc:  # the scratch folder refused, say
+            failures = exc.lines
+        else:
+            if published is not None:
+                lost = _lost_addresses(published, built.output, collection)
+    listed = [str(problem) for problem in in_report_order(problems)]
+    shown = set(listed)
+    more = [line for line in dict.fromkeys(logged) if line not in shown]
+    for line in [*listed, *more, *broken_links, *failures, *lost]:
         print(line, file=sys.stderr)
     ok = not errors(problems) and not broken_links and not failures and not lost
     links = f", {len(broken_links)} link problems" if broken_links else ""
@@ -116,7 +124,7 @@ def check(c, content=str(CONTENT), against=""):
     )
     print(
         f"{'OK' if ok else 'FAILED'}: {len(collection.briefs)} briefs checked, "
-        f"{summary_line(problems)}{links}{gone}.",
+        f"{summary_line(problems, more_warnings=len(more))}{links}{gone}.",
         file=sys.stderr,
     )
     if not ok:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -182,6 +182,37 @@ class _OneLineFormatter(logging.Formatter):
         if record.name.startswith("briefs."):
             return record.getMessage()
         return super().format(record)
+
+
+class _Held(logging.Filter):
+    """A handler's filter that prints nothing: the warnings it would have
+    printed, as it would have printed them, go to `lines`."""
+
+    def __init__(self, handler: logging.Handler, lines: list[str]):
+        super().__init__()
+        self.handler, self.lines = handler, lines
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.ERROR:
+            self.lines.append(self.handler.format(record).split("\n", 1)[0])
+        return False
+
+
+@contextmanager
+def held_back(lines: list[str]):
+    """While it lasts, the warnings the log would print go to `lines`
+    instead, and its errors nowhere (a failed build raises them): for a
+    report that lists every line once."""
+    held = [
+        (handler, _Held(handler, lines)) for handler in logging.getLogger().handlers
+    ]
+    for handler, hold in held:
+        handler.addFilter(hold)
+    try:
+        yield lines
+    finally:
+        for handler, hold in held:
+            handler.removeFilter(hold)
 
 
 def configure_logging(debug: bool = False) -> None:

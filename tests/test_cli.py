@@ -10,6 +10,7 @@ import sys
 
 import pytest
 from conftest import (
+    AUTHORS,
     INVOKE,
     NO_PDFS,
     REGIONS,
@@ -235,6 +236,44 @@ HOSTILE_BODY = """First paragraph.
 
 <svg><script>alert(1)</script></svg>
 """
+
+
+def test_check_and_build_list_fields_bodies_and_bios_problems_in_one_report(site):
+    """A field's error no longer hides what only rendering finds: a body's
+    refused HTML and a bio's, each listed once."""
+    site.brief("dated", date="03/04/2024")
+    site.brief("scripted", body="Text.\n\n<script>alert(1)</script>\n")
+    site.registry("authors.yml", [dict(AUTHORS[0], bio="A <iframe></iframe>.")])
+    expected = [
+        "content/authors.yml: Yuki Tatsumi: bio: the HTML element <iframe> is "
+        "not allowed; remove it",
+        "content/briefs/2024/dated.md: date: expected a date like 2024-03-20",
+        "content/briefs/2024/scripted.md: line 9: the HTML element <script> is "
+        "not allowed; remove it",
+    ]
+    for command in (["check"], ["build", "--output", str(site.output)]):
+        result = site.invoke(*command, "--content", str(site.content))
+        assert result.returncode == 1, result.stderr
+        lines = result.stderr.splitlines()
+        for start in expected:
+            assert sum(line.startswith(start) for line in lines) == 1, (command, lines)
+    assert lines[-1].startswith("Build failed: 3 problem(s)")
+    assert not site.output.exists()
+
+
+def test_invoke_check_prints_each_warning_once(site):
+    site.brief("good")
+    (site.content / "notes.md").write_text("# Notes\n", "utf-8")
+    result = site.invoke("check", "--content", str(site.content))
+    assert result.returncode == 0, result.stderr
+    warned = [line for line in result.stderr.splitlines() if "notes.md" in line]
+    assert warned == [
+        "content/notes.md: warning: Markdown outside briefs/ is not a brief and "
+        "is never published; move it into briefs/ or out of content/"
+    ]
+    printed = [line for line in result.stderr.splitlines() if ": warning: " in line]
+    assert len(printed) == len(set(printed)) > 1
+    assert result.stderr.splitlines()[-1].endswith(f"{len(printed)} warnings.")
 
 
 def test_invoke_check_counts_a_bodys_refused_html_as_errors_in_line_order(site):

@@ -816,7 +816,9 @@ class BriefsGenerator(Generator):
     def registry_texts_and_files(self, collection: Collection):
         """Bios and region descriptions rendered and checked (cached under
         their text), and the files under content/ the published pages use:
-        any problem, and the build stops before anything is written."""
+        any problem, and the build stops before anything is written. The
+        texts are checked even when the collection has errors, so that one
+        report lists both."""
         content = collection.content_dir
         markdown = ReadSettings.from_settings(self.settings).markdown
         wanted = {}
@@ -853,6 +855,8 @@ class BriefsGenerator(Generator):
             found += bodychecks.problems(rendered[key], shown, field=f"{name}: {kind}")
             texts[kind, name] = rendered[key].html
             links[kind][name] = rendered[key].links
+        if not collection.ok:
+            raise ContentError([*collection.problems, *found])
         published, drafted = assets.used_files(
             collection,
             {path: read.local_urls for path, read in collection.reads.items()},
@@ -986,9 +990,7 @@ class BriefsGenerator(Generator):
         for problem in collection.problems:
             if not problem.is_error:
                 logger.warning("%s", problem)
-        if not collection.ok:
-            raise ContentError(collection.problems)
-        return collection
+        return collection  # (its errors: see registry_texts_and_files)
 
     def read_many(
         self, config: ReadSettings, sources: list[tuple[Path, str]]

@@ -70,9 +70,11 @@ def warnings(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if not p.is_error]
 
 
-def summary_line(problems: list[Problem]) -> str:
-    """The closing line of a report: how many errors and warnings."""
-    n_errors, n_warnings = len(errors(problems)), len(warnings(problems))
+def summary_line(problems: list[Problem], more_warnings: int = 0) -> str:
+    """The closing line of a report: how many errors and warnings (with
+    `more_warnings` given as lines, not problems)."""
+    n_errors = len(errors(problems))
+    n_warnings = len(warnings(problems)) + more_warnings
     return (
         f"{n_errors} error{'s' if n_errors != 1 else ''}, "
         f"{n_warnings} warning{'s' if n_warnings != 1 else ''}"
