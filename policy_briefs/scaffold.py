@@ -145,7 +145,9 @@ def brief_text(request: BriefRequest, date: str) -> str:
         f"date: {date}",
     ]
     if request.tags:
-        lines.append(f"tags: {_one_or_list(request.tags)}")
+        # Always a list: one topic of the command line may hold a comma,
+        # and one line of text would be split there (fields.topic_list).
+        lines.append(f"tags: [{', '.join(map(_quoted, request.tags))}]")
     else:
         lines.append('# tags: ["First topic", "Second topic"]')
     lines.append("key_points:")

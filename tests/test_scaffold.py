@@ -55,6 +55,13 @@ def build(content: Path, output: Path, drafts: bool):
     return site_build.build(content, output, BRIEFS=briefs, PDF_EDITIONS="off")
 
 
+def test_a_topic_with_a_comma_stays_one_topic(site):
+    new(site.content, "Water", author=["Yuki Tatsumi"], region=["Europe"],
+        tags=["Water, Sanitation"], date="2024-05-01")  # fmt: skip
+    [brief] = validate_content(site.content).briefs.values()
+    assert brief.tags == ("Water, Sanitation",)
+
+
 def test_new_brief_validates_and_builds(site, capsys):
     title = 'Water: "Policy" & the #1 Question \\ Yes'
     new(
