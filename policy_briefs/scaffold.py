@@ -10,7 +10,6 @@ editors' comments, order and spacing stay byte-for-byte as they were.
 from __future__ import annotations
 
 import difflib
-import json
 import logging
 import os
 import re
@@ -28,7 +27,7 @@ from briefs.collection import display_path, validate_content
 from briefs.options import BriefsOptions
 from briefs.problems import Problem
 from briefs.slugs import slugify
-from briefs.yamltree import Scalar
+from briefs.yamltree import Scalar, flow_list, quoted
 
 from .serve import DEFAULT_PORT
 
@@ -121,22 +120,15 @@ def split_list(answer: str) -> tuple[str, ...]:
     return names(answer.split(","))
 
 
-def _quoted(value: str) -> str:
-    """A YAML double-quoted scalar: a JSON string is valid YAML."""
-    return json.dumps(value, ensure_ascii=False)
-
-
 def _one_or_list(values: tuple[str, ...]) -> str:
-    if len(values) == 1:
-        return _quoted(values[0])
-    return "[" + ", ".join(_quoted(v) for v in values) + "]"
+    return quoted(values[0]) if len(values) == 1 else flow_list(values)
 
 
 def brief_text(request: BriefRequest, date: str) -> str:
     """The new file: front matter with every value quoted, then the template."""
-    lines = ["---", f"title: {_quoted(one_line(request.title))}"]
+    lines = ["---", f"title: {quoted(one_line(request.title))}"]
     if one_line(request.summary):
-        lines.append(f"summary: {_quoted(one_line(request.summary))}")
+        lines.append(f"summary: {quoted(one_line(request.summary))}")
     else:
         lines.append('# summary: "One or two sentences shown under the title."')
     lines += [
@@ -147,11 +139,11 @@ def brief_text(request: BriefRequest, date: str) -> str:
     if request.tags:
         # Always a list: one topic of the command line may hold a comma,
         # and one line of text would be split there (fields.topic_list).
-        lines.append(f"tags: [{', '.join(map(_quoted, request.tags))}]")
+        lines.append(f"tags: {flow_list(request.tags)}")
     else:
         lines.append('# tags: ["First topic", "Second topic"]')
     lines.append("key_points:")
-    lines += [f"  - {_quoted(point)}" for point in KEY_POINT_PLACEHOLDERS]
+    lines += [f"  - {quoted(point)}" for point in KEY_POINT_PLACEHOLDERS]
     if request.published:
         lines.append("status: published")
     else:
@@ -375,7 +367,7 @@ def _yaml_value(key: str, value: str) -> list[str]:
     """One line, quoted; several lines as a literal block (Markdown bios)."""
     lines = value.strip().splitlines()
     if len(lines) == 1:
-        return [f"{key}: {_quoted(one_line(value))}"]
+        return [f"{key}: {quoted(one_line(value))}"]
     return [f"{key}: |", *(f"  {line}" if line.strip() else "" for line in lines)]
 
 

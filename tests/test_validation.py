@@ -306,6 +306,26 @@ def test_topics_as_one_text_must_name_each_once(site, value, expected):
     assert any(problem.endswith(expected) for problem in problems), problems
 
 
+def test_names_joined_by_a_comma_get_the_list_they_meant(site):
+    """A guest name with a comma is allowed (Martin Luther King, Jr.), but
+    is far more often two names meant as a list: a warning says how."""
+    site.brief("x", author="Yuki Tatsumi, Søren Kjærgaard")
+    site.brief("y", region="Europe, Northeast Asia")
+    problems = {
+        p.path.rsplit("/", 1)[1]: p for p in validate_content(site.content).problems
+    }
+    assert not problems["x.md"].is_error
+    assert str(problems["x.md"]).endswith(
+        "x.md: author: warning: 'Yuki Tatsumi, Søren Kjærgaard' is not in "
+        "authors.yml and holds a comma; for several authors write a list: "
+        '["Yuki Tatsumi", "Søren Kjærgaard"]'
+    )
+    assert str(problems["y.md"]).endswith(
+        "y.md: region: 'Europe, Northeast Asia' is not a known region; for "
+        'several regions write a list: ["Europe", "Northeast Asia"]'
+    )
+
+
 def test_guest_authors_are_allowed(site):
     site.brief("x", author=["Yuki Tatsumi", "Maria Lopez"])
     site.build()

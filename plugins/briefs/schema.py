@@ -12,10 +12,10 @@ from pathlib import Path
 
 from . import fields as f
 from .frontmatter import Document, FrontMatterError, parse
-from .problems import WARNING, Problem, did_you_mean, unreadable
+from .problems import ERROR, WARNING, Problem, did_you_mean, unreadable
 from .registry import Registry
 from .slugs import slugify
-from .yamltree import shorten
+from .yamltree import flow_list, shorten
 
 FIELDS = {
     "title": f.Field(f.title_text, required=True),
@@ -199,8 +199,8 @@ def check_references(
     """Regions listed, authors not misspelt, the image present."""
     problems: list[Problem] = []
 
-    def problem(field: str, message: str) -> None:
-        problems.append(Problem(shown, message, field=field))
+    def problem(field: str, message: str, severity: str = ERROR) -> None:
+        problems.append(Problem(shown, message, field=field, severity=severity))
 
     if references.image is not None and not (content_dir / references.image).is_file():
         problem("image", f"'{references.image}' does not exist under content/")
@@ -246,13 +246,14 @@ def _check_image_fields(values: dict, problem) -> None:
 def _check_names(references: References, registry: Registry, problem) -> None:
     for region in references.regions:
         if registry.regions_readable and registry.region(region) is None:
-            hint = registry.closest_region(region)
-            problem(
-                "region",
-                f"'{shorten(region)}' is not a known region"
-                + (f" (did you mean '{hint}'?)" if hint else "")
-                + "; regions are listed in regions.yml",
-            )
+            parts = _comma_parts(region)
+            if len(parts) > 1 and all(registry.region(part) for part in parts):
+                hint = f"; for several regions write a list: {flow_list(parts)}"
+            elif close := registry.closest_region(region):
+                hint = f" (did you mean '{close}'?); regions are listed in regions.yml"
+            else:
+                hint = "; regions are listed in regions.yml"
+            problem("region", f"'{shorten(region)}' is not a known region{hint}")
     for author in references.authors:
         listed = registry.likely_author_typo(author)
         if listed is not None:
@@ -262,9 +263,20 @@ def _check_names(references: References, registry: Registry, problem) -> None:
                 f"author '{listed}' (did you mean '{listed}'?); use the name "
                 "exactly as in authors.yml",
             )
+        elif registry.author(author) is None and len(_comma_parts(author)) > 1:
+            problem(
+                "author",
+                f"'{shorten(author)}' is not in authors.yml and holds a comma; "
+                f"for several authors write a list: {flow_list(_comma_parts(author))}",
+                WARNING,
+            )
         elif registry.author(author) is None and not slugify(author):
             problem(
                 "author",
                 f"'{shorten(author)}' gives an empty page address; add the "
                 "author to authors.yml with a 'slug:'",
             )
+
+
+def _comma_parts(name: str) -> list[str]:
+    return [part.strip() for part in name.split(",") if part.strip()]

@@ -8,6 +8,7 @@ refused at the first event, and duplicate keys are reported, not overwritten.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -86,6 +87,16 @@ class TreeError(Exception):
         self.message = message
         self.line = line
         self.column = column
+
+
+def quoted(value: str) -> str:
+    """A YAML double-quoted scalar: a JSON string is valid YAML."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def flow_list(values) -> str:
+    """Texts as a YAML flow list, each quoted: ["A", "B: c"]."""
+    return "[" + ", ".join(map(quoted, values)) + "]"
 
 
 def parse(text: str, first_line: int = 1):
