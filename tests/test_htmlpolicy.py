@@ -10,10 +10,13 @@ rendered; the allowlist keeps everything editors write.
 
 from __future__ import annotations
 
+import signal
+
 import pytest
 from conftest import ROOT, snapshot
 from pelican.settings import read_settings
 
+from briefs import bodychecks
 from briefs.collection import validate_content
 from briefs.htmlpolicy import check_html
 from briefs.options import BriefsOptions
@@ -209,6 +212,29 @@ def test_bad_body_is_refused_naming_line(site, body, expected):
     problems = read_and_validate(site)
     assert [str(problem) for problem in problems] == lines_of(expected)
     assert all(problem.is_error for problem in problems)
+
+
+def test_a_body_that_takes_too_long_to_render_is_refused(site, monkeypatch):
+    """Unfinished links make Python-Markdown quadratic (3,000 take about
+    7 s); past the limit the body is refused and the build goes on, with
+    the renderer and a timer already set as they were."""
+    monkeypatch.setattr(bodychecks, "MAX_RENDER_SECONDS", 0.2)
+    site.brief("good")
+    site.raw("x", HEADER + "[a](b " * 3000 + "\n")
+    signal.setitimer(signal.ITIMER_REAL, 300)  # a caller's own timer
+    try:
+        problems = read_and_validate(site)
+        left = signal.getitimer(signal.ITIMER_REAL)[0]
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    assert [str(problem) for problem in problems] == [
+        f"{X}: body: the Markdown takes more than 0.2 s to render "
+        "(Python-Markdown slows down sharply on some texts, such as thousands "
+        "of unclosed brackets or unfinished links); simplify it"
+    ]
+    assert 200 < left < 300
+    site.raw("x", HEADER + "*Fine* now.\n")  # the same renderer, reset
+    assert read_and_validate(site) == []
 
 
 def test_every_bad_body_fails_the_build_and_keeps_output(built):
