@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from briefs.search import read_script
+from briefs.search import PAGE_SIZE, read_script
 from policy_briefs.project import ROOT
 
 pytestmark = pytest.mark.browser
@@ -329,15 +329,15 @@ def test_without_javascript_the_page_points_to_the_indexes(tab_on, sample):
 def test_more_than_100_matches_are_counted_and_paged(tab_on, made):
     tab = tab_on(made)
     tab.open("?q=harbour", rf"^{HARBOUR_BRIEFS} results for “harbour”")
-    assert tab.items.count() == 20
+    assert tab.items.count() == PAGE_SIZE
     for name in REGION_NAMES:
         assert tab.facet("region", name)[1] == HARBOUR_BRIEFS // 3
     assert tab.facet("author", AUTHOR_NAMES[0])[1] == HARBOUR_BRIEFS // 2
     more = tab.page.locator("#search-more")
     more.click()
-    expect(tab.items).to_have_count(40)
+    expect(tab.items).to_have_count(2 * PAGE_SIZE)
     focused = tab.page.evaluate("document.activeElement.textContent")
-    assert focused == tab.titles()[20]
+    assert focused == tab.titles()[PAGE_SIZE]
 
     box, count = tab.facet("region", "Europe")
     box.check()
@@ -370,7 +370,7 @@ def test_browsing_a_filter_without_a_query_lists_newest_first(tab_on, made):
     dates = tab.page.locator("#search-results time").evaluate_all(
         "times => times.map(t => t.getAttribute('datetime'))"
     )
-    assert len(dates) == 20 and dates == sorted(dates, reverse=True)
+    assert len(dates) == PAGE_SIZE and dates == sorted(dates, reverse=True)
     assert tab.page.locator("#search-results mark").count() == 0
 
 

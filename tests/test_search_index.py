@@ -639,6 +639,6 @@ def test_search_budget_adds_up_the_files(tmp_path):
     largest_docs = sorted((n for p, n in sizes.items() if "/docs/" in p), reverse=True)
     shard_sizes = [n for p, n in sizes.items() if "/terms/" in p]
     assert figures["one_word_query_bytes"] == (
-        figures["page_bytes"] + max(shard_sizes) + sum(largest_docs[:20])
+        figures["page_bytes"] + max(shard_sizes) + sum(largest_docs[: search.PAGE_SIZE])
     )
     assert figures["within_budgets"]
