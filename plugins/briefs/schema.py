@@ -263,11 +263,11 @@ def _check_names(references: References, registry: Registry, problem) -> None:
                 f"author '{listed}' (did you mean '{listed}'?); use the name "
                 "exactly as in authors.yml",
             )
-        elif registry.author(author) is None and len(_comma_parts(author)) > 1:
+        elif registry.author(author) is None and len(parts := _comma_parts(author)) > 1:
             problem(
                 "author",
                 f"'{shorten(author)}' is not in authors.yml and holds a comma; "
-                f"for several authors write a list: {flow_list(_comma_parts(author))}",
+                f"for several authors write a list: {flow_list(parts)}",
                 WARNING,
             )
         elif registry.author(author) is None and not slugify(author):

@@ -70,7 +70,7 @@ SHARD_BYTES = 32_000
 # The browser loads at most this many shards for the prefix of the word
 # being typed (a longer prefix narrows it), and shows results 10 at a time:
 # each shown result is a script file to load, and from disk 20 of them took
-# a pasted query past its 150 ms (148-182 ms against 120-132 ms for 10).
+# a pasted query past its 150 ms (148-182 ms against 113-132 ms for 10).
 PREFIX_SHARDS = 4
 PAGE_SIZE = 10
 COMPRESSION = 4  # zlib level of the excerpt text: level 6 is as small, slower
