@@ -114,11 +114,16 @@ def optional_list(node) -> tuple[str, ...]:
     return text_list(node)
 
 
+def comma_parts(text: str) -> list[str]:
+    """The non-empty parts of a text between its commas, trimmed."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
 def topic_list(node) -> tuple[str, ...]:
     """Like optional_list, but one text is split at its commas, as Pelican
     reads `tags: Japan, Trade` (a comma inside a topic: write a list)."""
     if isinstance(node, Scalar) and not node.is_null and "," in node.value:
-        parts = [part for part in node.value.split(",") if part.strip()]
+        parts = comma_parts(node.value)
         topics = [Scalar(part, node.line, plain=False) for part in parts]
         if not topics:
             raise FieldError(

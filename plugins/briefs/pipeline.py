@@ -794,7 +794,10 @@ class BriefsGenerator(Generator):
     def generate_context(self):
         try:
             collection = self.read_and_validate()
-            texts, files = self.registry_texts_and_files(collection)
+            texts, links, found = self.registry_texts(collection)
+            if not collection.ok:  # one report: the texts' problems with them
+                raise ContentError([*collection.problems, *found])
+            files = self.published_files(collection, links, found)
         except BaseException:
             self.close()
             raise
@@ -813,12 +816,11 @@ class BriefsGenerator(Generator):
             for view in self.site.briefs
         }
 
-    def registry_texts_and_files(self, collection: Collection):
-        """Bios and region descriptions rendered and checked (cached under
-        their text), and the files under content/ the published pages use:
-        any problem, and the build stops before anything is written. The
-        texts are checked even when the collection has errors, so that one
-        report lists both."""
+    def registry_texts(self, collection: Collection):
+        """Bios and region descriptions rendered (cached under their text):
+        their HTML by (kind, name), their local links by kind and name, and
+        their problems. Rendered even when the collection has errors, so
+        that one report lists both."""
         content = collection.content_dir
         markdown = ReadSettings.from_settings(self.settings).markdown
         wanted = {}
@@ -855,8 +857,14 @@ class BriefsGenerator(Generator):
             found += bodychecks.problems(rendered[key], shown, field=f"{name}: {kind}")
             texts[kind, name] = rendered[key].html
             links[kind][name] = rendered[key].links
-        if not collection.ok:
-            raise ContentError([*collection.problems, *found])
+        return texts, links, found
+
+    def published_files(
+        self, collection: Collection, links: dict, found: list[Problem]
+    ) -> list[str]:
+        """The files under content/ the published pages use. Any problem
+        (the registry texts' `found` too) and the build stops before anything
+        is written."""
         published, drafted = assets.used_files(
             collection,
             {path: read.local_urls for path, read in collection.reads.items()},
@@ -865,13 +873,13 @@ class BriefsGenerator(Generator):
             self.options.show_drafts,
         )
         files, unused = assets.publication(collection, published, drafted)
-        found += assets.svg_problems(collection, files) + unused
+        found = [*found, *assets.svg_problems(collection, files), *unused]
         for problem in found:
             if not problem.is_error:
                 logger.warning("%s", problem)
         if any(problem.is_error for problem in found):
             raise ContentError(found)
-        return texts, files
+        return files
 
     def render_first(self, warm: WarmState) -> None:
         """The preview's edited briefs, before anything else is planned."""
@@ -990,7 +998,7 @@ class BriefsGenerator(Generator):
         for problem in collection.problems:
             if not problem.is_error:
                 logger.warning("%s", problem)
-        return collection  # (its errors: see registry_texts_and_files)
+        return collection  # (its errors are raised in generate_context)
 
     def read_many(
         self, config: ReadSettings, sources: list[tuple[Path, str]]

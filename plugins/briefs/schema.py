@@ -246,7 +246,7 @@ def _check_image_fields(values: dict, problem) -> None:
 def _check_names(references: References, registry: Registry, problem) -> None:
     for region in references.regions:
         if registry.regions_readable and registry.region(region) is None:
-            parts = _comma_parts(region)
+            parts = f.comma_parts(region)
             if len(parts) > 1 and all(registry.region(part) for part in parts):
                 hint = f"; for several regions write a list: {flow_list(parts)}"
             elif close := registry.closest_region(region):
@@ -256,6 +256,7 @@ def _check_names(references: References, registry: Registry, problem) -> None:
             problem("region", f"'{shorten(region)}' is not a known region{hint}")
     for author in references.authors:
         listed = registry.likely_author_typo(author)
+        unlisted = registry.author(author) is None
         if listed is not None:
             problem(
                 "author",
@@ -263,20 +264,16 @@ def _check_names(references: References, registry: Registry, problem) -> None:
                 f"author '{listed}' (did you mean '{listed}'?); use the name "
                 "exactly as in authors.yml",
             )
-        elif registry.author(author) is None and len(parts := _comma_parts(author)) > 1:
+        elif unlisted and len(parts := f.comma_parts(author)) > 1:
             problem(
                 "author",
                 f"'{shorten(author)}' is not in authors.yml and holds a comma; "
                 f"for several authors write a list: {flow_list(parts)}",
                 WARNING,
             )
-        elif registry.author(author) is None and not slugify(author):
+        elif unlisted and not slugify(author):
             problem(
                 "author",
                 f"'{shorten(author)}' gives an empty page address; add the "
                 "author to authors.yml with a 'slug:'",
             )
-
-
-def _comma_parts(name: str) -> list[str]:
-    return [part.strip() for part in name.split(",") if part.strip()]
