@@ -9,11 +9,11 @@ from pathlib import Path
 
 from invoke import Exit, Task, task
 
-from briefs.collection import validate_content
+from briefs.collection import Collection, validate_content
 from briefs.editorial import editorial_warnings
 from briefs.options import BriefsOptions
 from briefs.outputdir import FolderError, require_folder
-from briefs.problems import BriefsError, errors, in_report_order, summary_line
+from briefs.problems import BriefsError, Problem, errors, in_report_order, summary_line
 from policy_briefs import addresses
 from policy_briefs import build as site_build
 from policy_briefs.progress import reporting
@@ -75,19 +75,19 @@ def check(c, content=str(CONTENT), against=""):
     content_dir = _folder(content)
     published = _folder(against, "--against folder") if against else None
     options, timezone = _briefs_options(DEV_SETTINGS)
-    collection = validate_content(content_dir, options, timezone)
-    problems = collection.problems + editorial_warnings(collection, options)
+    read: list[Collection] = []  # what the scratch build read and validated
     logged: list[str] = []  # the scratch build's warnings, shown once below
+    found: list[Problem] = []  # what only rendering finds (a body's HTML, say)
     broken_links: list[str] = []
     failures: list[str] = []  # of the scratch build, neither content nor links
     lost: list[str] = []
     # Even when the briefs' fields have errors, the scratch build reads
-    # every body and registry text: what only rendering finds (a body's
-    # HTML, say) is listed in the same report.
+    # every body and registry text, so one report lists every problem.
     with (
         _interruptible("Check"),
         tempfile.TemporaryDirectory(prefix="briefs-check-") as scratch,
         site_build.held_back(logged),
+        site_build.collection_kept(read),
     ):
         try:
             # Without PDF editions: minutes of work at thousands of
@@ -97,8 +97,8 @@ def check(c, content=str(CONTENT), against=""):
                 content_dir, Path(scratch) / "site", PDF_EDITIONS="off"
             )
         except site_build.BuildError as exc:
-            if exc.problems:  # the fields' errors again, and rendering's
-                problems = list(dict.fromkeys([*problems, *exc.problems]))
+            if exc.problems:  # the collection's errors, and rendering's
+                found = exc.problems
             elif exc.broken_links:
                 broken_links = exc.lines
             else:
@@ -107,7 +107,18 @@ def check(c, content=str(CONTENT), against=""):
             failures = exc.lines
         else:
             if published is not None:
-                lost = _lost_addresses(published, built.output, collection)
+                lost = _lost_addresses(published, built.output, read[0])
+    # A build that stopped before reading (a refused folder) read nothing.
+    collection = read[0] if read else validate_content(content_dir, options, timezone)
+    problems = list(
+        dict.fromkeys(
+            [
+                *collection.problems,
+                *editorial_warnings(collection, options),
+                *found,
+            ]
+        )
+    )
     listed = [str(problem) for problem in in_report_order(problems)]
     shown = set(listed)
     more = [line for line in dict.fromkeys(logged) if line not in shown]

@@ -23,7 +23,7 @@ from pelican.log import console as pelican_console
 from pelican.settings import read_settings
 
 from briefs import outputdir
-from briefs.collection import missing_content_folder
+from briefs.collection import Collection, missing_content_folder
 from briefs.pipeline import (
     INPUT_FILES_KEY,
     INPUTS_KEY,
@@ -32,6 +32,7 @@ from briefs.pipeline import (
     TARGET_KEY,
     PaperWorker,
     briefs_published,
+    collection_validated,
     inputs_digest,
     up_to_date,
 )
@@ -213,6 +214,22 @@ def held_back(lines: list[str]):
     finally:
         for handler, hold in held:
             handler.removeFilter(hold)
+
+
+@contextmanager
+def collection_kept(kept: list[Collection]):
+    """While it lasts, the collection each build reads and validates, errors
+    and all, is added to `kept`: a report can list its problems without
+    reading every brief again."""
+
+    def keep(sender, collection: Collection, **kwargs) -> None:
+        kept.append(collection)
+
+    collection_validated.connect(keep)
+    try:
+        yield kept
+    finally:
+        collection_validated.disconnect(keep)
 
 
 def configure_logging(debug: bool = False) -> None:

@@ -18,6 +18,7 @@ from conftest import (
     snapshot,
     without_permission_overrides,
 )
+from invoke import Context, Exit
 from test_validation import BAD_BRIEFS, fm
 
 from briefs.interrupts import INTERRUPT_AT
@@ -259,6 +260,35 @@ def test_check_and_build_list_fields_bodies_and_bios_problems_in_one_report(site
             assert sum(line.startswith(start) for line in lines) == 1, (command, lines)
     assert lines[-1].startswith("Build failed: 3 problem(s)")
     assert not site.output.exists()
+
+
+def test_check_reports_from_the_collection_its_scratch_build_read(
+    site, monkeypatch, capsys, logging_restored
+):
+    """Every brief is read once: the report's fields problems and editorial
+    warnings come from the scratch build's own collection."""
+    import tasks
+
+    site.brief("dated", date="03/04/2024")
+    site.brief("scripted", body="Text.\n\n<script>alert(1)</script>\n")
+    site.brief("unsummarised", summary=None)
+    for name, value in NO_PDFS.items():
+        monkeypatch.setenv(name, value)
+
+    def read_again(*args, **kwargs):
+        raise AssertionError("check read the content folder a second time")
+
+    monkeypatch.setattr(tasks, "validate_content", read_again)
+    with pytest.raises(Exit):
+        tasks.check(Context(), content=str(site.content))
+    lines = capsys.readouterr().err.splitlines()
+    for start in (
+        "content/briefs/2024/dated.md: date: expected a date like 2024-03-20",
+        "content/briefs/2024/scripted.md: line 9: the HTML element <script>",
+        "content/briefs/2024/unsummarised.md: summary: warning: no summary",
+    ):
+        assert sum(line.startswith(start) for line in lines) == 1, (start, lines)
+    assert lines[-1].startswith("FAILED: 2 briefs checked, 2 errors"), lines[-1]
 
 
 def test_invoke_check_prints_each_warning_once(site):

@@ -102,6 +102,9 @@ briefs_read = blinker.signal("briefs.read")
 files_written = blinker.signal("briefs.written")
 # The number of briefs a finished build published (`briefs`).
 briefs_published = blinker.signal("briefs.published")
+# The collection a build read and validated (`collection`), errors and all:
+# `invoke check` reports from it instead of reading every brief again.
+collection_validated = blinker.signal("briefs.validated")
 
 PLUGIN_DIR = Path(__file__).resolve().parent
 WARM_STATE_KEY = "BRIEFS_WARM_STATE"
@@ -998,6 +1001,7 @@ class BriefsGenerator(Generator):
         for problem in collection.problems:
             if not problem.is_error:
                 logger.warning("%s", problem)
+        collection_validated.send(self, collection=collection)
         return collection  # (its errors are raised in generate_context)
 
     def read_many(
