@@ -71,6 +71,12 @@ BAD_BRIEFS = [
         "updated: 2024-03-01 is earlier than the date 2024-03-20",
     ),
     (
+        "updated-earlier-the-same-day",
+        fm("updated: 2024-03-20T08:00:00+00:00\n", date="date: 2024-03-20T09:30:00Z"),
+        "updated: 2024-03-20T08:00:00+00:00 is earlier than the date "
+        "2024-03-20T09:30:00+00:00",
+    ),
+    (
         "unquoted-colon",
         fm(title="title: North Korea: What Next"),
         "line 2, column 19: YAML syntax error: a value contains ': '; put the whole",
@@ -262,6 +268,19 @@ def test_check_reports_every_problem_in_every_file(site):
         name = f"bad-{number:02d}.md"
         expected = expected.replace("x.md", name)
         assert any(name in m and expected in m for m in messages), (case, messages)
+
+
+@pytest.mark.parametrize(
+    "updated", ["2024-03-11", "2024-03-10", "2024-03-11T04:30:00Z"]
+)
+def test_updated_on_the_days_pages_show_is_not_earlier(site, updated):
+    """A day without a time compares as the days pages show: 11 March
+    follows 10 March at 20:00 in UTC-8, whose instant is 04:00 UTC on the
+    11th."""
+    site.raw("x", fm(f"updated: {updated}\n", date="date: 2024-03-10T20:00:00-08:00"))
+    site.build()
+    shown = site.html("briefs/x.html").select("time[datetime]")
+    assert shown[0]["datetime"].startswith("2024-03-10")
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ so `invoke check` can report a whole collection in one run.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, time, tzinfo
 from pathlib import Path
 
 from . import fields as f
@@ -218,15 +218,27 @@ def aware(moment: datetime, tz: tzinfo) -> datetime:
 
 
 def _check_dates(values: dict, tz: tzinfo, problem) -> None:
-    for key in ("date", "updated"):
-        if key in values:
-            values[key] = aware(values[key], tz)
-    if "date" in values and "updated" in values and values["updated"] < values["date"]:
-        problem(
-            "updated",
-            f"{values['updated'].date().isoformat()} is earlier than the "
-            f"date {values['date'].date().isoformat()}",
-        )
+    """`updated` must not be earlier than `date`. A day without a time
+    (midnight, no offset) is compared as the days pages show, each in its
+    own offset: `updated: 2024-03-11` follows `date: 2024-03-10T20:00-08:00`
+    though its midnight in UTC comes first."""
+    written = {key: values[key] for key in ("date", "updated") if key in values}
+    for key, moment in written.items():
+        values[key] = aware(moment, tz)
+    if len(written) < 2:
+        return
+    date, updated = values["date"], values["updated"]
+    if updated.date() < date.date():
+        shown = (updated.date().isoformat(), date.date().isoformat())
+    elif updated < date and not _day_only(written["updated"]):
+        shown = (updated.isoformat(), date.isoformat())
+    else:
+        return
+    problem("updated", "{} is earlier than the date {}".format(*shown))
+
+
+def _day_only(moment: datetime) -> bool:
+    return moment.tzinfo is None and moment.time() == time()
 
 
 def _check_image_fields(values: dict, problem) -> None:
