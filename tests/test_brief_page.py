@@ -435,3 +435,18 @@ def test_footnotes_link_both_ways(sample, contents_site):
         for back in back_links:
             target = page.find(id=back["href"][1:])
             assert target.find("a", class_="footnote-ref") or target.name == "sup"
+
+
+def test_structured_data_names_the_language_the_page_marks(sample):
+    """A brief in Japanese is `inLanguage: ja` in its JSON-LD, as its text is
+    `lang="ja"` on the page; the others are in the site's language."""
+    import json
+
+    for slug, language in (
+        ("japan-regional-revitalisation", "ja"),
+        ("baltic-undersea-cables", "en"),
+    ):
+        page = sample.html(f"briefs/{slug}.html")
+        record = json.loads(page.find("script", type="application/ld+json").string)
+        assert record["inLanguage"] == language
+        assert page.find("h1").get("lang", "en") == language

@@ -149,7 +149,7 @@ class Renderer:
                 structured_data.news_article(
                     article,
                     self.settings["SITENAME"],
-                    self.settings["DEFAULT_LANG"],
+                    article.language or self.settings["DEFAULT_LANG"],
                     public_url(self.settings),
                     context.get("series_nav"),
                 )
