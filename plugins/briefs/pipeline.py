@@ -1164,6 +1164,10 @@ class BriefsGenerator(Generator):
             digests,
             partial(self.family, old_files, output, started),
         )
+        # Pages that only send readers on (aliases): never in the sitemap.
+        self.context["redirect_pages"] = frozenset(
+            job.save_as for job in self.jobs if job.kind == "redirect"
+        )
         gc.freeze()  # (see close)
         finish_pdfs()
         if self.paper is not None:

@@ -9,7 +9,8 @@ not silently switch a file off)::
 
 The files are written by a generator that runs after the briefs plugin's
 (list "host_files" after "briefs" in PLUGINS), so every page exists and the
-briefs' dates are in the run's context (`brief_lastmod`).
+briefs' dates and the redirect pages of aliases are in the run's context
+(`brief_lastmod`, `redirect_pages`).
 
 `register()` only connects signals; the work lives in `files`.
 """
@@ -28,6 +29,7 @@ class HostFilesGenerator(Generator):
             Path(self.output_path),
             self.settings,
             self.context.get("brief_lastmod", {}),
+            self.context.get("redirect_pages", frozenset()),
         )
 
 

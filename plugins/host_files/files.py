@@ -8,9 +8,10 @@ builds, and the offline bundle made from them, get neither: a relative
 sitemap is invalid and nobody crawls a folder on disk.
 
 The sitemap lists every HTML file actually written (so pagination pages and
-listing pages are in it, drafts never are), brief pages with their last
-modification date. URLs name files (`.../index.html`), never folders, like
-every other link of the site.
+listing pages are in it, drafts never are) but the redirect pages of
+aliases (they ask not to be indexed and name their page as canonical), brief
+pages with their last modification date. URLs name files
+(`.../index.html`), never folders, like every other link of the site.
 """
 
 from __future__ import annotations
@@ -95,9 +96,15 @@ def enabled(settings: dict) -> bool:
     return PLUGIN_NAME in settings.get("PLUGINS", ())
 
 
-def write_files(output: Path, settings: dict, dates: dict[str, str]) -> None:
+def write_files(
+    output: Path,
+    settings: dict,
+    dates: dict[str, str],
+    redirects: frozenset[str] = frozenset(),
+) -> None:
     """Write the host files into `output`; `dates` maps pages to the date
-    (YYYY-MM-DD) they last changed, for the sitemap's <lastmod>."""
+    (YYYY-MM-DD) they last changed, for the sitemap's <lastmod>; the pages
+    of `redirects` are left out of it."""
     if not enabled(settings):
         return
     options = load_options(settings)
@@ -117,7 +124,7 @@ def write_files(output: Path, settings: dict, dates: dict[str, str]) -> None:
         logger.info("no public address (SITEURL): no sitemap.xml or robots.txt")
         return
     if options.sitemap:
-        pages = site_pages(output, options.exclude)
+        pages = [p for p in site_pages(output, options.exclude) if p not in redirects]
         (output / "sitemap.xml").write_text(
             sitemap_xml(site_url, pages, dates),
             encoding="utf-8",
