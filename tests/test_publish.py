@@ -106,6 +106,29 @@ def test_production_feeds_use_absolute_links(production):
     assert (production / entry.get("href").removeprefix(SITE_URL + "/")).is_file()
 
 
+def test_production_feed_ids_name_their_pages_and_briefs(production):
+    """A feed's id and alternate link are its page's address; an entry's id
+    is the tag URI of its brief's address, the same in every feed."""
+    entry_ids = {}
+    for path in (production / "feeds").rglob("*.atom.xml"):
+        root = ET.parse(path).getroot()
+        alternate = root.find(f"{ATOM_NS}link[@rel='alternate']").get("href")
+        assert root.findtext(f"{ATOM_NS}id") == alternate
+        assert (production / alternate.removeprefix(SITE_URL + "/")).is_file()
+        for entry in root.iter(f"{ATOM_NS}entry"):
+            link = entry.find(f"{ATOM_NS}link").get("href")
+            entry_ids.setdefault(link, set()).add(entry.findtext(f"{ATOM_NS}id"))
+    europe = ET.parse(production / "feeds" / "regions" / "europe.atom.xml")
+    assert (
+        europe.getroot().findtext(f"{ATOM_NS}id") == f"{SITE_URL}/regions/europe.html"
+    )
+    host, path = SITE_URL.removeprefix("https://").split("/", 1)
+    for link, ids in entry_ids.items():
+        (entry_id,) = ids
+        assert entry_id.startswith(f"tag:{host},"), entry_id
+        assert entry_id.endswith(f":/{path}/{link.removeprefix(SITE_URL + '/')}")
+
+
 def test_production_pages_keep_relative_links(production):
     """The same output works from disk: no page links to the public address
     (but 404.html, served at any depth: tests/test_not_found.py)."""

@@ -154,9 +154,44 @@ def test_feeds_exist_and_are_linked_from_their_pages(multi):
     feed = ET.parse(multi.output / "feeds" / "regions" / "northeast-asia.atom.xml")
     titles = [e.text for e in feed.getroot().iter(f"{ATOM}title")]
     assert "North Korea Talks Stalemate: What Should Japan Do?" in titles
-    authors = [e.text for e in feed.getroot().iter(f"{ATOM}name")]
-    assert "Yuki Tatsumi, Søren Kjærgaard" in authors
+    (talks,) = [
+        entry
+        for entry in feed.getroot().iter(f"{ATOM}entry")
+        if entry.findtext(f"{ATOM}title").startswith("North Korea")
+    ]
+    authors = [a.findtext(f"{ATOM}name") for a in talks.iter(f"{ATOM}author")]
+    assert authors == ["Yuki Tatsumi", "Søren Kjærgaard"]  # a person each
     assert (multi.output / "feeds" / "authors" / "maria-lopez.atom.xml").is_file()
+
+
+def test_feed_ids_are_absolute_one_per_feed_and_one_per_brief(multi):
+    """RFC 4287: a feed's id is its own, an entry's is the same in every
+    feed that holds it, and both are absolute even without a public
+    address; a feed's alternate link is its page."""
+    feed_ids, entry_ids = {}, {}
+    for path in (multi.output / "feeds").rglob("*.atom.xml"):
+        root = ET.parse(path).getroot()
+        feed_ids[path] = root.findtext(f"{ATOM}id")
+        alternate = root.find(f"{ATOM}link[@rel='alternate']").get("href")
+        page = path.parent.joinpath(alternate).resolve()
+        assert page.is_file() and page.suffix == ".html", (path, alternate)
+        for entry in root.iter(f"{ATOM}entry"):
+            link = entry.find(f"{ATOM}link").get("href")
+            brief = path.parent.joinpath(link).resolve()
+            entry_ids.setdefault(brief, set()).add(entry.findtext(f"{ATOM}id"))
+    assert len(set(feed_ids.values())) == len(feed_ids) > 5
+    region_feed = multi.output / "feeds" / "regions" / "northeast-asia.atom.xml"
+    assert (
+        ET.parse(region_feed)
+        .getroot()
+        .find(f"{ATOM}link[@rel='alternate']")
+        .get("href")
+        == "../../regions/northeast-asia.html"
+    )
+    talks = multi.output / "briefs" / "talks.html"
+    assert len(entry_ids[talks]) == 1 and len(entry_ids) == 3
+    ids = [*feed_ids.values(), *(i for found in entry_ids.values() for i in found)]
+    assert all(i.startswith("urn:uuid:") for i in ids), ids
 
 
 def test_pagination(site):

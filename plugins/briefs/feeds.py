@@ -1,18 +1,29 @@
-"""Links inside feed entries, re-expressed from the feed's own location.
+"""What Atom feeds need beyond feedgenerator: links inside entries
+re-expressed from the feed's own location, ids, and one author per person.
 
 Pelican writes feed links relative to the site root when SITEURL is empty,
 which a feed reader (or a link checker) resolves against the feed's own folder
 and gets wrong. Without an absolute SITEURL, links are made relative to each
-feed file (render.py); the feed's alternate link names index.html, never a
-folder. Relative links in the body are rebased the same way here.
+feed file (render.py); the feed's alternate link names its page (index.html
+for the site's feed), never a folder. Relative links in the body are rebased
+the same way here.
+
+Ids must be absolute and permanent (RFC 4287), one per feed and the same for
+an entry in every feed that holds it. With a public address a feed's id is
+its page's address and an entry's the tag URI Pelican makes of the brief's
+address; without one (development, the offline edition) both are
+name-based UUIDs (`offline_id`), never a relative path.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+import uuid
 from html import unescape
 from urllib.parse import urljoin
+
+from feedgenerator import Atom1Feed
 
 from .urls import is_absolute
 
@@ -42,3 +53,23 @@ def rebase_links(html: str, page_url: str) -> str:
         return f"{match.group(1)}{joined}{match.group(3)}"
 
     return _LINK.sub(rebase, html)
+
+
+class BriefsAtomFeed(Atom1Feed):
+    """feedgenerator's Atom with an `<author>` for each person of an entry
+    (`author_names`): it writes one name, so co-authors "A, B" would read as
+    one person. Atom gives the order of an entry's elements no meaning."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "author_name": None})
+        for name in item["author_names"]:
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            handler.endElement("author")
+
+
+def offline_id(site_name: str, path: str) -> str:
+    """The id of a feed or entry (`path` from the site root: its page) in a
+    build without a public address: the same in every feed and build while
+    the site's name and the page's address stay."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{site_name}/{path}')}"

@@ -12,7 +12,7 @@ import gc
 import io
 import posixpath
 
-from feedgenerator import Atom1Feed, Enclosure, get_tag_uri
+from feedgenerator import Enclosure, get_tag_uri
 from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup
 from pelican.generators import Generator
@@ -22,7 +22,7 @@ from . import citations, opendata, pdf, pdf_output, structured_data
 from .cache import Pickled
 from .citations import Citation
 from .contents import table_of_contents
-from .feeds import rebase_links
+from .feeds import BriefsAtomFeed, offline_id, rebase_links
 from .fragments import Fragments, render_from
 from .linkcheck import Resolver, read_page
 from .pages import Job
@@ -171,16 +171,19 @@ class Renderer:
             return posixpath.join(base, url) if not absolute else f"{base}/{url}"
 
         title = job.context["title"]
-        feed = Atom1Feed(
+        page = job.context["page"]  # what the feed follows: its alternate
+        feed = BriefsAtomFeed(
             title=Markup(
                 settings["SITENAME"] + (f" - {title}" if title else "")
             ).striptags(),
-            link=f"{base}/",  # also the feed's id, as Pelican writes it
+            link=join(page),
             feed_url=f"{feed_domain}/{save_as}" if absolute else join(save_as),
+            feed_guid=join(page)
+            if absolute
+            else offline_id(settings["SITENAME"], page),
             description=settings.get("SITESUBTITLE", ""),
             subtitle=settings.get("SITESUBTITLE", None),
         )
-        feed.feed["link"] = join("index.html")  # never a folder
         editions = job.context.get("pdfs") or [None] * len(job.bodies)
         for view, key, edition in zip(
             job.context["items"], job.bodies, editions, strict=True
@@ -191,11 +194,13 @@ class Renderer:
             feed.add_item(
                 title=Markup(view.title).striptags(),
                 link=link,
-                unique_id=get_tag_uri(link, view.date),
+                unique_id=get_tag_uri(link, view.date)
+                if absolute
+                else offline_id(settings["SITENAME"], view.url),
                 description=summary if summary != content else None,
                 content=content,
                 categories=[tag.name for tag in view.tags] or None,
-                author_name=", ".join(person.name for person in view.authors),
+                author_names=[person.name for person in view.authors],
                 pubdate=view.date,
                 updateddate=view.modified,
                 enclosures=[
