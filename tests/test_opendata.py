@@ -59,6 +59,19 @@ def test_word_count_of_rendered_body(html, words):
 
 
 @pytest.mark.parametrize(
+    ("text", "language", "words"),
+    [
+        ("人口減少を前提にした地域政策", "ja", 6),  # 14 characters
+        ("2030年までに GDP を", "ja", 4),  # 2030, GDP and 5 characters
+        ("人口減少", "", 1),  # in an English brief: one run
+        ("인구 감소 대책", "ko", 3),  # Korean puts spaces between words
+    ],
+)
+def test_japanese_and_chinese_are_counted_by_their_characters(text, language, words):
+    assert word_count(text, language) == words
+
+
+@pytest.mark.parametrize(
     ("words", "minutes"), [(0, 1), (1, 1), (200, 1), (201, 2), (1000, 5)]
 )
 def test_reading_time_rounds_up_at_200_a_minute(words, minutes):
@@ -351,9 +364,10 @@ def test_catalogue_matches_the_brief_pages(built):
         names = [a.get_text() for a in topics.find_all("a")] if topics else []
         assert names == [t["name"] for t in entry["topics"]]
         assert main.find("time")["datetime"] == entry["date"]
-        body = main.find(class_="brief__body").get_text(" ")
-        assert entry["word_count"] == word_count(body)
-        assert entry["reading_time"] == reading_time(word_count(body))
+        body = main.find(class_="brief__body")
+        words = word_count(body.get_text(" "), body.get("lang", ""))
+        assert entry["word_count"] == words
+        assert entry["reading_time"] == reading_time(words)
         for key in ("bibtex_url", "ris_url"):
             assert (built / entry[key]).is_file()
             assert html.find("a", href="../" + entry[key])

@@ -17,6 +17,10 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LETTER = re.compile(r"\w")
 # Any of the three scripts (one pass over a text that has none, as most do).
 _ANY = re.compile(f"{_KANA.pattern}|{_HANGUL.pattern}|{_HAN.pattern}")
+# Japanese and Chinese leave no space between words (Korean does): their
+# text is counted by its characters (reading.word_count).
+UNSPACED_LANGUAGES = frozenset({"ja", "zh"})
+UNSPACED_CHARACTER = re.compile(f"{_KANA.pattern}|{_HAN.pattern}")
 
 # The script must carry at least this share of the letters: an English brief
 # that quotes a Japanese term stays English.

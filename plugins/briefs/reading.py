@@ -25,7 +25,7 @@ from .fastblock import FastBlockExtension
 from .fastinline import FastInlineExtension
 from .fasttoc import FastTocExtension
 from .frontmatter import FrontMatterError, parse
-from .language import text_language
+from .language import UNSPACED_CHARACTER, UNSPACED_LANGUAGES, text_language
 from .problems import Problem
 from .schema import Brief, References, validate_fields
 from .search import BodyTerms, body_terms
@@ -34,6 +34,9 @@ TAG = re.compile(r"<[^>]*>")
 # From a token's first letter or digit to its end: one match per word.
 WORD = re.compile(r"[^\W_]\S*")
 WORDS_PER_MINUTE = 200
+# Japanese is read at about 500 characters a minute, and a word of it is
+# two or three characters: 2.5 keeps WORDS_PER_MINUTE for every language.
+CHARACTERS_PER_WORD = 2.5
 
 
 @dataclass(frozen=True)
@@ -162,16 +165,21 @@ def body_text(html: str) -> str:
     return unescape(TAG.sub(" ", html))
 
 
-def word_count(text: str) -> int:
+def word_count(text: str, language: str = "") -> int:
     r"""Runs of text between spaces that hold a letter or digit; a lone
     dash or bullet is not a word. ([^\W_] is exactly str.isalnum, and \S
-    what str.split keeps.)"""
-    return len(WORD.findall(text))
+    what str.split keeps.) In Japanese or Chinese (`language`), which put
+    no spaces between words, CHARACTERS_PER_WORD kana and Han characters
+    count as a word, and the words between them as words."""
+    if language not in UNSPACED_LANGUAGES:
+        return len(WORD.findall(text))
+    spaced, characters = UNSPACED_CHARACTER.subn(" ", text)
+    return len(WORD.findall(spaced)) + round(characters / CHARACTERS_PER_WORD)
 
 
-def count_words(html: str) -> int:
+def count_words(html: str, language: str = "") -> int:
     """Words a reader reads: the rendered text, not link addresses or markup."""
-    return word_count(body_text(html))
+    return word_count(body_text(html), language)
 
 
 def reading_time(words: int) -> int:
@@ -198,6 +206,9 @@ def read_source(
     problems += bodychecks.problems(
         rendered, shown, first_line=brief.body_line, field="body"
     )
+    language = text_language(
+        "\n".join((brief.title, brief.summary or "", brief.body)), ""
+    )
     return SourceRead(
         shown,
         brief,
@@ -207,11 +218,9 @@ def read_source(
         body_key=body_key(html),
         html=html,
         terms=None if brief.is_draft else body_terms(brief, html),
-        words=count_words(html),
+        words=count_words(html, language),
         local_urls=rendered.links,
-        language=text_language(
-            "\n".join((brief.title, brief.summary or "", brief.body)), ""
-        ),
+        language=language,
     )
 
 
