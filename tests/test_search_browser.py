@@ -269,6 +269,15 @@ def test_an_unknown_word_says_no_results(tab_on, sample):
     assert tab.page.locator("#search-more").is_hidden()
 
 
+def test_no_results_with_filters_says_the_filters_left_none(tab_on, sample):
+    """The live region must not tell a screen reader that a word matches no
+    brief at all when the filters removed its results."""
+    tab = tab_on(sample)
+    tab.open(
+        "?q=xylophonic&region=europe", "No results for “xylophonic” with these filters."
+    )
+
+
 def test_the_sample_draft_is_not_found(tab_on, sample):
     """ "Belém" is only in the sample draft (amazon-finance-after-belem)."""
     others = [
@@ -362,6 +371,29 @@ def test_more_than_100_matches_are_counted_and_paged(tab_on, made):
     assert "region=europe&region=northeast-asia&author=soren-kjaergaard" in (
         tab.page.url
     )
+
+
+def test_more_results_adds_each_page_once(tab_on, made):
+    """Pressed twice before its page has loaded, "More results" adds one
+    page; pressed while a new search loads, it adds nothing of the old."""
+    tab = tab_on(made)
+    tab.open("?q=harbour", rf"^{HARBOUR_BRIEFS} results for “harbour”")
+    tab.page.evaluate(
+        "() => { const more = document.getElementById('search-more');"
+        " more.click(); more.click(); }"
+    )
+    tab.wait(rf"Showing {2 * PAGE_SIZE}\.$")
+    titles = tab.titles()
+    assert len(titles) == len(set(titles)) == 2 * PAGE_SIZE
+    tab.page.evaluate(
+        "() => { const input = document.getElementById('search-q');"
+        " input.value = 'harbour europe';"
+        " input.dispatchEvent(new Event('input'));"
+        " document.getElementById('search-more').click(); }"
+    )
+    tab.wait(r"for “harbour europe”.*Showing \d+\.$")
+    titles = tab.titles()
+    assert len(titles) == len(set(titles)) == PAGE_SIZE
 
 
 def test_browsing_a_filter_without_a_query_lists_newest_first(tab_on, made):

@@ -37,6 +37,8 @@
   var results = []; // ids: in rank order, or a query's in id order while `ranking` is kept
   var ranking = null; // a query's results as hits ({id, tier, score}), not yet sorted
   var shown = 0;
+  var listed = 0; // the search whose results the list shows
+  var addingPage = false; // a "More results" page is loading
 
   window.BriefsSearch = {
     receive: function (kind, key, data) {
@@ -264,14 +266,25 @@
     });
   }
 
+  /* The next page of the results on screen, once: a second press while it
+     loads, or a press while a new search loads, would draw a page twice. */
   function showMore() {
+    if (addingPage || listed !== run) {
+      return;
+    }
+    addingPage = true;
     var first = shown;
-    draw(run, core.parseQuery(state.q), true, false).then(function () {
-      var link = list.children[first] && list.children[first].querySelector("a.result__link");
-      if (link) {
-        link.focus();
-      }
-    });
+    draw(run, core.parseQuery(state.q), true, false)
+      .then(function () {
+        var link = list.children[first] && list.children[first].querySelector("a.result__link");
+        if (link) {
+          link.focus();
+        }
+      })
+      .catch(failed)
+      .then(function () {
+        addingPage = false;
+      });
   }
 
   /* Load the next page of results, then draw it (all at once). Each
@@ -290,6 +303,7 @@
       }
       if (fresh) {
         list.replaceChildren();
+        listed = mine;
       }
       items.forEach(function (item) {
         list.appendChild(item);
@@ -439,7 +453,9 @@
     if (!asked) {
       text = "Type a word to search the briefs, or choose a filter.";
     } else if (!n) {
-      text = q ? "No results for “" + q + "”." : "No briefs match these filters.";
+      text = !q
+        ? "No briefs match these filters."
+        : "No results for “" + q + "”" + (anySelected() ? " with these filters." : ".");
     } else {
       text =
         n + (n === 1 ? " result" : " results") + (q ? " for “" + q + "”" : "") +
