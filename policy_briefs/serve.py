@@ -49,6 +49,8 @@ from .project import DEV_SETTINGS, ROOT
 
 logger = logging.getLogger(__name__)
 
+PAGE_ENDINGS = ("/", ".html", ".htm")  # and an address whose last part has no "."
+
 PREVIEW_DIR = site_build.ROOT / ".preview"
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -235,10 +237,17 @@ def error_page(status: BuildStatus) -> bytes:
     return with_reload(page.encode("utf-8"), status.number)
 
 
-def not_found_page(url_path: str, status: BuildStatus) -> bytes:
+def not_found_page(url_path: str, status: BuildStatus, meant: str | None) -> bytes:
+    """`meant`: the page the address names on the public site, if any."""
+    hint = (
+        f'Page addresses end in <code>.html</code>: <a href="{html.escape(meant)}">'
+        f"{html.escape(meant)}</a>. "
+        if meant
+        else ""
+    )
     body = (
         f"<p>There is no page at <code>{html.escape(url_path)}</code> in the "
-        "preview (yet). This page reloads by itself after the next build. "
+        f"preview (yet). {hint}This page reloads by itself after the next build. "
         'Start from the <a href="/index.html">home page</a>.</p>'
     )
     page = PAGE.format(title="No such page", colour="#444", body=body)
@@ -271,7 +280,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if path == STATUS_PATH:
             self._send(200, "application/json", status.as_json(), send_body)
             return
-        is_page = path.endswith(("/", ".html", ".htm"))
+        is_page = path.endswith(PAGE_ENDINGS) or "." not in path.rsplit("/", 1)[1]
         early = preview.early.get(path)
         if early is not None:
             self._send(200, "text/html", with_reload(early, status.number), send_body)
@@ -286,7 +295,8 @@ class PreviewHandler(BaseHTTPRequestHandler):
             data = None
         if data is None:
             if is_page:
-                self._send(404, "text/html", not_found_page(path, status), send_body)
+                page = not_found_page(path, status, self._meant(path))
+                self._send(404, "text/html", page, send_body)
             else:
                 self._send(404, "text/plain", b"Not found\n", send_body)
             return
@@ -294,6 +304,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if kind == "text/html":
             data = with_reload(data, status.number)
         self._send(200, kind, data, send_body)
+
+    def _meant(self, path: str) -> str | None:
+        """The page a folder or extensionless address would be on a server
+        that guesses (`/x/` → `/x/index.html`, `/x` → `/x.html`), when the
+        preview has it: the site's own links never leave it to guessing."""
+        if path.endswith(PAGE_ENDINGS[1:]):
+            return None
+        meant = path + ("index.html" if path.endswith("/") else ".html")
+        return meant if self.server.preview.file_for(meant) else None
 
     def _send(self, code: int, kind: str, data: bytes, send_body: bool) -> None:
         if kind.startswith("text/") or kind in {"application/json", "image/svg+xml"}:

@@ -94,7 +94,14 @@ def test_only_built_files_are_served(running):
     _, preview, base = running
     port = int(base.rsplit(":", 1)[1])
     assert fetch(f"{base}/briefs/")[0] == 404  # a folder is not its index
-    assert fetch(f"{base}/briefs/water-policy")[0] == 404  # no .html guessing
+    # No .html guessing, but the page says which address it would have been.
+    status, kind, body = fetch(f"{base}/briefs/water-policy")
+    assert (status, kind) == (404, "text/html; charset=utf-8")
+    assert "No such page" in body and "var shown" in body
+    assert '<a href="/briefs/water-policy.html">' in body
+    status, _, body = fetch(f"{base}/regions/")
+    assert status == 404 and '<a href="/regions/index.html">' in body
+    assert "Page addresses end" not in fetch(f"{base}/briefs/nothing")[2]
     missing = fetch(f"{base}/briefs/nothing.html")
     assert missing[0] == 404 and "var shown" in missing[2]  # reloads once built
     for path in ("/../pelicanconf.py", "/%2e%2e/pelicanconf.py", "/a/../../x"):
