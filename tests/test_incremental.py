@@ -149,7 +149,8 @@ def case(warm, caplog):
     shutil.rmtree(root)
     restore(kept, root)
 
-    def rebuild_and_compare(**overrides) -> int:
+    def rebuild_and_compare(damaged: bool = False, **overrides) -> int:
+        """`damaged`: the case damaged the cache (else it must say nothing)."""
         caplog.clear()
         with caplog.at_level(logging.INFO, logger="briefs.pipeline"):
             build(
@@ -160,6 +161,9 @@ def case(warm, caplog):
         (summary,) = [
             r for r in caplog.records if r.getMessage().startswith("briefs: ")
         ]
+        if not damaged:
+            said = [r.getMessage() for r in caplog.records if r.name == "briefs.cache"]
+            assert said == [], said
         clean = root / "clean"
         build(
             root / "content",
@@ -466,7 +470,7 @@ def test_a_damaged_cache_is_replaced_with_a_notice(case, caplog):
     for leftover in (root / "cache").glob("*-wal"):
         leftover.unlink()
     with caplog.at_level(logging.WARNING):
-        rebuild_and_compare()
+        rebuild_and_compare(damaged=True)
     notices = [
         r.getMessage() for r in caplog.records if "build cache" in r.getMessage()
     ]
@@ -506,7 +510,7 @@ def test_a_cache_entry_with_flipped_bytes_is_not_trusted(case, caplog):
     db.close()
     edit(source(root, 5), "Text 5 with", "Changed text with")
     with caplog.at_level(logging.WARNING):
-        rebuild_and_compare()
+        rebuild_and_compare(damaged=True)
 
 
 def test_only_what_changed_is_rewritten(case):
@@ -634,7 +638,7 @@ def test_what_fails_in_the_search_worker_is_made_by_the_build(
     # (a word more: the open data changes with the index, by its word count)
     edit(source(root, 5), "Text 5 with", "Text 5, a word longer, with")
     with caplog.at_level(logging.WARNING):
-        rebuild_and_compare()
+        rebuild_and_compare(damaged=True)
     notices = [r.getMessage() for r in caplog.records if "damaged" in r.getMessage()]
     assert notices == [
         f"build cache {cache_file}: {count} damaged {table} entries ignored"

@@ -31,7 +31,7 @@ from pelican.utils import SafeDatetime
 logger = logging.getLogger(__name__)
 
 FILE_NAME = "briefs-cache.sqlite3"
-FORMAT = 8  # bump when the stored shapes change
+FORMAT = 9  # bump when the stored shapes change
 PAGE_SIZE = 65536  # bytes, for a new file (Cache._connect)
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS reads (key TEXT PRIMARY KEY, value BLOB);"
@@ -98,11 +98,16 @@ _EXACT_REPR = frozenset(
 )
 
 
+# What an entry's bytes are, after its checksum: a pickle, or a Pickled
+# (deflated, as a worker made it: stored as it came).
+_PICKLE, _DEFLATED = b"p", b"z"
+
+
 def _pack(value) -> bytes:
     if isinstance(value, Pickled):
-        data = bytes(value)
+        data = _DEFLATED + value
     else:
-        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        data = _PICKLE + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     return hashlib.blake2b(data, digest_size=16).digest() + data
 
 
@@ -110,8 +115,9 @@ def _unpack(blob: bytes):
     digest, data = blob[:16], blob[16:]
     if hashlib.blake2b(data, digest_size=16).digest() != digest:
         raise CacheUnusable("an entry does not match its checksum")
+    kind, data = data[:1], data[1:]
     try:
-        return pickle.loads(data)
+        return pickle.loads(zlib.decompress(data) if kind == _DEFLATED else data)
     except Exception as exc:  # any damage: never trust a partial entry
         raise CacheUnusable(f"an entry cannot be read ({exc})") from None
 
