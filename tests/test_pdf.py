@@ -490,6 +490,24 @@ def test_an_edited_image_makes_a_new_pdf(development, where):
     assert edition.label in link.get_text(" ", strip=True)
 
 
+def test_an_image_edited_in_place_is_a_change_to_its_pdf(tmp_path):
+    """What a PDF embeds is compared by the file's identity, ctime
+    included: new bytes of the same size under the old modification time
+    (`cp -p`, `touch -r`) still make the PDF again."""
+    from briefs.pipeline import _embeds
+
+    image = tmp_path / "images" / "chart.svg"
+    image.parent.mkdir()
+    image.write_text('<svg fill="#1f4e6b"/>', "utf-8")
+    before = _embeds(str(tmp_path), ["images/chart.svg"])
+    times = image.stat()
+    image.write_text('<svg fill="#ff0000"/>', "utf-8")
+    os.utime(image, ns=(times.st_atime_ns, times.st_mtime_ns))
+    assert image.stat().st_size == times.st_size
+    assert _embeds(str(tmp_path), ["images/chart.svg"]) != before
+    assert _embeds(str(tmp_path), ["images/gone.svg"]) is None
+
+
 def test_an_image_the_engine_cannot_read_fails_the_build(site):
     (site.content / "images").mkdir()
     (site.content / "images" / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n")

@@ -23,6 +23,7 @@ from . import listings, notfound
 from .cache import digest_of, fingerprint
 from .citations import citation_paths
 from .collection import display_path
+from .filedigests import identity_of
 from .model import BriefView, Link, Site
 from .opendata import (
     AuthorRef,
@@ -627,8 +628,9 @@ def combine(kind: str, digests: list[str]) -> str:
 
 def job_fingerprint(job: Job, digests: Digests) -> str:
     if job.kind == "copy":
-        stat = job.source.stat()
-        return fingerprint((job.kind, str(job.source), stat.st_size, stat.st_mtime_ns))
+        # Its identity (filedigests.py): an edit that keeps the size and
+        # sets the time back (`touch -r`, `cp -p`) still changes the ctime.
+        return fingerprint((job.kind, str(job.source), *identity_of(job.source.stat())))
     return combine(
         "job",
         [job.kind, job.template, job.save_as, digests.of(job.context), *job.bodies],

@@ -32,6 +32,8 @@ from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .filedigests import identity_of
+
 logger = logging.getLogger(__name__)
 
 # The Debian packages the engine needs: Pango (with HarfBuzz and fontconfig),
@@ -244,12 +246,11 @@ def probe(stylesheet: str) -> tuple[str | None, str]:
 
 def _warm_engine(stylesheet: Path):
     stylesheet = stylesheet.resolve()
-    stat = stylesheet.stat()
-    return _engine(str(stylesheet), (stat.st_size, stat.st_mtime_ns))
+    return _engine(str(stylesheet), identity_of(stylesheet.stat()))
 
 
 @cache
-def _engine(stylesheet: str, stamp: tuple[int, int]):
+def _engine(stylesheet: str, stamp: tuple[int, ...]):
     """The fonts and the parsed paper stylesheet, kept warm per process
     (`stamp` is the file's size and mtime, so an edited stylesheet is read
     again)."""

@@ -66,7 +66,7 @@ from . import (
 )
 from .cache import Cache, CacheUnusable, Pickled, digest_of, fingerprint
 from .collection import Collection, display_path, validate_content
-from .filedigests import Remembered
+from .filedigests import Remembered, identity_of
 from .linkcheck import BrokenLink, PageLinks, SiteChecker, is_checked, read_page
 from .model import BriefView, Site, build_site, site_views
 from .options import BriefsOptions
@@ -171,9 +171,9 @@ class ManifestEntry:
     # It links to a fragment of another page, whose ids may change.
     cross_fragments: bool = False
     pages: int = 0  # a PDF's page count, for the page that links it
-    # The files under content/ a PDF embeds (images), as (path, size,
-    # mtime_ns): one changed, and the PDF is made again.
-    embeds: tuple[tuple[str, int, int], ...] = ()
+    # The files under content/ a PDF embeds (images), as (path, *identity:
+    # filedigests.identity_of): one changed, and the PDF is made again.
+    embeds: tuple[tuple, ...] = ()
     # A hash of its bytes, for a file of a group (search, open data): one
     # made again with the same bytes is kept as it was.
     digest: str = ""
@@ -1894,18 +1894,16 @@ class Linker:
         self.process.stdout.close()
 
 
-def _embeds(
-    content: str, names: Iterable[str]
-) -> tuple[tuple[str, int, int], ...] | None:
-    """Files under `content` a PDF embeds, with their size and mtime now
-    (None when one is gone)."""
+def _embeds(content: str, names: Iterable[str]) -> tuple[tuple, ...] | None:
+    """Files under `content` a PDF embeds, with their identity now
+    (filedigests.identity_of; None when one is gone)."""
     found = []
     for name in names:
         try:
             info = os.stat(_join(content, name))  # noqa: PTH116
         except OSError:
             return None
-        found.append((name, info.st_size, info.st_mtime_ns))
+        found.append((name, *identity_of(info)))
     return tuple(found)
 
 
