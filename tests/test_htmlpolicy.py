@@ -18,7 +18,7 @@ from pelican.settings import read_settings
 
 from briefs import bodychecks
 from briefs.collection import validate_content
-from briefs.htmlpolicy import check_html
+from briefs.htmlpolicy import check_html, scan_html
 from briefs.options import BriefsOptions
 from briefs.problems import Problem
 from briefs.reading import MarkdownRenderer, ReadSettings, read_source
@@ -484,3 +484,20 @@ def test_sample_content_passes_the_policies():
 )
 def test_allowlist_accepts(html):
     assert check_html(html) == []
+
+
+def test_the_scan_says_where_each_local_link_is_written():
+    """Feeds rewrite what the spans name: the values the parse read as
+    href and src, not text that looks like them (in a title, in code)."""
+    html = (
+        "<p><abbr title='<a href=\"decoy.html\">'>x</abbr> "
+        '<a href="first.html#top">a</a> <code>href="code.html"</code> '
+        '<img alt="" src="../images/m.png"> <a href="https://example.org/">b</a></p>'
+    )
+    scan = scan_html(html)
+    assert scan.refusals == ()
+    assert [html[start:end] for start, end in scan.spans] == [
+        "first.html#top",
+        "../images/m.png",
+    ]
+    assert list(scan.links) == ["first.html#top", "../images/m.png"]

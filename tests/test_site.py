@@ -6,6 +6,7 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+from bs4 import BeautifulSoup
 from conftest import Site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -325,6 +326,48 @@ def test_relative_links_in_a_body_resolve_in_feeds_too(site):
     )
     feed = (production / "feeds" / "all.atom.xml").read_text().replace("&quot;", '"')
     assert 'href="https://org.github.io/b/briefs/first.html"' in feed
+
+
+@pytest.mark.parametrize("production", [False, True])
+def test_feeds_rewrite_only_the_links_the_parse_found(site, production):
+    """An attribute value or a code sample that only looks like a link
+    (` href="` inside a title) is left as written: rewriting it as a path
+    once turned a title's quote into markup and published an event
+    attribute in every feed."""
+    hostile = (
+        'Hello <abbr title="a href=">x</abbr><abbr '
+        "title='/../../../../\" onmouseover=alert(1) x'>y</abbr> end, "
+        '`<a href="../code.html">`, and [the first](first.html).'
+    )
+    site.brief("first", date="2024-01-01")
+    site.brief("second", body=hostile)
+    if production:
+        from policy_briefs.project import PUBLISH_SETTINGS
+
+        site.build(
+            settings_file=PUBLISH_SETTINGS,
+            SITEURL="https://org.github.io/b",
+            PDF_EDITIONS="off",
+        )
+    else:
+        site.build()
+    feed = ET.parse(site.output / "feeds" / "all.atom.xml").getroot()
+    (entry,) = [
+        e
+        for e in feed.iter(f"{ATOM}entry")
+        if "second" in e.find(f"{ATOM}link").get("href")
+    ]
+    content = entry.findtext(f"{ATOM}content")
+    page = site.html("briefs/second.html").find(class_="brief__body")
+    fed = BeautifulSoup(content, "html.parser")
+    for tag in fed.find_all(True):
+        assert not any(name.startswith("on") for name in tag.attrs), tag
+    assert [a["title"] for a in fed.find_all("abbr")] == [
+        a["title"] for a in page.find_all("abbr")
+    ]
+    assert fed.find("code").get_text() == page.find("code").get_text()
+    base = "https://org.github.io/b/briefs/" if production else "../briefs/"
+    assert fed.find("a")["href"] == base + "first.html"
 
 
 def test_json_ld_and_open_graph_carry_text_not_markup(site):

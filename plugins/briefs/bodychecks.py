@@ -89,6 +89,7 @@ class Rendered:
     html: str
     findings: tuple[Finding, ...] = ()
     links: tuple[str, ...] = ()  # local href/src values, as the browser reads them
+    link_spans: tuple[tuple[int, int], ...] = ()  # where they are (htmlpolicy.Scan)
 
 
 def render_checked(markdown, text: str) -> Rendered:
@@ -112,7 +113,7 @@ def render_checked(markdown, text: str) -> Rendered:
             scan.refusals, locate(scan.refusals, text), strict=True
         )
     ]
-    return Rendered(html, tuple(findings), scan.links)
+    return Rendered(html, tuple(findings), scan.links, scan.spans)
 
 
 def _outside_fences(text: str):

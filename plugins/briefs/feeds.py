@@ -20,6 +20,7 @@ from __future__ import annotations
 import posixpath
 import re
 import uuid
+from collections.abc import Sequence
 from html import unescape
 from urllib.parse import urljoin
 
@@ -27,32 +28,37 @@ from feedgenerator import Atom1Feed
 
 from .urls import is_absolute
 
-_LINK = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 _NOT_RELATIVE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#|\{)")
 
 
-def rebase_links(html: str, page_url: str) -> str:
+def rebase_links(html: str, spans: Sequence[tuple[int, int]], page_url: str) -> str:
     """Relative links in a page body, re-expressed from the feed's folder.
 
-    `page_url` is the page's address as seen from the feed: relative
-    (`../briefs/x.html`) in development builds, absolute in production.
+    `spans` are where the body's href and src values stand, between their
+    quotes (SourceRead.link_spans: found by the parse that checked the
+    HTML, so text that only looks like an attribute, in a title or a code
+    sample, is never touched). `page_url` is the page's address as seen
+    from the feed: relative (`../briefs/x.html`) in development builds,
+    absolute in production.
     """
-
-    def rebase(match: re.Match) -> str:
-        target = match.group(2)
+    absolute = is_absolute(page_url)
+    parts, position = [], 0
+    for start, end in spans:
+        target = html[start:end]
         # Markdown writes e-mail links as character references (&#109;...);
         # relative ones are always written out (htmlpolicy refuses others).
         if not target or _NOT_RELATIVE.match(unescape(target)):
-            return match.group(0)
-        if is_absolute(page_url):
+            continue
+        if absolute:
             joined = urljoin(page_url, target)
         else:
             joined = posixpath.normpath(
                 posixpath.join(posixpath.dirname(page_url), target)
             )
-        return f"{match.group(1)}{joined}{match.group(3)}"
-
-    return _LINK.sub(rebase, html)
+        parts += (html[position:start], joined.replace('"', "&quot;"))
+        position = end
+    parts.append(html[position:])
+    return "".join(parts)
 
 
 class BriefsAtomFeed(Atom1Feed):

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser, attrfind_tolerant, tagfind_tolerant
+from typing import NamedTuple
 
 from .characters import FORBIDDEN, describe, first_forbidden
 
@@ -91,6 +93,10 @@ class Scan:
     refusals: tuple[Refusal, ...]
     # Local addresses (href/src without a scheme), as the browser reads them.
     links: tuple[str, ...]
+    # Where each of them is written in the HTML (start, end of the text
+    # between its quotes, in order): what feeds rewrite (feeds.rebase_links),
+    # found by the parse that checked the HTML, never by a text search.
+    spans: tuple[tuple[int, int], ...] = ()
 
 
 def check_html(html: str) -> list[Refusal]:
@@ -103,7 +109,7 @@ def scan_html(html: str) -> Scan:
     walker = _Walker()
     walker.feed(html)
     walker.close()
-    return Scan(tuple(walker.refusals), tuple(walker.links))
+    return Scan(tuple(walker.refusals), tuple(walker.links), tuple(walker.spans))
 
 
 def shown(value: str, limit: int = 60) -> str:
@@ -118,11 +124,29 @@ def scheme_of(url: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
+class _RawAttribute(NamedTuple):
+    name: str  # lowercase
+    value: str | None  # as written, quotes included
+    at: int  # where the value starts in the HTML
+
+
 class _Walker(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=False)
         self.refusals: list[Refusal] = []
         self.links: list[str] = []
+        self.spans: list[tuple[int, int]] = []
+        self._fed = 0  # characters fed so far
+        self._tag_at = 0  # where the start tag being handled begins
+
+    def feed(self, data: str) -> None:
+        self._fed += len(data)
+        super().feed(data)
+
+    def parse_starttag(self, i: int) -> int:
+        # `i` is in the unparsed rest of what was fed, self.rawdata.
+        self._tag_at = self._fed - len(self.rawdata) + i
+        return super().parse_starttag(i)
 
     def updatepos(self, i: int, j: int) -> int:
         """Not the line and column of each piece (a newline count a tag):
@@ -139,7 +163,11 @@ class _Walker(HTMLParser):
             )
             return
         allowed = ATTRIBUTES.get(tag, ())
-        for name, value in attrs:
+        written = self._raw_attributes()
+        if len(written) != len(attrs):  # never: the parser's own reading
+            self.refuse(f"the attributes of <{tag}> could not be read; rewrite it")
+            return
+        for (name, value), raw in zip(attrs, written, strict=True):
             value = value or ""
             if name not in GLOBAL_ATTRIBUTES and name not in allowed:
                 self.refuse(
@@ -158,7 +186,7 @@ class _Walker(HTMLParser):
                     value,
                 )
             elif name in URL_ATTRIBUTES:
-                self._check_url(tag, name, value)
+                self._check_url(tag, name, value, raw)
             if bad := first_forbidden(value):
                 self.refuse(
                     f"the attribute {name}= on <{tag}> contains "
@@ -168,11 +196,11 @@ class _Walker(HTMLParser):
 
     handle_startendtag = handle_starttag
 
-    def _check_url(self, tag: str, name: str, value: str) -> None:
+    def _check_url(self, tag: str, name: str, value: str, raw: _RawAttribute) -> None:
         scheme = scheme_of(value)
         allowed = LINK_SCHEMES if name == "href" else ASSET_SCHEMES
         stripped = value.strip()
-        written = (self._raw_value(name) or "").strip("\"'")
+        written = (raw.value or "").strip("\"'")
         if scheme is not None and scheme not in allowed:
             self.refuse(
                 f'{name}="{shown(value)}" on <{tag}>: {scheme}: addresses are not '
@@ -191,15 +219,17 @@ class _Walker(HTMLParser):
                 value,
             )
         elif scheme is None and name in _REWRITTEN:
-            self._check_written_out(tag, name, value)
+            if self._check_written_out(tag, name, value, raw.value):
+                self.spans.append((raw.at + 1, raw.at + len(raw.value) - 1))
             self.links.append(value)
 
-    def _check_written_out(self, tag: str, name: str, value: str) -> None:
+    def _check_written_out(
+        self, tag: str, name: str, value: str, raw: str | None
+    ) -> bool:
         """A relative address must be double-quoted and written out: feeds
-        rewrite it textually, and a reader must see where it leads."""
-        raw = self._raw_value(name)
+        rewrite it, and a reader must see where it leads. Whether it is."""
         if raw is None:
-            return
+            return False
         if not raw.startswith('"'):
             self.refuse(
                 f"{name}= on <{tag}> must be written in double quotes "
@@ -214,19 +244,32 @@ class _Walker(HTMLParser):
                 raw[1:-1],
                 name,
             )
+        elif unescape(raw[1:-1]) != value:  # never: the parser's own reading
+            self.refuse(f"{name}= on <{tag}> could not be located; rewrite it", name)
+        else:
+            return True
+        return False
 
-    def _raw_value(self, name: str) -> str | None:
-        """The attribute's value as written in the start tag, quotes included."""
+    def _raw_attributes(self) -> list[_RawAttribute]:
+        """The attributes of the start tag being handled as written, found
+        as the parser found them (HTMLParser.parse_starttag), in its order."""
         raw = self.get_starttag_text() or ""
+        found = []
         match = tagfind_tolerant.match(raw, 1)
         position = match.end() if match else len(raw)
-        while attribute := attrfind_tolerant.match(raw, position):
-            if attribute.end() == position:
-                break
-            if attribute.group(1).lower() == name and attribute.group(3) is not None:
-                return attribute.group(3)
+        while position < len(raw) and (
+            attribute := attrfind_tolerant.match(raw, position)
+        ):
+            name, rest, value = attribute.group(1, 2, 3)
+            found.append(
+                _RawAttribute(
+                    name.lower(),
+                    value if rest else None,
+                    self._tag_at + (attribute.start(3) if rest else 0),
+                )
+            )
             position = attribute.end()
-        return None
+        return found
 
     def handle_charref(self, name):
         digits = name[1:] if name[:1] in "xX" else name

@@ -107,8 +107,9 @@ class Site:
     regions: list[tuple[RegionView, list[BriefView]]]
     authors: list[tuple[AuthorView, list[BriefView]]]
     tags: list[tuple[TagView, list[BriefView]]]
-    # save_as → (hash of the rendered body, its words)
-    bodies: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # save_as → (hash of the rendered body, its words, where its local
+    # links are: SourceRead.link_spans)
+    bodies: dict[str, tuple[str, int, tuple]] = field(default_factory=dict)
     files: set[str] = field(default_factory=set)  # content/ paths to copy
     # Every series with its published parts in order (series.py).
     series: list[tuple[SeriesView, list[BriefView]]] = field(default_factory=list)
@@ -222,7 +223,7 @@ def build_site(
         date = _date(brief.date)
         modified = _date(brief.updated) if brief.updated else None
         save_as = save_pattern.format(slug=brief.slug)
-        bodies[save_as] = (read.body_key, read.words)
+        bodies[save_as] = (read.body_key, read.words, read.link_spans)
         views.append(
             BriefView(
                 # (without its Markdown source: SourceRead.without_body)

@@ -502,6 +502,7 @@ def feed_jobs(site: Site, settings: dict, editions: dict) -> list[Job]:
                     "page": page,
                     "group": group,
                     "pdfs": _editions_of(items, editions),
+                    "link_spans": [site.bodies[view.save_as][2] for view in items],
                 },
                 bodies=tuple(site.bodies[view.save_as][0] for view in items),
             )

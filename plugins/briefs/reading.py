@@ -70,8 +70,10 @@ class SourceRead:
     # briefs only (kept apart in the cache, like the body).
     terms: BodyTerms | None = None
     words: int = 0
-    # Local href/src values of the body (files it may need copied).
+    # Local href/src values of the body (files it may need copied), and
+    # where they stand in `html` (what feeds rewrite: feeds.rebase_links).
     local_urls: tuple[str, ...] = ()
+    link_spans: tuple[tuple[int, int], ...] = ()
     # "ja", "ko", "zh" for a brief mostly in those scripts, else "".
     language: str = ""
     extra: dict = field(default_factory=dict)
@@ -220,6 +222,7 @@ def read_source(
         terms=None if brief.is_draft else body_terms(brief, html),
         words=count_words(html, language),
         local_urls=rendered.links,
+        link_spans=rendered.link_spans,
         language=language,
     )
 

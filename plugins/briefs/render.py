@@ -185,12 +185,16 @@ class Renderer:
             subtitle=settings.get("SITESUBTITLE", None),
         )
         editions = job.context.get("pdfs") or [None] * len(job.bodies)
-        for view, key, edition in zip(
-            job.context["items"], job.bodies, editions, strict=True
+        for view, key, spans, edition in zip(
+            job.context["items"],
+            job.bodies,
+            job.context["link_spans"],
+            editions,
+            strict=True,
         ):
             link = join(view.url)
-            content = rebase_links(bodies[key], link)
-            summary = rebase_links(str(view.summary), link) if view.summary else None
+            content = rebase_links(bodies[key], spans, link)
+            summary = str(view.summary) if view.summary else None  # escaped text
             feed.add_item(
                 title=Markup(view.title).striptags(),
                 link=link,
