@@ -454,10 +454,33 @@ def test_safe_svg_with_internal_references_is_published(site):
         b'to="javascript:alert(1)"/></svg>',
         b"<html><body>not a drawing</body></html>",
         b"not xml at all",
+        # A style's text comes in pieces; CSS escapes and comments hide words.
+        b'<svg xmlns="http://www.w3.org/2000/svg"><style>svg{background:'
+        b"u&#114;l(https://evil.example/b.png)}</style></svg>",
+        b'<svg xmlns="http://www.w3.org/2000/svg"><style>svg{background:'
+        b"ur<![CDATA[]]>l(https://evil.example/b.png)}</style></svg>",
+        b'<svg xmlns="http://www.w3.org/2000/svg"><style>svg{background:'
+        b"\\75 rl(https://evil.example/b.png)}</style></svg>",
+        b'<svg xmlns="http://www.w3.org/2000/svg" style="background:'
+        b'\\75 rl(https://evil.example/b.png)"/>',
+        b'<svg xmlns="http://www.w3.org/2000/svg"><style>@\\69mport '
+        b'"https://evil.example/x.css";</style></svg>',
+        b'<svg xmlns="http://www.w3.org/2000/svg"><style>@im/**/port '
+        b'"https://evil.example/x.css";</style></svg>',
     ],
 )
 def test_check_svg_refuses(svg):
     assert check_svg(svg)
+
+
+def test_css_escapes_that_fetch_nothing_pass():
+    """Exported charts name fonts with escapes (Microsoft YaHei in Chinese)."""
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg"><style>text{font-family:'
+        "\\5FAE\\8F6F\\96C5\\9ED1}</style>"
+        '<rect fill="url(\\23 g)"/></svg>'
+    )
+    assert check_svg(svg.encode()) == []
 
 
 def test_sample_content_passes_the_policies():
