@@ -427,6 +427,33 @@ def test_svg_embedded_from_a_body_is_checked_too(built):
     assert snapshot(site.output) == before
 
 
+def test_only_files_a_browser_shows_or_hands_over_are_published(built):
+    """A linked .html, .xml or .svgz file would open as a page of the site
+    and run its script; documents and data are published."""
+    site, before = built
+    docs = site.content / "docs"
+    docs.mkdir()
+    script = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    for name in ("evil.html", "evil.xml", "evil.svgz", "report.pdf", "data.csv"):
+        (docs / name).write_text(script, "utf-8")
+    links = " ".join(
+        f"[{n}](../docs/{n})" for n in sorted(p.name for p in docs.iterdir())
+    )
+    site.raw("x", HEADER + links + "\n")
+    with pytest.raises(BuildError) as failure:
+        site.build()
+    refused = sorted(line.split(":", 1)[0] for line in failure.value.lines)
+    assert refused == [f"content/docs/evil.{s}" for s in ("html", "svgz", "xml")]
+    assert "a .html file is not published" in " ".join(failure.value.lines)
+    assert snapshot(site.output) == before
+    for name in ("evil.html", "evil.xml", "evil.svgz"):
+        (docs / name).unlink()
+    site.raw("x", HEADER + "[report](../docs/report.pdf) [data](../docs/data.csv)\n")
+    site.build()
+    assert (site.output / "docs" / "report.pdf").is_file()
+    assert (site.output / "docs" / "data.csv").is_file()
+
+
 def test_safe_svg_with_internal_references_is_published(site):
     (site.content / "images").mkdir()
     drawing = SVG.format(

@@ -4,9 +4,12 @@ Copying whole folders published whatever happened to be there: notes, a
 draft's image, `.env`. A file under content/ is published only when a
 published page uses it: a brief's image, the photo of an author with a
 published brief, or a file a published text (body, bio, region description)
-links to or embeds. Every other file is named in a warning, never copied; an
-SVG that is published must pass svgpolicy. Files keep their path, so
-`image: images/map.png` is `images/map.png` in the output.
+links to or embeds. Every other file is named in a warning, never copied.
+What is published must be a kind of file a browser shows or hands over,
+never one it opens as a page of the site (HTML, XML, compressed SVG: they
+can run script with the site's address): PUBLISHABLE_SUFFIXES; an SVG must
+pass svgpolicy. Files keep their path, so `image: images/map.png` is
+`images/map.png` in the output.
 """
 
 from __future__ import annotations
@@ -18,8 +21,17 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .collection import Collection, display_path
+from .fields import IMAGE_SUFFIXES
 from .problems import WARNING, ContentError, Problem
 from .svgpolicy import check_svg
+
+# Images, documents, data and media: shown as what they are, or downloaded.
+PUBLISHABLE_SUFFIXES = IMAGE_SUFFIXES | {
+    ".pdf", ".txt", ".csv", ".tsv", ".json", ".geojson",
+    ".xlsx", ".xls", ".ods", ".docx", ".doc", ".odt", ".pptx", ".ppt", ".odp",
+    ".zip", ".epub", ".mp3", ".m4a", ".ogg", ".oga", ".wav", ".mp4", ".webm",
+    ".ogv",
+}  # fmt: skip
 
 # The folder of the pages each kind of text appears on (the contract's URL
 # scheme): relative links in a text are resolved from there.
@@ -96,13 +108,25 @@ def publication(
     return copied, warnings
 
 
-def svg_problems(collection: Collection, files: Iterable[str]) -> list[Problem]:
-    """Every published SVG must be a self-contained drawing (svgpolicy)."""
+def file_problems(collection: Collection, files: Iterable[str]) -> list[Problem]:
+    """Every published file must be of a kind PUBLISHABLE_SUFFIXES names,
+    and an SVG a self-contained drawing (svgpolicy)."""
     found = []
     for relative in files:
-        if relative.lower().endswith(".svg"):
-            path = collection.content_dir / relative
-            shown = display_path(path, collection.content_dir)
+        path = collection.content_dir / relative
+        shown = display_path(path, collection.content_dir)
+        suffix = posixpath.splitext(relative)[1].lower()
+        if suffix not in PUBLISHABLE_SUFFIXES:
+            found.append(
+                Problem(
+                    shown,
+                    f"a page links to it, but a {suffix or 'suffix-less'} file is "
+                    "not published (a browser could open it as a page of the site); "
+                    "link images, PDFs, data, office documents or media: "
+                    f"{', '.join(sorted(PUBLISHABLE_SUFFIXES))}",
+                )
+            )
+        elif suffix == ".svg":
             found += [
                 Problem(shown, refusal.message, line=refusal.line)
                 for refusal in check_svg(path.read_bytes())

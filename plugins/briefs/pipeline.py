@@ -876,7 +876,7 @@ class BriefsGenerator(Generator):
             self.options.show_drafts,
         )
         files, unused = assets.publication(collection, published, drafted)
-        found = [*found, *assets.svg_problems(collection, files), *unused]
+        found = [*found, *assets.file_problems(collection, files), *unused]
         for problem in found:
             if not problem.is_error:
                 logger.warning("%s", problem)
