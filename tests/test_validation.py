@@ -71,6 +71,26 @@ BAD_BRIEFS = [
         "updated: 2024-03-01 is earlier than the date 2024-03-20",
     ),
     (
+        "too-many-topics",
+        fm("tags: [" + ", ".join(f"t{n}" for n in range(21)) + "]\n"),
+        "x.md: tags: expected at most 20 topics, found 21",
+    ),
+    (
+        "too-many-topics-in-a-text",
+        fm("tags: " + ", ".join(f"t{n}" for n in range(300)) + "\n"),
+        "x.md: tags: expected at most 20 topics, found 300",
+    ),
+    (
+        "too-many-regions",
+        fm(region="region: [" + ", ".join(f"r{n}" for n in range(25)) + "]"),
+        "x.md: region: expected at most 20 regions, found 25",
+    ),
+    (
+        "image-outside-content-with-alt",
+        fm("image: ../../etc/passwd.png\nimage_alt: A map\n"),
+        "x.md: image: expected a path inside content/ like images/map.jpg",
+    ),
+    (
         "updated-earlier-the-same-day",
         fm("updated: 2024-03-20T08:00:00+00:00\n", date="date: 2024-03-20T09:30:00Z"),
         "updated: 2024-03-20T08:00:00+00:00 is earlier than the date "
@@ -242,6 +262,15 @@ def test_bad_brief_is_an_error_in_one_line(site, text, expected):
     assert all(
         line.startswith("content/briefs/2024/x.md") or "x.md" in line for line in lines
     )
+
+
+@pytest.mark.parametrize("image", ["../../etc/passwd.png", ".hidden.png", "map.xml"])
+def test_a_wrong_image_is_one_problem(site, image):
+    """Its alt text and credit were given with it: no second message that
+    they came without an image."""
+    site.raw("x", fm(f"image: {image}\nimage_alt: A map\nimage_credit: Me\n"))
+    problems = validate_content(site.content).problems
+    assert [(p.field, p.is_error) for p in problems] == [("image", True)], problems
 
 
 def test_every_bad_brief_fails_the_build_and_keeps_output(built):
@@ -435,6 +464,13 @@ REGISTRY_CASES = [
         "authors.yml",
         [{"name": "A", "links": ["x"]}],
         "authors.yml: entry 1: links: expected label: address pairs, found a list",
+    ),
+    (
+        "authors.yml",
+        [{"name": "A", "links": {"Profile": "javascript:x", "Data": "data:x,y"}}],
+        "authors.yml: entry 1: links: 'Data': expected an address starting with "
+        "https://, found 'data:x,y'; 'Profile': expected an address starting with "
+        "https://, found 'javascript:x'",
     ),
     (
         "authors.yml",

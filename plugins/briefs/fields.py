@@ -88,7 +88,7 @@ def text_list(node) -> tuple[str, ...]:
     items = node.items if isinstance(node, Sequence) else [node]
     if isinstance(node, Sequence) and not items:
         raise FieldError("expected one or more names, found an empty list")
-    values: list[str] = []
+    values: dict[str, None] = {}
     for item in items:
         if isinstance(item, Scalar):
             _visible(item.value)
@@ -103,8 +103,27 @@ def text_list(node) -> tuple[str, ...]:
             ) from None
         if value in values:
             raise FieldError(f"'{shorten(value)}' is listed twice")
-        values.append(value)
+        values[value] = None
     return tuple(values)
+
+
+def at_most(count: int, what: str, convert):
+    """`convert`, for a list of at most `count` items (counted before they
+    are read, and after: a text of topics is split at its commas). Related
+    briefs index each brief under every pair and triple of its topics and
+    regions: a brief with hundreds of them would take minutes and gigabytes."""
+
+    def limited(node) -> tuple[str, ...]:
+        if isinstance(node, Sequence) and len(node.items) > count:
+            raise FieldError(
+                f"expected at most {count} {what}, found {len(node.items)}"
+            )
+        values = convert(node)
+        if len(values) > count:
+            raise FieldError(f"expected at most {count} {what}, found {len(values)}")
+        return values
+
+    return limited
 
 
 def optional_list(node) -> tuple[str, ...]:
@@ -239,15 +258,17 @@ def links(node) -> tuple[tuple[str, str], ...]:
     """A mapping of label → https/mailto address."""
     if not isinstance(node, Mapping):
         raise FieldError(f"expected label: address pairs, found {kind_of(node)}")
-    result = []
+    result, wrong = [], []
     for key, value in node.pairs:
         address = text(value)
         if not address.startswith(("https://", "http://", "mailto:")):
-            raise FieldError(
+            wrong.append(
                 f"'{shorten(key.value)}': expected an address starting with "
                 f"https://, found '{shorten(address)}'"
             )
         result.append((text(key), address))
+    if wrong:  # every one at once, in one line
+        raise FieldError("; ".join(wrong))
     return tuple(result)
 
 
@@ -279,10 +300,10 @@ def site_addresses(node) -> tuple[str, ...]:
     if isinstance(node, Sequence) and not node.items:
         return ()
     items = node.items if isinstance(node, Sequence) else [node]
-    values: list[str] = []
+    values: dict[str, None] = {}
     for item in items:
         value = site_address(item)
         if value in values:
             raise FieldError(f"'{shorten(value)}' is listed twice")
-        values.append(value)
+        values[value] = None
     return tuple(values)

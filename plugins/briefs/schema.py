@@ -17,14 +17,18 @@ from .registry import Registry
 from .slugs import slugify
 from .yamltree import flow_list, shorten
 
+# A brief's regions and topics (fields.at_most): more is a mistake, and
+# costs related briefs dearly.
+MAX_REGIONS = MAX_TOPICS = 20
+
 FIELDS = {
     "title": f.Field(f.title_text, required=True),
     "summary": f.Field(f.text),
     "author": f.Field(f.text_list, required=True),
-    "region": f.Field(f.text_list, required=True),
+    "region": f.Field(f.at_most(MAX_REGIONS, "regions", f.text_list), required=True),
     "date": f.Field(f.iso_date, required=True),
     "updated": f.Field(f.iso_date),
-    "tags": f.Field(f.topic_list),
+    "tags": f.Field(f.at_most(MAX_TOPICS, "topics", f.topic_list)),
     "image": f.Field(f.image_path),
     "image_alt": f.Field(f.text),
     "image_credit": f.Field(f.text),
@@ -158,7 +162,7 @@ def validate_fields(
             problem(name, f"required field {found}")
 
     _check_dates(values, tz, problem)
-    _check_image_fields(values, problem)
+    _check_image_fields(values, problem, given="image" in header_keys)
     references = References(
         values.get("region", ()), values.get("author", ()), values.get("image")
     )
@@ -241,10 +245,12 @@ def _day_only(moment: datetime) -> bool:
     return moment.tzinfo is None and moment.time() == time()
 
 
-def _check_image_fields(values: dict, problem) -> None:
+def _check_image_fields(values: dict, problem, given: bool) -> None:
+    """`given`: the front matter has an image, valid or not (a wrong one
+    has its own problem)."""
     image = values.get("image")
     if image is None:
-        if "image_alt" in values or "image_credit" in values:
+        if not given and ("image_alt" in values or "image_credit" in values):
             problem("image", "image_alt or image_credit given without an image")
         return
     if "image_alt" not in values:
