@@ -127,7 +127,7 @@ def scheme_of(url: str) -> str | None:
 class _RawAttribute(NamedTuple):
     name: str  # lowercase
     value: str | None  # as written, quotes included
-    at: int  # where the value starts in the HTML
+    at: int  # where the value starts in its start tag
 
 
 class _Walker(HTMLParser):
@@ -136,21 +136,24 @@ class _Walker(HTMLParser):
         self.refusals: list[Refusal] = []
         self.links: list[str] = []
         self.spans: list[tuple[int, int]] = []
+        # The spans of the tag being handled, from its start: placed in the
+        # whole text once the parser says where the tag began (updatepos).
+        self._tag_spans: list[tuple[int, int]] = []
         self._fed = 0  # characters fed so far
-        self._tag_at = 0  # where the start tag being handled begins
 
     def feed(self, data: str) -> None:
         self._fed += len(data)
         super().feed(data)
 
-    def parse_starttag(self, i: int) -> int:
-        # `i` is in the unparsed rest of what was fed, self.rawdata.
-        self._tag_at = self._fed - len(self.rawdata) + i
-        return super().parse_starttag(i)
-
     def updatepos(self, i: int, j: int) -> int:
-        """Not the line and column of each piece (a newline count a tag):
-        nothing asks for them, a refusal is located by its text (locate)."""
+        """Called after each piece, with where it began (`i`, in the unparsed
+        rest of what was fed, self.rawdata). Not the line and column of each
+        piece (a newline count a tag): nothing asks for them, a refusal is
+        located by its text (locate)."""
+        if self._tag_spans:
+            at = self._fed - len(self.rawdata) + i
+            self.spans += [(at + start, at + end) for start, end in self._tag_spans]
+            self._tag_spans = []
         return j
 
     def refuse(self, message: str, *needles: str) -> None:
@@ -163,11 +166,8 @@ class _Walker(HTMLParser):
             )
             return
         allowed = ATTRIBUTES.get(tag, ())
-        written = self._raw_attributes()
-        if len(written) != len(attrs):  # never: the parser's own reading
-            self.refuse(f"the attributes of <{tag}> could not be read; rewrite it")
-            return
-        for (name, value), raw in zip(attrs, written, strict=True):
+        written = None  # as written: read for an address (most tags have none)
+        for index, (name, value) in enumerate(attrs):
             value = value or ""
             if name not in GLOBAL_ATTRIBUTES and name not in allowed:
                 self.refuse(
@@ -186,7 +186,14 @@ class _Walker(HTMLParser):
                     value,
                 )
             elif name in URL_ATTRIBUTES:
-                self._check_url(tag, name, value, raw)
+                if written is None:
+                    written = self._raw_attributes()
+                if len(written) != len(attrs):  # never: the parser's own reading
+                    self.refuse(
+                        f"the attributes of <{tag}> could not be read; rewrite it"
+                    )
+                    return
+                self._check_url(tag, name, value, written[index])
             if bad := first_forbidden(value):
                 self.refuse(
                     f"the attribute {name}= on <{tag}> contains "
@@ -220,7 +227,7 @@ class _Walker(HTMLParser):
             )
         elif scheme is None and name in _REWRITTEN:
             if self._check_written_out(tag, name, value, raw.value):
-                self.spans.append((raw.at + 1, raw.at + len(raw.value) - 1))
+                self._tag_spans.append((raw.at + 1, raw.at + len(raw.value) - 1))
             self.links.append(value)
 
     def _check_written_out(
@@ -265,7 +272,7 @@ class _Walker(HTMLParser):
                 _RawAttribute(
                     name.lower(),
                     value if rest else None,
-                    self._tag_at + (attribute.start(3) if rest else 0),
+                    attribute.start(3) if rest else 0,
                 )
             )
             position = attribute.end()
