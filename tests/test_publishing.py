@@ -129,19 +129,35 @@ def test_invoke_check_names_every_unused_file(site):
     ) in result.stderr
 
 
-def test_a_used_file_never_replaces_a_page(site):
+def test_a_used_file_never_replaces_a_file_the_site_writes(site):
+    """(An .html file is never published at all: a page links to it is
+    the message then, tests/test_htmlpolicy.py.)"""
     site.brief("good")
     site.build()
     before = snapshot(site.output)
-    write(site, "index.html", b"<p>Not the home page</p>")
-    site.brief("water-policy", body="Back [home](../index.html).")
+    write(site, "data/briefs.csv", b"title\nNot the catalogue\n")
+    site.brief("water-policy", body="The [data](../data/briefs.csv).")
     with pytest.raises(BuildError) as failure:
         site.build()
     assert failure.value.lines == [
-        "content/index.html: would replace index.html, which the site itself "
-        "writes; rename the file"
+        "content/data/briefs.csv: is in data/, a folder the site writes itself; "
+        "move the file"
     ]
     assert snapshot(site.output) == before
+    for folder in ("search", "theme"):
+        (site.content / "data").rename(site.content / folder)
+        site.brief("water-policy", body=f"The [data](../{folder}/briefs.csv).")
+        with pytest.raises(BuildError) as failure:
+            site.build()
+        assert failure.value.lines == [
+            f"content/{folder}/briefs.csv: is in {folder}/, a folder the site "
+            "writes itself; move the file"
+        ]
+        (site.content / folder).rename(site.content / "data")
+    write(site, "topics/index.csv", b"x\n")
+    site.brief("water-policy", body="The [data](../topics/index.csv).")
+    site.build()  # a folder the site writes pages into, but not this file
+    assert (site.output / "topics" / "index.csv").is_file()
 
 
 @contextmanager

@@ -44,6 +44,7 @@ from .urls import public_url
 TOP_TOPICS = 12  # the most used topics, shown beside every listing
 LATEST = 6  # newest briefs looked at for a brief page's "Latest briefs"
 DATA_FOLDER = "data/"  # the open data files (one job: data_job)
+SEARCH_FOLDER = "search/"  # the search index's files (one job)
 VIEWS = "views"  # the family of jobs made from the views alone (view_jobs)
 
 
@@ -199,13 +200,22 @@ def plan(
     jobs.append(data)
     content = Path(settings["PATH"])
     written = {job.save_as for job in jobs}
+    # Folders whose files are known only later: the groups', the theme's.
+    owned = (
+        DATA_FOLDER,
+        SEARCH_FOLDER,
+        settings.get("THEME_STATIC_DIR", "theme") + "/",
+    )
     clashes = [
         Problem(
             display_path(content / image, content),
-            f"would replace {image}, which the site itself writes; rename the file",
+            f"would replace {image}, which the site itself writes; rename the file"
+            if image in written
+            else f"is in {image.split('/')[0]}/, a folder the site writes itself; "
+            "move the file",
         )
         for image in sorted(site.files)
-        if image in written
+        if image in written or image.startswith(owned)
     ]
     if clashes:
         raise ContentError(clashes)

@@ -73,6 +73,7 @@ from .options import BriefsOptions
 from .outputdir import MARKER
 from .pages import (
     DATA_FOLDER,
+    SEARCH_FOLDER,
     Digests,
     Job,
     awaits_pdf,
@@ -1423,7 +1424,7 @@ class BriefsGenerator(Generator):
             body = self.site.bodies[view.save_as][0]
             key = combine("search-record", [self.code, digests.of(view), body])
             keyed[key] = (view, body)
-        job = Job("search/", "search", context={"records": keyed})
+        job = Job(SEARCH_FOLDER, "search", context={"records": keyed})
         job.fingerprint = combine("search", list(keyed))
         _, before = _last_made(job, old_files, old_groups)
         if self.search_worker is not None and not all(
