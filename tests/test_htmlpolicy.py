@@ -492,8 +492,13 @@ def test_safe_svg_with_internal_references_is_published(site):
         b'\\75 rl(https://evil.example/b.png)"/>',
         b'<svg xmlns="http://www.w3.org/2000/svg"><style>@\\69mport '
         b'"https://evil.example/x.css";</style></svg>',
-        b'<svg xmlns="http://www.w3.org/2000/svg"><style>@im/**/port '
-        b'"https://evil.example/x.css";</style></svg>',
+        # "/*" in a string or an unquoted url() opens no comment.
+        b'<svg xmlns="http://www.w3.org/2000/svg"><style>@font-face{font-family:'
+        b'"x/*";src:url(https://evil.example/f.woff)} /* */</style></svg>',
+        b'<svg xmlns="http://www.w3.org/2000/svg"><style>rect{fill:url(#a/*)} '
+        b"rect{cursor:url(https://evil.example/c.cur/*/),auto}</style></svg>",
+        b'<svg xmlns="http://www.w3.org/2000/svg"><rect style=\'font-family:"/*";'
+        b'cursor:url(https://evil.example/c),auto;x:"*/"\'/></svg>',
     ],
 )
 def test_check_svg_refuses(svg):

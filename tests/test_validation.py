@@ -300,13 +300,19 @@ def test_check_reports_every_problem_in_every_file(site):
 
 
 @pytest.mark.parametrize(
-    "updated", ["2024-03-11", "2024-03-10", "2024-03-11T04:30:00Z"]
+    ("date", "updated"),
+    [
+        ("2024-03-10T20:00:00-08:00", "2024-03-11"),
+        ("2024-03-10T20:00:00-08:00", "2024-03-10"),
+        ("2024-03-10T20:00:00-08:00", "2024-03-11T04:30:00Z"),
+        ("2024-03-10", "2024-03-10T08:00:00+09:00"),  # 23:00 UTC on the 9th
+    ],
 )
-def test_updated_on_the_days_pages_show_is_not_earlier(site, updated):
+def test_updated_on_the_days_pages_show_is_not_earlier(site, date, updated):
     """A day without a time compares as the days pages show: 11 March
     follows 10 March at 20:00 in UTC-8, whose instant is 04:00 UTC on the
     11th."""
-    site.raw("x", fm(f"updated: {updated}\n", date="date: 2024-03-10T20:00:00-08:00"))
+    site.raw("x", fm(f"updated: {updated}\n", date=f"date: {date}"))
     site.build()
     shown = site.html("briefs/x.html").select("time[datetime]")
     assert shown[0]["datetime"].startswith("2024-03-10")

@@ -222,10 +222,10 @@ def aware(moment: datetime, tz: tzinfo) -> datetime:
 
 
 def _check_dates(values: dict, tz: tzinfo, problem) -> None:
-    """`updated` must not be earlier than `date`. A day without a time
-    (midnight, no offset) is compared as the days pages show, each in its
-    own offset: `updated: 2024-03-11` follows `date: 2024-03-10T20:00-08:00`
-    though its midnight in UTC comes first."""
+    """`updated` must not be earlier than `date`. When either is a day
+    without a time (midnight, no offset), they are compared as the days
+    pages show, each in its own offset: `updated: 2024-03-11` follows
+    `date: 2024-03-10T20:00-08:00` though its midnight in UTC comes first."""
     written = {key: values[key] for key in ("date", "updated") if key in values}
     for key, moment in written.items():
         values[key] = aware(moment, tz)
@@ -234,7 +234,7 @@ def _check_dates(values: dict, tz: tzinfo, problem) -> None:
     date, updated = values["date"], values["updated"]
     if updated.date() < date.date():
         shown = (updated.date().isoformat(), date.date().isoformat())
-    elif updated < date and not _day_only(written["updated"]):
+    elif updated < date and not any(map(_day_only, written.values())):
         shown = (updated.isoformat(), date.isoformat())
     else:
         return

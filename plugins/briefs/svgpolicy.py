@@ -27,21 +27,18 @@ _CSS_FETCH = re.compile(
     r"""url\(\s*(?!['"]?\s*#)|@import|image-set\s*\(""", re.IGNORECASE
 )
 _EMBEDDED_RASTER = re.compile(r"^data:image/(png|jpeg|gif|webp|avif);", re.IGNORECASE)
-# CSS escapes (`\75 rl(` is `url(`) and comments, as a browser reads them.
+# CSS escapes (`\75 rl(` is `url(`), as a browser reads them.
 _CSS_ESCAPE = re.compile(
     r"\\(?:([0-9a-fA-F]{1,6})(?:\r\n|[ \t\n\r\f])?|(.))", re.DOTALL
 )
-_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
 
 
 def _css_fetches(css: str) -> bool:
-    """Whether CSS text fetches something, read as the browser reads it:
-    escapes decoded, comments dropped. (`ur/**/l(` fetches nothing in a
-    browser, but is refused here: erring on the side of refusing.)"""
+    """Whether CSS text fetches something, its escapes decoded as a browser
+    decodes them. Comments are left in: `/*` inside a string or a url() is
+    no comment, and a url() only commented out is refused, which is safe."""
     if "\\" in css:
         css = _CSS_ESCAPE.sub(_unescaped, css)
-    if "/*" in css:
-        css = _CSS_COMMENT.sub("", css)
     return _CSS_FETCH.search(css) is not None
 
 
