@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefs import outputdir
+from briefs.collection import is_ignored
 
 from . import addresses
 from . import build as site_build
@@ -125,10 +126,15 @@ class Git:
         return [name for name in listing.split("\0") if name]
 
     def changes(self, paths: list[str]) -> list[str]:
-        """`git status --porcelain` lines (modified, staged, untracked) under
-        `paths`."""
+        """`git status --porcelain` lines (modified, staged, untracked, and
+        ignored: `!!`) under `paths`, each file on a line of its own."""
         status = self.run(
-            "status", "--porcelain", "--untracked-files=all", "--", *paths
+            "status",
+            "--porcelain",
+            "--untracked-files=all",
+            "--ignored",
+            "--",
+            *paths,
         )
         return [line for line in status.stdout.splitlines() if line.strip()]
 
@@ -186,12 +192,17 @@ def publish(
 
 
 def refuse_uncommitted_inputs(git: Git, content: Path) -> None:
-    """The published commit message names HEAD: what is built must be it."""
+    """The published commit message names HEAD: what is built must be it.
+    A file git ignores counts too (a brief in a folder named `cache/` is
+    built all the same); what the build never reads does not."""
     paths = list(BUILD_INPUTS)
     content = Path(content).resolve()
-    if content.is_relative_to(git.repo.resolve()):
+    outside = not content.is_relative_to(git.repo.resolve())
+    if not outside:
         paths.append(content.relative_to(git.repo.resolve()).as_posix() or ".")
-    changes = git.changes(paths)
+    changes = [line for line in git.changes(paths) if not _never_read(line)]
+    if outside:
+        changes.append(f"{content}: the content folder is outside the repository")
     if changes:
         raise PublishError(
             [
@@ -201,6 +212,17 @@ def refuse_uncommitted_inputs(git: Git, content: Path) -> None:
                 *(f"  {line}" for line in changes),
             ]
         )
+
+
+def _never_read(status_line: str) -> bool:
+    """An untracked or ignored file no build reads: hidden files, editor
+    leftovers (briefs.collection.is_ignored) and Python's bytecode."""
+    if not status_line.startswith(("?? ", "!! ")):
+        return False
+    parts = status_line[3:].strip('"').rstrip("/").split("/")
+    return any(is_ignored(part) or part == "__pycache__" for part in parts) or (
+        parts[-1].endswith(".pyc")
+    )
 
 
 def refuse_lost_addresses(published_files: list[str], output: Path, branch: str):

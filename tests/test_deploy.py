@@ -44,6 +44,13 @@ class Repo:
         return set(git("ls-tree", "--name-only", branch, cwd=self.remote).split())
 
 
+def publish_outside(content: Path, output: Path, **options):
+    """`publish` of a content folder outside the throwaway repository: its
+    files are in no commit, which `publish` refuses but with --allow-dirty
+    (what that check refuses has a test of its own)."""
+    return publish(content, output, allow_dirty=True, **options)
+
+
 def git(*args: str, cwd: Path, check: bool = True) -> str:
     result = subprocess.run(
         ["git", *args], cwd=cwd, capture_output=True, text=True, check=False
@@ -87,7 +94,7 @@ def repo(tmp_path, monkeypatch, built_site):
 def test_publish_pushes_to_the_remote_and_keeps_history(repo, tmp_path):
     out = tmp_path / "output"
     content = small_content(tmp_path, 2)
-    first = publish(content, out, repo=repo.path, message="First publish")
+    first = publish_outside(content, out, repo=repo.path, message="First publish")
     assert first.pushed and first.previous is None
     assert first.briefs == 2
     assert repo.remote_log() == ["First publish"]
@@ -96,7 +103,7 @@ def test_publish_pushes_to_the_remote_and_keeps_history(repo, tmp_path):
         repo.remote_files()
     )
 
-    second = publish(content, out, repo=repo.path)
+    second = publish_outside(content, out, repo=repo.path)
     assert second.previous == first.briefs
     assert repo.remote_log() == [
         f"Publish {second.briefs} briefs from "
@@ -106,13 +113,13 @@ def test_publish_pushes_to_the_remote_and_keeps_history(repo, tmp_path):
 
 
 def test_publish_from_a_fresh_clone_builds_on_the_published_branch(repo, built_site):
-    publish(
+    publish_outside(
         built_site.content, built_site.output, repo=repo.path, message="From elsewhere"
     )
     git("branch", "-D", "gh-pages", cwd=repo.path)
     git("update-ref", "-d", "refs/remotes/origin/gh-pages", cwd=repo.path)
 
-    publish(
+    publish_outside(
         built_site.content,
         built_site.output,
         repo=repo.path,
@@ -123,10 +130,10 @@ def test_publish_from_a_fresh_clone_builds_on_the_published_branch(repo, built_s
 
 def test_publish_refuses_a_site_with_far_fewer_briefs(repo, tmp_path, built_site):
     full = small_content(tmp_path / "full", 3)
-    publish(full, tmp_path / "output", repo=repo.path, message="Full site")
+    publish_outside(full, tmp_path / "output", repo=repo.path, message="Full site")
     small = (built_site.content, built_site.output)  # one brief
     with pytest.raises(PublishError) as error:
-        publish(*small, repo=repo.path, message="Tiny site")
+        publish_outside(*small, repo=repo.path, message="Tiny site")
     assert error.value.lines == [
         "the new site has 1 briefs but gh-pages has 3: "
         "refusing to publish a site with less than 50% of the published briefs "
@@ -134,7 +141,7 @@ def test_publish_refuses_a_site_with_far_fewer_briefs(repo, tmp_path, built_site
     ]
     assert repo.remote_log() == ["Full site"]
 
-    publish(*small, repo=repo.path, message="Tiny", force=True)
+    publish_outside(*small, repo=repo.path, message="Tiny", force=True)
     assert repo.remote_log() == ["Tiny", "Full site"]
     assert len(repo.remote_briefs()) == 1
 
@@ -145,7 +152,7 @@ def test_publish_refuses_when_the_build_fails(repo, tmp_path):
     text = re.sub(r"(?m)^region:.*$", "region: Atlantis", brief.read_text("utf-8"))
     brief.write_text(text, "utf-8")
     with pytest.raises(PublishError) as error:
-        publish(content, tmp_path / "output", repo=repo.path)
+        publish_outside(content, tmp_path / "output", repo=repo.path)
     assert error.value.lines[0] == "build failed, nothing published:"
     assert any("'Atlantis' is not a known region" in x for x in error.value.lines)
     assert repo.remote_log() == []
@@ -161,7 +168,7 @@ def test_publish_refuses_when_the_link_check_fails(repo, tmp_path):
         brief.read_text("utf-8") + f"\n[gone]({SITE_URL}/briefs/gone.html)\n", "utf-8"
     )
     with pytest.raises(PublishError) as error:
-        publish(content, tmp_path / "output", repo=repo.path)
+        publish_outside(content, tmp_path / "output", repo=repo.path)
     assert error.value.lines[0] == "build failed, nothing published:"
     assert any(
         line.endswith(
@@ -174,7 +181,9 @@ def test_publish_refuses_when_the_link_check_fails(repo, tmp_path):
 
 
 def test_publish_without_push_only_commits_locally(repo, built_site):
-    result = publish(built_site.content, built_site.output, repo=repo.path, push=False)
+    result = publish_outside(
+        built_site.content, built_site.output, repo=repo.path, push=False
+    )
     assert not result.pushed
     assert git("log", "--format=%s", "gh-pages", cwd=repo.path).startswith("Publish ")
     assert repo.remote_log() == []
@@ -183,7 +192,7 @@ def test_publish_without_push_only_commits_locally(repo, built_site):
 def test_publish_reports_an_unreachable_remote(repo, built_site):
     shutil.rmtree(repo.remote)
     with pytest.raises(PublishError, match="cannot reach remote 'origin'"):
-        publish(built_site.content, built_site.output, repo=repo.path)
+        publish_outside(built_site.content, built_site.output, repo=repo.path)
 
 
 def test_publish_refuses_uncommitted_changes_to_what_the_build_reads(
@@ -197,16 +206,28 @@ def test_publish_refuses_uncommitted_changes_to_what_the_build_reads(
     (repo.path / "content" / "briefs").mkdir(parents=True)
     (repo.path / "content" / "briefs" / "new.md").write_text("draft", "utf-8")
     (repo.path / "notes.txt").write_text("not read by the build", "utf-8")
+    # Ignored by git, read by the build all the same; and what it never reads.
+    (repo.path / ".gitignore").write_text("cache/\n__pycache__/\n", "utf-8")
+    (repo.path / "content" / "briefs" / "cache").mkdir()
+    (repo.path / "content" / "briefs" / "cache" / "hidden.md").write_text("x", "utf-8")
+    (repo.path / "plugins" / "__pycache__").mkdir(parents=True)
+    (repo.path / "plugins" / "__pycache__" / "a.pyc").write_bytes(b"")
+    (repo.path / "content" / ".DS_Store").write_bytes(b"")
     with pytest.raises(PublishError) as error:
         publish(built_site.content, tmp_path / "output", repo=repo.path)
     assert error.value.lines[0] == (
         "files the build reads have uncommitted changes, which would be published "
         "under the last commit's name; commit them, or pass --allow-dirty:"
     )
-    assert sorted(error.value.lines[1:]) == [
-        "   M pelicanconf.py",
-        "  ?? content/briefs/new.md",
-    ]
+    assert sorted(error.value.lines[1:]) == sorted(
+        [
+            "   M pelicanconf.py",
+            "  !! content/briefs/cache/hidden.md",
+            "  ?? content/briefs/new.md",
+            f"  {built_site.content.resolve()}: the content folder is outside the "
+            "repository",
+        ]
+    )
     assert repo.remote_log() == []
     assert not (tmp_path / "output").exists()  # refused before building
 
@@ -226,13 +247,15 @@ def test_invoke_publish_has_allow_dirty():
 
 
 def test_publish_refuses_to_drop_published_addresses(repo, tmp_path, built_site):
-    publish(built_site.content, built_site.output, repo=repo.path, message="Full site")
+    publish_outside(
+        built_site.content, built_site.output, repo=repo.path, message="Full site"
+    )
     renamed = tmp_path / "renamed" / "content"
     shutil.copytree(built_site.content, renamed)
     brief = renamed / "briefs" / "2023" / "baltic-undersea-cables.md"
     brief.rename(brief.with_name("baltic-cables.md"))
     with pytest.raises(PublishError) as error:
-        publish(renamed, tmp_path / "output", repo=repo.path, message="Renamed")
+        publish_outside(renamed, tmp_path / "output", repo=repo.path, message="Renamed")
     assert error.value.lines == [
         "1 address of pages and feeds published on gh-pages would disappear "
         "(readers' links and bookmarks to them would break); keep them with "
@@ -243,12 +266,14 @@ def test_publish_refuses_to_drop_published_addresses(repo, tmp_path, built_site)
     ]
     assert repo.remote_log() == ["Full site"]
 
-    publish(renamed, tmp_path / "output", repo=repo.path, message="Renamed", force=True)
+    publish_outside(
+        renamed, tmp_path / "output", repo=repo.path, message="Renamed", force=True
+    )
     assert repo.remote_log() == ["Renamed", "Full site"]
 
 
 def test_the_builds_mark_is_not_published(repo, built_site):
-    publish(built_site.content, built_site.output, repo=repo.path)
+    publish_outside(built_site.content, built_site.output, repo=repo.path)
     assert MARKER not in repo.remote_files()
     assert ".nojekyll" in repo.remote_files()
     assert (built_site.output / MARKER).is_file()  # the next build still knows it
