@@ -40,6 +40,7 @@ CONTENT = ROOT / "content"
 ATOM = "{http://www.w3.org/2005/Atom}"
 MM = 72 / 25.4  # PDF points per millimetre
 JAPANESE = "japan-regional-revitalisation"
+LONG_WORD = "Donaudampfschifffahrts" * 6  # 132 letters: no line holds it
 
 WORDS = [
     "the",
@@ -133,7 +134,7 @@ def sample(sample_production) -> Path:
 def custom(tmp_path_factory) -> Site:
     """A small site built for production: a long text-only brief, a large
     photograph, three authors (one a guest), a link between briefs, the
-    sample's Japanese brief, a draft."""
+    sample's Japanese brief, a word longer than a line, a draft."""
     site = Site(tmp_path_factory.mktemp("custom"))
     site.brief(
         "long-read",
@@ -155,6 +156,13 @@ def custom(tmp_path_factory) -> Site:
         updated="2024-04-03",
     )
     site.raw(JAPANESE, sample_source(JAPANESE).read_text("utf-8"))
+    site.brief(
+        "long-word",
+        title=f"A {LONG_WORD} Title",
+        key_points=[f"A {LONG_WORD} point"],
+        body=f"A body with {LONG_WORD} in it.",
+        date="2024-04-02",
+    )
     site.brief("secret", title="Not Yet Public", status="draft")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SITEURL", SITE_URL)
@@ -351,6 +359,16 @@ def test_japanese_brief_renders_japanese_text(sample):
     assert any("Noto-Serif-CJK-JP" in name for name in fonts_of(reader))
 
 
+def test_a_word_longer_than_the_line_breaks_rather_than_run_off(custom):
+    """In the title, a key point and the body: no line holds the whole word
+    (the engine writes a line as one run of text), yet all of it is there."""
+    runs = []
+    for page in read(custom.output / "briefs" / "long-word.pdf").pages:
+        page.extract_text(visitor_text=lambda text, *_: runs.append(text))
+    assert not any(LONG_WORD in text for text in runs)
+    assert "".join(runs).replace("\n", "").count(LONG_WORD) >= 3
+
+
 def test_every_page_fits_us_letter_printed_at_actual_size(sample, custom):
     """A4 centred on Letter loses 8.8 mm at top and bottom; printers leave
     6.4 mm at each edge: no text may start outside what is left."""
@@ -432,7 +450,9 @@ def test_a_second_build_in_a_fresh_process_is_byte_identical(custom, tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     first = sorted((custom.output / "briefs").glob("*.pdf"))
-    assert [p.stem for p in first] == sorted([JAPANESE, "long-read", "photo"])
+    assert [p.stem for p in first] == sorted(
+        [JAPANESE, "long-read", "long-word", "photo"]
+    )
     assert [p.name for p in first] == sorted(
         p.name for p in (again / "briefs").glob("*.pdf")
     )
