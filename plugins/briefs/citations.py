@@ -51,12 +51,23 @@ REPORT_TYPE = "Policy brief"
 class Citation:
     """Everything a brief page and its download files need."""
 
-    chicago: str
-    apa: str
+    # Each reference as (before the title, the title, after it): a page
+    # marks the title in the brief's language (a Japanese title in an
+    # English reference); `chicago` and `apa` are the three joined.
+    chicago_parts: tuple[str, str, str]
+    apa_parts: tuple[str, str, str]
     bibtex: str
     ris: str
     bibtex_path: str
     ris_path: str
+
+    @property
+    def chicago(self) -> str:
+        return "".join(self.chicago_parts)
+
+    @property
+    def apa(self) -> str:
+        return "".join(self.apa_parts)
 
 
 def citation_paths(slug: str) -> tuple[str, str]:
@@ -72,8 +83,8 @@ def cite(
 ) -> Citation:
     bibtex_path, ris_path = citation_paths(brief.slug)
     return Citation(
-        chicago=chicago(brief, authors, site_name, url),
-        apa=apa(brief, authors, site_name, url),
+        chicago_parts=chicago_parts(brief, authors, site_name, url),
+        apa_parts=apa_parts(brief, authors, site_name, url),
         bibtex=bibtex(brief, authors, site_name, url),
         ris=ris(brief, authors, site_name, url),
         bibtex_path=bibtex_path,
@@ -151,22 +162,31 @@ def chicago(
 ) -> str:
     """Chicago notes-bibliography, web page form:
     Family, Given, and Given Family. “Title.” Site, Month D, YYYY. URL"""
+    return "".join(chicago_parts(brief, authors, site_name, url))
+
+
+def chicago_parts(
+    brief: Brief,
+    authors: Sequence[AuthorRecord | None],
+    site_name: str,
+    url: str | None,
+) -> tuple[str, str, str]:
+    """`chicago` as (before the title, the title, after it)."""
     names = _names(brief, authors)
     _, family, given = names[0]
     people = [f"{family}, {given}" if given else family]
     people += [written for written, _, _ in names[1:]]
     day = brief.date
     title = _inner_quotes(one_line(brief.title))
-    title = title if title.endswith(_ENDS_SENTENCE) else title + "."
-    parts = [
-        _sentence(_series(people, "and")),
-        f"\u201c{title}\u201d",
-        f"{one_line(site_name)}, {MONTHS[day.month - 1]} {day.day}, {day.year}.",
-    ]
+    rest = [f"{one_line(site_name)}, {MONTHS[day.month - 1]} {day.day}, {day.year}."]
     link = _link(brief, url)
     if link:
-        parts.append(link)
-    return " ".join(parts)
+        rest.append(link)
+    return (
+        f"{_sentence(_series(people, 'and'))} \u201c",
+        title,
+        f"{_sentence(title)[len(title) :]}\u201d {' '.join(rest)}",
+    )
 
 
 def initials(given: str) -> str:
@@ -187,21 +207,32 @@ def apa(
 ) -> str:
     """APA 7, web page on a website:
     Family, G., & Family, G. (YYYY, Month D). Title. Site. URL"""
+    return "".join(apa_parts(brief, authors, site_name, url))
+
+
+def apa_parts(
+    brief: Brief,
+    authors: Sequence[AuthorRecord | None],
+    site_name: str,
+    url: str | None,
+) -> tuple[str, str, str]:
+    """`apa` as (before the title, the title, after it)."""
     people = [
         f"{family}, {initials(given)}" if given else family
         for _, family, given in _names(brief, authors)
     ]
     day = brief.date
-    parts = [
-        _sentence(_series(people, "&")),
-        f"({day.year}, {MONTHS[day.month - 1]} {day.day}).",
-        _sentence(one_line(brief.title)),
-        _sentence(one_line(site_name)),
-    ]
+    title = one_line(brief.title)
+    rest = [_sentence(one_line(site_name))]
     link = _link(brief, url)
     if link:
-        parts.append(link)
-    return " ".join(parts)
+        rest.append(link)
+    return (
+        f"{_sentence(_series(people, '&'))} "
+        f"({day.year}, {MONTHS[day.month - 1]} {day.day}). ",
+        title,
+        f"{_sentence(title)[len(title) :]} {' '.join(rest)}",
+    )
 
 
 def bibtex_text(value: str) -> str:

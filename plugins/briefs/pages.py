@@ -468,7 +468,7 @@ def redirect_jobs(collection, jobs: list[Job], settings: dict, show_drafts: bool
                     "target": relative_url(redirect.address, redirect.target),
                     "canonical": f"{public}/{redirect.target}" if public else None,
                     "title": redirect.title,
-                    "lang": settings.get("DEFAULT_LANG", "en"),
+                    "lang": redirect.language or settings.get("DEFAULT_LANG", "en"),
                 },
             )
         )

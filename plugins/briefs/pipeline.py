@@ -1553,6 +1553,7 @@ class BriefsGenerator(Generator):
         views = [keyed[key][0] for key in keys]
         reads = [self.read_keys[view.brief.source] for view in views]
         terms = self.terms.get_many(set(reads), take=True)
+        default_language = self.settings["DEFAULT_LANG"]
         return {
             key: search.document(
                 view.brief,
@@ -1562,6 +1563,7 @@ class BriefsGenerator(Generator):
                 [(r.name, r.slug) for r in view.regions],
                 [(t.name, t.slug) for t in view.tags],
                 view.locale_date,
+                view.language if view.language != default_language else "",
             )
             for key, view, read in zip(keys, views, reads, strict=True)
         }

@@ -30,6 +30,7 @@ class Redirect:
     target: str  # the page it leads to, from the site root
     title: str  # what the page is called, for the link
     feed: tuple[str, str] | None = None  # (current feed, old feed address)
+    language: str = ""  # the title's, when not the site's (a brief's)
 
 
 def redirect_page(
@@ -78,10 +79,13 @@ def alias_redirects(
     is written at an address; `feed_of(kind, slug)` is the feed path of a
     region or author page (kind is 'regions' or 'authors')."""
     redirects = []
-    for brief in collection.briefs.values():
+    for source, brief in collection.briefs.items():
         if brief.aliases and (show_drafts or not brief.is_draft):
+            language = collection.reads[source].language
             redirects += [
-                Redirect(alias, f"briefs/{brief.slug}.html", brief.title)
+                Redirect(
+                    alias, f"briefs/{brief.slug}.html", brief.title, None, language
+                )
                 for alias in brief.aliases
             ]
     registry = collection.registry

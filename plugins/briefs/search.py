@@ -98,6 +98,7 @@ class SearchDocument:
     counts: array
     length: int  # weighted number of terms, for BM25's length normalisation
     text: bytes  # key points and body text, one line per block, deflated
+    language: str = ""  # when not the site's: its results are marked so
 
     def pairs(self) -> Iterator[tuple[str, int]]:
         """(term, weighted count * 2 + top flag) for every term."""
@@ -168,11 +169,13 @@ def document(
     regions: Sequence[tuple[str, str]],
     topics: Sequence[tuple[str, str]],
     date_text: str | None = None,
+    language: str = "",
 ) -> SearchDocument | None:
     """The search record of a published brief; None for a draft (never indexed).
 
     `terms` are its own text's (body_terms); `authors`, `regions`, `topics`
-    are (name, slug) pairs; `date_text` the date as pages show it.
+    are (name, slug) pairs; `date_text` the date as pages show it;
+    `language` the brief's, when not the site's.
     """
     if brief.is_draft:
         return None
@@ -217,6 +220,7 @@ def document(
         counts=packed,
         length=length,
         text=terms.text,
+        language=language,
     )
 
 
@@ -540,7 +544,7 @@ def _shard_and_meta_files(scored: dict[str, str], facets: tuple[dict, ...], reus
 
 
 def _display(doc: SearchDocument) -> dict:
-    return {
+    shown = {
         "url": doc.url,
         "title": doc.title,
         "summary": doc.summary,
@@ -549,6 +553,9 @@ def _display(doc: SearchDocument) -> dict:
         "dateText": doc.date_text,
         "text": base64.b64encode(doc.text).decode("ascii"),
     }
+    if doc.language:
+        shown["lang"] = doc.language
+    return shown
 
 
 def _facet(name: str, facets: Sequence[dict]) -> dict:

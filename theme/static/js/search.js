@@ -410,10 +410,10 @@
       card.appendChild(kicker);
     }
     var title = element("h3", "card__title");
-    title.appendChild(link(doc.url, doc.title, "result__link"));
+    title.appendChild(inLanguage(link(doc.url, doc.title, "result__link"), doc));
     card.appendChild(title);
     if (doc.summary) {
-      card.appendChild(element("p", "card__dek", doc.summary));
+      card.appendChild(inLanguage(element("p", "card__dek", doc.summary), doc));
     }
     var byline = element("p", "byline");
     byline.appendChild(document.createTextNode("By "));
@@ -433,10 +433,18 @@
           segment[1] ? element("mark", "", segment[0]) : document.createTextNode(segment[0])
         );
       });
-      card.appendChild(quote);
+      card.appendChild(inLanguage(quote, doc));
     }
     item.appendChild(card);
     return item;
+  }
+
+  /* A brief's own words marked in its language, when not the site's. */
+  function inLanguage(node, doc) {
+    if (doc.lang) {
+      node.setAttribute("lang", doc.lang);
+    }
+    return node;
   }
 
   function names(list) {

@@ -1,0 +1,152 @@
+"""What readers get that automated checkers (tests/test_quality.py) pass
+over: nothing scrolls sideways on a 320 px screen whatever the text, a
+focused link is dark on yellow in both colour schemes, printing hides the
+controls and keeps the print palette, and a brief in another language has
+its words marked so wherever they appear."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import Site
+
+LONG_WORD = "Donaudampfschifffahrtsgesellschaftskapitaen" * 7  # 301 letters
+LONG_URL = "https://example.org/" + "report-" * 30 + "final.pdf"
+JAPANESE_BODY = "\n\n".join(
+    f"## 第{n}節\n\n人口減少を前提にした地域政策への転換が求められている。" * 3
+    for n in range(1, 4)
+)
+NARROW = 320  # px: WCAG 1.4.10's reflow width
+
+
+@pytest.fixture(scope="module")
+def stressed(tmp_path_factory) -> Site:
+    """A title of one 301-letter word, addresses as text in a summary and a
+    key point, and a Japanese series of two parts, one with an alias."""
+    site = Site(tmp_path_factory.mktemp("stressed"))
+    site.brief(
+        "long-title",
+        title=LONG_WORD,
+        summary=f"See {LONG_URL} for the figures.",
+        key_points=[f"The report: {LONG_URL}"],
+        tags=["Trade"],
+        date="2024-05-01",
+    )
+    site.brief("neighbour", title="A Neighbour", tags=["Trade"], date="2024-04-01")
+    site.brief(
+        "nihongo-1",
+        title="地方創生の次の十年",
+        summary="人口減少を前提にした地域政策へ。",
+        series="地域",
+        aliases=["briefs/old-nihongo.html"],
+        body=JAPANESE_BODY,
+        date="2024-02-01",
+    )
+    site.brief(
+        "nihongo-2",
+        title="地方創生の第二部",
+        series="地域",
+        body=JAPANESE_BODY,
+        date="2024-03-01",
+    )
+    site.build()
+    return site
+
+
+@pytest.fixture(scope="module")
+def tab(browser):
+    page = browser.new_page()
+    yield page
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "page",
+    [
+        "briefs/long-title.html",
+        "briefs/neighbour.html",
+        "index.html",
+        "regions/northeast-asia.html",
+        "regions/index.html",
+        "authors/index.html",
+        "topics/trade.html",
+        "archives.html",
+        "search.html",
+        "search.html?q=trade",
+    ],
+)
+def test_nothing_scrolls_sideways_on_a_narrow_screen(tab, stressed, page):
+    file, _, query = page.partition("?")
+    tab.set_viewport_size({"width": NARROW, "height": 800})
+    tab.goto((stressed.output / file).as_uri() + (f"?{query}" if query else ""))
+    if query:
+        tab.wait_for_selector("#search-results .result")
+    width = tab.evaluate("document.documentElement.scrollWidth")
+    assert width <= NARROW, f"{page} is {width} px wide on a {NARROW} px screen"
+
+
+FOCUSED = (
+    ".primary-nav a",
+    ".byline a",
+    ".kicker a",
+    ".author-card__name a",
+    ".mini-list__title a",
+)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_focused_link_is_dark_on_yellow(tab, stressed, scheme):
+    """Every component colours its links; focus must win over all of them."""
+    tab.set_viewport_size({"width": 1280, "height": 900})
+    tab.emulate_media(color_scheme=scheme)
+    tab.goto((stressed.output / "briefs" / "neighbour.html").as_uri())
+    tab.keyboard.press("Tab")  # from the keyboard: focus is shown from now on
+    for selector in FOCUSED:
+        link = tab.locator(selector).first
+        link.focus()
+        colours = link.evaluate(
+            "a => [getComputedStyle(a).color, getComputedStyle(a).backgroundColor]"
+        )
+        assert colours == ["rgb(11, 12, 12)", "rgb(255, 221, 0)"], (selector, scheme)
+    tab.emulate_media(color_scheme="light")
+
+
+@pytest.mark.browser
+def test_printing_hides_the_controls_and_keeps_the_print_palette(tab, stressed):
+    """A browser in dark mode prints with the print palette: white text on
+    black buttons, never the screen's dark ink on black."""
+    tab.emulate_media(media="print", color_scheme="dark")
+    tab.goto((stressed.output / "briefs" / "neighbour.html").as_uri())
+    assert tab.locator(".site-search").is_hidden()
+    assert tab.locator(".primary-nav").is_hidden()
+    ink = tab.evaluate(
+        "getComputedStyle(document.documentElement)"
+        ".getPropertyValue('--color-accent-ink').trim()"
+    )
+    assert ink == "#ffffff"
+    tab.emulate_media(media="screen", color_scheme="light")
+
+
+def test_a_briefs_own_words_are_marked_in_its_language(stressed):
+    """The contents, the title in each reference and in the series' links,
+    and the alias's redirect page (the search results: below)."""
+    first = stressed.html("briefs/nihongo-1.html")
+    assert first.find(class_="contents__list")["lang"] == "ja"
+    for reference in first.select(".cite__text"):
+        assert reference.find("span", lang="ja").get_text() == "地方創生の次の十年"
+    following = first.select_one(".series-nav__next a span[lang=ja]")
+    assert following.get_text() == "地方創生の第二部"
+    assert stressed.html("briefs/old-nihongo.html").html["lang"] == "ja"
+    english = stressed.html("briefs/neighbour.html")
+    assert english.select(".cite__text span") == []  # the site's language
+
+
+@pytest.mark.browser
+def test_search_results_are_marked_in_their_briefs_language(tab, stressed):
+    tab.goto((stressed.output / "search.html").as_uri() + "?q=地方創生")
+    tab.wait_for_selector("#search-results .result")
+    marked = tab.locator("#search-results .result__link").evaluate_all(
+        "links => links.map(a => a.getAttribute('lang'))"
+    )
+    assert marked and set(marked) == {"ja"}
