@@ -14,6 +14,7 @@ import re
 import signal
 import threading
 import time
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -89,7 +90,7 @@ class Rendered:
     html: str
     findings: tuple[Finding, ...] = ()
     links: tuple[str, ...] = ()  # local href/src values, as the browser reads them
-    link_spans: tuple[tuple[int, int], ...] = ()  # where they are (htmlpolicy.Scan)
+    link_spans: Sequence[int] = ()  # where they are (htmlpolicy.Scan.spans)
 
 
 def render_checked(markdown, text: str) -> Rendered:

@@ -31,11 +31,12 @@ from .urls import is_absolute
 _NOT_RELATIVE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|#|\{)")
 
 
-def rebase_links(html: str, spans: Sequence[tuple[int, int]], page_url: str) -> str:
+def rebase_links(html: str, spans: Sequence[int], page_url: str) -> str:
     """Relative links in a page body, re-expressed from the feed's folder.
 
     `spans` are where the body's href and src values stand, between their
-    quotes (SourceRead.link_spans: found by the parse that checked the
+    quotes, start and end after start and end (SourceRead.link_spans:
+    found by the parse that checked the
     HTML, so text that only looks like an attribute, in a title or a code
     sample, is never touched). `page_url` is the page's address as seen
     from the feed: relative (`../briefs/x.html`) in development builds,
@@ -43,7 +44,8 @@ def rebase_links(html: str, spans: Sequence[tuple[int, int]], page_url: str) -> 
     """
     absolute = is_absolute(page_url)
     parts, position = [], 0
-    for start, end in spans:
+    pairs = iter(spans)
+    for start, end in zip(pairs, pairs, strict=True):
         target = html[start:end]
         # Markdown writes e-mail links as character references (&#109;...);
         # relative ones are always written out (htmlpolicy refuses others).

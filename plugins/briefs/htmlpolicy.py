@@ -19,7 +19,8 @@ browser may end a comment earlier than the parser: `<!-->`, `--!>`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from array import array
+from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser, attrfind_tolerant, tagfind_tolerant
 from typing import NamedTuple
@@ -93,10 +94,11 @@ class Scan:
     refusals: tuple[Refusal, ...]
     # Local addresses (href/src without a scheme), as the browser reads them.
     links: tuple[str, ...]
-    # Where each of them is written in the HTML (start, end of the text
-    # between its quotes, in order): what feeds rewrite (feeds.rebase_links),
-    # found by the parse that checked the HTML, never by a text search.
-    spans: tuple[tuple[int, int], ...] = ()
+    # Where each of them is written in the HTML: the start and end of the
+    # text between its quotes, one pair after another (an array: a build
+    # keeps thousands): what feeds rewrite (feeds.rebase_links), found by
+    # the parse that checked the HTML, never by a text search.
+    spans: array = field(default_factory=lambda: array("I"))
 
 
 def check_html(html: str) -> list[Refusal]:
@@ -109,7 +111,7 @@ def scan_html(html: str) -> Scan:
     walker = _Walker()
     walker.feed(html)
     walker.close()
-    return Scan(tuple(walker.refusals), tuple(walker.links), tuple(walker.spans))
+    return Scan(tuple(walker.refusals), tuple(walker.links), walker.spans)
 
 
 def shown(value: str, limit: int = 60) -> str:
@@ -135,7 +137,7 @@ class _Walker(HTMLParser):
         super().__init__(convert_charrefs=False)
         self.refusals: list[Refusal] = []
         self.links: list[str] = []
-        self.spans: list[tuple[int, int]] = []
+        self.spans = array("I")
         # The spans of the tag being handled, from its start: placed in the
         # whole text once the parser says where the tag began (updatepos).
         self._tag_spans: list[tuple[int, int]] = []
@@ -152,7 +154,8 @@ class _Walker(HTMLParser):
         located by its text (locate)."""
         if self._tag_spans:
             at = self._fed - len(self.rawdata) + i
-            self.spans += [(at + start, at + end) for start, end in self._tag_spans]
+            for start, end in self._tag_spans:
+                self.spans += array("I", (at + start, at + end))
             self._tag_spans = []
         return j
 

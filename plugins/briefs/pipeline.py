@@ -1285,7 +1285,9 @@ class BriefsGenerator(Generator):
             view.save_as: ""
             if isinstance(edition := editions.get(view.save_as), pdf.PendingEdition)
             else combine(
-                "page", [*map(str, site.bodies[view.save_as]), digests.of(edition)]
+                # (the body's key and words: where its links are follows)
+                "page",
+                [*map(str, site.bodies[view.save_as][:2]), digests.of(edition)],
             )
             for view in site.briefs
         }

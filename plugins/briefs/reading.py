@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from html import unescape
 from pathlib import Path
@@ -73,7 +74,7 @@ class SourceRead:
     # Local href/src values of the body (files it may need copied), and
     # where they stand in `html` (what feeds rewrite: feeds.rebase_links).
     local_urls: tuple[str, ...] = ()
-    link_spans: tuple[tuple[int, int], ...] = ()
+    link_spans: Sequence[int] = ()  # htmlpolicy.Scan.spans
     # "ja", "ko", "zh" for a brief mostly in those scripts, else "".
     language: str = ""
     extra: dict = field(default_factory=dict)
