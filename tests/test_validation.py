@@ -86,6 +86,21 @@ BAD_BRIEFS = [
         "x.md: region: expected at most 20 regions, found 25",
     ),
     (
+        "over-long-slug",
+        fm("slug: " + "a" * 201 + "\n"),
+        "x.md: slug: the page address would be 201 characters long, at most 200",
+    ),
+    (
+        "over-long-topic",
+        fm("tags: [" + "T" * 300 + "]\n"),
+        "gives a page address of 300 characters, at most 200; use a shorter name",
+    ),
+    (
+        "over-long-alias",
+        fm("aliases: [briefs/" + "a" * 300 + ".html]\n"),
+        "longer than 200 characters, more than a file name may have",
+    ),
+    (
         "image-outside-content-with-alt",
         fm("image: ../../etc/passwd.png\nimage_alt: A map\n"),
         "x.md: image: expected a path inside content/ like images/map.jpg",

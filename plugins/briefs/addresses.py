@@ -19,7 +19,9 @@ from pathlib import Path
 from .problems import Problem
 from .registry import Registry
 from .schema import Brief
+from .slugs import MAX_LENGTH as MAX_SLUG_LENGTH
 from .slugs import slugify
+from .yamltree import shorten
 
 # The contract's URL scheme (pelicanconf.py): the listing pages of each kind.
 REGIONS, AUTHORS, TOPICS = "regions", "authors", "topics"
@@ -121,6 +123,11 @@ def _clash(kind: str, use: Use, first: dict[str, Use]) -> str | None:
         return (
             f"'{use.name}' gives an empty page address ({page}); use a name "
             "with letters or digits"
+        )
+    if len(use.slug) > MAX_SLUG_LENGTH:
+        return (
+            f"'{shorten(use.name)}' gives a page address of {len(use.slug)} "
+            f"characters, at most {MAX_SLUG_LENGTH}; use a shorter name"
         )
     if use.slug == "index":
         return (

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import PurePosixPath
 
 from .characters import describe, first_forbidden
+from .slugs import MAX_LENGTH as MAX_SLUG_LENGTH
 from .yamltree import Mapping, Scalar, Sequence, kind_of, shorten
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -291,6 +292,11 @@ def site_address(node) -> str:
         raise FieldError(
             f"'{shorten(value)}' must end in .html: every address of the site "
             "names a file"
+        )
+    if any(len(part) > MAX_SLUG_LENGTH for part in parts):
+        raise FieldError(
+            f"'{shorten(value)}' has a part longer than {MAX_SLUG_LENGTH} "
+            "characters, more than a file name may have"
         )
     return value
 

@@ -14,6 +14,7 @@ from . import fields as f
 from .frontmatter import Document, FrontMatterError, parse
 from .problems import ERROR, WARNING, Problem, did_you_mean, unreadable
 from .registry import Registry
+from .slugs import MAX_LENGTH as MAX_SLUG_LENGTH
 from .slugs import slugify
 from .yamltree import flow_list, shorten
 
@@ -170,6 +171,12 @@ def validate_fields(
     slug = values.get("slug") or slugify(source.stem)
     if not slug:
         problem("slug", f"the file name '{source.name}' gives no slug; add 'slug:'")
+    elif len(slug) > MAX_SLUG_LENGTH:
+        problem(
+            "slug",
+            f"the page address would be {len(slug)} characters long, at most "
+            f"{MAX_SLUG_LENGTH}; shorten the file name or give a shorter 'slug:'",
+        )
     if any(p.is_error for p in problems):
         return None, problems, references
     brief = Brief(
