@@ -136,9 +136,11 @@ class Preview:
 
     def _show_early(self, rel: str, data: bytes) -> None:
         """An edited brief's new page: served at once, and open pages
-        reload (the build that made it goes on with the rest)."""
+        reload (the build that made it goes on with the rest). The other
+        pages stay as the last build left them: its error page, if it failed
+        (the last good pages are out of date)."""
         self.early = {**self.early, f"/{rel}": data}
-        self.status = replace(self.status, number=self.status.number + 1, ok=True)
+        self.status = replace(self.status, number=self.status.number + 1)
 
     def rebuild(self, changed: set[Path] | None = None) -> BuildStatus:
         """Build again; `changed` names the files that changed, so that the

@@ -389,3 +389,45 @@ def test_a_watched_change_skips_the_up_to_date_check(site, monkeypatch):
     assert preview.rebuild({source}).ok
     assert digests == [1]
     assert "Edited." in (preview.folder / "briefs" / "b0.html").read_text("utf-8")
+
+
+def test_a_build_that_failed_midway_leaves_nothing_to_the_next(site, monkeypatch):
+    """Signals are process-wide: the generator of a build that failed after
+    reading (a template error) must not finish the preview's next build (it
+    reported a false failure, or twice the briefs)."""
+    from briefs import pipeline
+
+    site.brief("b0")
+    site.brief("b1", title="Another")
+    preview = Preview(site.content, site.root / "preview", say=lambda line: None)
+    assert preview.rebuild().ok
+    working = pipeline.BriefsGenerator.render_and_write
+    failed = []  # kept alive, as a template error's traceback can keep them
+
+    def broken(generator):
+        failed.append(generator)
+        raise RuntimeError("a template error")
+
+    source = site.content / "briefs" / "2024" / "b0.md"
+    monkeypatch.setattr(pipeline.BriefsGenerator, "render_and_write", broken)
+    for line in ("One line more.", "And another."):  # two failed builds
+        source.write_text(source.read_text("utf-8") + f"\n{line}\n", "utf-8")
+        assert not preview.rebuild({source}).ok
+    monkeypatch.setattr(pipeline.BriefsGenerator, "render_and_write", working)
+    status = preview.rebuild({source})
+    assert (status.ok, status.problems, status.briefs) == (True, (), 2)
+
+
+def test_an_early_page_leaves_a_failed_preview_failed(site):
+    """While the last build failed, the edited brief's page is served as
+    soon as it is made; every other page stays the error page (the last
+    good pages are out of date)."""
+    site.brief("b0")
+    site.brief("b1", date="03/04/2024")
+    preview = Preview(site.content, site.root / "preview", say=lambda line: None)
+    failed = preview.rebuild()
+    assert not failed.ok
+    preview._show_early("briefs/b0.html", b"<p>new</p>")
+    assert preview.status.number == failed.number + 1  # open pages reload
+    assert not preview.status.ok
+    assert preview.early == {"/briefs/b0.html": b"<p>new</p>"}

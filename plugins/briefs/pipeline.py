@@ -750,9 +750,12 @@ class BriefsGenerator(Generator):
 
     def finish(self, pelican) -> None:
         """Check every link of the finished site, then remember what was
-        written (only a build that succeeded is remembered)."""
+        written (only a build that succeeded is remembered). Signals are
+        process-wide: a build that failed before its end (a template error)
+        left its generator connected, and the preview's next build finishes
+        it too; it is only let go then (its settings are not this run's)."""
         signals.finalized.disconnect(self.finish)
-        if self.site is None:
+        if self.site is None or pelican.settings is not self.settings:
             return
         try:
             self.check_and_remember(Path(pelican.output_path))
