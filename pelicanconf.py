@@ -24,10 +24,15 @@ ARTICLE_PATHS = []
 PAGE_PATHS = []
 # Nothing under content/ is copied wholesale: the briefs plugin publishes only
 # the files published pages use (brief images, author photos, files linked
-# from a text). Hidden files are never read (Pelican matches these patterns
-# against bare file and folder names).
+# from a text). Hidden files and editors' leftovers are never read, nor
+# copied from the theme (Pelican matches these patterns against bare file and
+# folder names; briefs.collection.is_ignored reads content/ by the same rule,
+# and `invoke publish` lets them be uncommitted).
 STATIC_PATHS = []
-IGNORE_FILES = [".*"]
+IGNORE_FILES = [
+    ".*", "*~", "#*#", "Thumbs.db", "desktop.ini", "Desktop.ini",
+    "__pycache__", "*.pyc",
+]  # fmt: skip
 THEME = "theme"
 # The build cache (git-ignored, safe to delete): reads of briefs and the
 # fingerprints of the files the last build wrote. POLICY_BRIEFS_CACHE moves

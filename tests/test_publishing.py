@@ -10,11 +10,12 @@ naming them.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 from contextlib import contextmanager
 
 import pytest
-from conftest import run_invoke, snapshot
+from conftest import ROOT, run_invoke, snapshot
 
 from briefs.collection import validate_content
 from policy_briefs.build import BuildError
@@ -216,3 +217,18 @@ def test_unreadable_folder_fails_the_build_naming_it(site):
         "files would be left out; fix its permissions"
     ) in result.stderr.splitlines()
     assert not site.output.exists()
+
+
+def test_the_theme_publishes_no_leftovers(site, tmp_path):
+    """An editor's backup or the system's thumbnail cache beside a theme
+    file is never copied: `invoke publish` does not ask for it to be
+    committed (policy_briefs/deploy.py)."""
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    for name in ("css/base.css~", "#notes.txt#", "Thumbs.db", ".DS_Store"):
+        (theme / "static" / name).write_text("left over", "utf-8")
+    site.brief("good")
+    site.build(THEME=str(theme))
+    copied = {p.name for p in (site.output / "theme").rglob("*")}
+    assert "base.css" in copied
+    assert not copied & {"base.css~", "#notes.txt#", "Thumbs.db", ".DS_Store"}
