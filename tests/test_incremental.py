@@ -288,6 +288,23 @@ def test_a_changed_setting(case):
     rebuild_and_compare(SITENAME="Another Name")
 
 
+def test_a_changed_site_language(case):
+    """A brief in Japanese is marked so where the site is in English, not
+    where the site is in Japanese too (its search record, its pages)."""
+    root, rebuild_and_compare = case
+    brief(
+        root / "content",
+        "nihongo",
+        title="地方創生の次の十年",
+        date="2024-12-30",
+        author="Yuki Tatsumi",
+        region="Europe",
+        body="人口減少を前提にした地域政策への転換が求められている。",
+    )
+    rebuild_and_compare()
+    rebuild_and_compare(DEFAULT_LANG="ja")
+
+
 def test_the_previews_warm_renderer_follows_an_edited_partial(case):
     """The preview keeps its renderer between builds (WarmState), and Jinja
     there does not look at template files again: an edited template makes a

@@ -1422,12 +1422,16 @@ class BriefsGenerator(Generator):
         the last build's index is out of date and a SearchWorker is there,
         it starts updating the index now, from the records in the cache."""
         keyed = {}
+        language = self.settings["DEFAULT_LANG"]
         for view in sorted(
             (v for v in self.site.briefs if not v.is_draft),
             key=lambda v: (-v.brief.date.timestamp(), v.url),
         ):
             body = self.site.bodies[view.save_as][0]
-            key = combine("search-record", [self.code, digests.of(view), body])
+            # (the site's language: a record names a brief's when it differs)
+            key = combine(
+                "search-record", [self.code, digests.of(view), body, language]
+            )
             keyed[key] = (view, body)
         job = Job(SEARCH_FOLDER, "search", context={"records": keyed})
         job.fingerprint = combine("search", list(keyed))
