@@ -468,7 +468,8 @@ def redirect_jobs(collection, jobs: list[Job], settings: dict, show_drafts: bool
                     "target": relative_url(redirect.address, redirect.target),
                     "canonical": f"{public}/{redirect.target}" if public else None,
                     "title": redirect.title,
-                    "lang": redirect.language or settings.get("DEFAULT_LANG", "en"),
+                    "lang": settings.get("DEFAULT_LANG", "en"),
+                    "title_lang": redirect.language,
                 },
             )
         )

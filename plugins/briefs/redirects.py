@@ -30,7 +30,7 @@ class Redirect:
     target: str  # the page it leads to, from the site root
     title: str  # what the page is called, for the link
     feed: tuple[str, str] | None = None  # (current feed, old feed address)
-    language: str = ""  # the title's, when not the site's (a brief's)
+    language: str = ""  # the title's (a brief's, by its script; else the site's)
 
 
 def redirect_page(
@@ -38,12 +38,15 @@ def redirect_page(
     canonical_absolute_or_none: str | None,
     title: str,
     lang: str = "en",
+    title_lang: str = "",
 ) -> str:
     """The HTML of a page that sends readers on to `target_relative_url`
-    (relative to the redirect page itself)."""
+    (relative to the redirect page itself), in the site's language `lang`;
+    the page's title is marked in its own, `title_lang`, when that differs."""
     target = escape(target_relative_url)
     canonical = escape(canonical_absolute_or_none or target_relative_url)
     name = escape(title)
+    marked = f' lang="{escape(title_lang)}"' if title_lang else ""
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{escape(lang)}">\n'
@@ -56,7 +59,7 @@ def redirect_page(
         "</head>\n"
         "<body>\n"
         "  <main>\n"
-        f'    <p>This page has moved to <a href="{target}">{name}</a>.</p>\n'
+        f'    <p>This page has moved to <a href="{target}"{marked}>{name}</a>.</p>\n'
         "  </main>\n"
         "</body>\n"
         "</html>\n"

@@ -92,6 +92,7 @@ class Renderer:
                 context["canonical"],
                 context["title"],
                 context["lang"],
+                context["title_lang"],
             )
             return self._html(job.save_as, text)
         if job.kind == "data-texts":
