@@ -232,3 +232,25 @@ def test_the_theme_publishes_no_leftovers(site, tmp_path):
     copied = {p.name for p in (site.output / "theme").rglob("*")}
     assert "base.css" in copied
     assert not copied & {"base.css~", "#notes.txt#", "Thumbs.db", ".DS_Store"}
+
+
+def test_an_image_must_be_one(site):
+    """A page disguised as a photo (a browser trusts the bytes over the
+    name) stops the build; an image of another kind than its name is
+    still an image."""
+    site.registry(
+        "authors.yml", [{"name": "Yuki Tatsumi", "photo": "images/people/yuki.jpg"}]
+    )
+    write(site, "images/people/yuki.jpg", b"<html><script>alert(1)</script>")
+    write(site, "images/map.jpg")  # PNG bytes under a .jpg name
+    site.brief("water-policy", image="images/map.jpg", image_alt="A map")
+    with pytest.raises(BuildError) as failure:
+        site.build()
+    assert failure.value.lines == [
+        "content/images/people/yuki.jpg: not an image: a .jpg file must be a PNG, "
+        "JPEG, GIF, WebP or AVIF image, and this one starts with "
+        "b'<html><scrip'; export it again"
+    ]
+    write(site, "images/people/yuki.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF")
+    site.build()
+    assert published(site) == {"images/map.jpg", "images/people/yuki.jpg"}

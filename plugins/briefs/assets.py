@@ -33,6 +33,18 @@ PUBLISHABLE_SUFFIXES = IMAGE_SUFFIXES | {
     ".ogv",
 }  # fmt: skip
 
+
+def is_raster_image(head: bytes) -> bool:
+    """Whether a file's first 12 bytes are those of a PNG, JPEG, GIF, WebP
+    or AVIF image. (Which of them need not match the file's suffix:
+    browsers look at the bytes.)"""
+    return (
+        head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a"))
+        or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+        or (head[4:8] == b"ftyp" and head[8:12] in (b"avif", b"avis", b"mif1", b"msf1"))
+    )
+
+
 # The folder of the pages each kind of text appears on (the contract's URL
 # scheme): relative links in a text are resolved from there.
 BODY_FOLDER, BIO_FOLDER, DESCRIPTION_FOLDER = "briefs", "authors", "regions"
@@ -110,7 +122,9 @@ def publication(
 
 def file_problems(collection: Collection, files: Iterable[str]) -> list[Problem]:
     """Every published file must be of a kind PUBLISHABLE_SUFFIXES names,
-    and an SVG a self-contained drawing (svgpolicy)."""
+    an image an image indeed (a page in disguise could run its script where
+    a browser trusts the bytes over the name), and an SVG a self-contained
+    drawing (svgpolicy)."""
     found = []
     for relative in files:
         path = collection.content_dir / relative
@@ -131,6 +145,18 @@ def file_problems(collection: Collection, files: Iterable[str]) -> list[Problem]
                 Problem(shown, refusal.message, line=refusal.line)
                 for refusal in check_svg(path.read_bytes())
             ]
+        elif suffix in IMAGE_SUFFIXES:
+            with path.open("rb") as image:
+                head = image.read(12)
+            if not is_raster_image(head):
+                found.append(
+                    Problem(
+                        shown,
+                        f"not an image: a {suffix} file must be a PNG, JPEG, GIF, "
+                        f"WebP or AVIF image, and this one starts with {head!r}; "
+                        "export it again",
+                    )
+                )
     return found
 
 
