@@ -86,6 +86,16 @@ BAD_BRIEFS = [
         "x.md: region: expected at most 20 regions, found 25",
     ),
     (
+        "year-typo",
+        fm(date="date: 0024-03-20"),
+        "x.md: date: '0024-03-20': expected a year from 1900 to 2100",
+    ),
+    (
+        "far-future-update",
+        fm("updated: 2204-01-01T10:00:00Z\n"),
+        "x.md: updated: '2204-01-01T10:00:00Z': expected a year from 1900 to 2100",
+    ),
+    (
         "over-long-slug",
         fm("slug: " + "a" * 201 + "\n"),
         "x.md: slug: the page address would be 201 characters long, at most 200",

@@ -153,6 +153,11 @@ def topic_list(node) -> tuple[str, ...]:
     return optional_list(node)
 
 
+# The years a brief's date may have: another is a typo (0024, 2204), and
+# would stretch the yearly charts over centuries.
+YEARS = range(1900, 2101)
+
+
 def iso_date(node) -> datetime:
     """ISO 8601 only: YYYY-MM-DD or a date-time; nothing is filled in."""
     if not isinstance(node, Scalar) or node.is_null:
@@ -161,15 +166,22 @@ def iso_date(node) -> datetime:
     try:
         if _DATE.match(value):
             day = date.fromisoformat(value)
-            return datetime(day.year, day.month, day.day)
-        if _DATETIME.match(value):
-            return datetime.fromisoformat(value.replace(" ", "T", 1))
+            moment = datetime(day.year, day.month, day.day)
+        elif _DATETIME.match(value):
+            moment = datetime.fromisoformat(value.replace(" ", "T", 1))
+        else:
+            raise FieldError(
+                "expected a date like 2024-03-20 or 2024-03-20T09:30:00+09:00, "
+                f"found '{shorten(value)}'"
+            )
     except ValueError as exc:
         raise FieldError(f"'{shorten(value)}' is not a real date ({exc})") from None
-    raise FieldError(
-        "expected a date like 2024-03-20 or 2024-03-20T09:30:00+09:00, "
-        f"found '{shorten(value)}'"
-    )
+    if moment.year not in YEARS:
+        raise FieldError(
+            f"'{shorten(value)}': expected a year from {YEARS.start} to "
+            f"{YEARS.stop - 1}"
+        )
+    return moment
 
 
 def slug(node) -> str:
