@@ -505,6 +505,27 @@ REGISTRY_CASES = [
     ),
     (
         "authors.yml",
+        [{"name": "Yuki Tatsumi", "bio": "Her book.[^1]\n\n[^1]: Tatsumi, *Book*."}],
+        "authors.yml: Yuki Tatsumi: bio: headings, footnotes and id= are not "
+        "allowed in a bio (it stands on pages with others, whose ids it would "
+        'repeat: id="fnref:1"); write them as plain text',
+    ),
+    (
+        "authors.yml",
+        [{"name": "Yuki Tatsumi", "bio": "## Her work\n\nOn defence."}],
+        "authors.yml: Yuki Tatsumi: bio: headings, footnotes and id= are not "
+        "allowed in a bio (it stands on pages with others, whose ids it would "
+        'repeat: id="her-work"); write them as plain text',
+    ),
+    (
+        "regions.yml",
+        [{"name": "Europe", "description": "The EU.[^1]\n\n[^1]: Since 1993."}],
+        "regions.yml: Europe: description: headings, footnotes and id= are not "
+        "allowed in a description (it stands on pages with others, whose ids it "
+        'would repeat: id="fnref:1"); write them as plain text',
+    ),
+    (
+        "authors.yml",
         [{"name": "A B", "family": ["A"]}],
         "authors.yml: entry 1: family: expected text, found a list",
     ),

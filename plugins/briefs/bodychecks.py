@@ -91,6 +91,22 @@ class Rendered:
     findings: tuple[Finding, ...] = ()
     links: tuple[str, ...] = ()  # local href/src values, as the browser reads them
     link_spans: Sequence[int] = ()  # where they are (htmlpolicy.Scan.spans)
+    ids: tuple[str, ...] = ()  # every id= (htmlpolicy.Scan.ids)
+
+
+def ids_in_a_shared_text(rendered: Rendered, shown: str, field: str) -> Problem:
+    """A bio stands on each of its author's brief pages, beside the brief's
+    own headings and notes; a region's description on the list of regions,
+    beside the others'. Ids of its own (headings and footnotes have them)
+    would repeat theirs, and send their note links into it."""
+    kind = field.rpartition(": ")[2]
+    return Problem(
+        shown,
+        f"headings, footnotes and id= are not allowed in a {kind} (it stands on "
+        f'pages with others, whose ids it would repeat: id="{rendered.ids[0]}"); '
+        "write them as plain text",
+        field=field,
+    )
 
 
 def render_checked(markdown, text: str) -> Rendered:
@@ -114,7 +130,7 @@ def render_checked(markdown, text: str) -> Rendered:
             scan.refusals, locate(scan.refusals, text), strict=True
         )
     ]
-    return Rendered(html, tuple(findings), scan.links, scan.spans)
+    return Rendered(html, tuple(findings), scan.links, scan.spans, scan.ids)
 
 
 def _outside_fences(text: str):

@@ -99,6 +99,8 @@ class Scan:
     # keeps thousands): what feeds rewrite (feeds.rebase_links), found by
     # the parse that checked the HTML, never by a text search.
     spans: array = field(default_factory=lambda: array("I"))
+    # Every id= value (headings and footnotes get theirs from Markdown).
+    ids: tuple[str, ...] = ()
 
 
 def check_html(html: str) -> list[Refusal]:
@@ -111,7 +113,9 @@ def scan_html(html: str) -> Scan:
     walker = _Walker()
     walker.feed(html)
     walker.close()
-    return Scan(tuple(walker.refusals), tuple(walker.links), walker.spans)
+    return Scan(
+        tuple(walker.refusals), tuple(walker.links), walker.spans, tuple(walker.ids)
+    )
 
 
 def shown(value: str, limit: int = 60) -> str:
@@ -138,6 +142,7 @@ class _Walker(HTMLParser):
         self.refusals: list[Refusal] = []
         self.links: list[str] = []
         self.spans = array("I")
+        self.ids: list[str] = []
         # The spans of the tag being handled, from its start: placed in the
         # whole text once the parser says where the tag began (updatepos).
         self._tag_spans: list[tuple[int, int]] = []
@@ -172,6 +177,8 @@ class _Walker(HTMLParser):
         written = None  # as written: read for an address (most tags have none)
         for index, (name, value) in enumerate(attrs):
             value = value or ""
+            if name == "id":
+                self.ids.append(value)
             if name not in GLOBAL_ATTRIBUTES and name not in allowed:
                 self.refuse(
                     f"the attribute {name}= on <{tag}> is not allowed; remove it", name
