@@ -288,8 +288,11 @@ def test_invoke_serve_rebuilds_reloads_and_survives_a_broken_brief(tmp_path):
         )
 
         brief.path.write_text(text, "utf-8")
-        server.page_with(path, "Preview Test Brief")
-        assert json.loads(fetch(server.base + STATUS_PATH)[2])["ok"] is True
+        server.page_with(path, "Preview Test Brief")  # early: the build goes on
+        server.wait_for(
+            lambda: json.loads(fetch(server.base + STATUS_PATH)[2])["ok"] is True,
+            "the build after the fix",
+        )
     finally:
         code = server.stop()
     assert code == 0, server.output
