@@ -172,6 +172,15 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(scope="module")
+def tab(browser):
+    """One tab for a module's pages (a new tab costs Chromium more than most
+    checks of a page do): colour scheme, media and width change in place."""
+    page = browser.new_page()
+    yield page
+    page.close()
+
+
 @pytest.fixture
 def logging_restored():
     """For tests that run a task in this process: the tasks configure

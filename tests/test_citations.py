@@ -31,6 +31,15 @@ SITE_URL = "https://org.github.io/briefs"
 AWKWARD = 'Braces {x} and }{, 100% & #1, _under_ $5 ~tilde^ back\\slash "quoted"'
 
 
+def chicago(*arguments) -> str:
+    """The Chicago reference as a page shows it: its three parts joined."""
+    return "".join(citations.chicago_parts(*arguments))
+
+
+def apa(*arguments) -> str:
+    return "".join(citations.apa_parts(*arguments))
+
+
 def brief(**fields) -> Brief:
     values = {
         "source": "x.md",
@@ -94,10 +103,10 @@ def test_apa_initials(given, expected):
 def test_one_author_with_a_public_address():
     one = brief()
     url = f"{SITE_URL}/briefs/water-policy.html"
-    assert citations.chicago(one, [None], "Policy Briefs", url) == (
+    assert chicago(one, [None], "Policy Briefs", url) == (
         f"Tatsumi, Yuki. \u201cWater Policy.\u201d Policy Briefs, March 20, 2019. {url}"
     )
-    assert citations.apa(one, [None], "Policy Briefs", url) == (
+    assert apa(one, [None], "Policy Briefs", url) == (
         f"Tatsumi, Y. (2019, March 20). Water Policy. Policy Briefs. {url}"
     )
 
@@ -109,11 +118,11 @@ def test_two_authors_registry_names_and_a_doi_instead_of_the_address():
         doi="10.1234/abcd.5678",
     )
     url = f"{SITE_URL}/briefs/water-policy.html"
-    assert citations.chicago(two, [NGUYEN, None], "Policy Briefs", url) == (
+    assert chicago(two, [NGUYEN, None], "Policy Briefs", url) == (
         "Nguyen, Thi Lan, and Søren Kjærgaard. \u201cMekong Water: What Next?\u201d "
         "Policy Briefs, March 20, 2019. https://doi.org/10.1234/abcd.5678"
     )
-    assert citations.apa(two, [NGUYEN, None], "Policy Briefs", url) == (
+    assert apa(two, [NGUYEN, None], "Policy Briefs", url) == (
         "Nguyen, T. L., & Kjærgaard, S. (2019, March 20). Mekong Water: What Next? "
         "Policy Briefs. https://doi.org/10.1234/abcd.5678"
     )
@@ -125,11 +134,11 @@ def test_three_authors_without_an_address_and_quotes_in_the_title():
         title='The "Cape Premium" and \u201cReset\u201d',
         date=datetime(2024, 12, 1, 9, 30, tzinfo=UTC),
     )
-    assert citations.chicago(three, [None] * 3, "Policy Briefs", None) == (
+    assert chicago(three, [None] * 3, "Policy Briefs", None) == (
         "Tatsumi, Yuki, Sukarno, and Anne Marie Dupont. \u201cThe \u2018Cape "
         "Premium\u2019 and \u2018Reset\u2019.\u201d Policy Briefs, December 1, 2024."
     )
-    assert citations.apa(three, [None] * 3, "Policy Briefs", None) == (
+    assert apa(three, [None] * 3, "Policy Briefs", None) == (
         'Tatsumi, Y., Sukarno, & Dupont, A. M. (2024, December 1). The "Cape '
         'Premium" and \u201cReset\u201d. Policy Briefs.'
     )
@@ -138,8 +147,8 @@ def test_three_authors_without_an_address_and_quotes_in_the_title():
 def test_citation_text_is_one_line():
     hostile = brief(title="A\nB\u2028C", authors=("Yuki\tTatsumi",))
     for text in (
-        citations.chicago(hostile, [None], "Site\nName", None),
-        citations.apa(hostile, [None], "Site\nName", None),
+        chicago(hostile, [None], "Site\nName", None),
+        apa(hostile, [None], "Site\nName", None),
     ):
         assert "\n" not in text and "\u2028" not in text and "\t" not in text
         assert "A B C" in text and "Site Name" in text

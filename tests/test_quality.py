@@ -297,14 +297,6 @@ def test_axe_reports_violations(browser, axe_script):
     assert {"image-alt", "color-contrast", "html-has-lang"} <= ids
 
 
-@pytest.fixture(scope="module")
-def tab(browser):
-    """One tab for every page: colour scheme and width change in place."""
-    page = browser.new_page()
-    yield page
-    page.close()
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize(("which", "relative"), PAGES, ids=[p for _, p in PAGES])
 def test_pages_have_no_accessibility_violations(

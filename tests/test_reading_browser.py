@@ -52,13 +52,6 @@ def stressed(tmp_path_factory) -> Site:
     return site
 
 
-@pytest.fixture(scope="module")
-def tab(browser):
-    page = browser.new_page()
-    yield page
-    page.close()
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize(
     "page",

@@ -154,24 +154,15 @@ def _inner_quotes(title: str) -> str:
     )
 
 
-def chicago(
-    brief: Brief,
-    authors: Sequence[AuthorRecord | None],
-    site_name: str,
-    url: str | None,
-) -> str:
-    """Chicago notes-bibliography, web page form:
-    Family, Given, and Given Family. “Title.” Site, Month D, YYYY. URL"""
-    return "".join(chicago_parts(brief, authors, site_name, url))
-
-
 def chicago_parts(
     brief: Brief,
     authors: Sequence[AuthorRecord | None],
     site_name: str,
     url: str | None,
 ) -> tuple[str, str, str]:
-    """`chicago` as (before the title, the title, after it)."""
+    """Chicago notes-bibliography, web page form, as (before the title, the
+    title, after it):
+    Family, Given, and Given Family. “Title.” Site, Month D, YYYY. URL"""
     names = _names(brief, authors)
     _, family, given = names[0]
     people = [f"{family}, {given}" if given else family]
@@ -199,24 +190,14 @@ def initials(given: str) -> str:
     return " ".join(words)
 
 
-def apa(
-    brief: Brief,
-    authors: Sequence[AuthorRecord | None],
-    site_name: str,
-    url: str | None,
-) -> str:
-    """APA 7, web page on a website:
-    Family, G., & Family, G. (YYYY, Month D). Title. Site. URL"""
-    return "".join(apa_parts(brief, authors, site_name, url))
-
-
 def apa_parts(
     brief: Brief,
     authors: Sequence[AuthorRecord | None],
     site_name: str,
     url: str | None,
 ) -> tuple[str, str, str]:
-    """`apa` as (before the title, the title, after it)."""
+    """APA 7, web page on a website, as (before the title, the title, after
+    it): Family, G., & Family, G. (YYYY, Month D). Title. Site. URL"""
     people = [
         f"{family}, {initials(given)}" if given else family
         for _, family, given in _names(brief, authors)
