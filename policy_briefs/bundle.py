@@ -56,19 +56,25 @@ def make_bundle(
         settings = site_build.load_settings(content, site, settings_file)
         name = bundle_name(settings, day)
         partial = Path(tmp) / f"{name}.zip"
-        write_zip(site, partial, name)
+        write_zip(site, partial, name, day)
         target = dist / f"{name}.zip"
         partial.replace(target)
     logger.info("wrote %s", target)
     return target
 
 
-def write_zip(site: Path, target: Path, top: str) -> None:
+def write_zip(site: Path, target: Path, top: str, day: dt.date) -> None:
     """Zip every file of `site` under `top/`, in a stable order; not the
-    build's marker (outputdir.MARKER), which is no part of the site."""
+    build's marker (outputdir.MARKER), which is no part of the site. Every
+    entry is dated `day` (the bundle's) and readable by all: the same site
+    makes the same zip, byte for byte, whenever it is built that day."""
     files = sorted(
         p for p in site.rglob("*") if p.is_file() and p != site / outputdir.MARKER
     )
+    stamp = (day.year, day.month, day.day, 0, 0, 0)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in files:
-            archive.write(path, f"{top}/{path.relative_to(site).as_posix()}")
+            entry = zipfile.ZipInfo(f"{top}/{path.relative_to(site).as_posix()}", stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o100644 << 16  # a regular file, rw-r--r--
+            archive.writestr(entry, path.read_bytes())

@@ -314,6 +314,20 @@ def test_invoke_bundle_writes_todays_zip(tmp_path):
     assert expected.is_file()
 
 
+def test_the_same_site_makes_the_same_bundle(tmp_path):
+    """Byte for byte, so that a checksum says whether an edition changed:
+    every entry dated the bundle's day, none by when its file was built."""
+    content = small_content(tmp_path, 1)
+    day = dt.date(2024, 5, 6)
+    first = make_bundle(content, tmp_path / "first", day=day)
+    second = make_bundle(content, tmp_path / "second", day=day)
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as archive:
+        assert {entry.date_time for entry in archive.infolist()} == {
+            (2024, 5, 6, 0, 0, 0)
+        }
+
+
 # The GitHub Pages workflow -------------------------------------------------
 
 
