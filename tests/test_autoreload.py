@@ -164,3 +164,49 @@ def test_autoreload_picks_up_edits_new_briefs_and_problems(site, mode, free_port
         process.wait(timeout=30)
         watcher.reader.join(timeout=30)
     assert "Traceback" not in watcher.stderr()
+
+
+def test_a_run_failed_in_another_generator_leaves_nothing_to_the_next(
+    tmp_path, monkeypatch, logging_restored
+):
+    """The autoreload runs again with the same Pelican and settings: a run
+    that failed after the briefs plugin had written (in Pelican's own copy
+    of the theme, say) must not check the next run's site by its links."""
+    from conftest import Site
+    from pelican import Pelican
+    from pelican.generators import StaticGenerator
+
+    from briefs.pipeline import BriefsGenerator
+    from policy_briefs import build as site_build
+
+    site = Site(tmp_path / "site")
+    site.brief("first", body="See [the second](second.html).")
+    site.brief("second", title="Second")
+    settings = site_build.load_settings(
+        site.content,
+        tmp_path / "output",
+        CACHE_PATH=str(tmp_path / "cache"),
+        PDF_EDITIONS="off",
+    )
+    pelican = Pelican(settings)
+    pelican.run()
+    copy_theme = StaticGenerator.generate_output
+    write_briefs = BriefsGenerator.generate_output
+    kept = []  # as a long-lived process may keep a failed run's objects
+
+    def keeping(generator, writer):
+        kept.append(generator)
+        write_briefs(generator, writer)
+
+    def failing(generator, writer):
+        raise RuntimeError("the theme could not be copied")
+
+    monkeypatch.setattr(BriefsGenerator, "generate_output", keeping)
+    monkeypatch.setattr(StaticGenerator, "generate_output", failing)
+    site.brief("first", body="See [a page gone](gone.html).")
+    with pytest.raises(RuntimeError):
+        pelican.run()
+    monkeypatch.setattr(StaticGenerator, "generate_output", copy_theme)
+    site.brief("first", body="See [the second](second.html).")  # fixed
+    pelican.run()  # no LinkError about gone.html, from the failed run
+    assert "second.html" in (tmp_path / "output" / "briefs" / "first.html").read_text()

@@ -49,6 +49,7 @@ from functools import partial
 from importlib import metadata
 from itertools import chain
 from pathlib import Path
+from typing import ClassVar
 
 import blinker
 from pelican import signals
@@ -682,6 +683,12 @@ def _read_job(config: ReadSettings, job: tuple[Path, str, bytes]) -> SourceRead:
 class BriefsGenerator(Generator):
     """Reads, validates, renders and writes everything made from briefs."""
 
+    # The generator of the run under way, the one `finalized` finishes:
+    # signals are process-wide, and a run that failed in another generator
+    # never closed this one (Pelican's autoreload then runs again with the
+    # same Pelican and settings): the next run closes it. Let go on close.
+    running: ClassVar[BriefsGenerator | None] = None
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.options = BriefsOptions.from_settings(self.settings)
@@ -746,16 +753,16 @@ class BriefsGenerator(Generator):
         self.unstored_reads: tuple[dict, set[str], set[str]] | None = None
         # The link check runs when every generator has written (theme styles
         # and host files included): listen for the end of this run only.
+        if BriefsGenerator.running is not None:  # its run failed elsewhere
+            BriefsGenerator.running.close()
+        BriefsGenerator.running = self
         signals.finalized.connect(self.finish)
 
     def finish(self, pelican) -> None:
         """Check every link of the finished site, then remember what was
-        written (only a build that succeeded is remembered). Signals are
-        process-wide: a build that failed before its end (a template error)
-        left its generator connected, and the preview's next build finishes
-        it too; it is only let go then (its settings are not this run's)."""
+        written (only a build that succeeded is remembered)."""
         signals.finalized.disconnect(self.finish)
-        if self.site is None or pelican.settings is not self.settings:
+        if self.site is None or BriefsGenerator.running is not self:
             return
         try:
             self.check_and_remember(Path(pelican.output_path))
@@ -1760,6 +1767,9 @@ class BriefsGenerator(Generator):
             self.shared = None
 
     def close(self) -> None:
+        signals.finalized.disconnect(self.finish)  # (a run that failed here)
+        if BriefsGenerator.running is self:
+            BriefsGenerator.running = None
         self.close_workers()
         self.store_reads()  # (a build that failed before it did)
         self.cache.close()
