@@ -4,6 +4,7 @@ must each reach the output (nothing of a build may outlive it)."""
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
@@ -179,6 +180,7 @@ def test_a_run_failed_in_another_generator_leaves_nothing_to_the_next(
     from briefs.pipeline import BriefsGenerator
     from policy_briefs import build as site_build
 
+    collector = gc.get_threshold()  # a build's own pace is put back after it
     site = Site(tmp_path / "site")
     site.brief("first", body="See [the second](second.html).")
     site.brief("second", title="Second")
@@ -210,3 +212,8 @@ def test_a_run_failed_in_another_generator_leaves_nothing_to_the_next(
     site.brief("first", body="See [the second](second.html).")  # fixed
     pelican.run()  # no LinkError about gone.html, from the failed run
     assert "second.html" in (tmp_path / "output" / "briefs" / "first.html").read_text()
+    assert gc.get_threshold() == collector
+    pelican.settings["PDF_EDITIONS"] = "bogus"  # refused as the run starts
+    with pytest.raises(ValueError):
+        pelican.run()
+    assert gc.get_threshold() == collector

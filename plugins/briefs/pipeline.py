@@ -690,14 +690,17 @@ class BriefsGenerator(Generator):
     running: ClassVar[BriefsGenerator | None] = None
 
     def __init__(self, *args, **kwargs):
+        if BriefsGenerator.running is not None:  # its run failed elsewhere
+            BriefsGenerator.running.close()
         super().__init__(*args, **kwargs)
         self.options = BriefsOptions.from_settings(self.settings)
+        pdf_output.mode(self.settings)  # a wrong value stops the build here
         self.warm: WarmState | None = self.settings.get(WARM_STATE_KEY)
         # The build makes objects by the hundred thousand and keeps most of
         # them to its end: the cyclic collector looks at the young ones every
         # 10,000 allocations rather than 700 (its full passes then never come
         # in an edit: 0.25 s less at 5,000 briefs), and what lasts is frozen
-        # once made (see close).
+        # once made (see close, which puts all this back).
         self._collector = gc.get_threshold()
         gc.set_threshold(10_000, 10, 10)
         cache_dir = self.settings.get("CACHE_PATH") if self.options.cache else None
@@ -707,20 +710,27 @@ class BriefsGenerator(Generator):
         self.sharing = True  # False once shared memory has failed
         # The PDF engine's process: handed over by policy_briefs.build (it
         # started it before checking whether anything changed), else ours.
-        pdf_output.mode(self.settings)  # a wrong value stops the build here
         self.paper: PaperWorker | None = self.settings.get(PAPER_KEY)
-        self._own_paper = None
-        if self.paper is None:
-            self.paper = self._own_paper = PaperWorker.start(self.settings)
-        self.make_editions = False
-        self.code = code_version()
-        if self.cache.available:
-            self.settings[TEMPLATE_CACHE_KEY] = template_cache_folder(
-                Path(cache_dir), self.code, self.settings
+        self._own_paper = self.search_worker = None
+        self.linker: Linker | None = None  # (render_and_write)
+        # What read_many read afresh, until store_reads puts it in the cache.
+        self.unstored_reads: tuple[dict, set[str], set[str]] | None = None
+        BriefsGenerator.running = self  # (closed by the next run if not before)
+        try:
+            if self.paper is None:
+                self.paper = self._own_paper = PaperWorker.start(self.settings)
+            self.code = code_version()
+            if self.cache.available:
+                self.settings[TEMPLATE_CACHE_KEY] = template_cache_folder(
+                    Path(cache_dir), self.code, self.settings
+                )
+            self.search_worker = SearchWorker.start(
+                self.settings, self.workers, self.cache, self.state_key("search-index")
             )
-        self.search_worker = SearchWorker.start(
-            self.settings, self.workers, self.cache, self.state_key("search-index")
-        )
+        except BaseException:
+            self.close()
+            raise
+        self.make_editions = False
         self.search_update: Future | None = None  # (search_job)
         self.data_update: Future | None = None  # (start_data_files)
         # What this build reads (policy_briefs.build takes it before the
@@ -748,14 +758,8 @@ class BriefsGenerator(Generator):
         self.old: dict = {}  # the last build's manifest (render_and_write)
         self.previous: Path | None = None  # the last build's output
         self.staging = False  # writing a new folder (render_and_write)
-        self.linker: Linker | None = None  # (render_and_write)
-        # What read_many read afresh, until store_reads puts it in the cache.
-        self.unstored_reads: tuple[dict, set[str], set[str]] | None = None
         # The link check runs when every generator has written (theme styles
         # and host files included): listen for the end of this run only.
-        if BriefsGenerator.running is not None:  # its run failed elsewhere
-            BriefsGenerator.running.close()
-        BriefsGenerator.running = self
         signals.finalized.connect(self.finish)
 
     def finish(self, pelican) -> None:
