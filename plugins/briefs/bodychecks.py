@@ -94,19 +94,28 @@ class Rendered:
     ids: tuple[str, ...] = ()  # every id= (htmlpolicy.Scan.ids)
 
 
-def ids_in_a_shared_text(rendered: Rendered, shown: str, field: str) -> Problem:
-    """A bio stands on each of its author's brief pages, beside the brief's
+def shared_text_problems(
+    rendered: Rendered, shown: str, name: str, kind: str
+) -> list[Problem]:
+    """What is wrong with a registry text (`kind` "bio" or "description" of
+    `name`): what is wrong with any rendered Markdown, and ids of its own.
+    A bio stands on each of its author's brief pages, beside the brief's
     own headings and notes; a region's description on the list of regions,
-    beside the others'. Ids of its own (headings and footnotes have them)
-    would repeat theirs, and send their note links into it."""
-    kind = field.rpartition(": ")[2]
-    return Problem(
-        shown,
-        f"headings, footnotes and id= are not allowed in a {kind} (it stands on "
-        f'pages with others, whose ids it would repeat: id="{rendered.ids[0]}"); '
-        "write them as plain text",
-        field=field,
-    )
+    beside the others'. Its ids (headings and footnotes have them) would
+    repeat theirs, and send their note links into it."""
+    field = f"{name}: {kind}"
+    found = problems(rendered, shown, field=field)
+    if rendered.ids:
+        found.append(
+            Problem(
+                shown,
+                f"headings, footnotes and id= are not allowed in a {kind} (it "
+                "stands on pages with others, whose ids it would repeat: "
+                f'id="{rendered.ids[0]}"); write them as plain text',
+                field=field,
+            )
+        )
+    return found
 
 
 def render_checked(markdown, text: str) -> Rendered:

@@ -160,7 +160,7 @@ class _Walker(HTMLParser):
         if self._tag_spans:
             at = self._fed - len(self.rawdata) + i
             for start, end in self._tag_spans:
-                self.spans += array("I", (at + start, at + end))
+                self.spans.extend((at + start, at + end))
             self._tag_spans = []
         return j
 

@@ -872,12 +872,7 @@ class BriefsGenerator(Generator):
         found = []
         texts, links = {}, {"bio": {}, "description": {}}
         for key, (kind, name, _, shown) in wanted.items():
-            field = f"{name}: {kind}"
-            found += bodychecks.problems(rendered[key], shown, field=field)
-            if rendered[key].ids:
-                found.append(
-                    bodychecks.ids_in_a_shared_text(rendered[key], shown, field)
-                )
+            found += bodychecks.shared_text_problems(rendered[key], shown, name, kind)
             texts[kind, name] = rendered[key].html
             links[kind][name] = rendered[key].links
         return texts, links, found
