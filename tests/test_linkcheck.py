@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from conftest import SITE_URL
 
+from briefs import linkcheck
 from briefs.linkcheck import (
     BrokenLink,
+    PieceReader,
     Resolver,
     check_site,
     read_page,
@@ -371,6 +373,117 @@ def test_links_are_read_as_a_browser_parses_the_page():
         "#icon",
     ]
     assert found.ids == {"icon"}
+
+
+# Pages read by pieces (PieceReader): the fragments many pages share are read
+# once, each page's own text with them cut out.
+
+NAV = '<nav id="site"><a href="regions/x.html">X</a><img src="logo.png" alt=""></nav>'
+
+
+def found(links) -> tuple:
+    return links.ids, links.references, links.problems
+
+
+@pytest.fixture
+def whole_reads(monkeypatch) -> list[str]:
+    """The files PieceReader read whole after all."""
+    read = []
+    whole = linkcheck.read_page
+
+    def counted(rel, text):
+        read.append(rel)
+        return whole(rel, text)
+
+    monkeypatch.setattr(linkcheck, "read_page", counted)
+    return read
+
+
+def test_a_page_read_by_pieces_gives_what_the_whole_page_gives(whole_reads):
+    text = page(f"<p id='top'>a</p>{NAV}<main><a href='#site'>s</a></main>{NAV}")
+    reader = PieceReader()
+    assert found(reader.read("index.html", text, [NAV, NAV])) == found(
+        read_page("index.html", text)
+    )
+    assert whole_reads == []
+
+
+FOOTER = '<footer><a href="about.html" id="about">About</a></footer>'
+
+
+@pytest.mark.parametrize(
+    ("layout", "pieces"),
+    [
+        ("<p>a</p><!-- {0} --><p>b</p>", [NAV]),
+        ("<!-- {0} -->{1}", [NAV, FOOTER]),
+        ("<script>var s = '{0}';</script>{1}", [NAV, FOOTER]),
+        ("<template>{0}</template>{1}", [NAV, FOOTER]),
+        ("<textarea>{0}</textarea>{1}", [NAV, FOOTER]),
+        ("<a title='{0}' href='t.html'>t</a>{1}", [NAV, FOOTER]),
+        ("<a title={0}>t</a>", [NAV]),
+        ("<svg>{0}</svg>", ['<a href="x.html">x</a><image href="i.png">']),
+        ("<math>{0}</math>", ['<a href="x.html">x</a><image href="i.png">']),
+        ("<select>{0}</select>", [NAV]),
+        ('<form action="a.html">{0}', ['<form action="b.html"></form>']),
+        ("<table>{0}</table>", ['<td id="cell"><a href="x.html">x</a></td>']),
+        ("{0}<p>after</p><!-- -->", ['<a href="x.html">x</a><!--']),
+        ("{0}<image href='i.png'>", ['<svg><a href="x.html">x</a>']),
+        ("{0}</template><a href='y.html'>y</a>", ['<template><a href="x.html">']),
+        ("{0}<form action='g.html'></form>", ['<form action="f.html">']),
+        ("{0}<td id='cell'>c</td>", ["<table><tr><td>a"]),
+        ("<body id='b'>{0}", ['<body id="other" class="x">']),
+        ("<div>{0}</div>{0}", [NAV, NAV]),
+    ],
+)
+def test_a_piece_the_parser_takes_otherwise_in_its_place_reads_as_the_whole_page(
+    layout, pieces
+):
+    """A piece inside a comment, raw text, a template, an attribute, SVG,
+    MathML, a select or a table, or that leaves one of these open, or a form
+    the parser ignores: what is found is what reading the page whole finds."""
+    text = page(layout.format(*pieces))
+    reader = PieceReader()
+    assert found(reader.read("a/b.html", text, pieces)) == found(
+        read_page("a/b.html", text)
+    )
+
+
+def test_a_piece_missing_from_the_page_or_overlapping_another_reads_it_whole(
+    whole_reads,
+):
+    text = page(NAV)
+    reader = PieceReader()
+    assert found(reader.read("index.html", text, [NAV + "<p>"])) == found(
+        read_page("index.html", text)
+    )
+    half = len(NAV) // 2
+    assert found(
+        reader.read("index.html", text, [NAV[: half + 5], NAV[half:]])
+    ) == found(read_page("index.html", text))
+    assert whole_reads == ["index.html"] * 2
+
+
+def test_the_sample_site_is_read_by_pieces_as_the_whole_pages_read(
+    tmp_path, monkeypatch, whole_reads
+):
+    """Every page of a real build: the same ids and references, in the same
+    order, and no page with fragments is read whole."""
+    from policy_briefs.build import build
+
+    with_pieces = []
+    read = PieceReader.read
+
+    def compared(self, rel, text, pieces):
+        links = read(self, rel, text, pieces)
+        assert found(links) == found(read_page(rel, text)), rel
+        if pieces:
+            with_pieces.append(rel)
+        return links
+
+    monkeypatch.setattr(PieceReader, "read", compared)
+    build(ROOT / "content", tmp_path / "output", PDF_EDITIONS="off")
+    assert len(with_pieces) > 50
+    assert not set(whole_reads) & set(with_pieces)
 
 
 def test_srcset_candidates_split_on_comma_whitespace():

@@ -50,6 +50,9 @@ class Fragments:
         self.env = env
         self.keep = KEEP
         self.kept: dict[tuple, tuple[str, bool, tuple]] = {}
+        # The HTML of each fragment given to the page being rendered, as
+        # given: the link reading reads each once (linkcheck.PieceReader).
+        self.shown: list[str] = []
         # Marks carry a token no content can know: text that looks like a
         # mark is left alone.
         self.token = secrets.token_hex(8)
@@ -65,7 +68,9 @@ class Fragments:
         site_url = context.get("SITEURL", "")
         if not self.keep:
             values = {**context.get_all(), **arguments}
-            return Markup(self.env.get_template(name).render(values))
+            html = self.env.get_template(name).render(values)
+            self.shown.append(html)
+            return Markup(html)
         place = _place(output_file)
         key = (name, site_url, place, *map(_argument_key, arguments.items()))
         entry = self.kept.pop(key, None)  # kept again below, as the newest
@@ -87,6 +92,7 @@ class Fragments:
             html = self.marks.sub(
                 lambda mark: CURRENT if mark[1] == output_file else mark[2], html
             )
+        self.shown.append(html)
         return Markup(html)
 
     def current(self, context: Context, url: str, otherwise: str = "") -> Markup:

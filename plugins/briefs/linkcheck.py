@@ -32,7 +32,9 @@ import logging
 import os
 import posixpath
 import re
+import secrets
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -196,10 +198,21 @@ def _url_attributes() -> dict[str, dict[str, int]]:
 _URL_ATTRIBUTES = _url_attributes()
 
 
-def collect_html(page: PageLinks, text: str) -> None:
+def collect_html(
+    page: PageLinks,
+    text: str,
+    mark: str | None = None,
+    pieces: Sequence[PageLinks] = (),
+    marks: list | None = None,
+) -> None:
     """Ids and references of one HTML document or fragment, as a browser
     parses it (lexbor, an HTML5 parser in C: comments, scripts and template
-    contents hold no links; attribute values come unescaped)."""
+    contents hold no links; attribute values come unescaped).
+
+    Where a piece was cut out of the text (PieceReader), an element with the
+    attribute `mark` stands: the k-th one found takes the ids and references
+    of `pieces[k]`, in their place, and is added to `marks`.
+    """
     if "<" not in text:
         return  # no element (a feed entry's plain summary): nothing to parse
     ids = page.ids
@@ -208,9 +221,16 @@ def collect_html(page: PageLinks, text: str) -> None:
     def add_css(css: str):
         references.extend(Reference(url, True) for url in css_urls(css))
 
-    for node in LexborHTMLParser(text).css(_LINKING):
+    selector = _LINKING if mark is None else f"{_LINKING[:-1]}, [{mark}])"
+    for node in LexborHTMLParser(text).css(selector):
         tag = node.tag
         attributes = node.attributes
+        if mark is not None and mark in attributes:
+            if len(marks) < len(pieces):
+                ids.update(pieces[len(marks)].ids)
+                references.extend(pieces[len(marks)].references)
+            marks.append(node)
+            continue
         if tag == "style":
             add_css(node.text(deep=True))
         if attributes.get("id") is not None:
@@ -265,6 +285,132 @@ def read_page(rel: str, text: str) -> PageLinks:
     else:
         page.references.extend(Reference(url, True) for url in css_urls(text))
     return page
+
+
+# Tags a piece may not hold: how the parser takes them depends on what came
+# before the piece (merged into the page's own root, head or body; kept only
+# inside a table), or a table would change how the page after it is taken;
+# a <form> is handled apart (PieceReader._fits).
+_CONTEXTUAL_TAGS = re.compile(
+    r"<(?:html|head|body|frame|frameset|table|tr|td|th|tbody|thead|tfoot|caption"
+    r"|col|colgroup)[\t\n\f\r />]",
+    re.IGNORECASE,
+)
+_FORM_TAG = re.compile(r"<form[\t\n\f\r />]", re.IGNORECASE)
+_FOREIGN = frozenset({"svg", "math"})
+
+
+class PieceReader:
+    """Reads the links of pages made partly of pieces that many pages share
+    (the header, footer and sidebars of fragments.py): each piece is read
+    once, and each page's own text with the pieces cut out.
+
+    What it finds is what reading the whole page finds, in the same order.
+    A piece is read alone, followed by a `<form>` carrying an attribute no
+    text can know: found as an HTML element, it shows that the piece ends
+    between elements (no comment, raw text, template, select, form, SVG or
+    MathML left open). In the page's cut text, a `<wbr>` with that
+    attribute stands at each piece's place, and must be found as an element
+    outside SVG and MathML: the parser was between HTML elements there, as
+    the piece expects. A piece that names the page's own root, head or body,
+    or table parts, is not cut, nor a form after another form. Otherwise,
+    or when a piece is not in the page as it is, the whole page is read.
+    """
+
+    LIMIT = 256  # pieces kept; a build has a few dozen (one per place)
+
+    def __init__(self):
+        self.mark = f"data-piece-{secrets.token_hex(8)}"
+        self._wbr = f"<wbr {self.mark}>"
+        self._probe = f"<form {self.mark}></form>"
+        self._pieces: dict[str, _Piece | None] = {}
+
+    def read(self, rel: str, text: str, pieces: Sequence[str]) -> PageLinks:
+        """The ids and references of the file `rel`, whose text holds each
+        of `pieces` as it is."""
+        cuts = self._cuts(text, pieces) if _kind(rel) == "html" else None
+        if not cuts:
+            return read_page(rel, text)
+        known = [self._links_of(piece) for _, _, piece in cuts]
+        if None in known or not self._fits(text, cuts, known):
+            return read_page(rel, text)
+        rest = []
+        end = 0
+        for start, stop, _ in cuts:
+            rest.append(text[end:start])
+            end = stop
+        rest.append(text[end:])
+        page = PageLinks()
+        marks: list = []
+        collect_html(page, self._wbr.join(rest), self.mark, known, marks)
+        if len(marks) != len(cuts) or any(map(_in_foreign_content, marks)):
+            return read_page(rel, text)
+        if rel in ANY_DEPTH_PAGES:
+            _served_at_any_depth(page, rel)
+        return page
+
+    def _cuts(
+        self, text: str, pieces: Sequence[str]
+    ) -> list[tuple[int, int, str]] | None:
+        """Where each piece stands in `text`, in order; a piece inside
+        another (a fragment of a fragment) goes with it. None: a piece is
+        missing, or two overlap."""
+        spans = []
+        after = 0  # pieces are mostly shown in the order they are made
+        for piece in pieces:
+            if piece:
+                start = text.find(piece, after)
+                if start < 0 and (start := text.find(piece)) < 0:
+                    return None
+                after = start + len(piece)
+                spans.append((start, after, piece))
+        spans.sort()
+        cuts: list[tuple[int, int, str]] = []
+        for start, stop, piece in spans:
+            if cuts and stop <= cuts[-1][1]:
+                continue  # within the last one
+            if cuts and start < cuts[-1][1]:
+                return None
+            cuts.append((start, stop, piece))
+        return cuts
+
+    @staticmethod
+    def _fits(text: str, cuts: list[tuple[int, int, str]], known: list) -> bool:
+        """No piece holds a form that a form before it would have the
+        parser ignore."""
+        return not any(
+            links.form and _FORM_TAG.search(text, 0, start)
+            for (start, _, _), links in zip(cuts, known, strict=True)
+        )
+
+    def _links_of(self, piece: str) -> _Piece | None:
+        """A piece's links; None when it cannot be read alone."""
+        if piece not in self._pieces:
+            if len(self._pieces) >= self.LIMIT:
+                self._pieces.clear()
+            links = _Piece(form=bool(_FORM_TAG.search(piece)))
+            marks: list = []
+            collect_html(links, piece + self._probe, self.mark, (), marks)
+            whole = len(marks) == 1 and not _in_foreign_content(marks[0])
+            self._pieces[piece] = (
+                links if whole and not _CONTEXTUAL_TAGS.search(piece) else None
+            )
+        return self._pieces[piece]
+
+
+@dataclass
+class _Piece(PageLinks):
+    """A piece's links, and whether it holds a form."""
+
+    form: bool = False
+
+
+def _in_foreign_content(node) -> bool:
+    while node is not None:
+        if node.tag in _FOREIGN:
+            return True
+        node = node.parent
+    return False
 
 
 def _served_at_any_depth(page: PageLinks, rel: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import io
 import posixpath
+from collections.abc import Sequence
 
 from feedgenerator import Enclosure, get_tag_uri
 from jinja2 import FileSystemBytecodeCache
@@ -24,7 +25,7 @@ from .citations import Citation
 from .contents import table_of_contents
 from .feeds import BriefsAtomFeed, offline_id, rebase_links
 from .fragments import Fragments, render_from
-from .linkcheck import Resolver, read_page
+from .linkcheck import PieceReader, Resolver
 from .pages import Job
 from .redirects import redirect_page
 from .urls import href, is_absolute, public_url
@@ -65,6 +66,7 @@ class Renderer:
         # A page's links are resolved here too, in parallel: the link check
         # at the end of the build only looks their targets up.
         self.resolver = Resolver(public_url(settings))
+        self.reader = PieceReader()
 
     def template(self, name: str):
         if name not in self.templates:
@@ -73,11 +75,11 @@ class Renderer:
 
     def render(self, job: Job, bodies: dict[str, str]) -> list[Rendered]:
         """The file(s) of a job: (path, bytes, links or None)."""
-        if job.kind in ("page", "feed"):
-            text = (
-                self.page(job, bodies) if job.kind == "page" else self.feed(job, bodies)
-            )
-            return self._html(job.save_as, text)
+        if job.kind == "page":
+            text = self.page(job, bodies)
+            return self._html(job.save_as, text, self.fragments.shown)
+        if job.kind == "feed":
+            return self._html(job.save_as, self.feed(job, bodies))
         if job.kind == "cite":
             citation = self.citation(job.context["article"])
             text = getattr(citation, job.context["format"])
@@ -102,9 +104,10 @@ class Renderer:
             )
         raise ValueError(f"cannot render a {job.kind!r} job")
 
-    def _html(self, path: str, text: str) -> list[Rendered]:
-        """An HTML or XML file, with its links read and resolved here."""
-        links = self.resolver.resolve(path, read_page(path, text))
+    def _html(self, path: str, text: str, pieces: Sequence[str] = ()) -> list[Rendered]:
+        """An HTML or XML file, with its links read and resolved here (the
+        fragments it shows, `pieces`, each read once)."""
+        links = self.resolver.resolve(path, self.reader.read(path, text, pieces))
         return [(path, text.encode("utf-8"), Pickled.of(links))]
 
     def pdf(self, job: Job, bodies: dict[str, str]):
@@ -134,6 +137,7 @@ class Renderer:
         return citation
 
     def page(self, job: Job, bodies: dict[str, str]) -> str:
+        self.fragments.shown.clear()
         relative = self.settings["RELATIVE_URLS"]
         context = dict(self.fragments.common)
         if relative:
