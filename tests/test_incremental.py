@@ -26,7 +26,7 @@ import pytest
 from markupsafe import Markup
 from pelican.utils import SafeDatetime
 
-from briefs import filedigests, opendata, pages, pipeline, search
+from briefs import assets, filedigests, opendata, pages, pipeline, search
 from briefs.cache import digest_of, fingerprint
 from briefs.filedigests import SETTLED_SECONDS, Remembered
 from briefs.model import Link
@@ -281,6 +281,42 @@ def test_an_image_edited_in_place_keeping_size_and_time_is_copied_again(case):
     rebuild_and_compare()  # files' identities as they are now
     recoloured_in_place(root)
     rebuild_and_compare()
+
+
+def test_a_published_image_is_looked_into_again_only_once_it_changed(case, monkeypatch):
+    """What is wrong with a published image's bytes (assets.content_refusals)
+    is kept by the file's identity: an unchanged image is not read again,
+    one changed in place keeping its size and time is, and a refusal kept
+    stops the next build as it stopped the first."""
+    root, rebuild_and_compare = case
+    monkeypatch.setattr(filedigests, "SETTLED_SECONDS", -60.0)  # all settled
+    looked = []
+    look = assets.content_refusals
+    monkeypatch.setattr(
+        assets, "content_refusals", lambda path: looked.append(path.name) or look(path)
+    )
+    CHANGES["body"](root)  # (a build with nothing changed looks at nothing)
+    rebuild_and_compare()
+    assert looked == ["map.svg"] * 2  # the build, then the clean one (no cache)
+    looked.clear()
+    CHANGES["title"](root)
+    rebuild_and_compare()
+    assert looked == ["map.svg"]  # the clean build's
+    looked.clear()
+    recoloured_in_place(root)
+    rebuild_and_compare()
+    assert looked == ["map.svg"] * 2
+    looked.clear()
+    image = root / "content" / "images" / "map.svg"
+    image.write_text(MAP.replace("/>", "><script>alert(1)</script></svg>"), "utf-8")
+    failures = []
+    for _ in range(2):
+        with pytest.raises(BriefsError) as failed:
+            build(root / "content", root / "output", **settings(root))
+        failures.append(str(failed.value))
+    assert looked == ["map.svg"]
+    assert failures[0] == failures[1]
+    assert "map.svg" in failures[0] and "script" in failures[0]
 
 
 def test_a_changed_setting(case):

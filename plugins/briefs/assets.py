@@ -32,6 +32,11 @@ PUBLISHABLE_SUFFIXES = IMAGE_SUFFIXES | {
     ".zip", ".epub", ".mp3", ".m4a", ".ogg", ".oga", ".wav", ".mp4", ".webm",
     ".ogv",
 }  # fmt: skip
+# The published files whose bytes are looked into (content_refusals): every
+# image, the SVG drawings included.
+LOOKED_INTO = IMAGE_SUFFIXES
+# What is wrong with a file's bytes: a message, and its line (an SVG's) or None.
+Refusal = tuple[str, int | None]
 
 
 def is_raster_image(head: bytes) -> bool:
@@ -120,11 +125,14 @@ def publication(
     return copied, warnings
 
 
-def file_problems(collection: Collection, files: Iterable[str]) -> list[Problem]:
+def file_problems(
+    collection: Collection,
+    files: Iterable[str],
+    refusals: dict[str, list[Refusal]] | None = None,
+) -> list[Problem]:
     """Every published file must be of a kind PUBLISHABLE_SUFFIXES names,
-    an image an image indeed (a page in disguise could run its script where
-    a browser trusts the bytes over the name), and an SVG a self-contained
-    drawing (svgpolicy)."""
+    and its bytes what that kind promises (content_refusals; `refusals`:
+    what is known of the files LOOKED_INTO already)."""
     found = []
     for relative in files:
         path = collection.content_dir / relative
@@ -140,24 +148,38 @@ def file_problems(collection: Collection, files: Iterable[str]) -> list[Problem]
                     f"{', '.join(sorted(PUBLISHABLE_SUFFIXES))}",
                 )
             )
-        elif suffix == ".svg":
+        elif suffix in LOOKED_INTO:
+            known = refusals.get(relative) if refusals is not None else None
             found += [
-                Problem(shown, refusal.message, line=refusal.line)
-                for refusal in check_svg(path.read_bytes())
-            ]
-        elif suffix in IMAGE_SUFFIXES:
-            with path.open("rb") as image:
-                head = image.read(12)
-            if not is_raster_image(head):
-                found.append(
-                    Problem(
-                        shown,
-                        f"not an image: a {suffix} file must be a PNG, JPEG, GIF, "
-                        f"WebP or AVIF image, and this one starts with {head!r}; "
-                        "export it again",
-                    )
+                Problem(shown, message, line=line)
+                for message, line in (
+                    content_refusals(path) if known is None else known
                 )
+            ]
     return found
+
+
+def content_refusals(path: Path) -> list[Refusal]:
+    """What is wrong with the bytes of a published file LOOKED_INTO: an image
+    must be one indeed (a page in disguise could run its script where a
+    browser trusts the bytes over the name), and an SVG a self-contained
+    drawing (svgpolicy). They depend on the bytes alone."""
+    suffix = path.suffix.lower()
+    if suffix == ".svg":
+        return [
+            (refusal.message, refusal.line) for refusal in check_svg(path.read_bytes())
+        ]
+    with path.open("rb") as image:
+        head = image.read(12)
+    if is_raster_image(head):
+        return []
+    return [
+        (
+            f"not an image: a {suffix} file must be a PNG, JPEG, GIF, WebP or AVIF "
+            f"image, and this one starts with {head!r}; export it again",
+            None,
+        )
+    ]
 
 
 def copy_files(content_dir: Path, files: Iterable[str], output: Path) -> None:

@@ -36,6 +36,13 @@ def identity_of(info: os.stat_result) -> Identity:
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
+def is_settled(info: os.stat_result, since: float) -> bool:
+    """Whether what is known of a file by its identity may be remembered:
+    it last changed SETTLED_SECONDS before `since`, when the build started
+    looking at files."""
+    return info.st_ctime_ns < (since - SETTLED_SECONDS) * 1e9
+
+
 @dataclass
 class Remembered:
     """File digests a long-lived process keeps between builds, by path."""
@@ -61,7 +68,7 @@ class Remembered:
         digest = digest_of(data)
         # The identity was taken before the read: a change made meanwhile
         # gives the file another ctime, so it is read again next time.
-        if info.st_ctime_ns < (since - SETTLED_SECONDS) * 1e9:
+        if is_settled(info, since):
             self.files[name] = (identity, digest)
             self.changed = True
         elif self.files.pop(name, None) is not None:

@@ -58,6 +58,7 @@ from pelican.generators import ArticlesGenerator, Generator
 from . import (
     assets,
     bodychecks,
+    filedigests,
     interrupts,
     opendata,
     pdf,
@@ -891,13 +892,48 @@ class BriefsGenerator(Generator):
             self.options.show_drafts,
         )
         files, unused = assets.publication(collection, published, drafted)
-        found = [*found, *assets.file_problems(collection, files), *unused]
+        refusals = self.content_refusals(collection, files)
+        found = [*found, *assets.file_problems(collection, files, refusals), *unused]
         for problem in found:
             if not problem.is_error:
                 logger.warning("%s", problem)
         if any(problem.is_error for problem in found):
             raise ContentError(found)
         return files
+
+    def content_refusals(
+        self, collection: Collection, files: list[str]
+    ) -> dict[str, list[assets.Refusal]]:
+        """assets.content_refusals of the published files it looks into,
+        kept in the cache by each file's identity (filedigests.identity_of):
+        a build reads again only the images and SVGs changed since the last
+        one, not every one of them."""
+        since = time.time()
+        keys: dict[str, str] = {}
+        settled = set()
+        for rel in files:
+            if os.path.splitext(rel)[1].lower() not in assets.LOOKED_INTO:  # noqa: PTH122
+                continue
+            try:
+                info = (collection.content_dir / rel).stat()
+            except OSError:
+                continue  # refused as it is read
+            keys[rel] = key = fingerprint((self.code, *identity_of(info)))
+            if filedigests.is_settled(info, since):
+                settled.add(key)
+        known = self.cache.get("files", set(keys.values()))
+        refusals, fresh = {}, {}
+        for rel, key in keys.items():
+            if key in known:
+                refusals[rel] = known[key]
+                continue
+            refusals[rel] = assets.content_refusals(collection.content_dir / rel)
+            if key in settled:
+                fresh[key] = refusals[rel]
+        self.cache.put("files", fresh)
+        if fresh:
+            self.cache.keep_only("files", set(keys.values()))
+        return refusals
 
     def render_first(self, warm: WarmState) -> None:
         """The preview's edited briefs, before anything else is planned."""
