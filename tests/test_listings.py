@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from bs4 import BeautifulSoup
 
-from briefs import charts, listings
+from briefs import charts, listings, pages
 from policy_briefs.build import BuildError, build, load_settings
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -321,3 +321,42 @@ def test_featured_spellings(site, spelling):
     site.build()
     featured = main_of(site, "index.html").select_one(".home-featured")
     assert card_titles(featured) == ["B"]
+
+
+def test_the_header_and_sidebar_show_the_first_regions_and_link_the_rest(site):
+    """Past NAV_REGIONS regions, the header and the listings' sidebar show the
+    first ones of regions.yml and a link to all of them; the index of regions
+    and the home page's glance still name every one."""
+    names = [f"Region {n:02d}" for n in range(pages.NAV_REGIONS + 6)]
+    site.registry("regions.yml", [{"name": name} for name in names])
+    site.brief("first", region="Region 00")
+    site.brief("last", region=names[-1], date="2024-04-01")
+    site.build()
+    shown = names[: pages.NAV_REGIONS]
+
+    def region_names(links) -> list[str]:
+        return [a.get_text(strip=True) for a in links if "region-" in a["href"]]
+
+    for page in ("briefs/first.html", "regions/region-29.html", "index.html"):
+        nav = site.html(page).select_one("nav.region-nav")
+        assert region_names(nav.select("a")) == shown
+        last = nav.select("li")[-1].a
+        assert " ".join(last.get_text().split()) == "All regions →"
+        assert last["href"].endswith("regions/index.html")
+    sidebar = site.html("index.html").select_one("aside.sidebar")
+    regions = sidebar.select_one("[aria-labelledby='pb:sidebar-regions']")
+    assert [a.span.get_text() for a in regions.select(".side-list a")] == shown
+    assert regions.select_one(".sidebar__more a")["href"] == "regions/index.html"
+    listed = site.html("regions/index.html").find("main")
+    assert all(listed.find(string=name) for name in names)
+    glance = site.html("index.html").select_one(".regions-glance")
+    assert len(glance.find_all("li")) == len(names)
+
+
+def test_with_few_regions_the_header_links_no_index_of_regions(site):
+    site.brief("first")
+    site.build()
+    nav = site.html("briefs/first.html").select_one("nav.region-nav")
+    assert "All regions" not in nav.get_text()
+    sidebar = site.html("index.html").select_one("aside.sidebar")
+    assert "All regions" not in sidebar.get_text()

@@ -42,6 +42,9 @@ from .series import series_navigation
 from .urls import public_url
 
 TOP_TOPICS = 12  # the most used topics, shown beside every listing
+# Regions in every page's header and beside every listing, in the order of
+# regions.yml; beyond them, a link to the index of all regions.
+NAV_REGIONS = 24
 LATEST = 6  # newest briefs looked at for a brief page's "Latest briefs"
 DATA_FOLDER = "data/"  # the open data files (one job: data_job)
 SEARCH_FOLDER = "search/"  # the search index's files (one job)
@@ -104,8 +107,15 @@ def brief_jobs(site: Site, views, related, shared=None, editions=None) -> list[J
 
 
 def navigation(site: Site) -> dict:
-    """What every page shows: the regions, with their counts."""
-    return {"regions": [(region, len(items)) for region, items in site.regions]}
+    """What every page shows: the regions, with their counts (`regions`:
+    all of them; `nav_regions`: the first NAV_REGIONS, and `more_regions`
+    when there are more, for the header and the listings' sidebar)."""
+    regions = [(region, len(items)) for region, items in site.regions]
+    return {
+        "regions": regions,
+        "nav_regions": regions[:NAV_REGIONS],
+        "more_regions": len(regions) > NAV_REGIONS,
+    }
 
 
 def paginated_urls(settings: dict, save_as: str, count: int) -> list[str]:
