@@ -42,6 +42,9 @@ HOST_FILES = {
     # A custom domain for GitHub Pages, e.g. briefs.example.org (then SITEURL
     # should be https://briefs.example.org). Empty: no CNAME file.
     "cname": os.environ.get("CNAME", "").strip(),
+    # The file name Google Search Console gives for "HTML file" verification,
+    # e.g. google1234567890abcdef.html. Empty: no such file.
+    "google_verification": os.environ.get("GOOGLE_SITE_VERIFICATION", "").strip(),
 }
 
 # The public site always has its PDF editions: no engine, no build.

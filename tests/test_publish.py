@@ -209,6 +209,28 @@ def test_cname_is_written_when_a_domain_is_configured(tmp_path, monkeypatch):
     assert "Sitemap: https://briefs.example.org/sitemap.xml" in robots
 
 
+def test_a_search_console_file_is_published_with_its_own_name_inside(
+    tmp_path, monkeypatch
+):
+    """Search Console's "HTML file" verification: the file it names, holding
+    the line it reads back; no page, so not in the sitemap."""
+    name = "google1234567890abcdef.html"
+    monkeypatch.setenv("SITEURL", SITE_URL)
+    monkeypatch.setenv("GOOGLE_SITE_VERIFICATION", f" {name}\n")
+    out = tmp_path / "output"
+    site_build.build(
+        small_content(tmp_path, 1), out, PUBLISH_SETTINGS, PDF_EDITIONS="off"
+    )
+    assert (out / name).read_text("utf-8") == f"google-site-verification: {name}"
+    assert name not in (out / "sitemap.xml").read_text("utf-8")
+    assert check_site(out, site_url=SITE_URL) == []
+    monkeypatch.delenv("GOOGLE_SITE_VERIFICATION")
+    site_build.build(
+        small_content(tmp_path / "again", 1), out, PUBLISH_SETTINGS, PDF_EDITIONS="off"
+    )
+    assert not (out / name).exists()
+
+
 def test_plain_pelican_with_publishconf_builds_the_production_site(tmp_path):
     """The contract's production command, run from the project folder, on
     a copy of the sample content with two of its briefs."""
@@ -236,6 +258,8 @@ def test_plain_pelican_with_publishconf_builds_the_production_site(tmp_path):
         ({"cname": "https://x.org/"}, "must be a bare domain"),
         ({"robots": "yes"}, "['robots'] must be True/False"),
         ({"exclude": "404.html"}, "must be a list of glob patterns"),
+        ({"google_verification": "../google123456.html"}, "Search Console offers"),
+        ({"google_verification": "google123456.txt"}, "Search Console offers"),
         ("sitemap", "HOST_FILES must be a dict"),
     ],
 )

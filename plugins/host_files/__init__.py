@@ -1,11 +1,14 @@
 """Files GitHub Pages and search engines look for: sitemap.xml, robots.txt,
-.nojekyll and CNAME, written into the output once Pelican has finished.
+.nojekyll, CNAME and Google Search Console's verification file, written
+into the output once Pelican has finished.
 
 Settings live in one namespaced dict, checked for unknown keys (a typo must
 not silently switch a file off)::
 
     HOST_FILES = {"sitemap": True, "robots": True, "nojekyll": True,
-                  "cname": "briefs.example.org", "exclude": ["404.html"]}
+                  "cname": "briefs.example.org",
+                  "google_verification": "google1234567890abcdef.html",
+                  "exclude": ["404.html"]}
 
 The files are written by a generator that runs after the briefs plugin's
 (list "host_files" after "briefs" in PLUGINS), so every page exists and the

@@ -1,4 +1,5 @@
-"""sitemap.xml, robots.txt, .nojekyll and CNAME for a published site.
+"""sitemap.xml, robots.txt, .nojekyll, CNAME and a Search Console
+verification file for a published site.
 
 A sitemap must list absolute URLs (sitemaps.org protocol), so sitemap.xml and
 robots.txt (which names the sitemap) are written only when the build has a
@@ -35,6 +36,9 @@ PLUGIN_NAME = __name__.rpartition(".")[0]
 HOSTNAME = re.compile(
     r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
 )
+# The file Google Search Console asks a site to serve to prove it owns it
+# ("HTML file" verification): google, its token, .html.
+GOOGLE_VERIFICATION = re.compile(r"^google[0-9a-zA-Z]{6,64}\.html$")
 
 
 class HostFilesSettingsError(ValueError):
@@ -47,6 +51,7 @@ class Options:
     robots: bool = True
     nojekyll: bool = True
     cname: str = ""
+    google_verification: str = ""
     exclude: tuple[str, ...] = field(default=("404.html",))
 
 
@@ -72,6 +77,15 @@ def load_options(settings: dict) -> Options:
             f"{SETTINGS_KEY}['cname'] must be a bare domain such as "
             f"briefs.example.org (no scheme, no path), not {cname!r}"
         )
+    google = raw.get("google_verification") or ""
+    if not isinstance(google, str) or (
+        google and not GOOGLE_VERIFICATION.match(google)
+    ):
+        raise HostFilesSettingsError(
+            f"{SETTINGS_KEY}['google_verification'] must be the name of the file "
+            "Search Console offers, such as google1234567890abcdef.html, "
+            f"not {google!r}"
+        )
     exclude = raw.get("exclude", Options.exclude)
     if isinstance(exclude, str) or not all(isinstance(p, str) for p in exclude):
         raise HostFilesSettingsError(
@@ -82,6 +96,7 @@ def load_options(settings: dict) -> Options:
         robots=raw.get("robots", True),
         nojekyll=raw.get("nojekyll", True),
         cname=cname.lower(),
+        google_verification=google,
         exclude=tuple(exclude),
     )
 
@@ -120,11 +135,16 @@ def write_files(
                 options.cname,
                 site_url,
             )
+    if options.google_verification:
+        # What Search Console reads back from the file: its own name.
+        name = options.google_verification
+        (output / name).write_text(f"google-site-verification: {name}", "utf-8")
     if site_url is None:
         logger.info("no public address (SITEURL): no sitemap.xml or robots.txt")
         return
     if options.sitemap:
-        pages = [p for p in site_pages(output, options.exclude) if p not in redirects]
+        left_out = {*redirects, options.google_verification}
+        pages = [p for p in site_pages(output, options.exclude) if p not in left_out]
         (output / "sitemap.xml").write_text(
             sitemap_xml(site_url, pages, dates),
             encoding="utf-8",
