@@ -209,9 +209,9 @@ def collect_html(
     parses it (lexbor, an HTML5 parser in C: comments, scripts and template
     contents hold no links; attribute values come unescaped).
 
-    Where a piece was cut out of the text (PieceReader), an element with the
-    attribute `mark` stands: the k-th one found takes the ids and references
-    of `pieces[k]`, in their place, and is added to `marks`.
+    Where a piece was cut out of the text (PieceReader), elements with the
+    attribute `mark` stand, added to `marks`: the `<wbr>` whose mark is k
+    takes the ids and references of `pieces[k]`, in its place.
     """
     if "<" not in text:
         return  # no element (a feed entry's plain summary): nothing to parse
@@ -226,10 +226,12 @@ def collect_html(
         tag = node.tag
         attributes = node.attributes
         if mark is not None and mark in attributes:
-            if len(marks) < len(pieces):
-                ids.update(pieces[len(marks)].ids)
-                references.extend(pieces[len(marks)].references)
             marks.append(node)
+            place = attributes[mark]
+            if tag == "wbr" and place is not None and place.isdigit():
+                piece = pieces[int(place)] if int(place) < len(pieces) else PageLinks()
+                ids.update(piece.ids)
+                references.extend(piece.references)
             continue
         if tag == "style":
             add_css(node.text(deep=True))
@@ -287,16 +289,35 @@ def read_page(rel: str, text: str) -> PageLinks:
     return page
 
 
-# Tags a piece may not hold: how the parser takes them depends on what came
-# before the piece (merged into the page's own root, head or body; kept only
-# inside a table), or a table would change how the page after it is taken;
-# a <form> is handled apart (PieceReader._fits).
-_CONTEXTUAL_TAGS = re.compile(
-    r"<(?:html|head|body|frame|frameset|table|tr|td|th|tbody|thead|tfoot|caption"
-    r"|col|colgroup)[\t\n\f\r />]",
+# What a piece may hold (PieceReader): text, and tags whose attribute values
+# hold no < or > (so every tag in it is one: none hides in a value).
+_ATTRIBUTE = (
+    r"""[^\t\n\f\r "'/<=>]+(?:[\t\n\f\r ]*=[\t\n\f\r ]*"""
+    r"""(?:"[^"<>]*"|'[^'<>]*'|[^\t\n\f\r "'<=>`]+))?"""
+)
+_TAG = re.compile(
+    rf"<(/?)([A-Za-z][^\t\n\f\r /<>]*)(?:[\t\n\f\r ]+{_ATTRIBUTE})*[\t\n\f\r ]*(/?)>"
+)
+_PLAIN = re.compile(rf"(?:[^<]+|{_TAG.pattern})*")
+# Elements a piece may not hold: comments and raw text (their tags are not
+# tags), template and select contents (not part of the page's tree as
+# read), and what the parser takes differently after what came before the
+# piece (merged into the page's own root, head or body; kept in the head;
+# kept only inside a table); a <form> is handled apart (PieceReader._fits).
+_REFUSED = re.compile(
+    r"<[!?]|<(?:script|style|textarea|title|xmp|iframe|noembed|noframes|noscript"
+    r"|plaintext|template|select|html|head|body|frame|frameset|base|basefont"
+    r"|bgsound|link|meta|table|tr|td|th|tbody|thead|tfoot|caption|col|colgroup)"
+    r"[\t\n\f\r />]",
     re.IGNORECASE,
 )
 _FORM_TAG = re.compile(r"<form[\t\n\f\r />]", re.IGNORECASE)
+_VOID = frozenset(
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "keygen",
+        "link", "meta", "param", "source", "track", "wbr",
+    }
+)  # fmt: skip
 _FOREIGN = frozenset({"svg", "math"})
 
 
@@ -305,60 +326,70 @@ class PieceReader:
     (the header, footer and sidebars of fragments.py): each piece is read
     once, and each page's own text with the pieces cut out.
 
-    What it finds is what reading the whole page finds, in the same order.
-    A piece is read alone, followed by a `<form>` carrying an attribute no
-    text can know: found as an HTML element, it shows that the piece ends
-    between elements (no comment, raw text, template, select, form, SVG or
-    MathML left open). In the page's cut text, a `<wbr>` with that
-    attribute stands at each piece's place, and must be found as an element
-    outside SVG and MathML: the parser was between HTML elements there, as
-    the piece expects. A piece that names the page's own root, head or body,
-    or table parts, is not cut, nor a form after another form. Otherwise,
-    or when a piece is not in the page as it is, the whole page is read.
+    What it finds is what reading the whole page finds once resolved: the
+    same ids, and the same targets in the same order (the references may
+    differ by repeats of earlier ones: the parser copies open formatting
+    elements, links among them, into the blocks a piece opens).
+
+    A piece is cut only if it reads the same wherever the parser stands
+    between the HTML elements of a page body:
+    - its tags are whole, none hidden in an attribute value (_PLAIN);
+    - it closes what it opens and nothing else (_balanced);
+    - it holds no comment, raw text, template or select, nor a tag the
+      parser takes by what came before (_REFUSED), nor a form when a form
+      comes before it in the page (_fits).
+    At its place in the page's cut text stand a `<wbr>` and a hidden
+    `<input>`, each carrying an attribute no text can know, whose value
+    names the piece. Both must be found, with the same parent: a mark in a
+    comment, a script, a template, a select or a tag is not found as an
+    element; in SVG or MathML the `<wbr>` holds the `<input>`; in a table
+    (outside a cell) the `<wbr>` goes before the table and the `<input>`
+    into it. Otherwise, or when a piece is not in the page as it is, the
+    whole page is read.
     """
 
     LIMIT = 256  # pieces kept; a build has a few dozen (one per place)
 
     def __init__(self):
         self.mark = f"data-piece-{secrets.token_hex(8)}"
-        self._wbr = f"<wbr {self.mark}>"
-        self._probe = f"<form {self.mark}></form>"
         self._pieces: dict[str, _Piece | None] = {}
 
     def read(self, rel: str, text: str, pieces: Sequence[str]) -> PageLinks:
         """The ids and references of the file `rel`, whose text holds each
         of `pieces` as it is."""
-        cuts = self._cuts(text, pieces) if _kind(rel) == "html" else None
+        cuts = None
+        if _kind(rel) == "html" and rel not in ANY_DEPTH_PAGES:
+            cuts = self._cuts(text, pieces)
         if not cuts:
             return read_page(rel, text)
         known = [self._links_of(piece) for _, _, piece in cuts]
         if None in known or not self._fits(text, cuts, known):
             return read_page(rel, text)
-        rest = []
-        end = 0
-        for start, stop, _ in cuts:
-            rest.append(text[end:start])
-            end = stop
-        rest.append(text[end:])
+        rest = [text[: cuts[0][0]]]
+        for number, (_, stop, _) in enumerate(cuts):
+            rest.append(
+                f'<wbr {self.mark}="{number}">'
+                f'<input type="hidden" {self.mark}="{number}">'
+            )
+            following = cuts[number + 1][0] if number + 1 < len(cuts) else len(text)
+            rest.append(text[stop:following])
         page = PageLinks()
         marks: list = []
-        collect_html(page, self._wbr.join(rest), self.mark, known, marks)
-        if len(marks) != len(cuts) or any(map(_in_foreign_content, marks)):
+        collect_html(page, "".join(rest), self.mark, known, marks)
+        if not self._marked(marks, len(cuts)):
             return read_page(rel, text)
-        if rel in ANY_DEPTH_PAGES:
-            _served_at_any_depth(page, rel)
         return page
 
     def _cuts(
         self, text: str, pieces: Sequence[str]
     ) -> list[tuple[int, int, str]] | None:
-        """Where each piece stands in `text`, in order; a piece inside
-        another (a fragment of a fragment) goes with it. None: a piece is
-        missing, or two overlap."""
+        """Where each piece with a tag stands in `text`, in order; a piece
+        inside another (a fragment of a fragment) goes with it. None: a
+        piece is missing, or two overlap."""
         spans = []
         after = 0  # pieces are mostly shown in the order they are made
         for piece in pieces:
-            if piece:
+            if "<" in piece:
                 start = text.find(piece, after)
                 if start < 0 and (start := text.find(piece)) < 0:
                     return None
@@ -383,18 +414,36 @@ class PieceReader:
             for (start, _, _), links in zip(cuts, known, strict=True)
         )
 
+    def _marked(self, marks: list, count: int) -> bool:
+        """Whether each of `count` cuts has its `<wbr>` and its `<input>`
+        side by side, and nothing else carries the mark."""
+        places: dict[str, list] = {}
+        for node in marks:
+            places.setdefault(node.attributes[self.mark], []).append(node)
+        if len(places) != count:
+            return False
+        for nodes in places.values():
+            if sorted(node.tag for node in nodes) != ["input", "wbr"]:
+                return False
+            first, second = (node.parent for node in nodes)
+            if first is None or second is None or first.mem_id != second.mem_id:
+                return False
+        return True
+
     def _links_of(self, piece: str) -> _Piece | None:
-        """A piece's links; None when it cannot be read alone."""
+        """A piece's links; None when it cannot be cut."""
         if piece not in self._pieces:
             if len(self._pieces) >= self.LIMIT:
                 self._pieces.clear()
-            links = _Piece(form=bool(_FORM_TAG.search(piece)))
-            marks: list = []
-            collect_html(links, piece + self._probe, self.mark, (), marks)
-            whole = len(marks) == 1 and not _in_foreign_content(marks[0])
-            self._pieces[piece] = (
-                links if whole and not _CONTEXTUAL_TAGS.search(piece) else None
-            )
+            links = None
+            if (
+                _PLAIN.fullmatch(piece)
+                and not _REFUSED.search(piece)
+                and _balanced(piece)
+            ):
+                links = _Piece(form=bool(_FORM_TAG.search(piece)))
+                collect_html(links, piece)
+            self._pieces[piece] = links
         return self._pieces[piece]
 
 
@@ -405,12 +454,22 @@ class _Piece(PageLinks):
     form: bool = False
 
 
-def _in_foreign_content(node) -> bool:
-    while node is not None:
-        if node.tag in _FOREIGN:
-            return True
-        node = node.parent
-    return False
+def _balanced(piece: str) -> bool:
+    """Whether a piece (_PLAIN) closes each element it opens, and nothing it
+    did not open (a stray end tag could close an element of the page)."""
+    open_elements: dict[str, int] = {}
+    foreign = 0  # SVG or MathML elements open, where "/>" closes a tag
+    for match in _TAG.finditer(piece):
+        end, name, closed = match[1], match[2].lower(), match[3]
+        if end:
+            if not open_elements.get(name):
+                return False
+            open_elements[name] -= 1
+            foreign -= name in _FOREIGN
+        elif name not in _VOID and not (closed and (foreign or name in _FOREIGN)):
+            open_elements[name] = open_elements.get(name, 0) + 1
+            foreign += name in _FOREIGN
+    return not any(open_elements.values())
 
 
 def _served_at_any_depth(page: PageLinks, rel: str) -> None:
