@@ -144,11 +144,12 @@ def check(c, content=str(CONTENT), against=""):
 
 def _lost_addresses(published: Path, built: Path, collection) -> list[str]:
     """One line per page or feed of `published` that `built` lacks."""
+    published_addresses = addresses.site_addresses(published)
     found = addresses.report(
-        addresses.site_addresses(published),
+        published_addresses,
         addresses.site_addresses(built),
         addresses.sources(collection),
-        ignore=addresses.PRODUCTION_ONLY,
+        ignore=addresses.production_only(published_addresses),
     )
     return [
         f"{address}: would disappear (it is in {published}); {advice}"

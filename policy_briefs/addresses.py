@@ -22,10 +22,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 from briefs.collection import display_path
+from host_files.files import GOOGLE_VERIFICATION
 
 ADDRESS_SUFFIXES = (".html", ".xml")
 # Written by production builds only (publishconf.py): a development build's
-# lack of them loses nothing.
+# lack of them loses nothing (production_only).
 PRODUCTION_ONLY = frozenset({"sitemap.xml", "404.html"})
 _FURTHER_PAGE = re.compile(r"^((?:regions|authors|topics)/[^/]+|index)-(\d+)\.html$")
 _REGISTRIES = {"regions": "regions.yml", "authors": "authors.yml"}
@@ -44,6 +45,16 @@ def site_addresses(folder: Path) -> set[str]:
         for path in folder.rglob("*")
         if path.is_file()
     )
+
+
+def production_only(names: Iterable[str]) -> set[str]:
+    """Which of `names` production builds alone write: PRODUCTION_ONLY, and
+    Search Console's verification file (host_files)."""
+    return {
+        name
+        for name in names
+        if name in PRODUCTION_ONLY or GOOGLE_VERIFICATION.fullmatch(name)
+    }
 
 
 def lost(published: set[str], new: set[str], ignore: Iterable[str] = ()) -> list[str]:
@@ -94,6 +105,11 @@ def advice(address: str, added: set[str], sources: Mapping[str, str]) -> str:
         return (
             "a feed: its subscribers get no more updates (a redirect page "
             "cannot stand in for a feed)"
+        )
+    if GOOGLE_VERIFICATION.fullmatch(address):
+        return (
+            "Search Console's verification file: build with "
+            f"GOOGLE_SITE_VERIFICATION={address} to keep it"
         )
     keep = f"add `aliases: [{address}]` to"
     section = PurePosixPath(address).parent.as_posix()

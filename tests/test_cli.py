@@ -408,6 +408,20 @@ def test_check_against_a_missing_folder_is_one_line(site, tmp_path):
     ]
 
 
+def test_search_consoles_file_is_production_only_and_kept_by_its_setting():
+    name = "google1234567890abcdef.html"
+    published = {"index.html", "sitemap.xml", name, "googlebot.html"}
+    assert addresses.production_only(published) == {"sitemap.xml", name}
+    assert addresses.report(published, {"index.html", "googlebot.html"}) == [
+        (
+            name,
+            f"Search Console's verification file: build with "
+            f"GOOGLE_SITE_VERIFICATION={name} to keep it",
+        ),
+        ("sitemap.xml", addresses.advice("sitemap.xml", set(), {})),
+    ]
+
+
 def test_further_pages_of_a_listing_that_remains_are_not_lost():
     published = {
         "index.html", "index-2.html", "regions/europe.html", "regions/europe-2.html",

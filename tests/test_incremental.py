@@ -319,6 +319,22 @@ def test_a_published_image_is_looked_into_again_only_once_it_changed(case, monke
     assert "map.svg" in failures[0] and "script" in failures[0]
 
 
+def test_one_file_under_two_names_is_looked_into_as_each(site, monkeypatch):
+    """Hard links share an identity, not a suffix: a PNG also named .svg is
+    refused as an SVG in every build, not only until the PNG's verdict is
+    kept."""
+    monkeypatch.setattr(filedigests, "SETTLED_SECONDS", -60.0)  # all settled
+    png = site.image("images/b.png")
+    os.link(png, site.content / "images" / "a.svg")
+    site.brief("x", image="images/a.svg", image_alt="A map")
+    site.brief(
+        "y", image="images/b.png", image_alt="A chart", title="Y", date="2024-02-02"
+    )
+    for _ in range(2):
+        with pytest.raises(BriefsError, match=r"a\.svg.*not a well-formed SVG"):
+            site.build()
+
+
 def test_a_changed_setting(case):
     _, rebuild_and_compare = case
     rebuild_and_compare(SITENAME="Another Name")

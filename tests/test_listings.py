@@ -347,7 +347,9 @@ def test_the_header_and_sidebar_show_the_first_regions_and_link_the_rest(site):
     regions = sidebar.select_one("[aria-labelledby='pb:sidebar-regions']")
     assert [a.span.get_text() for a in regions.select(".side-list a")] == shown
     assert regions.select_one(".sidebar__more a")["href"] == "regions/index.html"
-    listed = site.html("regions/index.html").find("main")
+    index = site.html("regions/index.html")
+    assert index.select_one("nav.region-nav li:last-child a")["aria-current"] == "page"
+    listed = index.find("main")
     assert all(listed.find(string=name) for name in names)
     glance = site.html("index.html").select_one(".regions-glance")
     assert len(glance.find_all("li")) == len(names)

@@ -231,6 +231,26 @@ def test_a_search_console_file_is_published_with_its_own_name_inside(
     assert not (out / name).exists()
 
 
+def test_a_search_console_file_that_is_also_an_alias_fails_the_build(
+    tmp_path, monkeypatch
+):
+    name = "google1234567890abcdef.html"
+    monkeypatch.setenv("SITEURL", SITE_URL)
+    monkeypatch.setenv("GOOGLE_SITE_VERIFICATION", name)
+    content = small_content(tmp_path, 1)
+    brief = next((content / "briefs").rglob("*.md"))
+    brief.write_text(
+        brief.read_text("utf-8").replace("---\n", f"---\naliases: [{name}]\n", 1),
+        "utf-8",
+    )
+    with pytest.raises(site_build.BuildError) as error:
+        site_build.build(
+            content, tmp_path / "output", PUBLISH_SETTINGS, PDF_EDITIONS="off"
+        )
+    assert any("also an alias" in line for line in error.value.lines), error.value.lines
+    assert not (tmp_path / "output").exists()
+
+
 def test_plain_pelican_with_publishconf_builds_the_production_site(tmp_path):
     """The contract's production command, run from the project folder, on
     a copy of the sample content with two of its briefs."""
@@ -260,6 +280,7 @@ def test_plain_pelican_with_publishconf_builds_the_production_site(tmp_path):
         ({"exclude": "404.html"}, "must be a list of glob patterns"),
         ({"google_verification": "../google123456.html"}, "Search Console offers"),
         ({"google_verification": "google123456.txt"}, "Search Console offers"),
+        ({"google_verification": "google123456.html\n"}, "Search Console offers"),
         ("sitemap", "HOST_FILES must be a dict"),
     ],
 )

@@ -15,7 +15,9 @@ pass svgpolicy. Files keep their path, so `image: images/map.png` is
 from __future__ import annotations
 
 import posixpath
+import pyexpat
 import shutil
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -37,6 +39,9 @@ PUBLISHABLE_SUFFIXES = IMAGE_SUFFIXES | {
 LOOKED_INTO = IMAGE_SUFFIXES
 # What is wrong with a file's bytes: a message, and its line (an SVG's) or None.
 Refusal = tuple[str, int | None]
+# What content_refusals depends on besides a file's bytes and suffix and the
+# plugin's code: the XML parser the SVG policy reads with.
+CHECKED_BY = (sys.version, pyexpat.EXPAT_VERSION)
 
 
 def is_raster_image(head: bytes) -> bool:
@@ -163,7 +168,8 @@ def content_refusals(path: Path) -> list[Refusal]:
     """What is wrong with the bytes of a published file LOOKED_INTO: an image
     must be one indeed (a page in disguise could run its script where a
     browser trusts the bytes over the name), and an SVG a self-contained
-    drawing (svgpolicy). They depend on the bytes alone."""
+    drawing (svgpolicy). They depend on the bytes and the suffix alone
+    (and CHECKED_BY)."""
     suffix = path.suffix.lower()
     if suffix == ".svg":
         return [

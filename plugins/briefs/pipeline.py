@@ -912,13 +912,17 @@ class BriefsGenerator(Generator):
         keys: dict[str, str] = {}
         settled = set()
         for rel in files:
-            if os.path.splitext(rel)[1].lower() not in assets.LOOKED_INTO:  # noqa: PTH122
+            suffix = os.path.splitext(rel)[1].lower()  # noqa: PTH122
+            if suffix not in assets.LOOKED_INTO:
                 continue
             try:
                 info = (collection.content_dir / rel).stat()
             except OSError:
-                continue  # refused as it is read
-            keys[rel] = key = fingerprint((self.code, *identity_of(info)))
+                continue  # file_problems reads it, and fails naming it
+            # A file's names share its identity (hard links): its suffix too.
+            identity = identity_of(info)
+            key = fingerprint((self.code, assets.CHECKED_BY, suffix, *identity))
+            keys[rel] = key
             if filedigests.is_settled(info, since):
                 settled.add(key)
         known = self.cache.get("files", set(keys.values()))

@@ -38,7 +38,7 @@ HOSTNAME = re.compile(
 )
 # The file Google Search Console asks a site to serve to prove it owns it
 # ("HTML file" verification): google, its token, .html.
-GOOGLE_VERIFICATION = re.compile(r"^google[0-9a-zA-Z]{6,64}\.html$")
+GOOGLE_VERIFICATION = re.compile(r"google[0-9a-zA-Z]{6,64}\.html")
 
 
 class HostFilesSettingsError(ValueError):
@@ -79,7 +79,7 @@ def load_options(settings: dict) -> Options:
         )
     google = raw.get("google_verification") or ""
     if not isinstance(google, str) or (
-        google and not GOOGLE_VERIFICATION.match(google)
+        google and not GOOGLE_VERIFICATION.fullmatch(google)
     ):
         raise HostFilesSettingsError(
             f"{SETTINGS_KEY}['google_verification'] must be the name of the file "
@@ -136,8 +136,13 @@ def write_files(
                 site_url,
             )
     if options.google_verification:
-        # What Search Console reads back from the file: its own name.
         name = options.google_verification
+        if name in redirects:
+            raise HostFilesSettingsError(
+                f"{SETTINGS_KEY}['google_verification'] is {name}, which is also "
+                "an alias of a page (its redirect page); remove that alias"
+            )
+        # What Search Console reads back from the file: its own name.
         (output / name).write_text(f"google-site-verification: {name}", "utf-8")
     if site_url is None:
         logger.info("no public address (SITEURL): no sitemap.xml or robots.txt")
