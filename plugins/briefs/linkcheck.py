@@ -290,20 +290,24 @@ def read_page(rel: str, text: str) -> PageLinks:
 
 
 # What a piece may hold (PieceReader): text, and tags whose attribute values
-# hold no < or > (so every tag in it is one: none hides in a value).
+# hold no < or > (so every tag in it is one: none hides in a value); it
+# starts with a start tag (text could end a tag or comment of the page).
+# Possessive throughout: a text run and a tag never start alike, so a piece
+# that fails fails at once.
 _ATTRIBUTE = (
-    r"""[^\t\n\f\r "'/<=>]+(?:[\t\n\f\r ]*=[\t\n\f\r ]*"""
-    r"""(?:"[^"<>]*"|'[^'<>]*'|[^\t\n\f\r "'<=>`]+))?"""
+    r"""[^\t\n\f\r "'/<=>]++(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+"""
+    r"""(?:"[^"<>]*+"|'[^'<>]*+'|[^\t\n\f\r "'<=>`]++))?+"""
 )
 _TAG = re.compile(
-    rf"<(/?)([A-Za-z][^\t\n\f\r /<>]*)(?:[\t\n\f\r ]+{_ATTRIBUTE})*[\t\n\f\r ]*(/?)>"
+    rf"<(/?)([A-Za-z][^\t\n\f\r /<>]*+)(?:[\t\n\f\r ]++{_ATTRIBUTE})*+"
+    r"[\t\n\f\r ]*+/?>"
 )
-_PLAIN = re.compile(rf"(?:[^<]+|{_TAG.pattern})*")
+_PLAIN = re.compile(rf"(?=[\t\n\f\r ]*+<[A-Za-z])(?:[^<]++|{_TAG.pattern})*+")
 # Elements a piece may not hold: comments and raw text (their tags are not
 # tags), template and select contents (not part of the page's tree as
 # read), and what the parser takes differently after what came before the
 # piece (merged into the page's own root, head or body; kept in the head;
-# kept only inside a table); a <form> is handled apart (PieceReader._fits).
+# kept only inside a table); a <form> is handled apart (PieceReader.read).
 _REFUSED = re.compile(
     r"<[!?]|<(?:script|style|textarea|title|xmp|iframe|noembed|noframes|noscript"
     r"|plaintext|template|select|html|head|body|frame|frameset|base|basefont"
@@ -319,6 +323,10 @@ _VOID = frozenset(
     }
 )  # fmt: skip
 _FOREIGN = frozenset({"svg", "math"})
+# Tokens that change how the rest of a page parses, wherever they stand: a
+# frameset replaces the body unless something came before it (the cut marks
+# would count as that something).
+_FRAMESET = "<frameset"
 
 
 class PieceReader:
@@ -333,19 +341,21 @@ class PieceReader:
 
     A piece is cut only if it reads the same wherever the parser stands
     between the HTML elements of a page body:
-    - its tags are whole, none hidden in an attribute value (_PLAIN);
-    - it closes what it opens and nothing else (_balanced);
+    - it is whole tags and text, starting with a tag, none hidden in an
+      attribute value (_PLAIN);
+    - it closes what it opens and nothing else (_balanced; "/>" closes no
+      element there, so an SVG whose elements close so is not cut);
     - it holds no comment, raw text, template or select, nor a tag the
       parser takes by what came before (_REFUSED), nor a form when a form
-      comes before it in the page (_fits).
-    At its place in the page's cut text stand a `<wbr>` and a hidden
-    `<input>`, each carrying an attribute no text can know, whose value
-    names the piece. Both must be found, with the same parent: a mark in a
-    comment, a script, a template, a select or a tag is not found as an
-    element; in SVG or MathML the `<wbr>` holds the `<input>`; in a table
-    (outside a cell) the `<wbr>` goes before the table and the `<input>`
-    into it. Otherwise, or when a piece is not in the page as it is, the
-    whole page is read.
+      comes before it in the page (the parser would ignore it).
+    Any other piece is left in the page's text. At each cut piece's place
+    stand a `<wbr>` and a `<td>`, carrying an attribute no text can know
+    whose value names the piece. The `<wbr>` must be found as written and
+    outside SVG and MathML, and the `<td>` not at all: a mark in a comment,
+    raw text, a template or a tag is not found as an element (or a tag of
+    the page takes it as an attribute); in a table the `<td>` is kept. A
+    page with a frameset (which the marks would stop) is read whole, and so
+    is a page whose pieces are not in it as they are.
     """
 
     LIMIT = 256  # pieces kept; a build has a few dozen (one per place)
@@ -357,25 +367,24 @@ class PieceReader:
     def read(self, rel: str, text: str, pieces: Sequence[str]) -> PageLinks:
         """The ids and references of the file `rel`, whose text holds each
         of `pieces` as it is."""
-        cuts = None
-        if _kind(rel) == "html" and rel not in ANY_DEPTH_PAGES:
-            cuts = self._cuts(text, pieces)
-        if not cuts:
+        if _kind(rel) != "html" or rel in ANY_DEPTH_PAGES or _FRAMESET in text.lower():
             return read_page(rel, text)
-        known = [self._links_of(piece) for _, _, piece in cuts]
-        if None in known or not self._fits(text, cuts, known):
+        cuts = [
+            (start, stop, links)
+            for start, stop, piece in self._cuts(text, pieces) or ()
+            if (links := self._links_of(piece)) is not None
+            and not (links.form and _FORM_TAG.search(text, 0, start))
+        ]
+        if not cuts:
             return read_page(rel, text)
         rest = [text[: cuts[0][0]]]
         for number, (_, stop, _) in enumerate(cuts):
-            rest.append(
-                f'<wbr {self.mark}="{number}">'
-                f'<input type="hidden" {self.mark}="{number}">'
-            )
+            rest.append(f'<wbr {self.mark}="{number}"><td {self.mark}="{number}">')
             following = cuts[number + 1][0] if number + 1 < len(cuts) else len(text)
             rest.append(text[stop:following])
         page = PageLinks()
         marks: list = []
-        collect_html(page, "".join(rest), self.mark, known, marks)
+        collect_html(page, "".join(rest), self.mark, [c[2] for c in cuts], marks)
         if not self._marked(marks, len(cuts)):
             return read_page(rel, text)
         return page
@@ -405,30 +414,17 @@ class PieceReader:
             cuts.append((start, stop, piece))
         return cuts
 
-    @staticmethod
-    def _fits(text: str, cuts: list[tuple[int, int, str]], known: list) -> bool:
-        """No piece holds a form that a form before it would have the
-        parser ignore."""
-        return not any(
-            links.form and _FORM_TAG.search(text, 0, start)
-            for (start, _, _), links in zip(cuts, known, strict=True)
-        )
-
     def _marked(self, marks: list, count: int) -> bool:
-        """Whether each of `count` cuts has its `<wbr>` and its `<input>`
-        side by side, and nothing else carries the mark."""
-        places: dict[str, list] = {}
-        for node in marks:
-            places.setdefault(node.attributes[self.mark], []).append(node)
-        if len(places) != count:
-            return False
-        for nodes in places.values():
-            if sorted(node.tag for node in nodes) != ["input", "wbr"]:
-                return False
-            first, second = (node.parent for node in nodes)
-            if first is None or second is None or first.mem_id != second.mem_id:
-                return False
-        return True
+        """Whether each of `count` cuts has its `<wbr>`, as written and
+        outside SVG and MathML, and nothing else carries the mark: not its
+        `<td>` (dropped, unless in a table), nor a tag of the page that took
+        the mark as an attribute."""
+        return len(marks) == count and all(
+            node.tag == "wbr"
+            and node.attributes == {self.mark: node.attributes.get(self.mark)}
+            and not _in_foreign_content(node)
+            for node in marks
+        )
 
     def _links_of(self, piece: str) -> _Piece | None:
         """A piece's links; None when it cannot be cut."""
@@ -447,6 +443,14 @@ class PieceReader:
         return self._pieces[piece]
 
 
+def _in_foreign_content(node) -> bool:
+    while node is not None:
+        if node.tag in _FOREIGN:
+            return True
+        node = node.parent
+    return False
+
+
 @dataclass
 class _Piece(PageLinks):
     """A piece's links, and whether it holds a form."""
@@ -455,20 +459,18 @@ class _Piece(PageLinks):
 
 
 def _balanced(piece: str) -> bool:
-    """Whether a piece (_PLAIN) closes each element it opens, and nothing it
-    did not open (a stray end tag could close an element of the page)."""
+    """Whether a piece (_PLAIN, HTML alone) closes each element it opens,
+    and nothing it did not open (a stray end tag could close an element of
+    the page). ("/>" closes no HTML element.)"""
     open_elements: dict[str, int] = {}
-    foreign = 0  # SVG or MathML elements open, where "/>" closes a tag
     for match in _TAG.finditer(piece):
-        end, name, closed = match[1], match[2].lower(), match[3]
+        end, name = match[1], match[2].lower()
         if end:
             if not open_elements.get(name):
                 return False
             open_elements[name] -= 1
-            foreign -= name in _FOREIGN
-        elif name not in _VOID and not (closed and (foreign or name in _FOREIGN)):
+        elif name not in _VOID:
             open_elements[name] = open_elements.get(name, 0) + 1
-            foreign += name in _FOREIGN
     return not any(open_elements.values())
 
 
