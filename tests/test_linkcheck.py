@@ -17,6 +17,7 @@ from briefs.linkcheck import (
     BrokenLink,
     PieceReader,
     Resolver,
+    _balanced,
     check_site,
     read_page,
     split_srcset,
@@ -471,6 +472,20 @@ A, B = '<a href="a.html">a</a>', '<a href="b.html">b</a>'
         ("<a href='o.html' {0}>o</a>", ['id="i" style="background:url(q.png)"']),
         ("<a\n  href='x.html'>x</a>{0}", ["  "]),
         ("<div>{0}</div>{0}", [NAV, NAV]),
+        (
+            '<math><mi>{0}</mi></math><form action="g.html"></form>',
+            ['<math><mi><form action="f.html"/></mi></math>'],
+        ),
+        (
+            '{0}<form action="g.html"></form>',
+            ['<svg><p></p><form action="f.html"/></svg>'],
+        ),
+        ("<svg><svg><foreignObject>{0}<image href='i.png'>", ["<svg><b>x</b></svg>"]),
+        (
+            "<div>{0}</div><image href='i.png'>",
+            ['<svg><a href="x.html"><path d="M0"/></a></svg>'],
+        ),
+        ("{0}<image href='i.png'>", ["<svg><g></svg>"]),
         ("{0}<frameset>", [A]),
         ("<!DOCTYPE html><html><head></head>{0}<FrameSet>", ['<div id="x"></div>']),
         (
@@ -520,6 +535,24 @@ def test_a_piece_the_parser_takes_otherwise_in_its_place_reads_as_the_whole_page
     assert found("a/b.html", reader.read("a/b.html", text, pieces)) == whole(
         "a/b.html", text
     )
+
+
+@pytest.mark.parametrize(
+    ("piece", "cut"),
+    [
+        ('<nav><a href="x.html">x</a><br><img src="i.png" alt=""></nav>', True),
+        ('<a href="f.xml"><svg viewBox="0 0 1 1"><path d="M0"/></svg>Feed</a>', True),
+        ("<p>a<p>b</p>", False),  # closed by the next one, not by its own tag
+        ("<div/>", False),  # "/>" closes no HTML element
+        ("</div><div>", False),
+        ("<svg><g></svg></g>", False),
+        ("<svg><g/></svg><svg><path/>", False),
+        ("<svg><p></p></svg>", False),
+        ("<svg><foreignObject><div/></foreignObject></svg>", False),
+    ],
+)
+def test_a_piece_is_cut_only_when_it_closes_what_it_opens(piece, cut):
+    assert _balanced(piece) is cut
 
 
 def test_a_piece_missing_from_the_page_or_overlapping_another_reads_it_whole(

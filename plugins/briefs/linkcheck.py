@@ -300,7 +300,7 @@ _ATTRIBUTE = (
 )
 _TAG = re.compile(
     rf"<(/?)([A-Za-z][^\t\n\f\r /<>]*+)(?:[\t\n\f\r ]++{_ATTRIBUTE})*+"
-    r"[\t\n\f\r ]*+/?>"
+    r"[\t\n\f\r ]*+(/?)>"
 )
 _PLAIN = re.compile(rf"(?=[\t\n\f\r ]*+<[A-Za-z])(?:[^<]++|{_TAG.pattern})*+")
 # Elements a piece may not hold: comments and raw text (their tags are not
@@ -323,10 +323,34 @@ _VOID = frozenset(
     }
 )  # fmt: skip
 _FOREIGN = frozenset({"svg", "math"})
-# Tokens that change how the rest of a page parses, wherever they stand: a
-# frameset replaces the body unless something came before it (the cut marks
-# would count as that something).
-_FRAMESET = "<frameset"
+# In SVG or MathML, start tags that end them (the parser goes back to HTML),
+# and the elements whose content is HTML again: a piece holding either is
+# not cut (_balanced).
+_BREAKOUT = frozenset(
+    {
+        "b", "big", "blockquote", "body", "br", "center", "code", "dd", "div",
+        "dl", "dt", "em", "embed", "font", "h1", "h2", "h3", "h4", "h5", "h6",
+        "head", "hr", "i", "img", "li", "listing", "menu", "meta", "nobr", "ol",
+        "p", "pre", "ruby", "s", "small", "span", "strong", "strike", "sub",
+        "sup", "table", "tt", "u", "ul", "var",
+    }
+)  # fmt: skip
+_INTEGRATION = frozenset(
+    {
+        "foreignobject",
+        "desc",
+        "title",
+        "mi",
+        "mo",
+        "mn",
+        "ms",
+        "mtext",
+        "annotation-xml",
+    }
+)
+# A frameset replaces the body unless something came before it in the body,
+# and the cut marks would count as that something: such a page is read whole.
+_FRAMESET = re.compile("<frameset", re.IGNORECASE)
 
 
 class PieceReader:
@@ -343,8 +367,8 @@ class PieceReader:
     between the HTML elements of a page body:
     - it is whole tags and text, starting with a tag, none hidden in an
       attribute value (_PLAIN);
-    - it closes what it opens and nothing else (_balanced; "/>" closes no
-      element there, so an SVG whose elements close so is not cut);
+    - it closes what it opens and nothing else, and holds no SVG or MathML
+      element that takes the parser back to HTML (_balanced);
     - it holds no comment, raw text, template or select, nor a tag the
       parser takes by what came before (_REFUSED), nor a form when a form
       comes before it in the page (the parser would ignore it).
@@ -367,7 +391,7 @@ class PieceReader:
     def read(self, rel: str, text: str, pieces: Sequence[str]) -> PageLinks:
         """The ids and references of the file `rel`, whose text holds each
         of `pieces` as it is."""
-        if _kind(rel) != "html" or rel in ANY_DEPTH_PAGES or _FRAMESET in text.lower():
+        if _kind(rel) != "html" or rel in ANY_DEPTH_PAGES or _FRAMESET.search(text):
             return read_page(rel, text)
         cuts = [
             (start, stop, links)
@@ -459,19 +483,34 @@ class _Piece(PageLinks):
 
 
 def _balanced(piece: str) -> bool:
-    """Whether a piece (_PLAIN, HTML alone) closes each element it opens,
-    and nothing it did not open (a stray end tag could close an element of
-    the page). ("/>" closes no HTML element.)"""
+    """Whether a piece (_PLAIN) closes each element it opens, and nothing it
+    did not open (a stray end tag could close an element of the page). In
+    HTML "/>" closes nothing; in SVG and MathML it does, end tags must close
+    the innermost element, and a tag that would take the parser back to
+    HTML (_BREAKOUT, _INTEGRATION) is not let through."""
     open_elements: dict[str, int] = {}
+    foreign: list[str] = []  # the SVG and MathML elements open, innermost last
     for match in _TAG.finditer(piece):
-        end, name = match[1], match[2].lower()
-        if end:
+        end, name, closed = match[1], match[2].lower(), match[3]
+        if foreign:
+            if end:
+                if name != foreign[-1]:
+                    return False
+                foreign.pop()
+            elif name in _BREAKOUT or name in _INTEGRATION:
+                return False
+            elif not closed:
+                foreign.append(name)
+        elif end:
             if not open_elements.get(name):
                 return False
             open_elements[name] -= 1
+        elif name in _FOREIGN:
+            if not closed:
+                foreign.append(name)
         elif name not in _VOID:
             open_elements[name] = open_elements.get(name, 0) + 1
-    return not any(open_elements.values())
+    return not foreign and not any(open_elements.values())
 
 
 def _served_at_any_depth(page: PageLinks, rel: str) -> None:
