@@ -486,6 +486,7 @@ A, B = '<a href="a.html">a</a>', '<a href="b.html">b</a>'
             ['<svg><a href="x.html"><path d="M0"/></a></svg>'],
         ),
         ("{0}<image href='i.png'>", ["<svg><g></svg>"]),
+        ("<mark>{0}", ['<svg><mar\u212a></mark><image href="i.png"/></svg>']),
         ("{0}<frameset>", [A]),
         ("<!DOCTYPE html><html><head></head>{0}<FrameSet>", ['<div id="x"></div>']),
         (
@@ -549,6 +550,7 @@ def test_a_piece_the_parser_takes_otherwise_in_its_place_reads_as_the_whole_page
         ("<svg><g/></svg><svg><path/>", False),
         ("<svg><p></p></svg>", False),
         ("<svg><foreignObject><div/></foreignObject></svg>", False),
+        ("<svg><mar\u212a></mark></svg>", False),  # the Kelvin sign lowers to k
     ],
 )
 def test_a_piece_is_cut_only_when_it_closes_what_it_opens(piece, cut):

@@ -443,11 +443,14 @@ class PieceReader:
         outside SVG and MathML, and nothing else carries the mark: not its
         `<td>` (dropped, unless in a table), nor a tag of the page that took
         the mark as an attribute."""
-        return len(marks) == count and all(
-            node.tag == "wbr"
-            and node.attributes == {self.mark: node.attributes.get(self.mark)}
-            and not _in_foreign_content(node)
-            for node in marks
+        return (
+            len(marks) == count
+            and all(
+                node.tag == "wbr"
+                and node.attributes == {self.mark: node.attributes.get(self.mark)}
+                for node in marks
+            )
+            and _outside_foreign_content(marks)
         )
 
     def _links_of(self, piece: str) -> _Piece | None:
@@ -467,12 +470,19 @@ class PieceReader:
         return self._pieces[piece]
 
 
-def _in_foreign_content(node) -> bool:
-    while node is not None:
-        if node.tag in _FOREIGN:
-            return True
-        node = node.parent
-    return False
+def _outside_foreign_content(nodes: list) -> bool:
+    """Whether no node has an SVG or MathML ancestor (each ancestor is
+    looked at once, however many nodes share it)."""
+    clear: set[int] = set()  # nodes known to have none
+    for node in nodes:
+        path = []
+        while node is not None and node.mem_id not in clear:
+            if node.tag in _FOREIGN:
+                return False
+            path.append(node.mem_id)
+            node = node.parent
+        clear.update(path)
+    return True
 
 
 @dataclass
@@ -491,7 +501,10 @@ def _balanced(piece: str) -> bool:
     open_elements: dict[str, int] = {}
     foreign: list[str] = []  # the SVG and MathML elements open, innermost last
     for match in _TAG.finditer(piece):
-        end, name, closed = match[1], match[2].lower(), match[3]
+        end, name, closed = match[1], match[2], match[3]
+        if not name.isascii():
+            return False  # the parser lowers ASCII letters alone (K, İ)
+        name = name.lower()
         if foreign:
             if end:
                 if name != foreign[-1]:
