@@ -227,9 +227,8 @@ def collect_html(
         attributes = node.attributes
         if mark is not None and mark in attributes:
             marks.append(node)
-            place = attributes[mark]
-            if tag == "wbr" and place is not None and place.isdigit():
-                piece = pieces[int(place)] if int(place) < len(pieces) else PageLinks()
+            if tag == "wbr":  # (its value is the number PieceReader wrote)
+                piece = pieces[int(attributes[mark])]
                 ids.update(piece.ids)
                 references.extend(piece.references)
             continue
