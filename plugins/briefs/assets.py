@@ -131,13 +131,12 @@ def publication(
 
 
 def file_problems(
-    collection: Collection,
-    files: Iterable[str],
-    refusals: dict[str, list[Refusal]] | None = None,
+    collection: Collection, files: Iterable[str], refusals: dict[str, list[Refusal]]
 ) -> list[Problem]:
     """Every published file must be of a kind PUBLISHABLE_SUFFIXES names,
-    and its bytes what that kind promises (content_refusals; `refusals`:
-    what is known of the files LOOKED_INTO already)."""
+    and its bytes what that kind promises (`refusals`: content_refusals of
+    the files LOOKED_INTO; one missing there is read now, and an unreadable
+    file fails naming itself)."""
     found = []
     for relative in files:
         path = collection.content_dir / relative
@@ -154,7 +153,7 @@ def file_problems(
                 )
             )
         elif suffix in LOOKED_INTO:
-            known = refusals.get(relative) if refusals is not None else None
+            known = refusals.get(relative)
             found += [
                 Problem(shown, message, line=line)
                 for message, line in (
