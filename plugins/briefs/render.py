@@ -28,7 +28,7 @@ from .fragments import Fragments, render_from
 from .linkcheck import PieceReader, Resolver
 from .pages import Job
 from .redirects import redirect_page
-from .urls import href, is_absolute, public_url
+from .urls import head_href, href, is_absolute, public_url
 
 # A page's links come pickled (the build keeps them until the link check).
 Rendered = tuple[str, bytes, Pickled | None]
@@ -59,7 +59,11 @@ class Renderer:
         if folder := settings.get(TEMPLATE_CACHE_KEY):
             self.env.bytecode_cache = FileSystemBytecodeCache(folder)
         self.env.globals["href"] = href
+        self.env.globals["head_href"] = head_href
         self.globals = {k: v for k, v in settings.items() if k.isupper()}
+        # The build's public address ("" in development builds): what head
+        # links, og:url and sharing are written under (urls.public_url).
+        self.globals["public_url"] = public_url(settings) or ""
         self.fragments = Fragments(self.env, self.globals)
         self.templates = {}
         self.cited: tuple[object, Citation] | None = None  # (citation)

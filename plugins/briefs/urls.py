@@ -48,3 +48,12 @@ def href(context: Context, path: str) -> str:
     return page_href(
         context.get("SITEURL", ""), str(context.get("output_file") or ""), path
     )
+
+
+@pass_context
+def head_href(context: Context, path: str) -> str:
+    """The URL of a site file for a <head> link that must be absolute in
+    production (canonical, feeds): under the build's public address
+    (`public_url`, a template global), else as `href` writes it."""
+    public = context.get("public_url")
+    return f"{public}/{path}" if public else href(context, path)
