@@ -139,6 +139,15 @@ def test_a_site_whose_links_all_resolve_passes(good_site):
         ),
         pytest.param(
             {
+                "briefs/a.html": page('<a href="..%2Fsearch.html">x</a>'),
+                "search.html": "",
+            },
+            "briefs/a.html: ..%2Fsearch.html: encoded slash (%2F) in the path: "
+            "from disk it names no file",
+            id="encoded-slash",
+        ),
+        pytest.param(
+            {
                 "index.html": page(
                     "",
                     head='<link rel="stylesheet" '
@@ -643,6 +652,20 @@ class TestProductionSiteUrl:
         )
         assert messages(tmp_path, site_url=SITE_URL) == [
             f"briefs/a.html: {SITE_URL}/briefs/b.html: file not found (briefs/b.html)"
+        ]
+
+    def test_an_encoded_slash_under_site_url_is_reported(self, tmp_path):
+        make_tree(
+            tmp_path,
+            {
+                "briefs/a.html": page(
+                    "", head=f'<link rel="canonical" href="{SITE_URL}/briefs%2Fa.html">'
+                )
+            },
+        )
+        assert messages(tmp_path, site_url=SITE_URL) == [
+            f"briefs/a.html: {SITE_URL}/briefs%2Fa.html: encoded slash (%2F) in "
+            "the path: from disk it names no file"
         ]
 
     def test_site_root_is_a_folder(self, tmp_path):

@@ -623,6 +623,12 @@ class Target(NamedTuple):
     fragment: str | None = None
 
 
+# A slash written %2F is a slash to some servers and part of the file's name
+# to others, and to a browser reading from disk (which finds no such file).
+_ENCODED_SLASH = re.compile("%2f", re.IGNORECASE)
+ENCODED_SLASH = "encoded slash (%2F) in the path: from disk it names no file"
+
+
 class Resolver:
     """Resolves the references of pages against their folders, as a browser
     does (no file is looked at): the same links stand on thousands of
@@ -678,7 +684,9 @@ class Resolver:
                 return Target(
                     ref.url, "absolute URL to this site (use a relative link)"
                 )
-            return _in_site(_normalise(local), parts.fragment, ref)
+            if _ENCODED_SLASH.search(local):
+                return Target(ref.url, ENCODED_SLASH)
+            return _in_site(_normalise(unquote(local)), parts.fragment, ref)
         if url.startswith("/"):
             return Target(
                 ref.url, "root-absolute link (breaks from disk and under a sub-path)"
@@ -689,11 +697,14 @@ class Resolver:
         parts = urlsplit(url)
         if not parts.path:  # "#frag" or "?q": this page
             return Target(ref.url, path="", fragment=parts.fragment)
+        if _ENCODED_SLASH.search(parts.path):
+            return Target(ref.url, ENCODED_SLASH)
         path = posixpath.join(folder, unquote(parts.path))
         return _in_site(_normalise(path), parts.fragment, ref)
 
     def _under_site(self, url: str) -> str | None:
-        """The site-relative path of an absolute URL into this site, or None.
+        """The site-relative path of an absolute URL into this site, as
+        written (percent-encoded), or None.
 
         The site root itself (`SITEURL` or `SITEURL/`) comes back as "/", a
         folder.
@@ -711,7 +722,7 @@ class Resolver:
             return "/"
         if not parts.path.startswith(site_path):
             return None
-        return unquote(parts.path[len(site_path) :])
+        return parts.path[len(site_path) :]
 
 
 def _in_site(path: str, fragment: str, ref: Reference) -> Target:
