@@ -383,6 +383,29 @@ def test_json_ld_and_open_graph_carry_text_not_markup(site):
     assert page.find("title").get_text().startswith(title)
 
 
+def test_open_graph_names_a_raster_image_only(site):
+    """Link previews show PNG, JPEG, GIF or WebP images, never SVG."""
+    from policy_briefs.project import PUBLISH_SETTINGS
+
+    site.image("images/photo.png")
+    (site.content / "images" / "chart.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 3"></svg>'
+    )
+    site.brief("photo", image="images/photo.png", image_alt="A photo")
+    site.brief("chart", image="images/chart.svg", image_alt="A chart")
+    site.build(
+        settings_file=PUBLISH_SETTINGS,
+        SITEURL="https://org.github.io/b",
+        PDF_EDITIONS="off",
+    )
+    photo = site.html("briefs/photo.html").find("meta", property="og:image")
+    assert photo["content"] == "https://org.github.io/b/images/photo.png"
+    chart = site.html("briefs/chart.html")
+    assert chart.find("meta", property="og:image") is None
+    assert chart.find("meta", property="og:image:alt") is None
+    assert chart.find("meta", property="og:url") is not None
+
+
 def test_unknown_briefs_setting_fails_the_build(site):
     from policy_briefs.build import BuildError
 
