@@ -384,7 +384,7 @@ def test_json_ld_and_open_graph_carry_text_not_markup(site):
 
 
 def test_open_graph_names_a_raster_image_only(site):
-    """Link previews show PNG, JPEG, GIF or WebP images, never SVG."""
+    """Link previews show JPEG, PNG, GIF or WebP images, not SVG or AVIF."""
     from policy_briefs.project import PUBLISH_SETTINGS
 
     site.image("images/photo.png")
