@@ -196,6 +196,18 @@ BAD_BRIEFS = [
         "then letters, digits or -._;()/:), found '10.12/abc def'",
     ),
     ("doi-number", fm("doi: 10.1234\n"), "doi: expected a DOI like 10.1234/abcd.5678"),
+    (
+        "doi-arabic-digits",
+        fm('doi: "10.\u0661\u0662\u0663\u0664/abc"\n'),
+        "x.md: doi: expected a DOI like 10.1234/abcd.5678 (10., digits, a slash, "
+        "then letters, digits or -._;()/:), found '10.\u0661\u0662\u0663\u0664/abc'",
+    ),
+    (
+        "date-arabic-digits",
+        fm(date='date: "\u0662\u0660\u0662\u0664-03-20"'),
+        "x.md: date: expected a date like 2024-03-20 or 2024-03-20T09:30:00+09:00, "
+        "found '\u0662\u0660\u0662\u0664-03-20'",
+    ),
     ("doi-list", fm("doi: [10.1234/a]\n"), "x.md: doi: expected text, found a list"),
     (
         "unknown-region",

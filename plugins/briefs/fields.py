@@ -16,14 +16,17 @@ from .slugs import MAX_LENGTH as MAX_SLUG_LENGTH
 from .yamltree import Mapping, Scalar, Sequence, kind_of, shorten
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# re.ASCII in the patterns below: without it \d is a digit of any script
+# (١٢٣٤), which no date reader or DOI resolver takes.
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 _DATETIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?"
-    r"(Z|[+-]\d{2}:?\d{2})?$"
+    r"(Z|[+-]\d{2}:?\d{2})?$",
+    re.ASCII,
 )
 # Crossref's recommended pattern: it matches nearly every DOI ever issued and
 # nothing with spaces, quotes, braces or angle brackets.
-_DOI = re.compile(r"^10\.\d{4,9}/[-._;()/:a-zA-Z0-9]+$")
+_DOI = re.compile(r"^10\.\d{4,9}/[-._;()/:a-zA-Z0-9]+$", re.ASCII)
 _DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:")
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
