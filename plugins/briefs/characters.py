@@ -41,3 +41,19 @@ def describe(char: str) -> str:
     else:
         kind = "a Unicode noncharacter"
     return f"U+{point:04X} ({kind})"
+
+
+def escaped(text: str) -> str:
+    """`text` for a one-line message: every character a terminal would not
+    show as itself (line breaks, escapes, bidirectional controls, spaces
+    other than ' ') written as a Python escape, \\x0a, \\x1b or \\u202e, so
+    a file name or key cannot forge lines or recolour the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _escape(ord(c)) for c in text)
+
+
+def _escape(point: int) -> str:
+    if point < 0x100:
+        return f"\\x{point:02x}"
+    return f"\\u{point:04x}" if point < 0x10000 else f"\\U{point:08x}"
