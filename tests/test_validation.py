@@ -40,6 +40,18 @@ BAD_BRIEFS = [
     ("missing-title", fm(title=""), "x.md: title: required field is missing"),
     ("empty-title", fm(title="title:"), "x.md: title: expected text, found nothing"),
     ("blank-title", fm(title='title: "  "'), "title: expected text, found an empty"),
+    (
+        "invisible-title",
+        fm(title='title: "\\u202E\\u200B \\u3164"'),
+        "x.md: title: expected text, found only invisible characters (U+202E, "
+        "U+200B, U+3164); delete them and write the text",
+    ),
+    (
+        "invisible-author",
+        fm(author='author: ["\\u2060\\u00AD"]'),
+        "x.md: author: expected a name or a list of names, found '\\u2060\\xad' "
+        "in the list",
+    ),
     ("missing-author", fm(author=""), "x.md: author: required field is missing"),
     ("empty-author", fm(author="author: []"), "author: expected one or more names"),
     ("missing-region", fm(region=""), "x.md: region: required field is missing"),

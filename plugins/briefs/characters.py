@@ -8,6 +8,7 @@ make an Atom feed invalid XML, and usually arrive by accident in pasted text.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _NONCHARACTER_PAIRS = "".join(
     f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17)
@@ -29,6 +30,17 @@ def first_forbidden(text: str) -> re.Match | None:
     if not text.isascii() and _ASTRAL.search(text):
         return FORBIDDEN.search(text)
     return _FORBIDDEN_BMP.search(text)
+
+
+# Letters and symbols drawn as blank space: Hangul fillers, blank braille.
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def has_visible(text: str) -> bool:
+    """Whether `text` shows anything: a letter, digit, punctuation mark or
+    symbol. Spaces, format characters (U+200B, U+202E) and lone combining
+    marks alone would make a link with no visible name."""
+    return any(unicodedata.category(c)[0] in "LNPS" and c not in _BLANK for c in text)
 
 
 def describe(char: str) -> str:

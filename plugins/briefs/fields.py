@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePosixPath
 
-from .characters import describe, first_forbidden
+from .characters import describe, first_forbidden, has_visible
 from .slugs import MAX_LENGTH as MAX_SLUG_LENGTH
 from .yamltree import Mapping, Scalar, Sequence, kind_of, shorten
 
@@ -59,13 +59,25 @@ def _visible(value: str) -> str:
     return value
 
 
+def _not_blank(value: str) -> str:
+    """`value`, unless nothing of it would show (stripped before)."""
+    if not value:
+        raise FieldError("expected text, found an empty value")
+    if not has_visible(value):
+        unseen = dict.fromkeys(c for c in value if not c.isspace())
+        points = ", ".join(f"U+{ord(c):04X}" for c in list(unseen)[:5])
+        raise FieldError(
+            f"expected text, found only invisible characters ({points}); "
+            "delete them and write the text"
+        )
+    return value
+
+
 def text(node, *, allow_numbers: bool = True) -> str:
     """A single line of text; YAML 1.1 booleans and numbers stay as written."""
     if not isinstance(node, Scalar) or node.is_null:
         raise FieldError(f"expected text, found {kind_of(node)}")
-    value = " ".join(_visible(node.value).strip().splitlines())
-    if not value:
-        raise FieldError("expected text, found an empty value")
+    value = _not_blank(" ".join(_visible(node.value).strip().splitlines()))
     if not allow_numbers and node.looks_like_number:
         raise FieldError(
             f"expected text, found the number {node.value}; "
@@ -82,9 +94,7 @@ def long_text(node) -> str:
     """Multi-line text such as a Markdown bio: line breaks are kept."""
     if not isinstance(node, Scalar) or node.is_null:
         raise FieldError(f"expected text, found {kind_of(node)}")
-    if not node.value.strip():
-        raise FieldError("expected text, found an empty value")
-    return _visible(node.value).strip()
+    return _not_blank(_visible(node.value).strip())
 
 
 def text_list(node) -> tuple[str, ...]:
