@@ -35,6 +35,12 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"}
 URL_SPECIAL = "#?%"
 # An old address of the site: folders and a file name ending in .html.
 _ADDRESS_PART = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$")
+# Its length (ASCII: characters are bytes), far below the 4,096 bytes a
+# path may have with the output folder in front of it.
+MAX_ADDRESS_LENGTH = 1000
+# Every file the site writes has a '.' in its name but the production CNAME:
+# a folder so named could be a file (briefs/x.html/old.html, sitemap.xml/...).
+_HOST_FILES = {"cname"}
 
 
 class FieldError(Exception):
@@ -322,6 +328,20 @@ def site_address(node) -> str:
         raise FieldError(
             f"'{shorten(value)}' has a part longer than {MAX_SLUG_LENGTH} "
             "characters, more than a file name may have"
+        )
+    if len(value) > MAX_ADDRESS_LENGTH:
+        raise FieldError(
+            f"'{shorten(value)}' is {len(value):,} characters long, at most "
+            f"{MAX_ADDRESS_LENGTH:,}; use a shorter address"
+        )
+    if file_like := next(
+        (part for part in parts[:-1] if "." in part or part.casefold() in _HOST_FILES),
+        None,
+    ):
+        raise FieldError(
+            f"'{shorten(value)}' lies in a folder named '{shorten(file_like)}', a "
+            "name the site may give a file; expected folders without '.', like "
+            "briefs/old-name.html"
         )
     return value
 
