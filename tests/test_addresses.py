@@ -4,7 +4,9 @@ aliases keep old addresses working as redirect pages (and old feeds)."""
 from __future__ import annotations
 
 import pytest
+from conftest import run_invoke as invoke
 from conftest import snapshot
+from test_cli import pelican
 
 from briefs.redirects import redirect_page
 from policy_briefs.build import BuildError
@@ -250,12 +252,54 @@ NO_PAGE = "an alias must be an address no page uses"
             ["briefs/old.html", "briefs/old.html"],
             f"{X}: aliases: 'briefs/old.html' is listed twice",
         ),
+        *(
+            (
+                [alias],
+                f"{X}: aliases: '{alias}' lies in a folder named '{folder}', a name "
+                "the site may give a file; expected folders without '.', like "
+                "briefs/old-name.html",
+            )
+            for alias, folder in [
+                ("briefs/good.html/old.html", "good.html"),
+                ("briefs/x.html/old.html", "x.html"),
+                ("feeds/all.atom.xml/x.html", "all.atom.xml"),
+                ("images/map.html/x.html", "map.html"),
+                ("briefs/x.pdf/y.html", "x.pdf"),
+                ("sitemap.xml/old.html", "sitemap.xml"),  # production only
+                ("robots.txt/x.html", "robots.txt"),
+                ("CNAME/x.html", "CNAME"),
+                ("a/b.c/d/x.html", "b.c"),
+            ]
+        ),
+        (
+            ["briefs/new.html", "briefs/new.html/y.html"],
+            f"{X}: aliases: 'briefs/new.html/y.html' lies in a folder named "
+            "'new.html', a name the site may give a file; expected folders without "
+            "'.', like briefs/old-name.html",
+        ),
+        (
+            ["/".join(["a" * 150] * 30) + ".html"],
+            f"{X}: aliases: '{'a' * 59}…' is 4,534 characters long, at most 1,000; "
+            "use a shorter address",
+        ),
+        (
+            ["images/LICENSE/old.html"],
+            f"{X}: aliases: 'images/LICENSE/old.html' would need a folder where the "
+            "site writes the file images/LICENSE under content/; " + NO_PAGE,
+        ),
+        (
+            ["Images/Maps.html"],
+            f"{X}: aliases: 'Images/Maps.html' is a folder of files under content/; "
+            + NO_PAGE,
+        ),
     ],
 )
 def test_bad_alias_fails_the_build(built, aliases, expected):
     site, before = built
-    (site.content / "images").mkdir(exist_ok=True)
+    (site.content / "images" / "maps.html").mkdir(parents=True, exist_ok=True)
     (site.content / "images" / "map.html").write_text("<p>map</p>", "utf-8")
+    (site.content / "images" / "maps.html" / "map.png").write_bytes(b"png")
+    (site.content / "images" / "LICENSE").write_text("CC BY", "utf-8")
     site.brief("x", aliases=aliases)
     assert fails(site, before) == [expected]
 
@@ -274,6 +318,34 @@ def test_two_owners_of_one_alias_fail(built):
         "content/regions.yml: Northeast Asia: aliases: 'BRIEFS/old.html' is also "
         f"an alias of the brief {G}; keep it in one place",
     ]
+
+
+def test_an_alias_under_a_region_page_fails_check_build_and_pelican(site):
+    """The same line from `invoke check`, `invoke build` and plain Pelican,
+    and no output: it was a raw NotADirectoryError (a traceback in Pelican)."""
+    site.brief("good")
+    site.registry(
+        "regions.yml",
+        [
+            {"name": "Northeast Asia"},
+            {"name": "Europe", "aliases": ["regions/europe.html/x.html"]},
+        ],
+    )
+    line = (
+        "content/regions.yml: entry 2: aliases: 'regions/europe.html/x.html' lies "
+        "in a folder named 'europe.html', a name the site may give a file; "
+        "expected folders without '.', like briefs/old-name.html"
+    )
+    checked = invoke("check", "--content", str(site.content))
+    built = invoke(
+        "build", "--content", str(site.content), "--output", str(site.output)
+    )
+    for result in (checked, built, pelican(site)):
+        said = result.stdout + result.stderr
+        assert result.returncode == 1, said
+        assert line in said.splitlines(), said
+        assert "Traceback" not in said and "Errno" not in said
+    assert not site.output.exists()
 
 
 def test_registry_aliases_are_validated_like_fields(built):

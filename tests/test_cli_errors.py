@@ -134,3 +134,36 @@ def test_plain_pelican_interrupted_while_writing_leaves_no_broken_feed(site):
     assert feed.read_bytes() == before
     ET.fromstring(before)
     assert [p.name for p in site.output.rglob(".*.partial")] == []
+
+
+def test_keys_and_file_names_cannot_forge_lines_or_terminal_escapes(site):
+    """Quoted keys can spell any character (\\n, \\e) and so can file names:
+    every message escapes what a terminal would not show as itself."""
+    site.brief("good")
+    site.raw(
+        "a\nb\x1b[31m",
+        "---\ntitle: Test brief\nauthor: Haruka Mori\nregion: Northeast Asia\n"
+        'date: 2025-01-01\n"x\\nOK: 20 briefs checked, 0 errors\\e[2K": 1\n'
+        '"_y\\n\\e": 1\n---\nBody.\n',
+    )
+    name = "content/briefs/2024/a\\x0ab\\x1b[31m.md"
+    error = (
+        f"{name}: _y\\x0a\\x1b: this key would change where or how Pelican writes "
+        "the page and is not allowed (the address comes from the file name or "
+        "'slug')"
+    )
+    warning = f"{name}: x\\x0aOK: 20 briefs checked, 0 errors\\x1b[2K: warning: "
+    checked = invoke("check", "--content", str(site.content))
+    built = invoke(
+        "build", "--content", str(site.content), "--output", str(site.output)
+    )
+    plain = pelican(site)
+    for result in (checked, built, plain):
+        said = result.stdout + result.stderr
+        assert result.returncode == 1, said
+        assert error in said.splitlines(), said
+        assert "\x1b" not in said
+        assert not any(line.startswith("OK") for line in said.splitlines())
+        assert "Traceback" not in said
+    assert any(line.startswith(warning) for line in checked.stderr.splitlines())
+    assert not site.output.exists()

@@ -5,11 +5,15 @@ and leave the previous output exactly as it was."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from conftest import snapshot
 
 from briefs.characters import FORBIDDEN, first_forbidden
 from briefs.collection import validate_content
+from briefs.yamltree import TreeError
+from briefs.yamltree import parse as parse_yaml
 from policy_briefs.build import BuildError, build
 
 GOOD = """---
@@ -36,6 +40,18 @@ BAD_BRIEFS = [
     ("missing-title", fm(title=""), "x.md: title: required field is missing"),
     ("empty-title", fm(title="title:"), "x.md: title: expected text, found nothing"),
     ("blank-title", fm(title='title: "  "'), "title: expected text, found an empty"),
+    (
+        "invisible-title",
+        fm(title='title: "\\u202E\\u200B \\u3164"'),
+        "x.md: title: expected text, found only invisible characters (U+202E, "
+        "U+200B, U+3164); delete them and write the text",
+    ),
+    (
+        "invisible-author",
+        fm(author='author: ["\\u2060\\u00AD"]'),
+        "x.md: author: expected a name or a list of names, found '\\u2060\\xad' "
+        "in the list",
+    ),
     ("missing-author", fm(author=""), "x.md: author: required field is missing"),
     ("empty-author", fm(author="author: []"), "author: expected one or more names"),
     ("missing-region", fm(region=""), "x.md: region: required field is missing"),
@@ -136,6 +152,12 @@ BAD_BRIEFS = [
         fm("title: Again\n"),
         "line 6: duplicate key 'title' (first on line 2); keep only one",
     ),
+    (
+        "huge-front-matter",
+        fm("".join(f"key{n}: value\n" for n in range(6000))),
+        "x.md: line 2: the front matter is 88,970 characters long, at most 65,536; "
+        "move long text into the body",
+    ),
     ("not-a-mapping", "---\n- a\n- b\n---\nBody\n", "must be 'field: value' lines"),
     ("scalar-front-matter", "---\njust text\n---\nBody\n", "found 'just text'"),
     ("unclosed", "---\ntitle: X\nauthor: Y\n", "opened by '---' on line 1 is never"),
@@ -186,6 +208,18 @@ BAD_BRIEFS = [
         "then letters, digits or -._;()/:), found '10.12/abc def'",
     ),
     ("doi-number", fm("doi: 10.1234\n"), "doi: expected a DOI like 10.1234/abcd.5678"),
+    (
+        "doi-arabic-digits",
+        fm('doi: "10.\u0661\u0662\u0663\u0664/abc"\n'),
+        "x.md: doi: expected a DOI like 10.1234/abcd.5678 (10., digits, a slash, "
+        "then letters, digits or -._;()/:), found '10.\u0661\u0662\u0663\u0664/abc'",
+    ),
+    (
+        "date-arabic-digits",
+        fm(date='date: "\u0662\u0660\u0662\u0664-03-20"'),
+        "x.md: date: expected a date like 2024-03-20 or 2024-03-20T09:30:00+09:00, "
+        "found '\u0662\u0660\u0662\u0664-03-20'",
+    ),
     ("doi-list", fm("doi: [10.1234/a]\n"), "x.md: doi: expected text, found a list"),
     (
         "unknown-region",
@@ -613,3 +647,17 @@ def test_the_fast_scan_finds_the_same_first_forbidden_character(text):
     expected = FORBIDDEN.search(text)
     found = first_forbidden(text)
     assert (found and found.start()) == (expected and expected.start())
+
+
+def test_duplicate_keys_are_found_in_linear_time():
+    """Each key is looked up, not compared with every earlier one: 100,000
+    keys took 220 s."""
+    keys = "".join(f"key{n}: value\n" for n in range(100_000))
+    started = time.perf_counter()
+    with pytest.raises(TreeError) as failure:
+        parse_yaml(keys + "key7: again\n", first_line=2)
+    assert time.perf_counter() - started < 10
+    assert failure.value.message == (
+        "duplicate key 'key7' (first on line 9); keep only one"
+    )
+    assert failure.value.line == 100_002

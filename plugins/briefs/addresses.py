@@ -6,7 +6,9 @@ the list of topics, and would let "Europe 2" take the address of Europe's
 second page on the day Europe gets one. Each such clash is refused here,
 naming both spellings and the files that use them, before anything is
 written. Aliases (old addresses kept as redirect pages) may take no page's
-address, present or future, and no other alias's.
+address, present or future, and no other alias's, and may not lie under a
+file the site writes nor be a folder it needs (fields.site_address refuses
+folders named like files).
 """
 
 from __future__ import annotations
@@ -178,6 +180,9 @@ def _alias_clashes(briefs, registry, files, shown, registry_paths, uses):
     for relative in files:
         pages[relative] = f"the file {relative} under content/"
     taken = {address.casefold(): owner for address, owner in pages.items()}
+    content_folders = {
+        folder.casefold() for relative in files for folder in _folders(relative)
+    }
 
     holders = [
         (_Owner(shown(source), "aliases", f"the brief {shown(source)}"), brief.aliases)
@@ -206,6 +211,16 @@ def _alias_clashes(briefs, registry, files, shown, registry_paths, uses):
                     f"'{alias}' is the address of {clash}; an alias must be an "
                     "address no page uses"
                 )
+            elif under := next((f for f in _folders(key) if f in taken), None):
+                message = (
+                    f"'{alias}' would need a folder where the site writes "
+                    f"{taken[under]}; an alias must be an address no page uses"
+                )
+            elif key in content_folders:
+                message = (
+                    f"'{alias}' is a folder of files under content/; an alias "
+                    "must be an address no page uses"
+                )
             elif key in held:
                 message = (
                     f"'{alias}' is also an alias of {held[key].description}; "
@@ -216,6 +231,12 @@ def _alias_clashes(briefs, registry, files, shown, registry_paths, uses):
                 continue
             found.append(Problem(owner.path, message, field=owner.field))
     return found
+
+
+def _folders(address: str) -> list[str]:
+    """The folders an address lies in: a/b/c.html → a, a/b."""
+    parts = address.split("/")[:-1]
+    return ["/".join(parts[: n + 1]) for n in range(len(parts))]
 
 
 def _further_page(address: str, first: dict[str, dict[str, Use]]) -> str | None:

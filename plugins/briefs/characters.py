@@ -8,6 +8,7 @@ make an Atom feed invalid XML, and usually arrive by accident in pasted text.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _NONCHARACTER_PAIRS = "".join(
     f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17)
@@ -31,6 +32,17 @@ def first_forbidden(text: str) -> re.Match | None:
     return _FORBIDDEN_BMP.search(text)
 
 
+# Letters and symbols drawn as blank space: Hangul fillers, blank braille.
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def has_visible(text: str) -> bool:
+    """Whether `text` shows anything: a letter, digit, punctuation mark or
+    symbol. Spaces, format characters (U+200B, U+202E) and lone combining
+    marks alone would make a link with no visible name."""
+    return any(unicodedata.category(c)[0] in "LNPS" and c not in _BLANK for c in text)
+
+
 def describe(char: str) -> str:
     """'U+0007 (a control character)', for messages."""
     point = ord(char)
@@ -41,3 +53,19 @@ def describe(char: str) -> str:
     else:
         kind = "a Unicode noncharacter"
     return f"U+{point:04X} ({kind})"
+
+
+def escaped(text: str) -> str:
+    """`text` for a one-line message: every character a terminal would not
+    show as itself (line breaks, escapes, bidirectional controls, spaces
+    other than ' ') written as a Python escape, \\x0a, \\x1b or \\u202e, so
+    a file name or key cannot forge lines or recolour the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _escape(ord(c)) for c in text)
+
+
+def _escape(point: int) -> str:
+    if point < 0x100:
+        return f"\\x{point:02x}"
+    return f"\\u{point:04x}" if point < 0x10000 else f"\\U{point:08x}"

@@ -11,19 +11,22 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePosixPath
 
-from .characters import describe, first_forbidden
+from .characters import describe, first_forbidden, has_visible
 from .slugs import MAX_LENGTH as MAX_SLUG_LENGTH
 from .yamltree import Mapping, Scalar, Sequence, kind_of, shorten
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# re.ASCII in the patterns below: without it \d is a digit of any script
+# (١٢٣٤), which no date reader or DOI resolver takes.
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 _DATETIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?"
-    r"(Z|[+-]\d{2}:?\d{2})?$"
+    r"(Z|[+-]\d{2}:?\d{2})?$",
+    re.ASCII,
 )
 # Crossref's recommended pattern: it matches nearly every DOI ever issued and
 # nothing with spaces, quotes, braces or angle brackets.
-_DOI = re.compile(r"^10\.\d{4,9}/[-._;()/:a-zA-Z0-9]+$")
+_DOI = re.compile(r"^10\.\d{4,9}/[-._;()/:a-zA-Z0-9]+$", re.ASCII)
 _DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:")
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
@@ -32,6 +35,12 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"}
 URL_SPECIAL = "#?%"
 # An old address of the site: folders and a file name ending in .html.
 _ADDRESS_PART = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$")
+# Its length (ASCII: characters are bytes), far below the 4,096 bytes a
+# path may have with the output folder in front of it.
+MAX_ADDRESS_LENGTH = 1000
+# Every file the site writes has a '.' in its name but the production CNAME:
+# a folder so named could be a file (briefs/x.html/old.html, sitemap.xml/...).
+_HOST_FILES = {"cname"}
 
 
 class FieldError(Exception):
@@ -56,13 +65,25 @@ def _visible(value: str) -> str:
     return value
 
 
+def _not_blank(value: str) -> str:
+    """`value`, unless nothing of it would show (stripped before)."""
+    if not value:
+        raise FieldError("expected text, found an empty value")
+    if not has_visible(value):
+        unseen = dict.fromkeys(c for c in value if not c.isspace())
+        points = ", ".join(f"U+{ord(c):04X}" for c in list(unseen)[:5])
+        raise FieldError(
+            f"expected text, found only invisible characters ({points}); "
+            "delete them and write the text"
+        )
+    return value
+
+
 def text(node, *, allow_numbers: bool = True) -> str:
     """A single line of text; YAML 1.1 booleans and numbers stay as written."""
     if not isinstance(node, Scalar) or node.is_null:
         raise FieldError(f"expected text, found {kind_of(node)}")
-    value = " ".join(_visible(node.value).strip().splitlines())
-    if not value:
-        raise FieldError("expected text, found an empty value")
+    value = _not_blank(" ".join(_visible(node.value).strip().splitlines()))
     if not allow_numbers and node.looks_like_number:
         raise FieldError(
             f"expected text, found the number {node.value}; "
@@ -79,9 +100,7 @@ def long_text(node) -> str:
     """Multi-line text such as a Markdown bio: line breaks are kept."""
     if not isinstance(node, Scalar) or node.is_null:
         raise FieldError(f"expected text, found {kind_of(node)}")
-    if not node.value.strip():
-        raise FieldError("expected text, found an empty value")
-    return _visible(node.value).strip()
+    return _not_blank(_visible(node.value).strip())
 
 
 def text_list(node) -> tuple[str, ...]:
@@ -309,6 +328,20 @@ def site_address(node) -> str:
         raise FieldError(
             f"'{shorten(value)}' has a part longer than {MAX_SLUG_LENGTH} "
             "characters, more than a file name may have"
+        )
+    if len(value) > MAX_ADDRESS_LENGTH:
+        raise FieldError(
+            f"'{shorten(value)}' is {len(value):,} characters long, at most "
+            f"{MAX_ADDRESS_LENGTH:,}; use a shorter address"
+        )
+    if file_like := next(
+        (part for part in parts[:-1] if "." in part or part.casefold() in _HOST_FILES),
+        None,
+    ):
+        raise FieldError(
+            f"'{shorten(value)}' lies in a folder named '{shorten(file_like)}', a "
+            "name the site may give a file; expected folders without '.', like "
+            "briefs/old-name.html"
         )
     return value
 

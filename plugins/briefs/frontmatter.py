@@ -16,6 +16,9 @@ from .characters import describe, first_forbidden
 
 _FENCE = "---"
 _CLOSERS = {"---", "..."}
+# Far above any real front matter (the sample's largest is under 1 KB): a bigger
+# one is a paste gone wrong, and each of its keys costs a message.
+MAX_FRONT_MATTER = 64 * 1024
 
 
 class FrontMatterError(Exception):
@@ -90,6 +93,12 @@ def split(text: str) -> tuple[str, str, int]:
 def parse(data: bytes) -> Document:
     """Bytes of a brief → Document, or FrontMatterError."""
     header, body, body_line = split(decode(data))
+    if len(header) > MAX_FRONT_MATTER:
+        raise FrontMatterError(
+            f"the front matter is {len(header):,} characters long, at most "
+            f"{MAX_FRONT_MATTER:,}; move long text into the body",
+            line=2,
+        )
     try:
         tree = yamltree.parse(header, first_line=2)
     except yamltree.TreeError as exc:

@@ -25,7 +25,7 @@ from html import unescape
 from html.parser import HTMLParser, attrfind_tolerant, tagfind_tolerant
 from typing import NamedTuple
 
-from .characters import FORBIDDEN, describe, first_forbidden
+from .characters import FORBIDDEN, describe, escaped, first_forbidden
 
 # The theme's own ids (skip link target, section headings) start with this;
 # Markdown's heading ids ([a-z0-9_-]) and footnote ids (fn:, fnref:) never do.
@@ -120,7 +120,7 @@ def scan_html(html: str) -> Scan:
 
 def shown(value: str, limit: int = 60) -> str:
     """A value for a one-line message: invisible characters escaped, shortened."""
-    value = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in value)
+    value = escaped(value)
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 

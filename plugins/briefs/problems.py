@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from .characters import escaped
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -39,7 +41,7 @@ class Problem:
         if self.severity == WARNING:
             parts.append("warning")
         parts.append(self.message)
-        return ": ".join(parts)
+        return escaped(": ".join(parts))
 
 
 def did_you_mean(value: str, choices) -> str:
@@ -90,7 +92,7 @@ class BriefsError(Exception):
     """
 
     def __init__(self, lines: list[str]):
-        self.lines = list(lines)
+        self.lines = list(map(escaped, lines))
         super().__init__("\n".join(self.lines))
 
 

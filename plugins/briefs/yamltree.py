@@ -139,7 +139,8 @@ def parse(text: str, first_line: int = 1):
                     else Sequence([], line)
                 )
                 _attach(stack, node)
-                stack.append([node, None])
+                # [collection, its pending key, its keys so far by name]
+                stack.append([node, None, {}])
                 continue
             elif isinstance(event, yaml.CollectionEndEvent):
                 node = stack.pop()[0]
@@ -163,11 +164,14 @@ def parse(text: str, first_line: int = 1):
 
 
 def _attach(stack: list, node) -> None:
-    """Add `node` to the collection on top of the stack (key or value)."""
+    """Add `node` to the collection on top of the stack (key or value).
+
+    Earlier keys are looked up by name, not scanned: a scan made a front
+    matter of 100,000 keys take minutes."""
     if not stack:
         return
     frame = stack[-1]
-    parent = frame[0]
+    parent, seen = frame[0], frame[2]
     if isinstance(parent, Sequence):
         parent.items.append(node)
         return
@@ -177,13 +181,13 @@ def _attach(stack: list, node) -> None:
             raise TreeError(
                 "keys must be plain names, not lists or mappings", node.line
             )
-        for existing, _ in parent.pairs:
-            if existing.value == node.value:
-                raise TreeError(
-                    f"duplicate key '{shorten(node.value)}' "
-                    f"(first on line {existing.line}); keep only one",
-                    node.line,
-                )
+        if existing := seen.get(node.value):
+            raise TreeError(
+                f"duplicate key '{shorten(node.value)}' "
+                f"(first on line {existing.line}); keep only one",
+                node.line,
+            )
+        seen[node.value] = node
         frame[1] = node
     else:
         parent.pairs.append((key, node))
