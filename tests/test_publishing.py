@@ -161,6 +161,22 @@ def test_a_used_file_never_replaces_a_file_the_site_writes(site):
     assert (site.output / "topics" / "index.csv").is_file()
 
 
+@pytest.mark.parametrize("name", ["robots.txt", "Robots.TXT"])
+def test_a_used_file_never_takes_the_name_of_a_production_file(site, name):
+    """Even in a development build, which writes no robots.txt: production
+    would replace it. (The other files production writes, sitemap.xml,
+    CNAME, .nojekyll and 404.html, have suffixes no used file may have.)"""
+    write(site, name, b"User-agent: *\nDisallow: /\n")
+    site.brief("water-policy", body=f"The [policy](../{name}).")
+    with pytest.raises(BuildError) as failure:
+        site.build()
+    assert failure.value.lines == [
+        f"content/{name}: would replace {name}, which the site itself writes; "
+        "rename the file"
+    ]
+    assert not site.output.exists()
+
+
 @contextmanager
 def deadline(seconds: int):
     """Fail instead of hanging forever (a named pipe blocks any reader)."""

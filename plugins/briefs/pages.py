@@ -48,6 +48,10 @@ NAV_REGIONS = 24
 LATEST = 6  # newest briefs looked at for a brief page's "Latest briefs"
 DATA_FOLDER = "data/"  # the open data files (one job: data_job)
 SEARCH_FOLDER = "search/"  # the search index's files (one job)
+# What a production build writes beside the pages (plugins/host_files, and
+# notfound.py's 404.html): never the address of a file from content/, in
+# any build, so that a development build publishes what production would.
+HOST_FILES = frozenset({"sitemap.xml", "robots.txt", ".nojekyll", "cname", "404.html"})
 VIEWS = "views"  # the family of jobs made from the views alone (view_jobs)
 
 
@@ -220,12 +224,12 @@ def plan(
         Problem(
             display_path(content / image, content),
             f"would replace {image}, which the site itself writes; rename the file"
-            if image in written
+            if image in written or image.casefold() in HOST_FILES
             else f"is in {image.split('/')[0]}/, a folder the site writes itself; "
             "move the file",
         )
         for image in sorted(site.files)
-        if image in written or image.startswith(owned)
+        if image in written or image.casefold() in HOST_FILES or image.startswith(owned)
     ]
     if clashes:
         raise ContentError(clashes)
