@@ -288,7 +288,10 @@ def _inputs_digest(
     for root in (Path(settings["PATH"]), Path(settings["THEME"])):
         for folder, dirs, names in os.walk(root):
             dirs.sort()
-            for name in sorted(names):
+            # A link to a folder is listed with the folders and not walked
+            # into: it is digested as an entry, as a link to a file is.
+            links = [name for name in dirs if Path(folder, name).is_symlink()]
+            for name in sorted(names + links):
                 path = Path(folder, name)
                 digest.update(str(path).encode() + b"\0")
                 try:
@@ -300,6 +303,8 @@ def _inputs_digest(
                         digest.update(files[str(path)].encode())
                     else:
                         digest.update(str(info.st_mode).encode())
+                        if stat.S_ISLNK(info.st_mode):
+                            digest.update(os.fsencode(path.readlink()))
                 except OSError as error:  # the build itself will say so
                     digest.update(repr(error).encode())
     remembered.keep_only(set(files))
