@@ -433,6 +433,21 @@ def test_an_image_changed_after_it_was_checked_is_not_published(case, monkeypatc
     assert files_of(root / "output") == before
 
 
+def test_the_cache_deleted_while_the_site_is_built_costs_nothing_else(
+    case, monkeypatch
+):
+    """The cache is safe to delete, even while a build runs: the templates
+    it can no longer keep compiled are compiled again, and the build goes
+    on."""
+    root, rebuild_and_compare = case
+    CHANGES["template"](root)  # every page again, its template not compiled yet
+    cache = root / "cache"
+    changed_during(  # (the clean build has none to delete)
+        monkeypatch, "render_and_write", lambda: shutil.rmtree(cache, True)
+    )
+    rebuild_and_compare()
+
+
 def test_a_changed_setting(case):
     _, rebuild_and_compare = case
     rebuild_and_compare(SITENAME="Another Name")
