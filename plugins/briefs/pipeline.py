@@ -1206,6 +1206,10 @@ class BriefsGenerator(Generator):
         self.staging = output != previous
         self.signature = self.output_signature()
         old = self.cache.manifest(self.target)
+        # What the last build made here, whatever it was made from: an
+        # in-place build removes what it no longer makes even when nothing
+        # can be carried over (a changed setting or template).
+        made_here: dict[str, ManifestEntry] = old.get("files", {})
         if old.get("signature") != self.signature:
             old = {}
         self.old = old
@@ -1307,7 +1311,7 @@ class BriefsGenerator(Generator):
             self.linker = None
         files_written.send(self, count=len(self.written))
         if output == previous:
-            _remove_unmade(output, old_files, self.written)
+            _remove_unmade(output, made_here, self.written)
         logger.info(
             "briefs: %d files, %d rendered, %d carried over",
             len(self.jobs),
