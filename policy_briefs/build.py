@@ -27,6 +27,7 @@ from briefs.collection import Collection, missing_content_folder
 from briefs.pipeline import (
     INPUT_FILES_KEY,
     INPUTS_KEY,
+    INPUTS_SETTINGS_KEY,
     PAPER_KEY,
     PREVIOUS_KEY,
     TARGET_KEY,
@@ -136,6 +137,7 @@ def build(
             PREVIOUS_KEY: str(output),
             TARGET_KEY: str(output),
             INPUTS_KEY: inputs,
+            INPUTS_SETTINGS_KEY: current,
             INPUT_FILES_KEY: files,
             PAPER_KEY: paper(),
             **overrides,

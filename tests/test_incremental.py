@@ -293,7 +293,9 @@ def test_a_published_image_is_looked_into_again_only_once_it_changed(case, monke
     looked = []
     look = assets.content_refusals
     monkeypatch.setattr(
-        assets, "content_refusals", lambda path: looked.append(path.name) or look(path)
+        assets,
+        "content_refusals",
+        lambda path, data: looked.append(path.name) or look(path, data),
     )
     CHANGES["body"](root)  # (a build with nothing changed looks at nothing)
     rebuild_and_compare()
@@ -333,6 +335,117 @@ def test_one_file_under_two_names_is_looked_into_as_each(site, monkeypatch):
     for _ in range(2):
         with pytest.raises(BriefsError, match=r"a\.svg.*not a well-formed SVG"):
             site.build()
+
+
+def changed_during(monkeypatch, step: str, change, undo=None) -> None:
+    """Make `change` while the next build runs BriefsGenerator.`step`, just
+    before it (and `undo` just after): an editor saving mid-build, without
+    timing anything."""
+    real = getattr(pipeline.BriefsGenerator, step)
+
+    def during(self, *args, **kwargs):
+        change()
+        try:
+            return real(self, *args, **kwargs)
+        finally:
+            if undo is not None:
+                undo()
+
+    monkeypatch.setattr(pipeline.BriefsGenerator, step, during)
+
+
+def up_to_date_said(caplog) -> bool:
+    return any(r.getMessage().endswith("is up to date") for r in caplog.records)
+
+
+def test_a_brief_changed_and_undone_while_it_was_read_is_built_again(
+    case, monkeypatch, caplog
+):
+    """The inputs are digested when the build starts; a brief the cache has
+    no read of is read again later. Changed in between (and put back before
+    the end), the site shows what was read: the build does not record the
+    digest it started from, or the output would stay stale once the file
+    goes back to it."""
+    root, rebuild_and_compare = case
+    path = source(root, 5)
+    edit(path, "Brief number 5", "Title X")
+    saved = path.read_text("utf-8")
+    with monkeypatch.context() as patched:
+        changed_during(
+            patched,
+            "read_many",
+            lambda: edit(path, "Title X", "Title Y"),
+            lambda: path.write_text(saved, "utf-8"),
+        )
+        build(root / "content", root / "output", **settings(root))
+    assert b"Title Y" in (root / "output" / "briefs" / "brief-05.html").read_bytes()
+    caplog.set_level(logging.INFO, logger="policy_briefs.build")
+    rebuild_and_compare()
+    assert not up_to_date_said(caplog)
+    build(root / "content", root / "output", **settings(root))
+    assert up_to_date_said(caplog)  # (what a build left as it found is)
+
+
+def test_a_template_changed_while_the_site_was_built_is_built_again(
+    case, monkeypatch, caplog
+):
+    """An input read after the inputs were digested (a template, loaded as
+    pages render) and still changed at the end: no inputs digest is
+    recorded, so putting the file back builds again."""
+    root, rebuild_and_compare = case
+    template = root / "theme" / "templates" / "article.html"
+    saved = template.read_text("utf-8")
+    CHANGES["body"](root)  # (a build to make)
+    with monkeypatch.context() as patched:
+        changed_during(
+            patched,
+            "render_and_write",
+            lambda: edit(template, "brief__title", "brief__title in-short"),
+        )
+        build(root / "content", root / "output", **settings(root))
+    assert b"in-short" in (root / "output" / "briefs" / "brief-05.html").read_bytes()
+    template.write_text(saved, "utf-8")
+    caplog.set_level(logging.INFO, logger="policy_briefs.build")
+    rebuild_and_compare()
+    assert not up_to_date_said(caplog)
+
+
+def test_an_image_changed_after_it_was_checked_is_not_published(case, monkeypatch):
+    """The bytes copied are the bytes checked (svgpolicy) and digested: an
+    SVG given a script between its check and its copy fails the build,
+    naming it, and the last site stays as it was."""
+    root, _ = case
+    image = root / "content" / "images" / "map.svg"
+    image.write_text(MAP.format(colour="#ff0000"), "utf-8")
+    before = files_of(root / "output")
+    real = pipeline._copy
+
+    def copy(job, *args):
+        image.write_text(MAP.replace("/>", "><script>alert(1)</script></svg>"))
+        return real(job, *args)
+
+    monkeypatch.setattr(pipeline, "_copy", copy)
+    with pytest.raises(BriefsError) as failed:
+        build(root / "content", root / "output", **settings(root))
+    assert failed.value.lines == [
+        "content/images/map.svg: changed while the site was being built; build again"
+    ]
+    assert files_of(root / "output") == before
+
+
+def test_the_cache_deleted_while_the_site_is_built_costs_nothing_else(
+    case, monkeypatch
+):
+    """The cache is safe to delete, even while a build runs: the templates
+    it can no longer keep compiled are compiled again, and the build goes
+    on."""
+    root, rebuild_and_compare = case
+    CHANGES["template"](root)  # every page again, its template not compiled yet
+    cache = root / "cache"
+    changed_during(  # (the clean build has none to delete)
+        monkeypatch, "render_and_write", lambda: shutil.rmtree(cache, True)
+    )
+    rebuild_and_compare()
 
 
 def test_a_changed_setting(case):
@@ -776,8 +889,12 @@ def brief_reads(monkeypatch) -> Counter:
 def test_an_edit_build_reads_each_unchanged_brief_once(case, monkeypatch):
     """A new build process reads every input for its up-to-date check and
     keeps their digests: a brief whose read the cache has is not read again;
-    the edited one is, for its read."""
+    the edited one is, for its read. (The inputs are digested again at the
+    end, from the digests remembered by identity: all settled here, the
+    files of the case being fresh copies; a file changed less than
+    SETTLED_SECONDS before the build is read then once more.)"""
     root, _ = case
+    monkeypatch.setattr(filedigests, "SETTLED_SECONDS", -60.0)  # all settled
     CHANGES["body"](root)
     reads = brief_reads(monkeypatch)
     build(root / "content", root / "output", **settings(root))

@@ -27,6 +27,7 @@ import tasks
 from briefs import outputdir
 from briefs.interrupts import INTERRUPT_AT
 from briefs.problems import BriefsError
+from policy_briefs.build import load_settings, run_pelican
 
 WAIT_SECONDS = 60
 PELICAN = [sys.executable, "-m", "pelican"]
@@ -180,6 +181,31 @@ def test_an_empty_existing_folder_is_built_into(site):
     site.output.mkdir()
     site.build()
     assert (site.output / "briefs" / "x.html").is_file()
+
+
+def test_an_in_place_build_removes_what_it_no_longer_makes(site):
+    """Plain Pelican builds into its folder: a brief deleted since the last
+    build into it, with a setting changed as well (nothing carried over),
+    leaves none of its files; a file the build did not make is kept."""
+    site.brief("kept")
+    site.brief("gone", title="Gone Brief")
+    cache = str(site.root / "cache")
+    for pagination in (10, 3):
+        settings = load_settings(
+            site.content,
+            site.output,
+            CACHE_PATH=cache,
+            PDF_EDITIONS="off",
+            DEFAULT_PAGINATION=pagination,
+        )
+        assert run_pelican(settings).errors == []
+        if pagination == 10:
+            assert (site.output / "briefs" / "gone.html").is_file()
+            (site.content / "briefs" / "2024" / "gone.md").unlink()
+            (site.output / "notes.txt").write_text("mine", "utf-8")
+    assert list((site.output / "briefs").glob("gone.*")) == []
+    assert (site.output / "briefs" / "kept.html").is_file()
+    assert (site.output / "notes.txt").read_text("utf-8") == "mine"
 
 
 @pytest.mark.parametrize(

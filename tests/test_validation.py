@@ -479,6 +479,28 @@ def test_symbolic_link_under_content_is_refused(site, tmp_path):
     )
 
 
+@pytest.mark.parametrize("kind", ["folder", "file"])
+def test_a_symbolic_link_added_after_a_build_fails_the_next(site, tmp_path, kind):
+    """A link made under content/ after a good build changes the inputs the
+    up-to-date check compares (os.walk lists a link to a folder without
+    walking it): the build fails as a clean one does, output untouched."""
+    site.brief("good")
+    site.build()
+    before = snapshot(site.output)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret.md").write_text(fm(), "utf-8")
+    link = site.content / "briefs" / "linked"
+    link.symlink_to(elsewhere if kind == "folder" else elsewhere / "secret.md")
+    with pytest.raises(BuildError) as failed:
+        site.build()
+    assert failed.value.lines == [
+        "content/briefs/linked: symbolic links are not allowed under content/ "
+        "(they could publish files from outside it); copy the file instead"
+    ]
+    assert snapshot(site.output) == before
+
+
 def test_non_markdown_file_in_briefs_is_not_skipped_silently(site):
     site.brief("x")
     (site.content / "briefs" / "2024" / "notes.txt").write_text("hi", "utf-8")

@@ -157,25 +157,24 @@ def file_problems(
             found += [
                 Problem(shown, message, line=line)
                 for message, line in (
-                    content_refusals(path) if known is None else known
+                    content_refusals(path, path.read_bytes())
+                    if known is None
+                    else known
                 )
             ]
     return found
 
 
-def content_refusals(path: Path) -> list[Refusal]:
-    """What is wrong with the bytes of a published file LOOKED_INTO: an image
-    must be one indeed (a page in disguise could run its script where a
-    browser trusts the bytes over the name), and an SVG a self-contained
-    drawing (svgpolicy). They depend on the bytes and the suffix alone
-    (and CHECKED_BY)."""
+def content_refusals(path: Path, data: bytes) -> list[Refusal]:
+    """What is wrong with `data`, the bytes of a published file LOOKED_INTO
+    at `path`: an image must be one indeed (a page in disguise could run its
+    script where a browser trusts the bytes over the name), and an SVG a
+    self-contained drawing (svgpolicy). They depend on the bytes and the
+    suffix alone (and CHECKED_BY)."""
     suffix = path.suffix.lower()
     if suffix == ".svg":
-        return [
-            (refusal.message, refusal.line) for refusal in check_svg(path.read_bytes())
-        ]
-    with path.open("rb") as image:
-        head = image.read(12)
+        return [(refusal.message, refusal.line) for refusal in check_svg(data)]
+    head = data[:12]
     if is_raster_image(head):
         return []
     return [

@@ -114,6 +114,8 @@ WARM_STATE_KEY = "BRIEFS_WARM_STATE"
 PREVIOUS_KEY = "BRIEFS_PREVIOUS_OUTPUT"  # where the last build's files are
 TARGET_KEY = "BRIEFS_TARGET"  # the folder this build becomes (default: output)
 INPUTS_KEY = "BRIEFS_INPUTS"  # inputs_digest() of this build, when known
+# The settings it was taken with (Pelican changes some of its own in place).
+INPUTS_SETTINGS_KEY = "BRIEFS_INPUTS_SETTINGS"
 # The digest of each file inputs_digest read (by path): not read again.
 INPUT_FILES_KEY = "BRIEFS_INPUT_FILES"
 PAPER_KEY = "BRIEFS_PAPER_WORKER"  # a PaperWorker started for this build
@@ -134,6 +136,7 @@ BRIEF_PAGES = "brief pages"  # a family of pages (carried_brief_pages)
 TEMPLATE_CACHE_FOLDER = "briefs-templates"
 _DIGEST_NAME = re.compile(r"[0-9a-f]{32}")
 CHUNK = 24
+COPY_CHUNK = 1 << 20  # bytes (_copy)
 DATA_TEXTS_CHUNK = 256  # a brief's open data texts take a fifth of a page's time
 # Settings that name this build's folders, not what it makes.
 NOT_OUTPUT_SETTINGS = {
@@ -142,6 +145,7 @@ NOT_OUTPUT_SETTINGS = {
     PREVIOUS_KEY,
     TARGET_KEY,
     INPUTS_KEY,
+    INPUTS_SETTINGS_KEY,
     INPUT_FILES_KEY,
     PAPER_KEY,
 }
@@ -284,7 +288,10 @@ def _inputs_digest(
     for root in (Path(settings["PATH"]), Path(settings["THEME"])):
         for folder, dirs, names in os.walk(root):
             dirs.sort()
-            for name in sorted(names):
+            # A link to a folder is listed with the folders and not walked
+            # into: it is digested as an entry, as a link to a file is.
+            links = [name for name in dirs if Path(folder, name).is_symlink()]
+            for name in sorted(names + links):
                 path = Path(folder, name)
                 digest.update(str(path).encode() + b"\0")
                 try:
@@ -296,6 +303,8 @@ def _inputs_digest(
                         digest.update(files[str(path)].encode())
                     else:
                         digest.update(str(info.st_mode).encode())
+                        if stat.S_ISLNK(info.st_mode):
+                            digest.update(os.fsencode(path.readlink()))
                 except OSError as error:  # the build itself will say so
                     digest.update(repr(error).encode())
     remembered.keep_only(set(files))
@@ -738,6 +747,9 @@ class BriefsGenerator(Generator):
         # build reads anything and hands it over): remembered for up_to_date.
         self.inputs = self.settings.get(INPUTS_KEY)
         self.input_files: dict[str, str] = self.settings.get(INPUT_FILES_KEY) or {}
+        # The digest of the bytes checked of each published file looked into
+        # (content_refusals), by its path under content/.
+        self.checked: dict[str, str] = {}
         self.bodies = Kept(self.cache, "bodies", self.warm and self.warm.bodies)
         # Each published brief's search terms, by the key of its read.
         self.terms = Kept(self.cache, "terms", self.warm and self.warm.terms)
@@ -801,12 +813,28 @@ class BriefsGenerator(Generator):
                     else _stat(_join(output, rel))
                     for rel in files
                 },
-                "inputs": self.inputs,
+                "inputs": self.inputs_still(),
                 "editions": self.make_editions,
                 "briefs": len(self.site.briefs),
             },
         )
         self.cache.keep_only("states", {self.state_key(name) for name in STATES})
+
+    def inputs_still(self) -> str | None:
+        """This build's inputs digest when every input is still as it was
+        when taken, else None (the next build then builds): an input changed
+        meanwhile may show in the output as it is now or as it was, and
+        undone later it would match a digest this output does not show.
+        The files unchanged since are known by their identities (cheap)."""
+        if self.inputs is None:
+            return None
+        settings = self.settings.get(INPUTS_SETTINGS_KEY)
+        known = self.state(INPUT_FILES_STATE)
+        remembered = Remembered(known if isinstance(known, dict) else {})
+        if settings and _inputs_digest(settings, {}, remembered) == self.inputs:
+            return self.inputs
+        logger.info("inputs changed while the site was being built: not recorded")
+        return None
 
     # 1 + 2: read and validate -------------------------------------------------
 
@@ -905,9 +933,10 @@ class BriefsGenerator(Generator):
         self, collection: Collection, files: list[str]
     ) -> dict[str, list[assets.Refusal]]:
         """assets.content_refusals of the published files it looks into,
-        kept in the cache by each file's identity (filedigests.identity_of):
-        a build reads again only the images and SVGs changed since the last
-        one, not every one of them."""
+        kept in the cache by each file's identity (filedigests.identity_of)
+        with the digest of the bytes checked (`self.checked`: the file is
+        published only with those bytes, _copy): a build reads again only
+        the images and SVGs changed since the last one, not every one."""
         since = time.time()
         keys: dict[str, str] = {}
         settled = set()
@@ -929,11 +958,17 @@ class BriefsGenerator(Generator):
         refusals, fresh = {}, {}
         for rel, key in keys.items():
             if key in known:
-                refusals[rel] = known[key]
+                self.checked[rel], refusals[rel] = known[key]
                 continue
-            refusals[rel] = assets.content_refusals(collection.content_dir / rel)
+            path = collection.content_dir / rel
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue  # file_problems reads it, and fails naming it
+            self.checked[rel] = digest_of(data)
+            refusals[rel] = assets.content_refusals(path, data)
             if key in settled:
-                fresh[key] = refusals[rel]
+                fresh[key] = (self.checked[rel], refusals[rel])
         self.cache.put("files", fresh)
         if fresh:
             self.cache.keep_only("files", set(keys.values()))
@@ -1089,6 +1124,8 @@ class BriefsGenerator(Generator):
                     unreadable[path] = reading.unreadable(shown, error)
                     continue
                 key = read_key(path, shown, digest_of(data), signature)
+                if key != item[0]:  # not what inputs_digest saw: not vouched for
+                    self.inputs = None
                 item = (key, path, shown, data)
             if item[0] not in known:
                 missing.append(item)
@@ -1169,6 +1206,10 @@ class BriefsGenerator(Generator):
         self.staging = output != previous
         self.signature = self.output_signature()
         old = self.cache.manifest(self.target)
+        # What the last build made here, whatever it was made from: an
+        # in-place build removes what it no longer makes even when nothing
+        # can be carried over (a changed setting or template).
+        made_here: dict[str, ManifestEntry] = old.get("files", {})
         if old.get("signature") != self.signature:
             old = {}
         self.old = old
@@ -1231,8 +1272,14 @@ class BriefsGenerator(Generator):
         self.jobs.append(search_job)
         rest = [job for job in self.jobs if id(job) not in started]
         to_render = self.carry_or_render(rest, old_files, old_groups, output)
+        content = Path(self.settings["PATH"])
         for job in [j for j in to_render if j.kind == "copy"]:
-            self.written[job.save_as] = _copy(job, output)
+            planned = {
+                self.input_files.get(str(job.source)),
+                self.checked.get(job.save_as),
+            } - {None}
+            shown = display_path(job.source, content)
+            self.written[job.save_as] = _copy(job, output, planned, shown)
         renderable = [j for j in to_render if j.kind not in ("copy", *GROUPS)]
         results = chain(
             early_results, self.render_jobs(renderable, lazily=True, write_to=output)
@@ -1264,7 +1311,7 @@ class BriefsGenerator(Generator):
             self.linker = None
         files_written.send(self, count=len(self.written))
         if output == previous:
-            _remove_unmade(output, old_files, self.written)
+            _remove_unmade(output, made_here, self.written)
         logger.info(
             "briefs: %d files, %d rendered, %d carried over",
             len(self.jobs),
@@ -2051,12 +2098,29 @@ def _render_and_write(
     ]
 
 
-def _copy(job: Job, output: Path) -> ManifestEntry:
+def _copy(job: Job, output: Path, planned: set[str], shown: str) -> ManifestEntry:
+    """Copy a file of content/ into the output when its bytes are the ones
+    the build planned with (`planned`: the digests the inputs digest and
+    the check of its bytes took of it): one changed since would be
+    published unchecked, or under an inputs digest it does not show."""
     path = output / job.save_as
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    shutil.copy2(job.source, temporary)
-    temporary.replace(path)
+    digest = hashlib.blake2b(digest_size=16)  # (cache.digest_of's)
+    try:
+        with job.source.open("rb") as source, temporary.open("wb") as copy:
+            while chunk := source.read(COPY_CHUNK):
+                digest.update(chunk)
+                copy.write(chunk)
+        if planned - {digest.hexdigest()}:
+            raise BriefsError(
+                [f"{shown}: changed while the site was being built; build again"]
+            )
+        shutil.copystat(job.source, temporary)
+        temporary.replace(path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     return ManifestEntry(job.fingerprint, _stat(path), None)
 
 

@@ -12,6 +12,7 @@ import gc
 import io
 import posixpath
 from collections.abc import Sequence
+from contextlib import suppress
 
 from feedgenerator import Enclosure, get_tag_uri
 from jinja2 import FileSystemBytecodeCache
@@ -37,6 +38,17 @@ Rendered = tuple[str, bytes, Pickled | None]
 TEMPLATE_CACHE_KEY = "BRIEFS_TEMPLATE_CACHE"
 
 
+class CompiledTemplates(FileSystemBytecodeCache):
+    """Jinja's bytecode cache in the build cache's folder, which may be
+    deleted at any time, even while a build runs (it is safe to delete): a
+    template whose compiled code cannot be kept is compiled again next time
+    (Jinja's own raises, its folder gone)."""
+
+    def dump_bytecode(self, bucket) -> None:
+        with suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
 class Renderer:
     """Renders jobs with the theme; one per process and build."""
 
@@ -57,7 +69,7 @@ class Renderer:
         self.env.auto_reload = False
         # Compiled once for the build cache (pipeline.template_cache_folder).
         if folder := settings.get(TEMPLATE_CACHE_KEY):
-            self.env.bytecode_cache = FileSystemBytecodeCache(folder)
+            self.env.bytecode_cache = CompiledTemplates(folder)
         self.env.globals["href"] = href
         self.env.globals["head_href"] = head_href
         self.globals = {k: v for k, v in settings.items() if k.isupper()}
