@@ -102,8 +102,8 @@ def test_the_404_page_works_at_any_depth(browser, served, missing):
             "main a[href]", "els => els.map(e => e.getAttribute('href'))"
         )
         # Submitting the page's own search box lands on the search page.
-        page.fill("#not-found-q", "water")
-        page.press("#not-found-q", "Enter")
+        page.fill("#pb\\:not-found-q", "water")
+        page.press("#pb\\:not-found-q", "Enter")
         page.wait_for_url("**/search.html?q=water")
         searched = page.url
     finally:

@@ -73,7 +73,7 @@ def test_nothing_scrolls_sideways_on_a_narrow_screen(tab, stressed, page):
     tab.set_viewport_size({"width": NARROW, "height": 800})
     tab.goto((stressed.output / file).as_uri() + (f"?{query}" if query else ""))
     if query:
-        tab.wait_for_selector("#search-results .result")
+        tab.wait_for_selector("#pb\\:search-results .result")
     width = tab.evaluate("document.documentElement.scrollWidth")
     assert width <= NARROW, f"{page} is {width} px wide on a {NARROW} px screen"
 
@@ -139,8 +139,8 @@ def test_a_briefs_own_words_are_marked_in_its_language(stressed):
 @pytest.mark.browser
 def test_search_results_are_marked_in_their_briefs_language(tab, stressed):
     tab.goto((stressed.output / "search.html").as_uri() + "?q=地方創生")
-    tab.wait_for_selector("#search-results .result")
-    marked = tab.locator("#search-results .result__link").evaluate_all(
+    tab.wait_for_selector("#pb\\:search-results .result")
+    marked = tab.locator("#pb\\:search-results .result__link").evaluate_all(
         "links => links.map(a => a.getAttribute('lang'))"
     )
     assert marked and set(marked) == {"ja"}

@@ -1,16 +1,18 @@
 /* Wrap each table of a brief's body in a scrollable, focusable, labelled
    region so that wide tables scroll sideways on small screens and keyboard
    users can scroll them too. Progressive enhancement: without this script
-   the table itself scrolls (see components.css). */
+   the table itself scrolls (see components.css). The body and the wrappers
+   are found by data-pb= hooks, which no body can write (a class it can). */
 (function () {
   "use strict";
-  var tables = document.querySelectorAll(".prose table");
+  var tables = document.querySelectorAll('[data-pb="body"] table');
   Array.prototype.forEach.call(tables, function (table, index) {
-    if (table.parentElement.classList.contains("table-scroll")) {
+    if (table.parentElement.getAttribute("data-pb") === "table-scroll") {
       return;
     }
     var wrapper = document.createElement("div");
     wrapper.className = "table-scroll";
+    wrapper.setAttribute("data-pb", "table-scroll");
     wrapper.setAttribute("role", "region");
     wrapper.tabIndex = 0;
     var caption = table.querySelector("caption");
