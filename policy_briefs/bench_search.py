@@ -93,8 +93,8 @@ def search_budget(output_dir: Path) -> dict:
 # line names the whole word (search.js writes it once the page of results,
 # excerpts included, is in the document).
 _WATCH = """(word) => { window.__searchLatency = new Promise((resolve) => {
-    const input = document.getElementById("search-q");
-    const status = document.getElementById("search-status");
+    const input = document.getElementById("pb:search-q");
+    const status = document.getElementById("pb:search-status");
     let last = 0;
     input.addEventListener("input", () => { last = performance.now(); });
     new MutationObserver((changes, observer) => {
@@ -139,13 +139,15 @@ def search_latency(output_dir: Path, words: list[str] | None = None) -> dict:
                     page = context.new_page()
                     page.goto((output / "search.html").as_uri())
                     page.wait_for_function(
-                        "document.getElementById('search-status').textContent"
+                        "document.getElementById('pb:search-status').textContent"
                     )
                     page.evaluate(_WATCH, word)
                     if how == "typed":
-                        page.locator("#search-q").press_sequentially(word, delay=120)
+                        page.locator("#pb\\:search-q").press_sequentially(
+                            word, delay=120
+                        )
                     else:
-                        page.locator("#search-q").fill(word)
+                        page.locator("#pb\\:search-q").fill(word)
                     timing[word] = round(page.evaluate("window.__searchLatency"), 1)
                     context.close()
         finally:

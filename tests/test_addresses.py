@@ -3,6 +3,8 @@ aliases keep old addresses working as redirect pages (and old feeds)."""
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import pytest
 from conftest import run_invoke as invoke
 from conftest import snapshot
@@ -10,7 +12,7 @@ from test_cli import pelican
 
 from briefs.redirects import redirect_page
 from policy_briefs.build import BuildError
-from policy_briefs.project import PUBLISH_SETTINGS
+from policy_briefs.project import PUBLISH_SETTINGS, ROOT
 
 A, B, C = (f"content/briefs/2024/{name}.md" for name in "abc")
 
@@ -357,6 +359,17 @@ def test_registry_aliases_are_validated_like_fields(built):
         "content/authors.yml: entry 1: aliases: '../yuki.html' is outside the "
         "site; write the address from the site root, like briefs/old-name.html"
     ]
+
+
+def test_a_redirect_page_shows_the_theme_icon_inline(site):
+    """Without an icon, browsers asked for /favicon.ico, outside a site
+    published under a sub-path; inline, the page still loads nothing."""
+    site.brief("water-policy", aliases=["2019/03/water.html"])
+    site.build()
+    icon = site.html("2019/03/water.html").find("head").find("link", rel="icon")
+    svg = (ROOT / "theme" / "static" / "img" / "icon.svg").read_text("utf-8")
+    assert icon["type"] == "image/svg+xml"
+    assert unquote(icon["href"]) == "data:image/svg+xml," + svg.strip()
 
 
 def test_redirect_page_escapes_and_links():

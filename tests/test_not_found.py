@@ -76,6 +76,12 @@ def status_of(url: str) -> int:
         return error.code
 
 
+# The space between two elements (CSS selectors), in px.
+SPACE_BELOW = """([above, below]) =>
+    document.querySelector(below).getBoundingClientRect().top
+    - document.querySelector(above).getBoundingClientRect().bottom"""
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("missing", ["no-such-page.html", "briefs/2019/a/b/gone"])
 def test_the_404_page_works_at_any_depth(browser, served, missing):
@@ -101,13 +107,18 @@ def test_the_404_page_works_at_any_depth(browser, served, missing):
         main_links = page.eval_on_selector_all(
             "main a[href]", "els => els.map(e => e.getAttribute('href'))"
         )
+        below_search = page.evaluate(SPACE_BELOW, ["main .search-form", "main h2"])
         # Submitting the page's own search box lands on the search page.
-        page.fill("#not-found-q", "water")
-        page.press("#not-found-q", "Enter")
+        page.fill("#pb\\:not-found-q", "water")
+        page.press("#pb\\:not-found-q", "Enter")
         page.wait_for_url("**/search.html?q=water")
         searched = page.url
+        on_search = page.evaluate(SPACE_BELOW, ["main .search-form", ".search-status"])
     finally:
         page.close()
+    # The heading below the search box stands as far from it as the search
+    # page's status line from its form (it touched the box).
+    assert below_search == on_search > 10
     # Nothing but the page itself (and, after the search, the search page
     # and what it loads) was requested before the search.
     assert requests[0] == public + missing

@@ -556,6 +556,22 @@ def test_opml_lists_every_feed_the_site_writes(built):
     assert groups == ["Regions", "Authors", "Topics"]
 
 
+@pytest.mark.parametrize("page", ["index.html", "archives.html", "regions/index.html"])
+def test_every_page_links_the_opml_file_beside_the_site_feed(built, page):
+    """Written, but once linked from nowhere: the footer's Follow column."""
+    footer = BeautifulSoup((built / page).read_text("utf-8"), "html.parser").find(
+        "footer"
+    )
+    follow = [a["href"] for a in footer.find("h2", string="Follow").parent("a")]
+    base = (built / page).parent
+    assert [(base / href).resolve() for href in follow] == [
+        (built / "feeds" / "all.atom.xml").resolve(),
+        (built / "feeds" / "index.opml").resolve(),
+    ]
+    opml = footer.find("a", href=lambda href: href.endswith("index.opml"))
+    assert opml["type"] == "text/x-opml"
+
+
 # Drafts, determinism, file:// ------------------------------------------------
 
 

@@ -73,7 +73,7 @@ PAGES = [
 ]
 # What a page's script has drawn once the search page's status is filled in.
 SEARCH_DRAWN = """() => {
-    const status = document.getElementById("search-status");
+    const status = document.getElementById("pb:search-status");
     return !status || status.textContent.length > 0;
 }"""
 SCHEMES = ["light", "dark"]
@@ -232,7 +232,7 @@ def test_nu_checker_reports_problems(nu_report):
 def test_the_drawn_search_page_is_valid(nu_report, drawn_searches, name):
     drawn = drawn_searches[name]
     text = drawn.read_text("utf-8")
-    assert 'id="search-results"' in text
+    assert 'id="pb:search-results"' in text
     if "results" in name:
         assert ("<mark>" in text) == (name == "with-results")
     problems = nu_report.problems.get(drawn, [])

@@ -1,8 +1,9 @@
 """What readers get that automated checkers (tests/test_quality.py) pass
 over: nothing scrolls sideways on a 320 px screen whatever the text, a
 focused link is dark on yellow in both colour schemes, printing hides the
-controls and keeps the print palette, and a brief in another language has
-its words marked so wherever they appear."""
+controls and keeps the print palette, a brief in another language has
+its words marked so wherever they appear, a table is a tab stop only while
+it scrolls, and the archives' years stand apart from their counts."""
 
 from __future__ import annotations
 
@@ -16,12 +17,22 @@ JAPANESE_BODY = "\n\n".join(
     for n in range(1, 4)
 )
 NARROW = 320  # px: WCAG 1.4.10's reflow width
+# A table that fits a phone, and one wider than a phone's page but not a
+# desktop's.
+TABLES = (
+    "## Small\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n"
+    "## Budgets by year\n\n"
+    "| FY2019-20 | FY2020-21 | FY2021-22 | FY2022-23 | FY2023-24 |\n"
+    "|---|---|---|---|---|\n"
+    "| 12,345.6 | 12,345.6 | 12,345.6 | 12,345.6 | 12,345.6 |\n"
+)
 
 
 @pytest.fixture(scope="module")
 def stressed(tmp_path_factory) -> Site:
     """A title of one 301-letter word, addresses as text in a summary and a
-    key point, and a Japanese series of two parts, one with an alias."""
+    key point, a Japanese series of two parts, one with an alias, and two
+    tables."""
     site = Site(tmp_path_factory.mktemp("stressed"))
     site.brief(
         "long-title",
@@ -48,6 +59,12 @@ def stressed(tmp_path_factory) -> Site:
         body=JAPANESE_BODY,
         date="2024-03-01",
     )
+    site.brief(
+        "tables",
+        title="Two Tables",
+        body=TABLES,
+        date="2024-01-01",
+    )
     site.build()
     return site
 
@@ -73,9 +90,52 @@ def test_nothing_scrolls_sideways_on_a_narrow_screen(tab, stressed, page):
     tab.set_viewport_size({"width": NARROW, "height": 800})
     tab.goto((stressed.output / file).as_uri() + (f"?{query}" if query else ""))
     if query:
-        tab.wait_for_selector("#search-results .result")
+        tab.wait_for_selector("#pb\\:search-results .result")
     width = tab.evaluate("document.documentElement.scrollWidth")
     assert width <= NARROW, f"{page} is {width} px wide on a {NARROW} px screen"
+
+
+@pytest.mark.browser
+def test_the_year_and_its_count_are_apart_in_the_archives(tab, stressed):
+    """The year links are flex boxes, which dropped the space: "2024(5 briefs)"."""
+    tab.set_viewport_size({"width": 1280, "height": 900})
+    tab.goto((stressed.output / "archives.html").as_uri())
+    apart = tab.locator(".year-nav a").first.evaluate(
+        """a => { const words = document.createRange();
+        words.selectNodeContents(a.firstChild);
+        return a.querySelector(".count").getBoundingClientRect().left
+            - words.getBoundingClientRect().right; }"""
+    )
+    assert apart >= 3
+
+
+def table_boxes(tab) -> list[list]:
+    return tab.locator('[data-pb="table-scroll"]').evaluate_all(
+        "boxes => boxes.map(box => [box.getAttribute('tabindex'),"
+        " box.getAttribute('role'), box.getAttribute('aria-label')])"
+    )
+
+
+@pytest.mark.browser
+def test_a_table_is_a_focusable_region_only_while_it_scrolls(tab, stressed):
+    """A table that fits gets no tab stop and no "(scrollable)" label; a
+    wide one does, for as long as it is wider than the page."""
+    scrolls = ["0", "region", "Table 2: Budgets by year (scrollable)"]
+    tab.set_viewport_size({"width": NARROW, "height": 800})
+    tab.goto((stressed.output / "briefs" / "tables.html").as_uri())
+    assert table_boxes(tab) == [[None, None, None], scrolls]
+    tab.set_viewport_size({"width": 1280, "height": 900})
+    tab.wait_for_function(
+        "!document.querySelectorAll('[data-pb=\"table-scroll\"]')[1]"
+        ".hasAttribute('tabindex')"
+    )
+    assert table_boxes(tab) == [[None, None, None], [None, None, None]]
+    tab.set_viewport_size({"width": NARROW, "height": 800})
+    tab.wait_for_function(
+        "document.querySelectorAll('[data-pb=\"table-scroll\"]')[1]"
+        ".hasAttribute('tabindex')"
+    )
+    assert table_boxes(tab) == [[None, None, None], scrolls]
 
 
 FOCUSED = (
@@ -139,8 +199,8 @@ def test_a_briefs_own_words_are_marked_in_its_language(stressed):
 @pytest.mark.browser
 def test_search_results_are_marked_in_their_briefs_language(tab, stressed):
     tab.goto((stressed.output / "search.html").as_uri() + "?q=地方創生")
-    tab.wait_for_selector("#search-results .result")
-    marked = tab.locator("#search-results .result__link").evaluate_all(
+    tab.wait_for_selector("#pb\\:search-results .result")
+    marked = tab.locator("#pb\\:search-results .result__link").evaluate_all(
         "links => links.map(a => a.getAttribute('lang'))"
     )
     assert marked and set(marked) == {"ja"}

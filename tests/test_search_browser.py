@@ -144,8 +144,8 @@ class SearchTab:
         }
         for event, listener in self.listeners.items():
             page.on(event, listener)
-        self.status = page.locator("#search-status")
-        self.items = page.locator("#search-results > li")
+        self.status = page.locator("#pb\\:search-status")
+        self.items = page.locator("#pb\\:search-results > li")
 
     def _failed(self, request):
         """A file that failed to load. Not one cut short because the page
@@ -163,14 +163,16 @@ class SearchTab:
         expect(self.status).to_have_text(pattern)
 
     def titles(self) -> list[str]:
-        return self.page.locator("#search-results .card__title").all_inner_texts()
+        return self.page.locator("#pb\\:search-results .card__title").all_inner_texts()
 
     def facet(self, key: str, name: str):
         """The checkbox of a facet value and the count shown beside it."""
-        names = self.page.locator(f'#search-facets label[for^="facet-{key}-"] span')
+        names = self.page.locator(
+            f'#pb\\:search-facets label[for^="pb:facet-{key}-"] span'
+        )
         exact = re.compile(f"^{re.escape(name)}$")
         label = names.filter(has_text=exact).first.locator("xpath=..")
-        box = self.page.locator(f"#{label.get_attribute('for')}")
+        box = self.page.locator(f"[id='{label.get_attribute('for')}']")
         return box, int(label.locator(".facet__count").inner_text().split()[0])
 
     def close(self):
@@ -239,13 +241,13 @@ def test_a_query_finds_the_expected_brief_first_and_links_to_it(tab_on, sample):
 def test_the_header_form_of_any_page_searches(tab_on, sample):
     tab = tab_on(sample)
     tab.page.goto(sample + "briefs/red-sea-shipping-disruption.html")
-    tab.page.fill("#site-search-q", "Sahel juntas")
+    tab.page.fill("#pb\\:site-search-q", "Sahel juntas")
     with tab.page.expect_navigation():
-        tab.page.press("#site-search-q", "Enter")
+        tab.page.press("#pb\\:site-search-q", "Enter")
     assert tab.page.url == sample + "search.html?q=Sahel+juntas"
     tab.wait("for “Sahel juntas”")
     assert tab.titles()[0] == front_matter_title("sahel-juntas-and-ecowas")
-    assert tab.page.input_value("#search-q") == "Sahel juntas"
+    assert tab.page.input_value("#pb\\:search-q") == "Sahel juntas"
 
 
 def test_a_filter_narrows_results_and_shows_their_count(tab_on, sample):
@@ -257,7 +259,7 @@ def test_a_filter_narrows_results_and_shows_their_count(tab_on, sample):
     box.check()
     tab.wait(rf"^{count} results? for “japan” \(filtered\)")
     assert tab.items.count() == count
-    kickers = tab.page.locator("#search-results .kicker").all_inner_texts()
+    kickers = tab.page.locator("#pb\\:search-results .kicker").all_inner_texts()
     assert all("northeast asia" in kicker.lower() for kicker in kickers)
     assert tab.page.url.endswith("search.html?q=japan&region=northeast-asia")
 
@@ -266,7 +268,7 @@ def test_an_unknown_word_says_no_results(tab_on, sample):
     tab = tab_on(sample)
     tab.open("?q=xylophonic", "No results for “xylophonic”")
     assert tab.items.count() == 0
-    assert tab.page.locator("#search-more").is_hidden()
+    assert tab.page.locator("#pb\\:search-more").is_hidden()
 
 
 def test_no_results_with_filters_says_the_filters_left_none(tab_on, sample):
@@ -294,14 +296,14 @@ def test_back_restores_the_previous_search(tab_on, sample):
     tab = tab_on(sample)
     tab.open("?q=japan", "for “japan”")
     japan = tab.titles()
-    tab.page.fill("#search-q", "debt")
-    tab.page.press("#search-q", "Enter")
+    tab.page.fill("#pb\\:search-q", "debt")
+    tab.page.press("#pb\\:search-q", "Enter")
     tab.wait("for “debt”")
     assert tab.page.url.endswith("search.html?q=debt")
     assert tab.titles() != japan
     tab.page.go_back()
     tab.wait("for “japan”")
-    assert tab.page.input_value("#search-q") == "japan"
+    assert tab.page.input_value("#pb\\:search-q") == "japan"
     assert tab.titles() == japan
     tab.page.go_forward()
     tab.wait("for “debt”")
@@ -312,7 +314,7 @@ def test_typing_updates_results_and_replaces_the_history_entry(tab_on, sample):
     tab.open()
     tab.wait("Type a word")
     length = tab.page.evaluate("history.length")
-    tab.page.locator("#search-q").press_sequentially("indon")  # a prefix
+    tab.page.locator("#pb\\:search-q").press_sequentially("indon")  # a prefix
     tab.wait("for “indon”")
     assert tab.titles()[0] == front_matter_title("indonesia-nickel-downstreaming")
     assert tab.page.url.endswith("search.html?q=indon")
@@ -342,7 +344,7 @@ def test_more_than_100_matches_are_counted_and_paged(tab_on, made):
     for name in REGION_NAMES:
         assert tab.facet("region", name)[1] == HARBOUR_BRIEFS // 3
     assert tab.facet("author", AUTHOR_NAMES[0])[1] == HARBOUR_BRIEFS // 2
-    more = tab.page.locator("#search-more")
+    more = tab.page.locator("#pb\\:search-more")
     more.click()
     expect(tab.items).to_have_count(2 * PAGE_SIZE)
     focused = tab.page.evaluate("document.activeElement.textContent")
@@ -379,17 +381,17 @@ def test_more_results_adds_each_page_once(tab_on, made):
     tab = tab_on(made)
     tab.open("?q=harbour", rf"^{HARBOUR_BRIEFS} results for “harbour”")
     tab.page.evaluate(
-        "() => { const more = document.getElementById('search-more');"
+        "() => { const more = document.getElementById('pb:search-more');"
         " more.click(); more.click(); }"
     )
     tab.wait(rf"Showing {2 * PAGE_SIZE}\.$")
     titles = tab.titles()
     assert len(titles) == len(set(titles)) == 2 * PAGE_SIZE
     tab.page.evaluate(
-        "() => { const input = document.getElementById('search-q');"
+        "() => { const input = document.getElementById('pb:search-q');"
         " input.value = 'harbour europe';"
         " input.dispatchEvent(new Event('input'));"
-        " document.getElementById('search-more').click(); }"
+        " document.getElementById('pb:search-more').click(); }"
     )
     tab.wait(r"for “harbour europe”.*Showing \d+\.$")
     titles = tab.titles()
@@ -399,11 +401,11 @@ def test_more_results_adds_each_page_once(tab_on, made):
 def test_browsing_a_filter_without_a_query_lists_newest_first(tab_on, made):
     tab = tab_on(made)
     tab.open("?region=europe", r"^\d+ results \(filtered\)")
-    dates = tab.page.locator("#search-results time").evaluate_all(
+    dates = tab.page.locator("#pb\\:search-results time").evaluate_all(
         "times => times.map(t => t.getAttribute('datetime'))"
     )
     assert len(dates) == PAGE_SIZE and dates == sorted(dates, reverse=True)
-    assert tab.page.locator("#search-results mark").count() == 0
+    assert tab.page.locator("#pb\\:search-results mark").count() == 0
 
 
 def test_a_word_deep_in_a_body_gets_its_own_excerpt(tab_on, made):
@@ -431,7 +433,10 @@ def test_a_title_with_markup_shows_as_text(tab_on, made):
     tab = tab_on(made)
     tab.open("?q=markuptest", "^1 result for")
     assert tab.titles() == [MARKUP_TITLE]
-    assert tab.page.locator("#search-results img, #search-results b").count() == 0
+    assert (
+        tab.page.locator("#pb\\:search-results img, #pb\\:search-results b").count()
+        == 0
+    )
     assert tab.page.evaluate("window.__xss") is None
 
 

@@ -27,8 +27,12 @@ from typing import NamedTuple
 
 from .characters import FORBIDDEN, describe, escaped, first_forbidden
 
-# The theme's own ids (skip link target, section headings) start with this;
-# Markdown's heading ids ([a-z0-9_-]) and footnote ids (fn:, fnref:) never do.
+# Every id the theme writes (skip link target, section headings, search
+# boxes) starts with this; Markdown's heading ids ([a-z0-9_-]) and footnote
+# ids (fn:, fnref:) never do, and a body may not. The theme's scripts find
+# their elements by these ids or by data-pb= hooks, never by a class: a body
+# may write any class, but no data-* attribute (none is allowed), so it
+# cannot pass for the theme's elements.
 THEME_ID_PREFIX = "pb:"
 
 ELEMENTS = frozenset(
@@ -143,6 +147,7 @@ class _Walker(HTMLParser):
         self.links: list[str] = []
         self.spans = array("I")
         self.ids: list[str] = []
+        self._first_tag: dict[str, str] = {}  # each id, the tag it is first on
         # The spans of the tag being handled, from its start: placed in the
         # whole text once the parser says where the tag began (updatepos).
         self._tag_spans: list[tuple[int, int]] = []
@@ -179,6 +184,16 @@ class _Walker(HTMLParser):
             value = value or ""
             if name == "id":
                 self.ids.append(value)
+                if (first := self._first_tag.get(value)) is None:
+                    self._first_tag[value] = tag
+                else:
+                    self.refuse(
+                        f'id="{shown(value)}" is used twice (on <{first}> and '
+                        f"<{tag}>; headings and footnotes get ids too); an id "
+                        "must be unique on the page; choose another",
+                        f'id="{value}"',
+                        value,
+                    )
             if name not in GLOBAL_ATTRIBUTES and name not in allowed:
                 self.refuse(
                     f"the attribute {name}= on <{tag}> is not allowed; remove it", name

@@ -9,6 +9,11 @@ or author alias of the form regions/<old>.html also keeps its old feed
 address: the same feed is written there too. The addresses were validated
 with every other field (addresses.py): none is taken by a page or another
 alias, none leads outside the site.
+
+A redirect page links the theme's icon, as every page does (without one,
+browsers ask for /favicon.ico, outside a site published under a sub-path):
+as a data: URL, like 404.html's, so that the page, shown for an instant,
+loads nothing but the page it sends readers to.
 """
 
 from __future__ import annotations
@@ -16,12 +21,17 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from html import escape
+from pathlib import Path
 
 from .addresses import AUTHORS, REGIONS
 from .collection import Collection
+from .notfound import inline_icon
 
 FEED_FOLDER = "feeds"
+# The project's theme (pelicanconf.THEME), whose icon redirect pages show.
+THEME = Path(__file__).resolve().parents[2] / "theme"
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,8 @@ def redirect_page(
         '  <meta name="robots" content="noindex">\n'
         f'  <link rel="canonical" href="{canonical}">\n'
         f"  <title>Moved: {name}</title>\n"
+        f'  <link rel="icon" href="{escape(theme_icon())}" '
+        'type="image/svg+xml">\n'
         "</head>\n"
         "<body>\n"
         "  <main>\n"
@@ -64,6 +76,12 @@ def redirect_page(
         "</body>\n"
         "</html>\n"
     )
+
+
+@cache
+def theme_icon() -> str:
+    """The theme's icon as a data: URL (read once per process)."""
+    return inline_icon(THEME)
 
 
 def relative_url(address: str, target: str) -> str:

@@ -8,7 +8,7 @@ import puppeteer from "puppeteer-core";
 
 const [executablePath, ...bases] = process.argv.slice(2);
 
-const STATUS = "#search-status";
+const STATUS = "#pb\\:search-status";
 
 async function waitForStatus(page, pattern) {
   await page.waitForFunction(
@@ -25,7 +25,7 @@ function shown(page) {
   return page.evaluate((selector) => ({
     status: document.querySelector(selector).textContent,
     url: location.href,
-    results: Array.from(document.querySelectorAll("#search-results > li")).map((item) => ({
+    results: Array.from(document.querySelectorAll("#pb\\:search-results > li")).map((item) => ({
       title: item.querySelector(".card__title").textContent,
       href: item.querySelector("a.result__link")?.getAttribute("href") ?? null,
       kicker: item.querySelector(".kicker")?.textContent.trim() ?? "",
@@ -39,7 +39,7 @@ function shown(page) {
 async function facet(page, key, name) {
   return page.evaluate(
     (key, name) => {
-      for (const label of document.querySelectorAll(`#search-facets label[for^="facet-${key}-"]`)) {
+      for (const label of document.querySelectorAll(`#pb\\:search-facets label[for^="pb:facet-${key}-"]`)) {
         if (label.querySelector(".facet__name").textContent === name) {
           return { id: label.htmlFor, count: parseInt(label.querySelector(".facet__count").textContent, 10) };
         }
@@ -65,7 +65,7 @@ async function searches(browser, base) {
   const cobalt = await open("cobalt");
   const japan = await open("japan");
   const region = await facet(page, "region", "Northeast Asia");
-  await page.click(`#${region.id}`);
+  await page.click(`[id="${region.id}"]`);
   await waitForStatus(page, "\\(filtered\\)");
   const filtered = await shown(page);
   const royalties = await open("royalties");

@@ -1,10 +1,12 @@
 /* Copy buttons for the "Cite this brief" references. Progressive
    enhancement: the references are plain text anyone can select; this adds
    a button after each one where the browser offers the Clipboard API, and
-   says in a status line whether copying worked. */
+   says in a status line whether copying worked. It finds the references
+   by data-pb= and data-style=, never by class: a brief's body may write any
+   class (a decoy `.cite` of its own), but no data-* attribute. */
 (function () {
   "use strict";
-  var section = document.querySelector(".cite");
+  var section = document.querySelector('[data-pb="cite"]');
   if (!section || !navigator.clipboard || !navigator.clipboard.writeText) {
     return;
   }
@@ -12,7 +14,7 @@
   status.className = "cite__status";
   status.setAttribute("role", "status");
   section.appendChild(status);
-  var texts = section.querySelectorAll(".cite__text");
+  var texts = section.querySelectorAll("[data-style]");
   Array.prototype.forEach.call(texts, function (text) {
     var style = text.getAttribute("data-style");
     var button = document.createElement("button");

@@ -16,13 +16,13 @@
   var PLURAL = { region: "regions", author: "authors", topic: "topics", year: "years" };
   var SAFE_URL = /^[a-z0-9][a-z0-9_\-./]*\.html$/i;
 
-  var form = document.getElementById("search-form");
-  var input = document.getElementById("search-q");
-  var status = document.getElementById("search-status");
-  var filtersBox = document.getElementById("search-filters");
-  var facetsBox = document.getElementById("search-facets");
-  var list = document.getElementById("search-results");
-  var more = document.getElementById("search-more");
+  var form = document.getElementById("pb:search-form");
+  var input = document.getElementById("pb:search-q");
+  var status = document.getElementById("pb:search-status");
+  var filtersBox = document.getElementById("pb:search-filters");
+  var facetsBox = document.getElementById("pb:search-facets");
+  var list = document.getElementById("pb:search-results");
+  var more = document.getElementById("pb:search-more");
   var baseTitle = document.title;
   var utf8 = new TextDecoder();
 
@@ -492,7 +492,7 @@
       var item = element("li", "facet__value");
       var box = document.createElement("input");
       box.type = "checkbox";
-      box.id = "facet-" + facet.key + "-" + id;
+      box.id = "pb:facet-" + facet.key + "-" + id;
       box.value = value[0];
       box.addEventListener("change", function () {
         var chosen = state.selected[facet.key];

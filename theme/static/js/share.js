@@ -1,10 +1,11 @@
 /* "Copy link" for "Share this brief". Progressive enhancement: the brief's
    public address is a plain link anyone can copy from the browser; where
    the browser offers the Clipboard API this adds a button that copies it,
-   and says in a status line whether copying worked. */
+   and says in a status line whether copying worked. The link is found by
+   its data-pb= hook, which no brief's body can write (a class it can). */
 (function () {
   "use strict";
-  var link = document.querySelector(".share__permalink");
+  var link = document.querySelector('[data-pb="permalink"]');
   if (!link || !navigator.clipboard || !navigator.clipboard.writeText) {
     return;
   }
