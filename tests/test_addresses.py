@@ -373,7 +373,7 @@ def test_a_redirect_page_shows_the_theme_icon_inline(site):
 
 
 def test_redirect_page_escapes_and_links():
-    html = redirect_page("x.html", None, 'A <b>"bold"</b> title')
+    html = redirect_page("x.html", None, 'A <b>"bold"</b> title', "data:,")
     assert '<meta http-equiv="refresh" content="0; url=x.html">' in html
     assert '<link rel="canonical" href="x.html">' in html
     assert "<title>Moved: A &lt;b&gt;&quot;bold&quot;&lt;/b&gt; title</title>" in html

@@ -467,6 +467,7 @@ def redirect_jobs(collection, jobs: list[Job], settings: dict, show_drafts: bool
     author feed address written again, like the feed it stood for."""
     made = {job.save_as: job for job in jobs}
     public = public_url(settings)
+    icon = notfound.inline_icon(Path(settings["THEME"]))
     extra = []
     for redirect in alias_redirects(
         collection,
@@ -482,6 +483,7 @@ def redirect_jobs(collection, jobs: list[Job], settings: dict, show_drafts: bool
                     "target": relative_url(redirect.address, redirect.target),
                     "canonical": f"{public}/{redirect.target}" if public else None,
                     "title": redirect.title,
+                    "icon": icon,
                     "lang": settings.get("DEFAULT_LANG", "en"),
                     "title_lang": redirect.language,
                 },

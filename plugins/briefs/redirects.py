@@ -12,8 +12,8 @@ alias, none leads outside the site.
 
 A redirect page links the theme's icon, as every page does (without one,
 browsers ask for /favicon.ico, outside a site published under a sub-path):
-as a data: URL, like 404.html's, so that the page, shown for an instant,
-loads nothing but the page it sends readers to.
+as a data: URL (notfound.inline_icon, like 404.html's), so that the page,
+shown for an instant, loads nothing but the page it sends readers to.
 """
 
 from __future__ import annotations
@@ -21,17 +21,12 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from html import escape
-from pathlib import Path
 
 from .addresses import AUTHORS, REGIONS
 from .collection import Collection
-from .notfound import inline_icon
 
 FEED_FOLDER = "feeds"
-# The project's theme (pelicanconf.THEME), whose icon redirect pages show.
-THEME = Path(__file__).resolve().parents[2] / "theme"
 
 
 @dataclass(frozen=True)
@@ -47,12 +42,14 @@ def redirect_page(
     target_relative_url: str,
     canonical_absolute_or_none: str | None,
     title: str,
+    icon: str,
     lang: str = "en",
     title_lang: str = "",
 ) -> str:
     """The HTML of a page that sends readers on to `target_relative_url`
     (relative to the redirect page itself), in the site's language `lang`;
-    the page's title is marked in its own, `title_lang`, when that differs."""
+    the page's title is marked in its own, `title_lang`, when that differs;
+    `icon`: the theme's icon as a data: URL."""
     target = escape(target_relative_url)
     canonical = escape(canonical_absolute_or_none or target_relative_url)
     name = escape(title)
@@ -66,7 +63,7 @@ def redirect_page(
         '  <meta name="robots" content="noindex">\n'
         f'  <link rel="canonical" href="{canonical}">\n'
         f"  <title>Moved: {name}</title>\n"
-        f'  <link rel="icon" href="{escape(theme_icon())}" '
+        f'  <link rel="icon" href="{escape(icon)}" '
         'type="image/svg+xml">\n'
         "</head>\n"
         "<body>\n"
@@ -76,12 +73,6 @@ def redirect_page(
         "</body>\n"
         "</html>\n"
     )
-
-
-@cache
-def theme_icon() -> str:
-    """The theme's icon as a data: URL (read once per process)."""
-    return inline_icon(THEME)
 
 
 def relative_url(address: str, target: str) -> str:

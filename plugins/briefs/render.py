@@ -109,6 +109,7 @@ class Renderer:
                 context["target"],
                 context["canonical"],
                 context["title"],
+                context["icon"],
                 context["lang"],
                 context["title_lang"],
             )
