@@ -394,7 +394,11 @@ def up_to_date(
         if _all_files(Path(output)) - {MARKER} != set(recorded):
             return None
         root = str(output)
-        if any(_stat(_join(root, rel)) != kept for rel, kept in recorded.items()):
+        mode = (new_file_mode(),)
+        if any(
+            kept[3:] != mode or _stat(_join(root, rel)) != kept
+            for rel, kept in recorded.items()
+        ):
             return None
     except OSError:
         return None
@@ -1776,7 +1780,8 @@ class BriefsGenerator(Generator):
         return editions, finish
 
     def output_signature(self) -> str:
-        """What every page depends on besides its own context."""
+        """What every file depends on besides its own context (its
+        permission bits on the umask: new_file_mode)."""
         settings = worker_settings(self.settings)
         settings.pop("PATH", None)
         settings.pop(TEMPLATE_CACHE_KEY, None)
@@ -1786,7 +1791,8 @@ class BriefsGenerator(Generator):
         return hashlib.blake2b(
             pickle.dumps(
                 (self.code, tree_digest(Path(self.settings["THEME"]) / "templates"),
-                 sorted(settings.items(), key=lambda item: item[0])),
+                 sorted(settings.items(), key=lambda item: item[0]),
+                 new_file_mode()),
                 protocol=pickle.HIGHEST_PROTOCOL,
             ),
             digest_size=16,
@@ -1904,14 +1910,33 @@ except (OSError, AttributeError):
     _malloc_trim = None
 
 
-def _stat(path: Path | str) -> tuple[int, int, int]:
+def _stat(path: Path | str) -> tuple[int, int, int, int]:
     return _identity(os.stat(path))  # noqa: PTH116
 
 
-def _identity(info: os.stat_result) -> tuple[int, int, int]:
-    """What a manifest records of a file to know it again: inode, size and
-    modification time."""
-    return (info.st_ino, info.st_size, info.st_mtime_ns)
+def _identity(info: os.stat_result) -> tuple[int, int, int, int]:
+    """What a manifest records of a file to know it again: inode, size,
+    modification time and permission bits (a file made unreadable to others
+    by hand is made again, not kept)."""
+    return (info.st_ino, info.st_size, info.st_mtime_ns, stat.S_IMODE(info.st_mode))
+
+
+def new_file_mode() -> int:
+    """The permission bits of a file this process makes (0o666 less the
+    umask), which every file of a build has, as a clean build's do: a build
+    under another umask keeps none of the last one's files. Read from
+    /proc where there is one (setting the umask to read it is not safe
+    beside threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:  # noqa: PTH123
+            for line in status:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def _changed_meanwhile(previous: Path, rel: str) -> str:
@@ -2116,7 +2141,10 @@ def _copy(job: Job, output: Path, planned: set[str], shown: str) -> ManifestEntr
             raise BriefsError(
                 [f"{shown}: changed while the site was being built; build again"]
             )
-        shutil.copystat(job.source, temporary)
+        # Its times, not its permission bits: a published file has the
+        # build's (new_file_mode), whatever the source's.
+        times = job.source.stat()
+        os.utime(temporary, ns=(times.st_atime_ns, times.st_mtime_ns))
         temporary.replace(path)
     except BaseException:
         temporary.unlink(missing_ok=True)
