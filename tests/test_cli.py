@@ -76,11 +76,12 @@ def test_invoke_check_passes_on_good_content(site):
     assert "OK: 1 briefs checked" in result.stderr
 
 
-def pelican(site, env: dict | None = None, unprivileged: bool = False):
+def pelican(site, env: dict | None = None, unprivileged: bool = False, output=None):
     """Plain Pelican with the project's settings, as the contract names it
-    (in a session of its own, as from a terminal)."""
+    (in a session of its own, as from a terminal), into `output` (by
+    default the site's)."""
     command = [*PELICAN, str(site.content), "-s", "pelicanconf.py"]
-    command += ["-o", str(site.output)]
+    command += ["-o", str(output or site.output)]
     return subprocess.run(
         without_permission_overrides(command) if unprivileged else command,
         cwd=ROOT,
@@ -108,6 +109,32 @@ def test_plain_pelican_builds_valid_content(site):
     result = pelican(site)
     assert result.returncode == 0, result.stderr
     assert (site.output / "briefs" / "good.html").is_file()
+
+
+def test_plain_pelican_marks_a_folder_it_alone_wrote(site):
+    """So `invoke build` then replaces it without --force; a folder that held
+    files of its own stays unmarked (a build would delete them)."""
+    from briefs.outputdir import MARKER
+
+    site.brief("good")
+    assert pelican(site).returncode == 0
+    assert (site.output / MARKER).is_file()
+    again = site.invoke(
+        "build", "--content", str(site.content), "--output", str(site.output)
+    )
+    assert again.returncode == 0, again.stderr
+    assert (site.output / MARKER).is_file()
+    assert pelican(site).returncode == 0  # in place, over a build's folder
+    assert (site.output / MARKER).is_file()
+
+    theirs = site.root / "theirs"
+    theirs.mkdir()
+    (theirs / "notes.txt").write_text("mine\n")
+    result = pelican(site, output=theirs)
+    assert result.returncode == 0, result.stderr
+    assert (theirs / "briefs" / "good.html").is_file()
+    assert not (theirs / MARKER).exists()
+    assert (theirs / "notes.txt").read_text() == "mine\n"
 
 
 def interrupted_collection(root, count: int, *versions: str):

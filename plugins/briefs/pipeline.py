@@ -72,7 +72,7 @@ from .filedigests import Remembered, identity_of
 from .linkcheck import BrokenLink, PageLinks, SiteChecker, is_checked, read_page
 from .model import BriefView, Site, build_site, site_views
 from .options import BriefsOptions
-from .outputdir import MARKER
+from .outputdir import MARKER, mark
 from .pages import (
     DATA_FOLDER,
     SEARCH_FOLDER,
@@ -775,6 +775,7 @@ class BriefsGenerator(Generator):
         self.old: dict = {}  # the last build's manifest (render_and_write)
         self.previous: Path | None = None  # the last build's output
         self.staging = False  # writing a new folder (render_and_write)
+        self.marks = False  # marking the folder it writes in place (the same)
         # The link check runs when every generator has written (theme styles
         # and host files included): listen for the end of this run only.
         signals.finalized.connect(self.finish)
@@ -823,6 +824,8 @@ class BriefsGenerator(Generator):
             },
         )
         self.cache.keep_only("states", {self.state_key(name) for name in STATES})
+        if self.marks:
+            mark(output)
 
     def inputs_still(self) -> str | None:
         """This build's inputs digest when every input is still as it was
@@ -1208,6 +1211,15 @@ class BriefsGenerator(Generator):
         self.previous = previous
         # A new folder (the build's staging folder), not the last build's.
         self.staging = output != previous
+        # Written in place (plain `pelican -o DIR`): the folder is marked as
+        # a build's at the end only if it held nothing else, or was marked
+        # (policy_briefs.build would otherwise refuse it, or, marked, replace
+        # files no build wrote).
+        self.marks = not self.staging and (
+            not output.is_dir()
+            or (output / MARKER).is_file()
+            or next(output.iterdir(), None) is None
+        )
         self.signature = self.output_signature()
         old = self.cache.manifest(self.target)
         # What the last build made here, whatever it was made from: an
