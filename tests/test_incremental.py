@@ -284,8 +284,9 @@ def test_an_image_edited_in_place_keeping_size_and_time_is_copied_again(case):
     rebuild_and_compare()
 
 
-def modes_of(folder: Path) -> set[int]:
-    return {stat.S_IMODE(p.stat().st_mode) for p in folder.rglob("*") if p.is_file()}
+def modes_of(folder: Path, kind=Path.is_file) -> set[int]:
+    paths = [folder, *folder.rglob("*")] if kind is Path.is_dir else folder.rglob("*")
+    return {stat.S_IMODE(p.stat().st_mode) for p in paths if kind(p)}
 
 
 def test_every_file_has_the_mode_a_clean_build_gives_it(case):
@@ -299,6 +300,7 @@ def test_every_file_has_the_mode_a_clean_build_gives_it(case):
         CHANGES["body"](root)
         rebuild_and_compare()
         assert modes_of(root / "output") == {0o600}
+        assert modes_of(root / "output", Path.is_dir) == {0o700}
     finally:
         os.umask(previous)
     os.umask(0o022)
@@ -308,6 +310,7 @@ def test_every_file_has_the_mode_a_clean_build_gives_it(case):
         CHANGES["add"](root)
         assert rebuild_and_compare() == 0
         assert modes_of(root / "output") == {0o644}
+        assert modes_of(root / "output", Path.is_dir) == {0o755}
         page = root / "output" / "index.html"
         page.chmod(0o600)
         inode = page.stat().st_ino

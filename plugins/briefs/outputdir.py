@@ -269,11 +269,28 @@ def recover(output: Path) -> None:
 
 
 def staging(output: Path) -> Path:
-    """A new, empty staging folder beside `output`."""
+    """A new, empty staging folder beside `output`, with the permissions of
+    a folder made under the umask, as the folders inside it (mkdtemp makes
+    it private)."""
     prefix = f".{output.name}.building-{os.getpid()}-"
     folder = Path(tempfile.mkdtemp(prefix=prefix, dir=output.parent))
-    folder.chmod(0o755)
+    folder.chmod(0o777 & ~umask())
     return folder
+
+
+def umask() -> int:
+    """The process's umask, read from /proc where there is one (setting it
+    to read it is not safe beside threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:  # noqa: PTH123
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def mark(folder: Path) -> None:

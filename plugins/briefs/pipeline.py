@@ -72,7 +72,7 @@ from .filedigests import Remembered, identity_of
 from .linkcheck import BrokenLink, PageLinks, SiteChecker, is_checked, read_page
 from .model import BriefView, Site, build_site, site_views
 from .options import BriefsOptions
-from .outputdir import MARKER, mark
+from .outputdir import MARKER, mark, umask
 from .pages import (
     DATA_FOLDER,
     SEARCH_FOLDER,
@@ -1936,19 +1936,8 @@ def _identity(info: os.stat_result) -> tuple[int, int, int, int]:
 def new_file_mode() -> int:
     """The permission bits of a file this process makes (0o666 less the
     umask), which every file of a build has, as a clean build's do: a build
-    under another umask keeps none of the last one's files. Read from
-    /proc where there is one (setting the umask to read it is not safe
-    beside threads)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:  # noqa: PTH123
-            for line in status:
-                if line.startswith("Umask:"):
-                    return 0o666 & ~int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
+    under another umask keeps none of the last one's files."""
+    return 0o666 & ~umask()
 
 
 def _changed_meanwhile(previous: Path, rel: str) -> str:
