@@ -1220,6 +1220,14 @@ class BriefsGenerator(Generator):
             or (output / MARKER).is_file()
             or next(output.iterdir(), None) is None
         )
+        if not self.staging and (link := _first_link(output)) is not None:
+            raise BriefsError(
+                [
+                    f"{link}: a symbolic link in the output folder, which a build "
+                    "writes in place; a page written through it would land "
+                    "outside the folder: remove the link"
+                ]
+            )
         self.signature = self.output_signature()
         old = self.cache.manifest(self.target)
         # What the last build made here, whatever it was made from: an
@@ -2044,6 +2052,17 @@ def _embeds(content: str, names: Iterable[str]) -> tuple[tuple, ...] | None:
             return None
         found.append((name, *identity_of(info)))
     return tuple(found)
+
+
+def _first_link(output: Path) -> str | None:
+    """The first symbolic link found in the folder `output` (a file or a
+    folder, not followed), or None."""
+    for folder, dirs, names in os.walk(output):
+        for name in sorted(dirs + names):
+            path = Path(folder, name)
+            if path.is_symlink():
+                return str(path)
+    return None
 
 
 def _all_files(output: Path) -> set[str]:
