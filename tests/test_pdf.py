@@ -11,6 +11,7 @@ engine (a fontconfig with no fonts) and a few failing builds cover the rest.
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -19,6 +20,7 @@ import re
 import subprocess
 import time
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,7 @@ import yaml
 from bs4 import BeautifulSoup
 from conftest import INVOKE, ROOT, SITE_URL, Site
 from fontTools.ttLib import TTFont
+from PIL import Image
 from pypdf import PdfReader
 
 from briefs import pdf
@@ -541,6 +544,43 @@ def test_an_image_the_engine_cannot_read_fails_the_build(site):
         "Failed to load image at 'images/broken.png'"
     ]
     assert not site.output.exists()
+
+
+def test_an_svg_holding_a_raster_image_is_drawn_in_the_pdf(site):
+    """svgpolicy lets an SVG hold a raster image as a data: URL; the PDF
+    engine's fetcher, which serves the site's files only, decodes it."""
+    png = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(png, "PNG")
+    embedded = base64.b64encode(png.getvalue()).decode()
+    (site.content / "images").mkdir()
+    (site.content / "images" / "photo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30">'
+        f'<image width="40" height="30" href="data:image/png;base64,{embedded}"/>'
+        "</svg>",
+        "utf-8",
+    )
+    site.brief("x", image="images/photo.svg", image_alt="A photo")
+    site.build(PDF_EDITIONS="required")
+    pdf = (site.output / "briefs" / "x.pdf").read_bytes()
+    assert b"/Subtype /Image" in pdf
+
+
+def test_the_paper_stylesheet_loads_nothing(tmp_path):
+    """Its own @import, fonts and images would go around the fetcher that
+    serves the site's files only."""
+    outside = tmp_path / "outside.css"
+    outside.write_text('h1::after { content: " IMPORTED" }', "utf-8")
+    stylesheet = tmp_path / "paper.css"
+    stylesheet.write_text(f'@import url("{outside.as_uri()}");', "utf-8")
+    (tmp_path / "files").mkdir()
+    job = pdf.PdfJob(
+        "briefs/x.pdf",
+        "<!DOCTYPE html><html lang='en'><h1>Title</h1></html>",
+        pdf.PdfMetadata("Title", ("A",), datetime(2024, 1, 1, tzinfo=UTC)),
+    )
+    made = pdf.render_pdf(job, pdf.Paper(stylesheet, tmp_path / "files"))
+    text = PdfReader(io.BytesIO(made.data)).pages[0].extract_text()
+    assert "Title" in text and "IMPORTED" not in text
 
 
 def test_pdf_setting_is_checked(site):

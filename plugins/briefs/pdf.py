@@ -33,6 +33,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .filedigests import identity_of
+from .svgpolicy import EMBEDDED_RASTER
 
 logger = logging.getLogger(__name__)
 
@@ -256,9 +257,12 @@ def _engine(stylesheet: str, stamp: tuple[int, ...]):
     again)."""
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
 
     fonts = FontConfiguration()
-    engine = fonts, CSS(filename=stylesheet, font_config=fonts)
+    # The paper stylesheet loads nothing (no @import, font or image).
+    nothing = URLFetcher(allowed_protocols=())
+    engine = fonts, CSS(filename=stylesheet, font_config=fonts, url_fetcher=nothing)
     # The engine's modules, fonts and stylesheet last the process: left out
     # of the collector's full passes, which making PDFs by the hundred
     # would otherwise repeat over them (a twentieth of a PDF worker's time).
@@ -267,13 +271,17 @@ def _engine(stylesheet: str, stamp: tuple[int, ...]):
 
 
 def _fetcher(paper: Paper, read: list[str]):
-    """Serve URLs under the site root from `paper.files`, nothing else."""
+    """Serve URLs under the site root from `paper.files`, and the raster
+    images an SVG may hold as data: URLs (svgpolicy.EMBEDDED_RASTER),
+    nothing else."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     root = Path(paper.files).resolve()
 
     class ContentFetcher(URLFetcher):
         def fetch(self, url, headers=None):
+            if EMBEDDED_RASTER.match(url):
+                return super().fetch(url, headers)  # (decoded, not fetched)
             if not url.startswith(paper.site_root):
                 raise ValueError(f"not a file of this site: {url}")
             relative = unquote(urlsplit(url).path)[

@@ -6,6 +6,10 @@ SVGs must be self-contained drawings: no script, event attributes,
 <foreignObject> (embedded HTML), entity declarations, or references to other
 files or hosts (`href`, CSS `url()`, `@import`, `image-set()`); references
 within the drawing (`#gradient`) and embedded raster images are fine.
+A <use> copies another element: it may not copy one that holds a <use>
+itself (ten levels of ten copies are a million elements in a 1 KB file),
+and all the copies together are at most MAX_DRAWN elements, so that no
+small file costs a renderer (the PDF engine, a browser) minutes.
 """
 
 from __future__ import annotations
@@ -26,7 +30,10 @@ _SEPARATOR = "}"
 _CSS_FETCH = re.compile(
     r"""url\(\s*(?!['"]?\s*#)|@import|image-set\s*\(""", re.IGNORECASE
 )
-_EMBEDDED_RASTER = re.compile(r"^data:image/(png|jpeg|gif|webp|avif);", re.IGNORECASE)
+EMBEDDED_RASTER = re.compile(r"^data:image/(png|jpeg|gif|webp|avif);", re.IGNORECASE)
+# Elements a drawing may have with its <use> copies drawn out: far more than
+# a detailed map or a chart with thousands of points.
+MAX_DRAWN = 200_000
 # CSS escapes (`\75 rl(` is `url(`), as a browser reads them.
 _CSS_ESCAPE = re.compile(
     r"\\(?:([0-9a-fA-F]{1,6})(?:\r\n|[ \t\n\r\f])?|(.))", re.DOTALL
@@ -76,6 +83,8 @@ def check_svg(data: bytes) -> list[SvgRefusal]:
             f"not a well-formed SVG (XML) file: {expat.ErrorString(exc.code)}",
             exc.lineno,
         )
+    else:
+        checker.check_copies()
     if checker.root is None and not checker.refusals:
         checker.refuse("not an SVG image: the file has no elements")
     return checker.refusals
@@ -103,6 +112,11 @@ class _Checker:
         # A <style>'s text, checked whole at its end: the parser hands it
         # over in pieces (at character references, CDATA sections...).
         self.style_text: list[str] = []
+        # The open elements, each [elements in it so far, whether it holds a
+        # <use>]; those with an id by it; the ids <use> elements copy.
+        self.open: list[list] = [[0, False]]
+        self.by_id: dict[str, list] = {}
+        self.copies: list[tuple[str, int]] = []
 
     def refuse(self, message: str, line: int | None = None) -> None:
         line = line if line is not None else self.parser.CurrentLineNumber
@@ -123,10 +137,21 @@ class _Checker:
                 "embed a page); remove it"
             )
         self.in_style += local == "style"
+        element = [1, local == "use"]
+        self.open.append(element)
         for attribute, value in attributes.items():
-            self.attribute(local, _local(attribute)[1], value)
+            attribute = _local(attribute)[1]
+            self.attribute(local, attribute, value)
+            if attribute == "id":
+                self.by_id[value.strip()] = element
+            elif local == "use" and attribute == "href" and value.strip()[:1] == "#":
+                line = self.parser.CurrentLineNumber
+                self.copies.append((value.strip()[1:], line))
 
     def end(self, name):
+        element = self.open.pop()
+        self.open[-1][0] += element[0]
+        self.open[-1][1] |= element[1]
         if _local(name)[1] != "style":
             return
         self.in_style -= 1
@@ -145,7 +170,7 @@ class _Checker:
                 "script); remove it"
             )
         elif name == "href" and not (
-            value.strip().startswith("#") or _EMBEDDED_RASTER.match(value.strip())
+            value.strip().startswith("#") or EMBEDDED_RASTER.match(value.strip())
         ):
             self.refuse(
                 f'{name}="{shown(value)}" on <{element}> refers to another file or '
@@ -162,6 +187,29 @@ class _Checker:
             self.refuse(
                 f'{name}="{shown(value)}" on <{element}> refers to another file or '
                 "address; SVG images must be self-contained (only url(#id))"
+            )
+
+    def check_copies(self) -> None:
+        """Refuse a <use> of an element holding a <use>, and copies that
+        together draw more than MAX_DRAWN elements."""
+        drawn = self.open[0][0]
+        for target, line in self.copies:
+            element = self.by_id.get(target)
+            if element is None:
+                continue  # (draws nothing)
+            if element[1]:
+                self.refuse(
+                    f'<use> copies "#{shown(target, 30)}", which holds a <use> '
+                    "itself; copies of copies are not allowed: draw the shapes "
+                    "out or copy the shapes themselves",
+                    line,
+                )
+                return
+            drawn += element[0]
+        if drawn > MAX_DRAWN:
+            self.refuse(
+                f"the drawing has {drawn:,} elements with its <use> copies drawn "
+                f"out, at most {MAX_DRAWN:,}; simplify it or use a PNG"
             )
 
     def text(self, data):
