@@ -138,6 +138,17 @@ class Git:
         )
         return [line for line in status.stdout.splitlines() if line.strip()]
 
+    def unwatched(self, paths: list[str]) -> list[str]:
+        """Tracked files under `paths` that git is told not to look at
+        (`update-index --skip-worktree` or `--assume-unchanged`, tagged S
+        or in lower case by `ls-files -v`): `changes` cannot vouch for them."""
+        listing = self.run("ls-files", "-v", "-z", "--", *paths).stdout
+        return [
+            entry[2:]
+            for entry in listing.split("\0")
+            if entry and (entry[0] == "S" or entry[0].islower())
+        ]
+
 
 def publish(
     content: Path = site_build.ROOT / "content",
@@ -201,6 +212,11 @@ def refuse_uncommitted_inputs(git: Git, content: Path) -> None:
     if not outside:
         paths.append(content.relative_to(git.repo.resolve()).as_posix() or ".")
     changes = [line for line in git.changes(paths) if not _never_read(line)]
+    changes += [
+        f"{path}: git is told not to look at it (skip-worktree or "
+        "assume-unchanged), so its changes would not show"
+        for path in git.unwatched(paths)
+    ]
     if outside:
         changes.append(f"{content}: the content folder is outside the repository")
     if changes:

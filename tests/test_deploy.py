@@ -235,6 +235,33 @@ def test_publish_refuses_uncommitted_changes_to_what_the_build_reads(
     assert len(repo.remote_log()) == 1
 
 
+def test_publish_refuses_files_git_is_told_not_to_look_at(repo, tmp_path, built_site):
+    """`git status` shows no change to a file marked skip-worktree or
+    assume-unchanged, however it was edited."""
+    for name, flag in (
+        ("pelicanconf.py", "--skip-worktree"),
+        ("tasks.py", "--assume-unchanged"),
+    ):
+        (repo.path / name).write_text("X = 1\n", "utf-8")
+        git("add", name, cwd=repo.path)
+        git("commit", "--quiet", "-m", name, cwd=repo.path)
+        (repo.path / name).write_text("X = 2\n", "utf-8")
+        git("update-index", flag, name, cwd=repo.path)
+    with pytest.raises(PublishError) as error:
+        publish(built_site.content, tmp_path / "output", repo=repo.path)
+    assert sorted(error.value.lines[1:]) == sorted(
+        [
+            "  pelicanconf.py: git is told not to look at it (skip-worktree or "
+            "assume-unchanged), so its changes would not show",
+            "  tasks.py: git is told not to look at it (skip-worktree or "
+            "assume-unchanged), so its changes would not show",
+            f"  {built_site.content.resolve()}: the content folder is outside the "
+            "repository",
+        ]
+    )
+    assert repo.remote_log() == []
+
+
 def test_invoke_publish_has_allow_dirty():
     result = subprocess.run(
         [sys.executable, "-m", "invoke", "--help", "publish"],
