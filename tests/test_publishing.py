@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import struct
+import zlib
 from contextlib import contextmanager
 
 import pytest
@@ -248,6 +250,43 @@ def test_the_theme_publishes_no_leftovers(site, tmp_path):
     copied = {p.name for p in (site.output / "theme").rglob("*")}
     assert "base.css" in copied
     assert not copied & {"base.css~", "#notes.txt#", "Thumbs.db", ".DS_Store"}
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG of `width` × `height` pixels that only says so: its header and
+    an empty picture (a reader looks at the header to know its size)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b""))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    ("size", "said"),
+    [((12_000, 12_000), "12,000 × 12,000 pixels"), ((20_000, 20_000), "over 179")],
+)
+def test_an_image_of_too_many_pixels_is_refused(site, size, said):
+    """A 420 KB PNG of 12,000 pixels square took the PDF engine 1.2 GB."""
+    write(site, "images/huge.png", png_header(*size))
+    site.brief("water-policy", image="images/huge.png", image_alt="A map")
+    with pytest.raises(BuildError) as failure:
+        site.build()
+    (line,) = failure.value.lines
+    assert line.startswith(f"content/images/huge.png: the image is {said}")
+    assert line.endswith(
+        "more than the 89 megapixels it may have; export it smaller (1,600 "
+        "pixels wide is plenty for the site and its PDFs)"
+    )
+    write(site, "images/huge.png", png_header(8_000, 6_000))
+    site.build()  # 48 megapixels: a large photo, but not one to refuse
 
 
 def test_an_image_must_be_one(site):

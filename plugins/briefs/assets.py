@@ -14,10 +14,12 @@ pass svgpolicy. Files keep their path, so `image: images/map.png` is
 
 from __future__ import annotations
 
+import io
 import posixpath
 import pyexpat
 import shutil
 import sys
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -42,6 +44,37 @@ Refusal = tuple[str, int | None]
 # What content_refusals depends on besides a file's bytes and suffix and the
 # plugin's code: the XML parser the SVG policy reads with.
 CHECKED_BY = (sys.version, pyexpat.EXPAT_VERSION)
+
+
+def _too_many_pixels(data: bytes) -> list[Refusal]:
+    """An image larger than Pillow decodes without a warning (about 89
+    megapixels): a 420 KB PNG of 12,000 pixels square took the PDF engine
+    1.2 GB. Only the header is read; what Pillow cannot read at all is
+    left to the PDF engine, which names the file."""
+    from PIL import Image
+
+    limit = Image.MAX_IMAGE_PIXELS
+    try:
+        with warnings.catch_warnings():  # (said below, in one line)
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+        size = f"{width:,} × {height:,} pixels"
+    except Image.DecompressionBombError:  # (over twice the limit)
+        width = height = limit
+        size = f"over {2 * limit / 1e6:.0f} megapixels"
+    except Exception:  # any image it cannot read: the PDF engine names it
+        return []
+    if width * height <= limit:
+        return []
+    return [
+        (
+            f"the image is {size}, more than the {limit / 1e6:.0f} megapixels "
+            "it may have; export it smaller (1,600 pixels wide is plenty for "
+            "the site and its PDFs)",
+            None,
+        )
+    ]
 
 
 def is_raster_image(head: bytes) -> bool:
@@ -176,7 +209,7 @@ def content_refusals(path: Path, data: bytes) -> list[Refusal]:
         return [(refusal.message, refusal.line) for refusal in check_svg(data)]
     head = data[:12]
     if is_raster_image(head):
-        return []
+        return _too_many_pixels(data)
     return [
         (
             f"not an image: a {suffix} file must be a PNG, JPEG, GIF, WebP or AVIF "
