@@ -583,6 +583,27 @@ def test_the_paper_stylesheet_loads_nothing(tmp_path):
     assert "Title" in text and "IMPORTED" not in text
 
 
+def test_a_pdf_that_takes_too_long_to_lay_out_is_refused(tmp_path, monkeypatch):
+    """A 50,000-letter word took 29 s, a 200,000-letter one hours: past
+    MAX_PDF_SECONDS the edition fails, naming the document."""
+    monkeypatch.setattr(pdf, "MAX_PDF_SECONDS", 0.01)
+    (tmp_path / "files").mkdir()
+    word = "a" * 20_000
+    job = pdf.PdfJob(
+        "briefs/x.pdf",
+        f"<!DOCTYPE html><html lang='en'><p>{word}</p></html>",
+        pdf.PdfMetadata("Title", ("A",), datetime(2024, 1, 1, tzinfo=UTC)),
+    )
+    with pytest.raises(pdf.PdfError) as failure:
+        pdf.render_pdf(
+            job, pdf.Paper(ROOT / "theme" / "paper" / "paper.css", tmp_path / "files")
+        )
+    assert str(failure.value) == (
+        "briefs/x.pdf: it takes more than 0.01 s to lay out (a very long word or a "
+        "very large table, say); shorten or split it"
+    )
+
+
 def test_pdf_setting_is_checked(site):
     site.brief("x")
     with pytest.raises(site_build.BuildError) as failure:

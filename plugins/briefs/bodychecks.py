@@ -11,15 +11,12 @@ turns them into one-line problems for the file they came from.
 from __future__ import annotations
 
 import re
-import signal
-import threading
-import time
 from collections.abc import Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from .htmlpolicy import locate, scan_html
 from .problems import Problem
+from .timelimit import TooSlow, time_limit
 
 # Deeper than this, lists and quotes are never prose, and Python-Markdown
 # slows down sharply (about 1 s at 250 levels) before it runs out of stack.
@@ -40,42 +37,6 @@ _TOO_SLOW = (
     "down sharply on some texts, such as thousands of unclosed brackets or "
     "unfinished links); simplify it"
 )
-
-
-class _TooSlow(BaseException):
-    """Not an Exception: no `except Exception` inside a renderer stops it."""
-
-
-@contextmanager
-def _time_limit(seconds: float):
-    """Raise _TooSlow in the block after `seconds`. SIGALRM works only in a
-    main thread: a worker process's, or a build's (a preview's thread
-    renders without a limit). A timer already set (a caller's own) is left
-    to run, and set again after the block."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(
-        signal, "setitimer"
-    ):
-        yield
-        return
-
-    def expire(signum, frame):
-        raise _TooSlow
-
-    outer = signal.getitimer(signal.ITIMER_REAL)
-    if 0 < outer[0] <= seconds:  # it rings first: the caller's limit holds
-        yield
-        return
-    handler = signal.signal(signal.SIGALRM, expire)
-    started = time.monotonic()
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, handler)
-        if outer[0]:
-            left = max(outer[0] - (time.monotonic() - started), 0.001)
-            signal.setitimer(signal.ITIMER_REAL, left, outer[1])
 
 
 @dataclass(frozen=True)
@@ -124,12 +85,12 @@ def render_checked(markdown, text: str) -> Rendered:
     if (line := too_deep(text)) is not None:
         return Rendered("", (*findings, Finding(_TOO_DEEP, line)))
     try:
-        with _time_limit(MAX_RENDER_SECONDS):
+        with time_limit(MAX_RENDER_SECONDS):
             html = markdown.convert(text)
     except RecursionError:  # nesting of another kind than lists and quotes
         findings.append(Finding(_TOO_DEEP))
         return Rendered("", tuple(findings))
-    except _TooSlow:
+    except TooSlow:
         findings.append(Finding(_TOO_SLOW.format(seconds=MAX_RENDER_SECONDS)))
         return Rendered("", tuple(findings))
     scan = scan_html(html)

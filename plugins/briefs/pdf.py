@@ -34,6 +34,7 @@ from urllib.parse import unquote, urlsplit
 
 from .filedigests import identity_of
 from .svgpolicy import EMBEDDED_RASTER
+from .timelimit import TooSlow, time_limit
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +71,13 @@ OPTIONS = {
     "jpeg_quality": JPEG_QUALITY,
     "optimize_images": True,
 }
+
+
+# A brief's PDF takes a tenth of a second; WeasyPrint's layout grows with
+# the square of an unbroken word's length (50,000 letters: 29 s) and with a
+# table's cells, so a paper edition that takes this long is refused rather
+# than left to hold the build (timelimit.py: in a process's main thread).
+MAX_PDF_SECONDS = 60
 
 
 class PdfError(Exception):
@@ -348,11 +356,26 @@ def _relative(url: str, root: str, document: str) -> str:
 def render_pdf(job: PdfJob, paper: Paper) -> PdfFile:
     """The PDF of one document; raises PdfError for anything the engine
     could not render (a missing image, say), never writes a partial PDF."""
+    fonts, css = _warm_engine(Path(paper.stylesheet))
+    read: list[str] = []  # the files under Paper.files it read
+    try:
+        with time_limit(MAX_PDF_SECONDS):
+            return _render(job, paper, fonts, css, read)
+    except TooSlow:
+        raise PdfError(
+            job.path,
+            [
+                f"it takes more than {MAX_PDF_SECONDS} s to lay out (a very long "
+                "word or a very large table, say); shorten or split it"
+            ],
+        ) from None
+
+
+def _render(job: PdfJob, paper: Paper, fonts, css, read: list[str]) -> PdfFile:
+    """render_pdf's work, without its time limit."""
     from weasyprint import HTML
     from weasyprint.pdf.metadata import DocumentMetadata
 
-    fonts, css = _warm_engine(Path(paper.stylesheet))
-    read: list[str] = []
     with _engine_messages(paper.site_root) as messages:
         document = HTML(
             string=job.html,
