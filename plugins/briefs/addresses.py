@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .linkcheck import folders_of
 from .problems import Problem
 from .registry import Registry
 from .schema import Brief
@@ -180,9 +181,7 @@ def _alias_clashes(briefs, registry, files, shown, registry_paths, uses):
     for relative in files:
         pages[relative] = f"the file {relative} under content/"
     taken = {address.casefold(): owner for address, owner in pages.items()}
-    content_folders = {
-        folder.casefold() for relative in files for folder in _folders(relative)
-    }
+    content_folders = {folder.casefold() for folder in folders_of(files)}
 
     holders = [
         (_Owner(shown(source), "aliases", f"the brief {shown(source)}"), brief.aliases)

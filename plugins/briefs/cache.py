@@ -66,10 +66,18 @@ class Pickled(bytes):
         return pickle.loads(zlib.decompress(self))
 
 
+DIGEST_SIZE = 16  # bytes (digest_of)
+
+
 def digest_of(data: bytes) -> str:
     """The project's one digest of bytes (blake2b, 128 bits, as hex): of a
     file the manifest keeps, a rendered body, a job's inputs."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return hashlib.blake2b(data, digest_size=DIGEST_SIZE).hexdigest()
+
+
+def digester():
+    """digest_of's hash, fed in pieces (a file copied a chunk at a time)."""
+    return hashlib.blake2b(digest_size=DIGEST_SIZE)
 
 
 def fingerprint(value) -> str:

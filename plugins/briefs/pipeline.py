@@ -66,7 +66,7 @@ from . import (
     reading,
     search,
 )
-from .cache import Cache, CacheUnusable, Pickled, digest_of, fingerprint
+from .cache import Cache, CacheUnusable, Pickled, digest_of, digester, fingerprint
 from .collection import Collection, display_path, validate_content
 from .filedigests import Remembered, identity_of
 from .linkcheck import BrokenLink, PageLinks, SiteChecker, is_checked, read_page
@@ -394,7 +394,7 @@ def up_to_date(
         if _all_files(Path(output)) - {MARKER} != set(recorded):
             return None
         root = str(output)
-        mode = (new_file_mode(),)
+        mode = (new_file_mode(),)  # (a slice: an older manifest has no mode)
         if any(
             kept[3:] != mode or _stat(_join(root, rel)) != kept
             for rel, kept in recorded.items()
@@ -2151,7 +2151,7 @@ def _copy(job: Job, output: Path, planned: set[str], shown: str) -> ManifestEntr
     path = output / job.save_as
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    digest = hashlib.blake2b(digest_size=16)  # (cache.digest_of's)
+    digest = digester()
     try:
         with job.source.open("rb") as source, temporary.open("wb") as copy:
             while chunk := source.read(COPY_CHUNK):
