@@ -59,14 +59,14 @@ def _too_many_pixels(data: bytes) -> list[Refusal]:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
                 width, height = image.size
-        size = f"{width:,} × {height:,} pixels"
-    except Image.DecompressionBombError:  # (over twice the limit)
-        width = height = limit
+    except Image.DecompressionBombError:  # (Pillow refuses over twice the limit)
         size = f"over {2 * limit / 1e6:.0f} megapixels"
     except Exception:  # any image it cannot read: the PDF engine names it
         return []
-    if width * height <= limit:
-        return []
+    else:
+        if width * height <= limit:
+            return []
+        size = f"{width:,} × {height:,} pixels"
     return [
         (
             f"the image is {size}, more than the {limit / 1e6:.0f} megapixels "

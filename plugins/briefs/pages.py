@@ -220,16 +220,18 @@ def plan(
         SEARCH_FOLDER,
         settings.get("THEME_STATIC_DIR", "theme") + "/",
     )
+    # (and, in any build, the files production writes beside them)
+    written |= {name for name in site.files if name.casefold() in HOST_FILES}
     clashes = [
         Problem(
             display_path(content / image, content),
             f"would replace {image}, which the site itself writes; rename the file"
-            if image in written or image.casefold() in HOST_FILES
+            if image in written
             else f"is in {image.split('/')[0]}/, a folder the site writes itself; "
             "move the file",
         )
         for image in sorted(site.files)
-        if image in written or image.casefold() in HOST_FILES or image.startswith(owned)
+        if image in written or image.startswith(owned)
     ]
     if clashes:
         raise ContentError(clashes)
