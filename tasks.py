@@ -125,7 +125,11 @@ def check(c, content=str(CONTENT), against=""):
     for line in [*listed, *more, *broken_links, *failures, *lost]:
         print(line, file=sys.stderr)
     ok = not errors(problems) and not broken_links and not failures and not lost
-    links = f", {len(broken_links)} link problems" if broken_links else ""
+    links = (
+        f", {len(broken_links)} link problem{'s' if len(broken_links) != 1 else ''}"
+        if broken_links
+        else ""
+    )
     if failures:
         links += f", {len(failures)} other build problem(s)"
     gone = (

@@ -251,8 +251,11 @@ def test_invoke_check_fails_on_a_broken_link(site):
     site.brief("linking", body="See [the missing brief](missing.html).")
     result = site.invoke("check", "--content", str(site.content))
     assert result.returncode == 1
-    assert "briefs/linking.html: missing.html: file not found" in result.stderr
-    assert "4 link problems" in result.stderr  # the page and three feeds
+    assert (
+        "content/briefs/2024/linking.md: missing.html: file not found "
+        "(briefs/missing.html); on briefs/linking.html and 3 feeds\n"
+    ) in result.stderr
+    assert "1 link problem." in result.stderr  # one mistake, on four files
     assert not site.output.exists()
 
 

@@ -104,11 +104,15 @@ CSS_URL = re.compile(
 
 @dataclass(frozen=True)
 class BrokenLink:
-    """One broken reference: the file it is in, the URL as written, and why."""
+    """One broken reference: the file it is in, the URL as written, and why;
+    and the file of the site it resolves to (`path`, "" for its own page)
+    and the id it asks for there, when it resolves to one."""
 
     page: str
     target: str
     reason: str
+    path: str | None = None
+    fragment: str | None = None
 
     def __str__(self) -> str:
         return f"{self.page}: {self.target}: {self.reason}"
@@ -797,7 +801,7 @@ class SiteChecker:
                 if reason is None and path is not None:
                     reason = self.check(rel, path, fragment)
                 if reason:
-                    broken.append(BrokenLink(rel, url, reason))
+                    broken.append(BrokenLink(rel, url, reason, path, fragment))
         logger.info("checked %d files, %d broken links", len(self.pages), len(broken))
         return broken
 

@@ -60,6 +60,7 @@ from . import (
     bodychecks,
     filedigests,
     interrupts,
+    linkreport,
     opendata,
     pdf,
     pdf_output,
@@ -795,7 +796,7 @@ class BriefsGenerator(Generator):
         files = _all_files(output)
         broken = self.check_links(output, files, public_url(self.settings))
         if broken:
-            raise LinkError([str(link) for link in broken])
+            raise LinkError(linkreport.report(broken, self.body_sources()))
         self.cache.put(
             "links",
             {
@@ -826,6 +827,18 @@ class BriefsGenerator(Generator):
         self.cache.keep_only("states", {self.state_key(name) for name in STATES})
         if self.marks:
             mark(output)
+
+    def body_sources(self) -> dict[str, linkreport.BodySource]:
+        """Each brief's page, with its source and its body's links: a
+        broken link there is the brief's to fix (linkreport)."""
+        pattern = self.settings["ARTICLE_SAVE_AS"]
+        return {
+            pattern.format(slug=brief.slug): linkreport.BodySource(
+                read.shown, frozenset(read.local_urls)
+            )
+            for path, brief in self.collection.briefs.items()
+            if (read := self.collection.reads.get(path)) is not None
+        }
 
     def inputs_still(self) -> str | None:
         """This build's inputs digest when every input is still as it was

@@ -1,0 +1,108 @@
+"""How the build reports broken links: one line a mistake, against the
+brief to fix when its body holds the link (linkreport.py), then through a
+real build."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import snapshot
+
+from briefs.linkcheck import BrokenLink
+from briefs.linkreport import BodySource, report
+from policy_briefs.build import BuildError
+
+MISSING = "file not found (briefs/x.html)"
+
+
+def missing(page: str, url: str) -> BrokenLink:
+    return BrokenLink(page, url, MISSING, "briefs/x.html")
+
+
+def test_a_body_link_is_reported_against_its_brief_with_the_feeds_folded_in():
+    sources = {
+        "briefs/a.html": BodySource("content/briefs/a.md", frozenset({"x.html"}))
+    }
+    broken = [
+        missing("briefs/a.html", "x.html"),
+        missing("feeds/all.atom.xml", "../briefs/x.html"),
+        missing("feeds/topics/t.atom.xml", "../../briefs/x.html"),
+    ]
+    assert report(broken, sources) == [
+        f"content/briefs/a.md: x.html: {MISSING}; on briefs/a.html and 2 feeds"
+    ]
+
+
+def test_two_briefs_with_the_same_broken_link_are_each_named():
+    sources = {
+        "briefs/a.html": BodySource("content/briefs/a.md", frozenset({"x.html"})),
+        "briefs/b.html": BodySource("content/briefs/b.md", frozenset({"x.html"})),
+    }
+    broken = [
+        missing("briefs/b.html", "x.html"),
+        missing("briefs/a.html", "x.html"),
+        missing("feeds/all.atom.xml", "../briefs/x.html"),
+    ]
+    assert report(broken, sources) == [
+        f"content/briefs/a.md: x.html: {MISSING}; "
+        "on briefs/a.html and feeds/all.atom.xml",
+        f"content/briefs/b.md: x.html: {MISSING}; "
+        "on briefs/b.html and feeds/all.atom.xml",
+    ]
+
+
+def test_a_link_the_body_does_not_hold_is_the_pages_own():
+    """The theme's links on a brief's page are not the brief's to fix; the
+    same one on many pages is one line."""
+    sources = {"briefs/a.html": BodySource("content/briefs/a.md", frozenset())}
+    reason = "file not found (theme/x.css)"
+    broken = [
+        BrokenLink(page, "../theme/x.css", reason, "theme/x.css")
+        for page in ("briefs/a.html", "briefs/b.html", "regions/r.html")
+    ] + [BrokenLink("index.html", "theme/x.css", reason, "theme/x.css")]
+    assert report(broken, sources) == [
+        f"briefs/a.html: ../theme/x.css: {reason}; also on 2 pages",
+        f"index.html: theme/x.css: {reason}",
+    ]
+
+
+def test_different_mistakes_stay_apart():
+    """Another reason, another target, the same target written otherwise,
+    or a problem with no target (a root-absolute link) on two pages: each
+    its own line."""
+    broken = [
+        missing("a.html", "x.html"),
+        BrokenLink(
+            "a.html", "x.html#n", 'no id "n" in briefs/x.html', "briefs/x.html", "n"
+        ),
+        BrokenLink("a.html", "/y.html", "root-absolute link"),
+        BrokenLink("b.html", "/y.html", "root-absolute link"),
+        missing("feeds/all.atom.xml", "../briefs/x.html"),
+    ]
+    assert report(broken) == [
+        f"a.html: x.html: {MISSING}",
+        'a.html: x.html#n: no id "n" in briefs/x.html',
+        "a.html: /y.html: root-absolute link",
+        "b.html: /y.html: root-absolute link",
+        f"feeds/all.atom.xml: ../briefs/x.html: {MISSING}",
+    ]
+
+
+def test_the_build_names_the_brief_to_fix_once_for_each_broken_link(site):
+    site.brief("target", title="Target")
+    site.brief("linking", title="Linking")
+    site.build()
+    before = snapshot(site.output)
+    site.brief(
+        "linking",
+        title="Linking",
+        body="See [a gone brief](gone.html) and [a part](target.html#nope).",
+    )
+    with pytest.raises(BuildError) as failure:
+        site.build()
+    assert failure.value.lines == [
+        "content/briefs/2024/linking.md: gone.html: file not found "
+        "(briefs/gone.html); on briefs/linking.html and 3 feeds",
+        'content/briefs/2024/linking.md: target.html#nope: no id "nope" in '
+        "briefs/target.html; on briefs/linking.html and 3 feeds",
+    ]
+    assert snapshot(site.output) == before
