@@ -22,12 +22,13 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 from briefs.collection import display_path
+from briefs.sitefiles import NOT_FOUND, SITEMAP
 from host_files.files import GOOGLE_VERIFICATION
 
 ADDRESS_SUFFIXES = (".html", ".xml")
 # Written by production builds only (publishconf.py): a development build's
 # lack of them loses nothing (production_only).
-PRODUCTION_ONLY = frozenset({"sitemap.xml", "404.html"})
+PRODUCTION_ONLY = frozenset({SITEMAP, NOT_FOUND})
 _FURTHER_PAGE = re.compile(r"^((?:regions|authors|topics)/[^/]+|index)-(\d+)\.html$")
 _REGISTRIES = {"regions": "regions.yml", "authors": "authors.yml"}
 

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from briefs import outputdir
 from briefs.collection import is_ignored
+from briefs.sitefiles import NOJEKYLL
 
 from . import addresses
 from . import build as site_build
@@ -175,7 +176,7 @@ def publish(
         raise PublishError(["build failed, nothing published:", *exc.lines]) from None
     output = built.output
     with outputdir.lock(output):
-        if not (output / ".nojekyll").is_file():
+        if not (output / NOJEKYLL).is_file():
             raise PublishError(
                 [
                     f"{output} has no .nojekyll (the host_files plugin writes it "

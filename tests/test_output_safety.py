@@ -208,27 +208,35 @@ def test_an_in_place_build_removes_what_it_no_longer_makes(site):
     assert (site.output / "notes.txt").read_text("utf-8") == "mine"
 
 
-def test_an_in_place_build_never_writes_through_a_symbolic_link(site, tmp_path):
+@pytest.mark.parametrize("link", ["briefs", "notes/deep/kept.html"])
+def test_an_in_place_build_never_writes_through_a_symbolic_link(site, tmp_path, link):
     """Plain Pelican writes its folder in place: a link placed in it (to a
-    folder elsewhere) would take the pages under it out of the folder."""
+    folder or a file elsewhere, at any depth) would take what is written
+    through it out of the folder."""
     from briefs.problems import BriefsError
 
     site.brief("x")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    site.output.mkdir()
-    (site.output / "briefs").symlink_to(elsewhere)
+    (site.output / "notes" / "deep").mkdir(parents=True)
+    (site.output / "notes" / "a.txt").write_text("mine", "utf-8")
+    target = elsewhere if link == "briefs" else elsewhere / "kept.html"
+    if target != elsewhere:
+        target.write_text("elsewhere", "utf-8")
+    (site.output / link).symlink_to(target)
     settings = load_settings(
         site.content, site.output, CACHE_PATH=str(tmp_path / "c"), PDF_EDITIONS="off"
     )
     with pytest.raises(BriefsError) as failure:
         run_pelican(settings)
     assert failure.value.lines == [
-        f"{site.output / 'briefs'}: a symbolic link in the output folder, which a "
+        f"{site.output / link}: a symbolic link in the output folder, which a "
         "build writes in place; a page written through it would land outside the "
         "folder: remove the link"
     ]
-    assert list(elsewhere.iterdir()) == []
+    assert sorted(p.name for p in elsewhere.iterdir()) == (
+        [] if link == "briefs" else ["kept.html"]
+    )
 
 
 @pytest.mark.parametrize(

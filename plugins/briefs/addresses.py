@@ -22,6 +22,7 @@ from .linkcheck import folders_of
 from .problems import Problem
 from .registry import Registry
 from .schema import Brief
+from .sitefiles import NOT_FOUND
 from .slugs import MAX_LENGTH as MAX_SLUG_LENGTH
 from .slugs import slugify
 from .yamltree import shorten
@@ -35,7 +36,7 @@ FIXED_PAGES = {
     "index.html": "the home page",
     "archives.html": "the archive",
     "search.html": "the search page",
-    "404.html": "the page-not-found page",
+    NOT_FOUND: "the page-not-found page",
     **{f"{folder}/index.html": f"the list of all {folder}" for folder in KIND_NAMES},
 }
 # Further pages of a listing: europe.html, europe-2.html, europe-3.html...

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import PurePosixPath
 
+from . import sitefiles
 from .characters import describe, first_forbidden, has_visible
 from .slugs import MAX_LENGTH as MAX_SLUG_LENGTH
 from .yamltree import Mapping, Scalar, Sequence, kind_of, shorten
@@ -38,9 +39,10 @@ _ADDRESS_PART = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$")
 # Its length (ASCII: characters are bytes), far below the 4,096 bytes a
 # path may have with the output folder in front of it.
 MAX_ADDRESS_LENGTH = 1000
-# Every file the site writes has a '.' in its name but the production CNAME:
-# a folder so named could be a file (briefs/x.html/old.html, sitemap.xml/...).
-_HOST_FILES = {"cname"}
+# Every file the site writes has a '.' in its name but the production CNAME
+# (sitefiles.py): a folder so named could be a file (briefs/x.html/old.html,
+# sitemap.xml/...).
+_DOTLESS = {name.casefold() for name in sitefiles.FIXED_NAMES if "." not in name}
 
 
 class FieldError(Exception):
@@ -335,7 +337,7 @@ def site_address(node) -> str:
             f"{MAX_ADDRESS_LENGTH:,}; use a shorter address"
         )
     if file_like := next(
-        (part for part in parts[:-1] if "." in part or part.casefold() in _HOST_FILES),
+        (part for part in parts[:-1] if "." in part or part.casefold() in _DOTLESS),
         None,
     ):
         raise FieldError(

@@ -44,13 +44,14 @@ from urllib.parse import unquote, urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from .cache import Pickled
+from .sitefiles import NOT_FOUND
 
 logger = logging.getLogger(__name__)
 
 PARALLEL_FROM = 500  # files; below this, starting processes costs more
 
 # Pages the host serves in place of any missing address (briefs.notfound).
-ANY_DEPTH_PAGES = frozenset({"404.html"})
+ANY_DEPTH_PAGES = frozenset({NOT_FOUND})
 
 IGNORED_SCHEMES = frozenset({"mailto", "tel", "data", "javascript", "about"})
 

@@ -16,7 +16,9 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-SAVE_AS = "404.html"
+from . import sitefiles
+
+SAVE_AS = sitefiles.NOT_FOUND
 TEMPLATE = "notfound"
 # The screen stylesheets, in base.html's order (print.css is left out: no one
 # prints a page-not-found page).

@@ -19,7 +19,7 @@ from pathlib import Path
 from markupsafe import Markup
 from pelican.utils import SafeDatetime
 
-from . import listings, notfound
+from . import listings, notfound, sitefiles
 from .cache import digest_of, fingerprint
 from .citations import citation_paths
 from .collection import display_path
@@ -48,10 +48,8 @@ NAV_REGIONS = 24
 LATEST = 6  # newest briefs looked at for a brief page's "Latest briefs"
 DATA_FOLDER = "data/"  # the open data files (one job: data_job)
 SEARCH_FOLDER = "search/"  # the search index's files (one job)
-# What a production build writes beside the pages (plugins/host_files, and
-# notfound.py's 404.html): never the address of a file from content/, in
-# any build, so that a development build publishes what production would.
-HOST_FILES = frozenset({"sitemap.xml", "robots.txt", ".nojekyll", "cname", "404.html"})
+# Never the address of a file from content/ (sitefiles.py), in any case.
+HOST_FILES = frozenset(name.casefold() for name in sitefiles.FIXED_NAMES)
 VIEWS = "views"  # the family of jobs made from the views alone (view_jobs)
 
 

@@ -2069,12 +2069,23 @@ def _embeds(content: str, names: Iterable[str]) -> tuple[tuple, ...] | None:
 
 def _first_link(output: Path) -> str | None:
     """The first symbolic link found in the folder `output` (a file or a
-    folder, not followed), or None."""
-    for folder, dirs, names in os.walk(output):
-        for name in sorted(dirs + names):
-            path = Path(folder, name)
-            if path.is_symlink():
-                return str(path)
+    folder, not followed), or None. A folder's entries tell what each is:
+    no file is looked up on its own."""
+    folders = [str(output)]
+    while folders:
+        try:
+            with os.scandir(folders.pop()) as scanned:
+                entries = sorted(scanned, key=lambda entry: entry.name)
+        except FileNotFoundError:
+            continue  # (no folder yet: nothing in it)
+        for entry in entries:
+            if entry.is_symlink():
+                return entry.path
+        folders.extend(
+            entry.path
+            for entry in reversed(entries)
+            if entry.is_dir(follow_symlinks=False)
+        )
     return None
 
 

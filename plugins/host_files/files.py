@@ -26,6 +26,7 @@ from urllib.parse import quote, urlsplit
 from xml.sax.saxutils import escape
 
 from briefs.problems import did_you_mean
+from briefs.sitefiles import CNAME, NOJEKYLL, NOT_FOUND, ROBOTS, SITEMAP
 from briefs.urls import public_url
 
 logger = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ class Options:
     nojekyll: bool = True
     cname: str = ""
     google_verification: str = ""
-    exclude: tuple[str, ...] = field(default=("404.html",))
+    exclude: tuple[str, ...] = field(default=(NOT_FOUND,))
 
 
 def load_options(settings: dict) -> Options:
@@ -125,9 +126,9 @@ def write_files(
     options = load_options(settings)
     site_url = public_url(settings)
     if options.nojekyll:
-        (output / ".nojekyll").write_text("", encoding="utf-8")
+        (output / NOJEKYLL).write_text("", encoding="utf-8")
     if options.cname:
-        (output / "CNAME").write_text(options.cname + "\n", encoding="utf-8")
+        (output / CNAME).write_text(options.cname + "\n", encoding="utf-8")
         if site_url and urlsplit(site_url).hostname != options.cname:
             logger.warning(
                 "CNAME is %s but SITEURL is %s: canonical, feed and sitemap "
@@ -150,12 +151,12 @@ def write_files(
     if options.sitemap:
         left_out = {*redirects, options.google_verification}
         pages = [p for p in site_pages(output, options.exclude) if p not in left_out]
-        (output / "sitemap.xml").write_text(
+        (output / SITEMAP).write_text(
             sitemap_xml(site_url, pages, dates),
             encoding="utf-8",
         )
     if options.robots:
-        (output / "robots.txt").write_text(
+        (output / ROBOTS).write_text(
             robots_txt(site_url if options.sitemap else None), encoding="utf-8"
         )
 
@@ -187,5 +188,5 @@ def sitemap_xml(site_url: str, pages: list[str], dates: dict[str, str]) -> str:
 def robots_txt(site_url: str | None) -> str:
     text = "User-agent: *\nDisallow:\n"
     if site_url:
-        text += f"\nSitemap: {site_url}/sitemap.xml\n"
+        text += f"\nSitemap: {site_url}/{SITEMAP}\n"
     return text
