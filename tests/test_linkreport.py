@@ -8,7 +8,7 @@ import pytest
 from conftest import snapshot
 
 from briefs.linkcheck import BrokenLink
-from briefs.linkreport import BodySource, report
+from briefs.linkreport import Source, report
 from policy_briefs.build import BuildError
 
 MISSING = "file not found (briefs/x.html)"
@@ -19,23 +19,22 @@ def missing(page: str, url: str) -> BrokenLink:
 
 
 def test_a_body_link_is_reported_against_its_brief_with_the_feeds_folded_in():
-    sources = {
-        "briefs/a.html": BodySource("content/briefs/a.md", frozenset({"x.html"}))
-    }
+    sources = {"briefs/a.html": Source("content/briefs/a.md", frozenset({"x.html"}))}
     broken = [
         missing("briefs/a.html", "x.html"),
         missing("feeds/all.atom.xml", "../briefs/x.html"),
         missing("feeds/topics/t.atom.xml", "../../briefs/x.html"),
     ]
     assert report(broken, sources) == [
-        f"content/briefs/a.md: x.html: {MISSING}; on briefs/a.html and 2 feeds"
+        f"content/briefs/a.md: x.html: {MISSING}; on briefs/a.html, "
+        "feeds/all.atom.xml and feeds/topics/t.atom.xml"
     ]
 
 
 def test_two_briefs_with_the_same_broken_link_are_each_named():
     sources = {
-        "briefs/a.html": BodySource("content/briefs/a.md", frozenset({"x.html"})),
-        "briefs/b.html": BodySource("content/briefs/b.md", frozenset({"x.html"})),
+        "briefs/a.html": Source("content/briefs/a.md", frozenset({"x.html"})),
+        "briefs/b.html": Source("content/briefs/b.md", frozenset({"x.html"})),
     }
     broken = [
         missing("briefs/b.html", "x.html"),
@@ -53,14 +52,15 @@ def test_two_briefs_with_the_same_broken_link_are_each_named():
 def test_a_link_the_body_does_not_hold_is_the_pages_own():
     """The theme's links on a brief's page are not the brief's to fix; the
     same one on many pages is one line."""
-    sources = {"briefs/a.html": BodySource("content/briefs/a.md", frozenset())}
+    sources = {"briefs/a.html": Source("content/briefs/a.md", frozenset())}
     reason = "file not found (theme/x.css)"
     broken = [
         BrokenLink(page, "../theme/x.css", reason, "theme/x.css")
         for page in ("briefs/a.html", "briefs/b.html", "regions/r.html")
     ] + [BrokenLink("index.html", "theme/x.css", reason, "theme/x.css")]
     assert report(broken, sources) == [
-        f"briefs/a.html: ../theme/x.css: {reason}; also on 2 pages",
+        f"briefs/a.html: ../theme/x.css: {reason}; also on briefs/b.html and "
+        "regions/r.html",
         f"index.html: theme/x.css: {reason}",
     ]
 
@@ -106,3 +106,56 @@ def test_the_build_names_the_brief_to_fix_once_for_each_broken_link(site):
         "briefs/target.html; on briefs/linking.html and 3 feeds",
     ]
     assert snapshot(site.output) == before
+
+
+def test_a_bio_or_description_link_is_reported_against_its_registry_entry():
+    description = Source(
+        "content/regions.yml: Europe: description", frozenset({"x.html"})
+    )
+    bio = Source("content/authors.yml: Ann: bio", frozenset({"y.html"}))
+    bodies = {"briefs/a.html": Source("content/briefs/a.md", frozenset())}
+    broken = [
+        BrokenLink("authors/ann.html", "y.html", "file not found (authors/y.html)"),
+        BrokenLink("briefs/a.html", "y.html", "file not found (briefs/y.html)"),
+        BrokenLink("regions/europe.html", "x.html", "file not found (regions/x.html)"),
+        BrokenLink("regions/index.html", "x.html", "file not found (regions/x.html)"),
+        BrokenLink("regions/k.html", "z.html", "file not found (regions/z.html)"),
+    ]
+    assert report(broken, bodies, [description, bio]) == [
+        "content/authors.yml: Ann: bio: y.html: file not found (authors/y.html); "
+        "on authors/ann.html",
+        "content/authors.yml: Ann: bio: y.html: file not found (briefs/y.html); "
+        "on briefs/a.html",
+        "content/regions.yml: Europe: description: x.html: file not found "
+        "(regions/x.html); on regions/europe.html and regions/index.html",
+        "regions/k.html: z.html: file not found (regions/z.html)",
+    ]
+
+
+def test_where_else_a_mistake_shows():
+    sources = {"briefs/a.html": Source("content/briefs/a.md", frozenset({"x.html"}))}
+    broken = [missing("briefs/a.html", "x.html")] + [
+        missing(page, "../briefs/x.html")
+        for page in ("regions/r.html", "feeds/all.atom.xml")
+    ]
+    assert report(broken, sources) == [
+        f"content/briefs/a.md: x.html: {MISSING}; on briefs/a.html, regions/r.html "
+        "and feeds/all.atom.xml"
+    ]
+
+
+def test_the_build_names_the_region_whose_description_has_a_broken_link(site):
+    from conftest import REGIONS
+
+    site.brief("water")
+    regions = [dict(entry) for entry in REGIONS]
+    regions[0]["description"] = "See [the map](nowhere.html)."
+    site.registry("regions.yml", regions)
+    with pytest.raises(BuildError) as failure:
+        site.build()
+    assert failure.value.lines == [
+        f"content/regions.yml: {regions[0]['name']}: description: nowhere.html: "
+        "file not found (regions/nowhere.html); on regions/index.html and "
+        "regions/northeast-asia.html"
+    ]
+    assert not site.output.exists()

@@ -4,25 +4,27 @@ naming the file to fix.
 A broken link in a brief's body stands on its page and again in every feed
 that carries the brief; a broken link in the theme stands on every page of
 a folder. Reported as found, one mistake was dozens of lines, none naming
-the Markdown file. Here a broken link of a brief's page that its body holds
-(as written there) is reported against the brief's source, with the pages
-and feeds it shows on; the same broken target found elsewhere, for the same
-reason, is folded into that line; and any other broken link repeated on
-several pages is one line, naming the first page and how many more.
+the Markdown file. Here a broken link is reported against the text that
+holds it, as written there, with the pages and feeds it shows on: a brief's
+page against the brief's body, else against a bio or a region's
+description that holds it; the same broken target found elsewhere, for the
+same reason, is folded into that line; and any other broken link repeated
+on several pages is one line, naming the first page and how many more.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .linkcheck import BrokenLink
 
 
-class BodySource(NamedTuple):
-    """The brief behind a page: its source as shown, and the local links
-    its body holds as written (SourceRead.local_urls)."""
+class Source(NamedTuple):
+    """A text an editor writes: where it is, as shown (`content/x.md`,
+    `content/authors.yml: Name: bio`), and the local links it holds as
+    written (SourceRead.local_urls, a registry text's links)."""
 
     shown: str
     urls: frozenset[str]
@@ -47,14 +49,20 @@ class _Finding:
 
 
 def _counted(files: list[str]) -> str:
-    """`briefs/x.html`, `briefs/x.html and 3 feeds`, `2 pages and
-    feeds/all.atom.xml`: one page or feed by name, several by number."""
+    """`briefs/x.html`, `briefs/x.html and 3 feeds`, `a.html, b.html and
+    feeds/all.atom.xml`: pages and feeds by name up to two of each, by
+    number past that."""
     feeds = [name for name in files if name.endswith(".xml")]
     pages = [name for name in files if not name.endswith(".xml")]
-    return " and ".join(
-        group[0] if len(group) == 1 else f"{len(group)} {kind}s"
-        for group, kind in ((pages, "page"), (feeds, "feed"))
-        if group
+    parts = [
+        part
+        for group, kind in ((pages, "pages"), (feeds, "feeds"))
+        for part in (group if len(group) <= 2 else [f"{len(group)} {kind}"])
+    ]
+    return (
+        " and ".join(parts)
+        if len(parts) <= 2
+        else (", ".join(parts[:-1]) + " and " + parts[-1])
     )
 
 
@@ -68,30 +76,39 @@ def _target(link: BrokenLink) -> tuple:
 
 
 def report(
-    broken: Iterable[BrokenLink], sources: Mapping[str, BodySource] = {}
+    broken: Iterable[BrokenLink],
+    bodies: Mapping[str, Source] = {},
+    shared: Sequence[Source] = (),
 ) -> list[str]:
-    """One line for each mistake among `broken`: against its brief's source
-    when the page is a brief's (`sources`, by page) and its body holds the
-    link (those first, by source), else against the first page it is on."""
-    broken = list(broken)
+    """One line for each mistake among `broken`: against the brief's body
+    on its page (`bodies`, by page) when the body holds the link, else
+    against each `shared` text (bios, descriptions) that holds it (these
+    lines first, by source); else against the first page it is on."""
     attributed: dict[tuple, _Finding] = {}
     by_target: dict[tuple, list[_Finding]] = {}
     rest: list[BrokenLink] = []
     for link in broken:
-        source = sources.get(link.page)
-        if source is None or link.target not in source.urls:
+        body = bodies.get(link.page)
+        if body is not None and link.target in body.urls:
+            holders = [body]
+        else:
+            holders = [text for text in shared if link.target in text.urls]
+        if not holders:
             rest.append(link)
-            continue
-        key = (source.shown, link.target, link.reason)
-        finding = attributed.get(key)
-        if finding is None:
-            finding = attributed[key] = _Finding(source.shown, link.target, link.reason)
-            by_target.setdefault(_target(link), []).append(finding)
-        finding.pages.append(link.page)
+        for holder in holders:
+            key = (holder.shown, link.target, link.reason)
+            finding = attributed.get(key)
+            if finding is None:
+                finding = attributed[key] = _Finding(
+                    holder.shown, link.target, link.reason
+                )
+                by_target.setdefault(_target(link), []).append(finding)
+            if link.page not in finding.pages:
+                finding.pages.append(link.page)
     others: dict[tuple, _Finding] = {}
     for link in rest:
         shown_with = by_target.get(_target(link))
-        if shown_with:  # a body's link again, in a feed or another page
+        if shown_with:  # a text's link again, in a feed or another page
             for finding in shown_with:
                 if link.page not in finding.pages:
                     finding.pages.append(link.page)

@@ -760,6 +760,8 @@ class BriefsGenerator(Generator):
         self.terms = Kept(self.cache, "terms", self.warm and self.warm.terms)
         self.read_keys: dict[str, str] = {}  # by the source's path
         self.site: Site | None = None
+        # The bios and descriptions, for naming the text a broken link is in.
+        self.registry_sources: list[linkreport.Source] = []
         self.jobs: list[Job] = []
         self.written: dict[str, ManifestEntry] = {}
         self.fresh_links: dict[str, Pickled] = {}  # PageLinks
@@ -796,7 +798,9 @@ class BriefsGenerator(Generator):
         files = _all_files(output)
         broken = self.check_links(output, files, public_url(self.settings))
         if broken:
-            raise LinkError(linkreport.report(broken, self.body_sources()))
+            raise LinkError(
+                linkreport.report(broken, self.body_sources(), self.registry_sources)
+            )
         self.cache.put(
             "links",
             {
@@ -828,12 +832,12 @@ class BriefsGenerator(Generator):
         if self.marks:
             mark(output)
 
-    def body_sources(self) -> dict[str, linkreport.BodySource]:
+    def body_sources(self) -> dict[str, linkreport.Source]:
         """Each brief's page, with its source and its body's links: a
         broken link there is the brief's to fix (linkreport)."""
         pattern = self.settings["ARTICLE_SAVE_AS"]
         return {
-            pattern.format(slug=brief.slug): linkreport.BodySource(
+            pattern.format(slug=brief.slug): linkreport.Source(
                 read.shown, frozenset(read.local_urls)
             )
             for path, brief in self.collection.briefs.items()
@@ -924,6 +928,11 @@ class BriefsGenerator(Generator):
             found += bodychecks.shared_text_problems(rendered[key], shown, name, kind)
             texts[kind, name] = rendered[key].html
             links[kind][name] = rendered[key].links
+            self.registry_sources.append(
+                linkreport.Source(
+                    f"{shown}: {name}: {kind}", frozenset(rendered[key].links)
+                )
+            )
         return texts, links, found
 
     def published_files(
