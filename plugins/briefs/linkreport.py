@@ -35,11 +35,13 @@ class _Finding:
     where: str  # the source file, or the first page it was found on
     url: str  # as written there
     reason: str
-    pages: list[str] = field(default_factory=list)
+    # Where it was found, in order (a dict: thousands of pages may share
+    # one broken link of a bio).
+    pages: dict[str, None] = field(default_factory=dict)
 
     def line(self, attributed: bool) -> str:
         """`where: url: reason`, and where else it was found."""
-        others = self.pages if attributed else self.pages[1:]
+        others = list(self.pages)[0 if attributed else 1 :]
         text = f"{self.where}: {self.url}: {self.reason}"
         if attributed:
             text += f"; on {_counted(others)}"
@@ -84,6 +86,10 @@ def report(
     on its page (`bodies`, by page) when the body holds the link, else
     against each `shared` text (bios, descriptions) that holds it (these
     lines first, by source); else against the first page it is on."""
+    holding: dict[str, list[Source]] = {}  # the shared texts, by link
+    for text in shared:
+        for url in text.urls:
+            holding.setdefault(url, []).append(text)
     attributed: dict[tuple, _Finding] = {}
     by_target: dict[tuple, list[_Finding]] = {}
     rest: list[BrokenLink] = []
@@ -92,7 +98,7 @@ def report(
         if body is not None and link.target in body.urls:
             holders = [body]
         else:
-            holders = [text for text in shared if link.target in text.urls]
+            holders = holding.get(link.target, [])
         if not holders:
             rest.append(link)
         for holder in holders:
@@ -103,21 +109,19 @@ def report(
                     holder.shown, link.target, link.reason
                 )
                 by_target.setdefault(_target(link), []).append(finding)
-            if link.page not in finding.pages:
-                finding.pages.append(link.page)
+            finding.pages[link.page] = None
     others: dict[tuple, _Finding] = {}
     for link in rest:
         shown_with = by_target.get(_target(link))
         if shown_with:  # a text's link again, in a feed or another page
             for finding in shown_with:
-                if link.page not in finding.pages:
-                    finding.pages.append(link.page)
+                finding.pages[link.page] = None
             continue
         key = (link.target, _target(link))
         finding = others.get(key)
         if finding is None:
             finding = others[key] = _Finding(link.page, link.target, link.reason)
-        finding.pages.append(link.page)
+        finding.pages[link.page] = None
     by_source = sorted(attributed.values(), key=lambda finding: finding.where)
     return [finding.line(True) for finding in by_source] + [
         finding.line(False) for finding in others.values()
