@@ -76,7 +76,21 @@ BAD_BODIES = [
         "data-image",
         "![chart](data:image/png;base64,iVBORw0KGgo=)",
         f'{X}: line 7: src="data:image/png;base64,iVBORw0KGgo=" on <img>: data: '
-        "addresses are not allowed (only http:, https: or a relative address)",
+        "addresses are not allowed (only a relative address)",
+    ),
+    (
+        "image-from-another-site",
+        "Intro.\n\n![chart](https://example.org/chart.png)",
+        f'{X}: line 9: src="https://example.org/chart.png" on <img>: an image from '
+        "another site; save it under content/images/ and give its path (the site "
+        "must work offline and send nothing to other hosts)",
+    ),
+    (
+        "image-from-another-host-by-scheme-relative-address",
+        '<img src="//cdn.example.org/chart.png" alt="c">',
+        f'{X}: line 7: src="//cdn.example.org/chart.png" on <img>: an image from '
+        "another site; save it under content/images/ and give its path (the site "
+        "must work offline and send nothing to other hosts)",
     ),
     (
         "data-frame",

@@ -269,6 +269,13 @@ BAD_BRIEFS = [
         "(browsers read it as part of the address); rename the file",
     ),
     (
+        "image-on-another-site",
+        fm("image: https://example.org/map.png\nimage_alt: A map\n"),
+        "x.md: image: 'https://example.org/map.png' is an address on the web, and "
+        "files from other sites are not allowed (the site must work offline); save "
+        "the file under content/ and give its path, like images/map.jpg",
+    ),
+    (
         "image-hidden",
         fm("image: images/.map.png\nimage_alt: A map\n"),
         "x.md: image: 'images/.map.png' is a hidden file or folder, and hidden "

@@ -45,6 +45,11 @@ MAX_ADDRESS_LENGTH = 1000
 _DOTLESS = {name.casefold() for name in sitefiles.FIXED_NAMES if "." not in name}
 
 
+# A path that is really an address (https://..., //host/...): its // would
+# be read as one folder separator.
+_WEB_ADDRESS = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]+:|//)")
+
+
 class FieldError(Exception):
     """A value of the wrong shape; the message says what was expected."""
 
@@ -263,6 +268,12 @@ def content_path(node) -> str:
     """A relative path inside content/, written with forward slashes."""
     value = text(node)
     path = PurePosixPath(value)
+    if _WEB_ADDRESS.match(value):
+        raise FieldError(
+            f"'{shorten(value)}' is an address on the web, and files from other "
+            "sites are not allowed (the site must work offline); save the file "
+            "under content/ and give its path, like images/map.jpg"
+        )
     if "\\" in value or path.is_absolute() or ".." in path.parts:
         raise FieldError(
             f"expected a path inside content/ like images/map.jpg, found '{value}'"

@@ -70,11 +70,12 @@ ATTRIBUTES = {
 URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
 # Relative addresses feeds rewrite (feeds.py), and that may lead to files.
 _REWRITTEN = frozenset({"href", "src"})
-# Schemes a link may use; what a page loads (img src) or cites must be a web
-# address or a file of the site. Everything else (javascript:, data:, file:,
-# vbscript:...) is refused.
-LINK_SCHEMES = ("http", "https", "mailto", "tel")
-ASSET_SCHEMES = ("http", "https")
+# Schemes a link may use, and what a text cites; what a page loads (img src)
+# must be a file of the site (it works offline and tells no other host who
+# reads it). Everything else (javascript:, data:, file:, vbscript:...) is
+# refused.
+WEB_SCHEMES = ("http", "https")
+LINK_SCHEMES = (*WEB_SCHEMES, "mailto", "tel")
 # The only style Markdown writes: the alignment of a table column.
 _TABLE_ALIGN = re.compile(r"^\s*text-align:\s*(left|right|center)\s*;?\s*$")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -230,14 +231,24 @@ class _Walker(HTMLParser):
 
     def _check_url(self, tag: str, name: str, value: str, raw: _RawAttribute) -> None:
         scheme = scheme_of(value)
-        allowed = LINK_SCHEMES if name == "href" else ASSET_SCHEMES
+        allowed = {"href": LINK_SCHEMES, "src": ()}.get(name, WEB_SCHEMES)
         stripped = value.strip()
         written = (raw.value or "").strip("\"'")
-        if scheme is not None and scheme not in allowed:
+        if name == "src" and (
+            scheme in WEB_SCHEMES or (scheme is None and stripped.startswith("//"))
+        ):
+            self.refuse(
+                f'src="{shown(value)}" on <{tag}>: an image from another site; '
+                "save it under content/images/ and give its path (the site must "
+                "work offline and send nothing to other hosts)",
+                written,
+                value,
+            )
+        elif scheme is not None and scheme not in allowed:
             self.refuse(
                 f'{name}="{shown(value)}" on <{tag}>: {scheme}: addresses are not '
-                f"allowed (only {', '.join(s + ':' for s in allowed)} or a "
-                "relative address)",
+                f"allowed (only {', '.join(s + ':' for s in allowed)}"
+                f"{' or ' if allowed else ''}a relative address)",
                 written,
                 value,
                 f"{scheme}:",
