@@ -66,9 +66,9 @@ def test_a_link_the_body_does_not_hold_is_the_pages_own():
 
 
 def test_different_mistakes_stay_apart():
-    """Another reason, another target, the same target written otherwise,
-    or a problem with no target (a root-absolute link) on two pages: each
-    its own line."""
+    """Another reason, another target, or the same target written otherwise:
+    each its own line; a link broken as written (root-absolute) is one line
+    wherever it stands."""
     broken = [
         missing("a.html", "x.html"),
         BrokenLink(
@@ -81,8 +81,7 @@ def test_different_mistakes_stay_apart():
     assert report(broken) == [
         f"a.html: x.html: {MISSING}",
         'a.html: x.html#n: no id "n" in briefs/x.html',
-        "a.html: /y.html: root-absolute link",
-        "b.html: /y.html: root-absolute link",
+        "a.html: /y.html: root-absolute link; also on b.html",
         f"feeds/all.atom.xml: ../briefs/x.html: {MISSING}",
     ]
 
@@ -122,10 +121,9 @@ def test_a_bio_or_description_link_is_reported_against_its_registry_entry():
         BrokenLink("regions/k.html", "z.html", "file not found (regions/z.html)"),
     ]
     assert report(broken, bodies, [description, bio]) == [
+        # (one line for the link as written: here it resolves page by page)
         "content/authors.yml: Ann: bio: y.html: file not found (authors/y.html); "
-        "on authors/ann.html",
-        "content/authors.yml: Ann: bio: y.html: file not found (briefs/y.html); "
-        "on briefs/a.html",
+        "on authors/ann.html and briefs/a.html",
         "content/regions.yml: Europe: description: x.html: file not found "
         "(regions/x.html); on regions/europe.html and regions/index.html",
         "regions/k.html: z.html: file not found (regions/z.html)",
@@ -159,3 +157,28 @@ def test_the_build_names_the_region_whose_description_has_a_broken_link(site):
         "regions/northeast-asia.html"
     ]
     assert not site.output.exists()
+
+
+def test_a_link_broken_as_written_is_folded_wherever_it_stands():
+    """A root-absolute link, or one out of the site, reads the same (or
+    names the same path) in the feeds that carry the brief."""
+    sources = {
+        "briefs/a.html": Source(
+            "content/briefs/a.md", frozenset({"/briefs/b.html", "../../x.html"})
+        )
+    }
+    absolute = "root-absolute link (breaks from disk and under a sub-path)"
+    outside = "points outside the site"
+    broken = [
+        BrokenLink("briefs/a.html", "/briefs/b.html", absolute),
+        BrokenLink("briefs/a.html", "../../x.html", outside, "../x.html"),
+        BrokenLink("feeds/all.atom.xml", "/briefs/b.html", absolute),
+        BrokenLink("feeds/all.atom.xml", "../../x.html", outside, "../x.html"),
+        BrokenLink("feeds/regions/r.atom.xml", "../../../x.html", outside, "../x.html"),
+    ]
+    assert report(broken, sources) == [
+        f"content/briefs/a.md: /briefs/b.html: {absolute}; on briefs/a.html and "
+        "feeds/all.atom.xml",
+        f"content/briefs/a.md: ../../x.html: {outside}; on briefs/a.html, "
+        "feeds/all.atom.xml and feeds/regions/r.atom.xml",
+    ]

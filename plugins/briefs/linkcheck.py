@@ -618,9 +618,10 @@ def _page(kept: PageLinks | Pickled) -> PageLinks:
 
 class Target(NamedTuple):
     """Where a reference leads, worked out from its page's folder alone:
-    broken whatever the site holds (`reason`), nothing to look up (no
-    `path`), this very page (`path` ""), or a file of the site (`path`)
-    that must exist, with the id it must have (`fragment`, or None)."""
+    broken whatever the site holds (`reason`, and the `path` it names when
+    it names one), nothing to look up (no `path`), this very page (`path`
+    ""), or a file of the site (`path`) that must exist, with the id it
+    must have (`fragment`, or None)."""
 
     url: str  # as written (for the message)
     reason: str | None = None
@@ -731,11 +732,12 @@ class Resolver:
 
 
 def _in_site(path: str, fragment: str, ref: Reference) -> Target:
-    """A target inside the site, or why it cannot be one."""
+    """A target inside the site, or why it cannot be one (with the path it
+    names, for the report: linkreport)."""
     if path == ".." or path.startswith("../"):
-        return Target(ref.url, "points outside the site")
+        return Target(ref.url, "points outside the site", path)
     if path.endswith("/"):
-        return Target(ref.url, "links to a folder, not a file")
+        return Target(ref.url, "links to a folder, not a file", path)
     return Target(
         ref.url, path=path, fragment=fragment if fragment and not ref.asset else None
     )

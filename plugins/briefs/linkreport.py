@@ -30,7 +30,7 @@ class Source(NamedTuple):
     urls: frozenset[str]
 
 
-@dataclass
+@dataclass(eq=False)
 class _Finding:
     where: str  # the source file, or the first page it was found on
     url: str  # as written there
@@ -70,11 +70,13 @@ def _counted(files: list[str]) -> str:
 
 def _target(link: BrokenLink) -> tuple:
     """What makes two broken links one mistake, wherever they stand: the
-    file they resolve to (else the page and the URL as written), and why
-    it is broken."""
+    path they resolve to (an id of their own page: the page too), else the
+    URL as written; and why it is broken."""
     if link.path:
         return (link.path, link.fragment, link.reason)
-    return (link.page, link.target, link.reason)
+    if link.path == "":
+        return (link.page, link.target, link.reason)
+    return (None, link.target, link.reason)
 
 
 def report(
@@ -102,13 +104,15 @@ def report(
         if not holders:
             rest.append(link)
         for holder in holders:
-            key = (holder.shown, link.target, link.reason)
+            key = (holder.shown, link.target)  # (one line, whatever the page)
             finding = attributed.get(key)
             if finding is None:
                 finding = attributed[key] = _Finding(
                     holder.shown, link.target, link.reason
                 )
-                by_target.setdefault(_target(link), []).append(finding)
+            found_with = by_target.setdefault(_target(link), [])
+            if finding not in found_with:
+                found_with.append(finding)
             finding.pages[link.page] = None
     others: dict[tuple, _Finding] = {}
     for link in rest:
