@@ -415,6 +415,16 @@ def new(
     print(f"Preview: run `invoke serve`, then open {made.preview_url}")
 
 
+def _refuse_an_option(name: str, task: str) -> None:
+    """Invoke hands `invoke new-region --help` to the task as the name."""
+    if name.startswith("-"):
+        raise Exit(
+            f"'{name}' looks like an option, not a name (nothing was written); "
+            f"for help: invoke --help {task}",
+            1,
+        )
+
+
 def _add_to_registry(add, content: str, name: str, **values) -> None:
     from briefs.collection import display_path
     from policy_briefs.scaffold import ScaffoldError
@@ -442,6 +452,7 @@ def new_author(c, name, role=None, affiliation=None, bio=None, content=str(CONTE
     """Add an author to content/authors.yml (its comments and order are kept)."""
     from policy_briefs import scaffold
 
+    _refuse_an_option(name, "new-author")
     if not role:
         raise Exit("Give the author's role too: --role 'Fellow, Europe Program'", 1)
     _add_to_registry(
@@ -460,6 +471,7 @@ def new_region(c, name, description=None, content=str(CONTENT)):
     """Add a region to content/regions.yml (its comments and order are kept)."""
     from policy_briefs import scaffold
 
+    _refuse_an_option(name, "new-region")
     _add_to_registry(scaffold.add_region, content, name, description=description)
 
 

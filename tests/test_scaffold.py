@@ -341,6 +341,21 @@ def test_broken_registry_is_left_alone(commented):
     assert [p.name for p in commented.content.iterdir() if p.name.startswith(".")] == []
 
 
+@pytest.mark.parametrize(
+    ("task", "role"), [("new-region", ()), ("new-author", ("--role", "Fellow"))]
+)
+def test_asking_a_registry_task_for_help_adds_nothing(commented, task, role):
+    """`invoke new-region --help` hands `--help` to the task as the name."""
+    before = {p.name: p.read_bytes() for p in commented.content.glob("*.yml")}
+    result = run_invoke(task, "--help", *role, "--content", str(commented.content))
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "'--help' looks like an option, not a name (nothing was written); "
+        f"for help: invoke --help {task}"
+    )
+    assert {p.name: p.read_bytes() for p in commented.content.glob("*.yml")} == before
+
+
 def test_new_author_needs_a_role(commented):
     with pytest.raises(Exit) as refused:
         tasks.new_author(Context(), "New Person", content=str(commented.content))
