@@ -49,6 +49,17 @@ def make_bundle(
     """
     day = day or dt.date.today()
     dist = Path(dist)
+    content_folder = outputdir.require_folder(content)
+    if dist.resolve().is_relative_to(content_folder):
+        where = (
+            "the content folder"
+            if dist.resolve() == content_folder
+            else f"inside the content folder ({content_folder})"
+        )
+        raise outputdir.FolderError(
+            f"refusing to write the offline zip into {dist}: it is {where}, "
+            "where every file is the site's source; give a folder outside it"
+        )
     dist.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".bundle-", dir=dist) as tmp:
         site = Path(tmp) / "site"

@@ -16,11 +16,19 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import BUNDLE_DAY, BUNDLED_BRIEFS, INVOKE, SITE_URL, small_content
+from conftest import (
+    BUNDLE_DAY,
+    BUNDLED_BRIEFS,
+    INVOKE,
+    SITE_URL,
+    small_content,
+    snapshot,
+)
 from pelican.settings import read_settings
 
 from briefs.linkcheck import check_site
 from briefs.outputdir import MARKER
+from briefs.problems import BriefsError
 from host_files.files import HostFilesSettingsError, load_options
 from policy_briefs import build as site_build
 from policy_briefs.bundle import make_bundle
@@ -331,6 +339,24 @@ def test_bundle_zips_the_whole_site_under_one_folder(sample_bundle, tmp_path):
     site = tmp_path / "unzipped" / top
     assert check_site(site) == []
     assert not (site / "sitemap.xml").exists()
+
+
+@pytest.mark.parametrize("inside", ["", "dist"])
+def test_bundle_refuses_to_write_into_the_content_folder(tmp_path, inside):
+    content = small_content(tmp_path, 1)
+    before = snapshot(content)
+    with pytest.raises(BriefsError) as error:
+        make_bundle(content, content / inside, day=dt.date(2024, 5, 6))
+    where = (
+        f"inside the content folder ({content.resolve()})"
+        if inside
+        else "the content folder"
+    )
+    assert error.value.lines == [
+        f"refusing to write the offline zip into {content / inside}: it is {where}, "
+        "where every file is the site's source; give a folder outside it"
+    ]
+    assert snapshot(content) == before
 
 
 def test_bundle_refuses_a_site_that_fails_to_build(tmp_path):
