@@ -168,8 +168,10 @@ def publish(
     git = Git(repo)
     if not allow_dirty:
         refuse_uncommitted_inputs(git, content)
+    read: list = []  # the collection the build validated (for naming sources)
     try:
-        built = site_build.build(content, output, settings_file)
+        with site_build.collection_kept(read):
+            built = site_build.build(content, output, settings_file)
     except outputdir.FolderError:
         raise
     except site_build.BuildError as exc:
@@ -190,7 +192,9 @@ def publish(
         previous = git.count_briefs(published) if published else None
         refuse_shrinking_site(built.briefs, previous, branch, force)
         if published and not force:
-            refuse_lost_addresses(git.files(published), output, branch)
+            refuse_lost_addresses(
+                git.files(published), output, branch, addresses.sources(read[0])
+            )
 
         before = git.rev(f"refs/heads/{branch}")
         commit_message = message or default_message(git, built.briefs)
@@ -242,11 +246,19 @@ def _never_read(status_line: str) -> bool:
     )
 
 
-def refuse_lost_addresses(published_files: list[str], output: Path, branch: str):
+def refuse_lost_addresses(
+    published_files: list[str],
+    output: Path,
+    branch: str,
+    sources: dict[str, str] | None = None,
+):
     """Every page and feed address published on `branch` that the new site
-    lacks, each with how to keep it."""
+    lacks, each with how to keep it (naming the brief or entry behind a new
+    address, from `sources`: addresses.sources)."""
     found = addresses.report(
-        addresses.addresses(published_files), addresses.site_addresses(output)
+        addresses.addresses(published_files),
+        addresses.site_addresses(output),
+        sources,
     )
     if found:
         raise PublishError(

@@ -289,7 +289,7 @@ def test_publish_refuses_to_drop_published_addresses(repo, tmp_path, built_site)
         "aliases, or pass --force:",
         "  briefs/baltic-undersea-cables.html: add "
         "`aliases: [briefs/baltic-undersea-cables.html]` to the brief that "
-        "replaced it (perhaps briefs/baltic-cables.html)",
+        "replaced it (perhaps content/briefs/2023/baltic-cables.md)",
     ]
     assert repo.remote_log() == ["Full site"]
 
