@@ -349,12 +349,27 @@ def ask_brief(
 # -- registry entries ---------------------------------------------------------
 
 
+def _swapped(first: str, second: str) -> bool:
+    """Whether two texts differ only by two neighbouring letters swapped."""
+    if len(first) != len(second):
+        return False
+    differ = [n for n, (a, b) in enumerate(zip(first, second, strict=True)) if a != b]
+    return (
+        len(differ) == 2
+        and differ[1] == differ[0] + 1
+        and first[differ[0]] == second[differ[1]]
+        and first[differ[1]] == second[differ[0]]
+    )
+
+
 def _existing_like(name: str, records) -> str | None:
     """The listed name a new entry would duplicate: the same name or page
-    address, or a spelling that differs only by case, accents or a typo."""
+    address, or a spelling that differs only by case, accents or a typo
+    (two letters swapped, however short the name: `Eurpoe`)."""
     folded, slug = registry.fold(name), slugify(name)
     for record in records:
-        if registry.fold(record.name) == folded or record.slug == slug:
+        listed = registry.fold(record.name)
+        if listed == folded or record.slug == slug or _swapped(listed, folded):
             return record.name
     by_fold = {registry.fold(r.name): r.name for r in records}
     close = difflib.get_close_matches(

@@ -310,7 +310,7 @@ def test_duplicate_author_is_refused(commented, name, listed):
 
 
 @pytest.mark.parametrize(
-    "name", ["Europe", "EUROPE", "Northeast Asai", "north-east asia"]
+    "name", ["Europe", "EUROPE", "Northeast Asai", "north-east asia", "Eurpoe"]
 )
 def test_duplicate_region_is_refused(commented, name):
     path = commented.content / "regions.yml"
@@ -321,11 +321,17 @@ def test_duplicate_region_is_refused(commented, name):
 
 
 def test_a_close_but_different_region_is_accepted(commented):
-    """'South Asia' is not a misspelling of 'Southeast Asia'."""
-    tasks.new_region(Context(), "Southeast Asia", content=str(commented.content))
-    tasks.new_region(Context(), "South Asia", content=str(commented.content))
+    """'South Asia' is not a misspelling of 'Southeast Asia', nor 'Iraq' (one
+    letter changed, none swapped) of 'Iran'."""
+    for name in ("Southeast Asia", "South Asia", "Iran", "Iraq"):
+        tasks.new_region(Context(), name, content=str(commented.content))
     registry, _ = load(commented.content, "regions.yml", "authors.yml", str)
-    assert [r.name for r in registry.regions][-2:] == ["Southeast Asia", "South Asia"]
+    assert [r.name for r in registry.regions][-4:] == [
+        "Southeast Asia",
+        "South Asia",
+        "Iran",
+        "Iraq",
+    ]
 
 
 def test_broken_registry_is_left_alone(commented):
