@@ -106,9 +106,13 @@ def test_plain_pelican_fails_on_an_invalid_brief(site):
 
 def test_plain_pelican_builds_valid_content(site):
     site.brief("good")
+    site.brief("second", date="2024-03-21")
+    site.brief("unfinished", status="draft")
     result = pelican(site)
     assert result.returncode == 0, result.stderr
     assert (site.output / "briefs" / "good.html").is_file()
+    # Pelican's closing summary counts the briefs as its articles.
+    assert "Done: Processed 2 articles, 0 drafts," in " ".join(result.stdout.split())
 
 
 def test_plain_pelican_marks_a_folder_it_alone_wrote(site):

@@ -2221,13 +2221,19 @@ def _remove_unmade(output: Path, old: dict, written: dict) -> None:
 
 def silence_articles_generator(generators: list) -> None:
     """Pelican's ArticlesGenerator read nothing (ARTICLE_PATHS is empty), but
-    its output step would still write an empty site feed over ours: switch
-    that step off for this run's instance (Pelican keeps the instance for
-    its closing summary)."""
+    its output step would still write an empty site feed over ours: for this
+    run's instance, that step writes nothing and only hands it the briefs,
+    which Pelican counts in its closing summary ("Processed 18 articles")."""
+    briefs = next((g for g in generators if isinstance(g, BriefsGenerator)), None)
     for generator in generators:
         if isinstance(generator, ArticlesGenerator):
-            generator.generate_output = _write_nothing
+            generator.generate_output = partial(_count_briefs, generator, briefs)
 
 
-def _write_nothing(writer) -> None:
-    return None
+def _count_briefs(
+    articles: ArticlesGenerator, briefs: BriefsGenerator | None, writer
+) -> None:
+    if briefs is not None and briefs.site is not None:
+        views = briefs.site.briefs
+        articles.articles = [view for view in views if not view.is_draft]
+        articles.drafts = [view for view in views if view.is_draft]
