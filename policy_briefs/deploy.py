@@ -26,11 +26,13 @@ import logging
 import re
 import subprocess
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefs import outputdir
-from briefs.collection import is_ignored
+from briefs.collection import is_ignored, validate_content
+from briefs.options import BriefsOptions
 from briefs.sitefiles import NOJEKYLL
 
 from . import addresses
@@ -193,7 +195,12 @@ def publish(
         refuse_shrinking_site(built.briefs, previous, branch, force)
         if published and not force:
             refuse_lost_addresses(
-                git.files(published), output, branch, addresses.sources(read[0])
+                git.files(published),
+                output,
+                branch,
+                lambda: addresses.sources(
+                    read[0] if read else _validated(content, output, settings_file)
+                ),
             )
 
         before = git.rev(f"refs/heads/{branch}")
@@ -235,6 +242,15 @@ def refuse_uncommitted_inputs(git: Git, content: Path) -> None:
         )
 
 
+def _validated(content: Path, output: Path, settings_file: Path):
+    """The collection of `content`, read and validated again: a build with
+    nothing to do (its output up to date) read none."""
+    settings = site_build.load_settings(content, output, settings_file)
+    return validate_content(
+        content, BriefsOptions.from_settings(settings), settings["TIMEZONE"]
+    )
+
+
 def _never_read(status_line: str) -> bool:
     """An untracked or ignored file no build reads: hidden files, editor
     leftovers (briefs.collection.is_ignored) and Python's bytecode."""
@@ -250,16 +266,17 @@ def refuse_lost_addresses(
     published_files: list[str],
     output: Path,
     branch: str,
-    sources: dict[str, str] | None = None,
+    sources: Callable[[], Mapping[str, str]] | None = None,
 ):
     """Every page and feed address published on `branch` that the new site
     lacks, each with how to keep it (naming the brief or entry behind a new
-    address, from `sources`: addresses.sources)."""
-    found = addresses.report(
-        addresses.addresses(published_files),
-        addresses.site_addresses(output),
-        sources,
-    )
+    address: `sources()` gives addresses.sources, asked only when one is
+    lost)."""
+    published = addresses.addresses(published_files)
+    new = addresses.site_addresses(output)
+    found = addresses.report(published, new)
+    if found and sources is not None:
+        found = addresses.report(published, new, sources())
     if found:
         raise PublishError(
             [

@@ -281,16 +281,19 @@ def test_publish_refuses_to_drop_published_addresses(repo, tmp_path, built_site)
     shutil.copytree(built_site.content, renamed)
     brief = renamed / "briefs" / "2023" / "baltic-undersea-cables.md"
     brief.rename(brief.with_name("baltic-cables.md"))
-    with pytest.raises(PublishError) as error:
-        publish_outside(renamed, tmp_path / "output", repo=repo.path, message="Renamed")
-    assert error.value.lines == [
-        "1 address of pages and feeds published on gh-pages would disappear "
-        "(readers' links and bookmarks to them would break); keep them with "
-        "aliases, or pass --force:",
-        "  briefs/baltic-undersea-cables.html: add "
-        "`aliases: [briefs/baltic-undersea-cables.html]` to the brief that "
-        "replaced it (perhaps content/briefs/2023/baltic-cables.md)",
-    ]
+    for _ in range(2):  # the second time, its build has nothing to do
+        with pytest.raises(PublishError) as error:
+            publish_outside(
+                renamed, tmp_path / "output", repo=repo.path, message="Renamed"
+            )
+        assert error.value.lines == [
+            "1 address of pages and feeds published on gh-pages would disappear "
+            "(readers' links and bookmarks to them would break); keep them with "
+            "aliases, or pass --force:",
+            "  briefs/baltic-undersea-cables.html: add "
+            "`aliases: [briefs/baltic-undersea-cables.html]` to the brief that "
+            "replaced it (perhaps content/briefs/2023/baltic-cables.md)",
+        ]
     assert repo.remote_log() == ["Full site"]
 
     publish_outside(
