@@ -266,7 +266,7 @@ def refuse_lost_addresses(
     published_files: list[str],
     output: Path,
     branch: str,
-    sources: Callable[[], Mapping[str, str]] | None = None,
+    sources: Callable[[], Mapping[str, str]],
 ):
     """Every page and feed address published on `branch` that the new site
     lacks, each with how to keep it (naming the brief or entry behind a new
@@ -275,7 +275,7 @@ def refuse_lost_addresses(
     published = addresses.addresses(published_files)
     new = addresses.site_addresses(output)
     found = addresses.report(published, new)
-    if found and sources is not None:
+    if found:
         found = addresses.report(published, new, sources())
     if found:
         raise PublishError(

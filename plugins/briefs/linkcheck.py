@@ -106,8 +106,8 @@ CSS_URL = re.compile(
 @dataclass(frozen=True)
 class BrokenLink:
     """One broken reference: the file it is in, the URL as written, and why;
-    and the file of the site it resolves to (`path`, "" for its own page)
-    and the id it asks for there, when it resolves to one."""
+    and, when it names one, the path it resolves to from the site's root
+    (`path`: "" for its own page) and the id it asks for there."""
 
     page: str
     target: str
