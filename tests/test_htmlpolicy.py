@@ -79,6 +79,20 @@ BAD_BODIES = [
         "addresses are not allowed (only a relative address)",
     ),
     (
+        "root-absolute-link",
+        "Intro.\n\nSee [the other brief](/briefs/water.html).",
+        f'{X}: line 9: href="/briefs/water.html" on <a>: an address starting with '
+        "/ breaks when the site is read from disk or under a sub-path; write it "
+        "relative to the page, like other-brief.html or ../images/map.png",
+    ),
+    (
+        "root-absolute-image",
+        "![map](/images/map.png)",
+        f'{X}: line 7: src="/images/map.png" on <img>: an address starting with / '
+        "breaks when the site is read from disk or under a sub-path; write it "
+        "relative to the page, like other-brief.html or ../images/map.png",
+    ),
+    (
         "image-from-another-site",
         "Intro.\n\n![chart](https://example.org/chart.png)",
         f'{X}: line 9: src="https://example.org/chart.png" on <img>: an image from '

@@ -261,6 +261,15 @@ class _Walker(HTMLParser):
                 written,
                 value,
             )
+        elif scheme is None and stripped.startswith("/") and name in _REWRITTEN:
+            self.refuse(
+                f'{name}="{shown(value)}" on <{tag}>: an address starting with / '
+                "breaks when the site is read from disk or under a sub-path; "
+                "write it relative to the page, like other-brief.html or "
+                "../images/map.png",
+                written,
+                value,
+            )
         elif scheme is None and name in _REWRITTEN:
             if self._check_written_out(tag, name, value, raw.value):
                 self._tag_spans.append((raw.at + 1, raw.at + len(raw.value) - 1))
