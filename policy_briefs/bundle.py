@@ -50,10 +50,10 @@ def make_bundle(
     day = day or dt.date.today()
     dist = Path(dist)
     content_folder = outputdir.require_folder(content)
-    if dist.resolve().is_relative_to(content_folder):
+    if (resolved := dist.resolve()).is_relative_to(content_folder):
         where = (
             "the content folder"
-            if dist.resolve() == content_folder
+            if resolved == content_folder
             else f"inside the content folder ({content_folder})"
         )
         raise outputdir.FolderError(

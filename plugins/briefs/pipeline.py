@@ -835,13 +835,10 @@ class BriefsGenerator(Generator):
     def body_sources(self) -> dict[str, linkreport.Source]:
         """Each brief's page, with its source and its body's links: a
         broken link there is the brief's to fix (linkreport)."""
-        pattern = self.settings["ARTICLE_SAVE_AS"]
         return {
-            pattern.format(slug=brief.slug): linkreport.Source(
-                read.shown, frozenset(read.local_urls)
-            )
-            for path, brief in self.collection.briefs.items()
-            if (read := self.collection.reads.get(path)) is not None
+            view.save_as: linkreport.Source(read.shown, frozenset(read.local_urls))
+            for view in self.site.briefs
+            if (read := self.collection.reads.get(Path(view.brief.source))) is not None
         }
 
     def inputs_still(self) -> str | None:
