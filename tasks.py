@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -50,6 +51,19 @@ def _interruptible(what: str):
         raise Exit(message, code=130) from None
 
 
+@contextmanager
+def _memory_left_to_the_system():
+    """A build leaves most of what it made in reference cycles (Pelican's
+    generators and the context they share), which only the collector's last
+    pass at exit would free: 0.4 s at 5,000 briefs, after the work is done.
+    Frozen (gc.freeze), they are never scanned again; the system takes the
+    memory back when the process ends, as it does for the build's workers."""
+    try:
+        yield
+    finally:
+        gc.freeze()
+
+
 def _folder(path: str, what: str = "content folder") -> Path:
     try:
         return require_folder(path, what)
@@ -84,6 +98,7 @@ def check(c, content=str(CONTENT), against=""):
     # Even when the briefs' fields have errors, the scratch build reads
     # every body and registry text, so one report lists every problem.
     with (
+        _memory_left_to_the_system(),
         _interruptible("Check"),
         tempfile.TemporaryDirectory(prefix="briefs-check-") as scratch,
         site_build.held_back(logged),
@@ -187,7 +202,11 @@ def build(
     _folder(content)
     settings_file = PUBLISH_SETTINGS if production else DEV_SETTINGS
     try:
-        with _interruptible("Build"), reporting(enabled=False if debug else None):
+        with (
+            _memory_left_to_the_system(),
+            _interruptible("Build"),
+            reporting(enabled=False if debug else None),
+        ):
             result = site_build.build(content, output, settings_file, force=force)
     except BriefsError as exc:
         closing = (
@@ -283,7 +302,7 @@ def bundle(c, content=str(CONTENT), dist=str(ROOT / "dist")):
     site_build.configure_logging()
     _folder(content)
     try:
-        with _interruptible("Bundle"):
+        with _memory_left_to_the_system(), _interruptible("Bundle"):
             path = make_bundle(Path(content), Path(dist))
     except BriefsError as exc:
         raise _fail(exc, "Bundle failed: nothing was written.") from None
@@ -320,16 +339,17 @@ def publish(
 
     site_build.configure_logging()
     try:
-        result = publish_site(
-            content,
-            output,
-            remote=remote,
-            branch=branch,
-            push=push,
-            force=force,
-            allow_dirty=allow_dirty,
-            message=message or None,
-        )
+        with _memory_left_to_the_system():
+            result = publish_site(
+                content,
+                output,
+                remote=remote,
+                branch=branch,
+                push=push,
+                force=force,
+                allow_dirty=allow_dirty,
+                message=message or None,
+            )
     except BriefsError as exc:  # PublishError, or a refused folder
         raise _fail(exc, "Publish refused: nothing was published.") from None
     where = f"pushed to {remote}/{branch}" if result.pushed else f"on {branch}"

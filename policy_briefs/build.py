@@ -31,7 +31,9 @@ from briefs.pipeline import (
     PAPER_KEY,
     PREVIOUS_KEY,
     TARGET_KEY,
+    WORKERS_KEY,
     PaperWorker,
+    Workers,
     briefs_published,
     collection_validated,
     inputs_digest,
@@ -124,6 +126,9 @@ def build(
                 stack.callback(worker.close)
             return worker
 
+        workers = Workers.early(current, output)
+        if workers is not None:  # (the generator closes them when it took them)
+            stack.callback(workers.close)
         # Nothing changed since the last build (make's rule): leave it be.
         inputs, files = None, {}
         if not inputs_changed:
@@ -140,6 +145,7 @@ def build(
             INPUTS_SETTINGS_KEY: current,
             INPUT_FILES_KEY: files,
             PAPER_KEY: paper(),
+            WORKERS_KEY: workers,
             **overrides,
         }
         published = []

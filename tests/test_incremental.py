@@ -1123,6 +1123,69 @@ def test_without_shared_memory_the_views_go_with_each_batch(tmp_path, monkeypatc
     assert_same_site(tmp_path / "parallel", tmp_path / "serial")
 
 
+def _early_workers(monkeypatch) -> list:
+    """Every Workers.early of the builds to come (None or the workers), with
+    the worker processes used from one brief on."""
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(pipeline, "RENDER_PARALLEL_FROM", 1)
+    started = []
+    real_early = pipeline.Workers.early.__func__
+
+    def early(cls, settings, output):
+        started.append(real_early(cls, settings, output))
+        return started[-1]
+
+    monkeypatch.setattr(pipeline.Workers, "early", classmethod(early))
+    return started
+
+
+def test_a_build_from_nothing_starts_its_workers_early(tmp_path, monkeypatch, caplog):
+    """A build with no manifest of its output in the cache starts its workers
+    before it digests its inputs, and its generator reads and renders with
+    them: the same site as a serial build. The next build of that output
+    (an edit's, a check that it is up to date) starts none."""
+    write_site(tmp_path)
+    started = _early_workers(monkeypatch)
+    caplog.set_level(logging.DEBUG, logger="briefs.pipeline")
+    cached = {"CACHE_PATH": str(tmp_path / "cache"), "PDF_EDITIONS": "off",
+              "BRIEFS": {"workers": 2}}  # fmt: skip
+    build(tmp_path / "content", tmp_path / "site", **cached)
+    assert started[0] is not None and started[0].count == 2
+    assert "the workers started early are used" in caplog.messages
+    assert started[0]._pool is None  # closed with the build
+    build(tmp_path / "content", tmp_path / "serial", **CLEAN, PDF_EDITIONS="off")
+    assert_same_site(tmp_path / "site", tmp_path / "serial")
+    brief = next((tmp_path / "content" / "briefs").rglob("*.md"))
+    brief.write_text(brief.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    build(tmp_path / "content", tmp_path / "site", **cached)
+    assert started[1] is None
+
+
+def test_workers_started_with_other_settings_are_not_used(
+    tmp_path, monkeypatch, caplog
+):
+    """Workers started early whose settings are not the ones the generator
+    would start its own with (Pelican fills some in as it runs) are closed,
+    and the build starts its own: the same site."""
+    write_site(tmp_path)
+    started = _early_workers(monkeypatch)
+    real_prepare = pipeline.MarkdownReader
+
+    def not_filled_in(settings):
+        """As if Pelican's run filled in MARKDOWN otherwise than before."""
+        settings["MARKDOWN"] = {**settings["MARKDOWN"], "tab_length": 2}
+        return real_prepare(settings)
+
+    monkeypatch.setattr(pipeline, "MarkdownReader", not_filled_in)
+    caplog.set_level(logging.DEBUG, logger="briefs.pipeline")
+    build(tmp_path / "content", tmp_path / "site", PDF_EDITIONS="off",
+          BRIEFS={"cache": False, "workers": 2})  # fmt: skip
+    assert started[0] is not None and started[0]._pool is None
+    assert "the workers started early differ: closed" in caplog.messages
+    build(tmp_path / "content", tmp_path / "serial", **CLEAN, PDF_EDITIONS="off")
+    assert_same_site(tmp_path / "site", tmp_path / "serial")
+
+
 def test_brief_pages_started_before_the_plan_equal_a_clean_build(tmp_path, monkeypatch):
     """From RENDER_PARALLEL_FROM brief pages on, they are carried over or
     started in the workers before the listings and feeds are planned; a

@@ -27,6 +27,7 @@ build in the BRIEFS_WARM_STATE setting.
 
 from __future__ import annotations
 
+import copy
 import ctypes
 import gc
 import hashlib
@@ -54,6 +55,7 @@ from typing import ClassVar
 import blinker
 from pelican import signals
 from pelican.generators import ArticlesGenerator, Generator
+from pelican.readers import MarkdownReader
 
 from . import (
     assets,
@@ -120,6 +122,7 @@ INPUTS_SETTINGS_KEY = "BRIEFS_INPUTS_SETTINGS"
 # The digest of each file inputs_digest read (by path): not read again.
 INPUT_FILES_KEY = "BRIEFS_INPUT_FILES"
 PAPER_KEY = "BRIEFS_PAPER_WORKER"  # a PaperWorker started for this build
+WORKERS_KEY = "BRIEFS_WORKERS"  # Workers started for this build (Workers.early)
 # Below these amounts of work, starting the worker processes (about half a
 # second of processor time each) costs more than it saves. Measured on two
 # cores: a brief takes about 3 ms to read, a PDF 100 ms to make, a file
@@ -149,6 +152,7 @@ NOT_OUTPUT_SETTINGS = {
     INPUTS_SETTINGS_KEY,
     INPUT_FILES_KEY,
     PAPER_KEY,
+    WORKERS_KEY,
 }
 
 
@@ -433,6 +437,51 @@ class Workers:
         self.count = (os.cpu_count() or 1) if count is None else count
         self._pool: ProcessPoolExecutor | None = None
 
+    @classmethod
+    def early(cls, settings: dict, output: Path) -> Workers | None:
+        """The workers of a build from nothing, started before it digests its
+        inputs: each imports the plugin and sets up its renderer (about a
+        third of a second) while the build waits on the disk for every input
+        file, rather than after. Only for a build of PARALLEL_FROM briefs or
+        more that has no manifest of `output` in its cache (a first build, a
+        scratch build): any other may read and render too little to use them.
+        The build's generator takes them if it would start them with the
+        same settings (for_build), else closes them."""
+        try:
+            options = BriefsOptions.from_settings(settings)
+            cache = build_cache(settings, repair=False)
+        except (ValueError, CacheUnusable):
+            return None  # the build itself will say so, or repair the cache
+        prepared = dict(settings, MARKDOWN=copy.deepcopy(settings.get("MARKDOWN", {})))
+        MarkdownReader(prepared)  # fills in MARKDOWN as Pelican's run will
+        try:
+            if cache is not None:
+                if cache.manifest_inputs(Path(output).absolute()) is not None:
+                    return None
+                if cache.available:  # as the generator does
+                    prepared[TEMPLATE_CACHE_KEY] = template_cache_folder(
+                        Path(settings["CACHE_PATH"]), code_version(), prepared
+                    )
+        finally:
+            if cache is not None:
+                cache.close()
+        briefs = Path(settings["PATH"], options.briefs_dir)
+        workers = cls(prepared, options.workers)
+        if workers.count < 2 or not _at_least(briefs, ".md", PARALLEL_FROM):
+            return None
+        pool = workers.pool()
+        with interrupts.sigint_blocked():  # its processes start here
+            for _ in range(workers.count):
+                pool.submit(_started)
+        return workers
+
+    def for_build(self, settings: dict, count: int | None) -> bool:
+        """Whether these workers are the ones a build with `settings` and
+        `count` workers would start (its generator's, once it has set them)."""
+        return self.count == Workers(settings, count).count and worker_settings(
+            self.settings
+        ) == worker_settings(settings)
+
     def map(
         self, function, items: list, serial, parallel_from: int | None = None
     ) -> list:
@@ -588,6 +637,17 @@ def _started() -> None:
     """(A first task: the worker imports this module.)"""
 
 
+def _at_least(folder: Path, suffix: str, count: int) -> bool:
+    """Whether `folder` holds `count` files named *`suffix` or more, at any
+    depth (counted by name only, and only as far as `count`)."""
+    found = 0
+    for _, _, names in os.walk(folder):
+        found += sum(name.endswith(suffix) for name in names)
+        if found >= count:
+            return True
+    return False
+
+
 def _update_search_index(
     cache_folder: str, state: str, keys: list[str]
 ) -> tuple[dict[str, bytes], dict[str, str]]:
@@ -739,6 +799,15 @@ class BriefsGenerator(Generator):
                 self.settings[TEMPLATE_CACHE_KEY] = template_cache_folder(
                     Path(cache_dir), self.code, self.settings
                 )
+            # Workers policy_briefs.build started early (Workers.early).
+            early: Workers | None = self.settings.get(WORKERS_KEY)
+            if early is not None:
+                if early.for_build(self.settings, self.options.workers):
+                    self.workers = early
+                    logger.debug("the workers started early are used")
+                else:
+                    early.close()
+                    logger.debug("the workers started early differ: closed")
             self.search_worker = SearchWorker.start(
                 self.settings, self.workers, self.cache, self.state_key("search-index")
             )

@@ -352,7 +352,7 @@ def _from_scratch(
     terms' ids and packed counts are kept, never thousands of records at
     once (2.5 million postings at 5,000 briefs)."""
     lengths, facets, files = [], [], {}
-    term_ids: dict[str, int] = {}  # in order of first use, as the state keeps them
+    term_ids = _Numbering()  # in order of first use, as the state keeps them
     ids, packed, sizes = array("I"), array("I"), []
     for start in range(0, len(keys), LOAD_BATCH):
         batch = keys[start : start + LOAD_BATCH]
@@ -362,10 +362,6 @@ def _from_scratch(
             lengths.append(doc.length)
             facets.append(doc.facets)
             terms = _lines(doc.term_lines)
-            if new := set(terms).difference(term_ids):
-                first = len(term_ids)
-                fresh = (term for term in terms if term in new)
-                term_ids.update(zip(fresh, itertools.count(first)))
             ids.extend(map(term_ids.__getitem__, terms))
             packed.extend(doc.counts)
             sizes.append(len(terms))
@@ -381,6 +377,14 @@ def _from_scratch(
     digests = {path: digest_of(data) for path, data in files.items()}
     state = IndexState(keys, lengths, facets, reference, raw, scored, shards, digests)
     return Index(state, files)
+
+
+class _Numbering(dict):
+    """Numbers for terms, 0, 1, 2... in the order they are first looked up."""
+
+    def __missing__(self, term: str) -> int:
+        self[term] = number = len(self)
+        return number
 
 
 def _all_postings(
