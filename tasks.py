@@ -24,9 +24,8 @@ from policy_briefs.project import CONTENT, DEV_SETTINGS, OUTPUT, PUBLISH_SETTING
 def _briefs_options(settings_file: Path) -> tuple[BriefsOptions, str]:
     """The BRIEFS options and time zone of a settings file; a wrong BRIEFS
     setting is one line and exit status 1."""
-    settings = site_build.load_settings(CONTENT, OUTPUT, settings_file)
     try:
-        return BriefsOptions.from_settings(settings), settings["TIMEZONE"]
+        return site_build.briefs_options(settings_file)
     except ValueError as exc:
         raise Exit(str(exc), code=1) from None
 

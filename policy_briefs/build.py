@@ -24,6 +24,7 @@ from pelican.settings import read_settings
 
 from briefs import outputdir
 from briefs.collection import Collection, missing_content_folder
+from briefs.options import BriefsOptions
 from briefs.pipeline import (
     INPUT_FILES_KEY,
     INPUTS_KEY,
@@ -80,6 +81,14 @@ def load_settings(
     override = {"PATH": str(Path(content).absolute()), "OUTPUT_PATH": str(output)}
     override.update(overrides)
     return read_settings(str(settings_file), override=override)
+
+
+def briefs_options(settings_file: Path = DEV_SETTINGS) -> tuple[BriefsOptions, str]:
+    """The BRIEFS options and time zone of a settings file, for what reads
+    the content outside a build (check, publish); ValueError for a wrong
+    BRIEFS setting."""
+    settings = load_settings(ROOT / "content", ROOT / "output", settings_file)
+    return BriefsOptions.from_settings(settings), settings["TIMEZONE"]
 
 
 def run_pelican(settings: dict) -> _Collector:

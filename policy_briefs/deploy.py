@@ -32,7 +32,6 @@ from pathlib import Path
 
 from briefs import outputdir
 from briefs.collection import is_ignored, validate_content
-from briefs.options import BriefsOptions
 from briefs.sitefiles import NOJEKYLL
 
 from . import addresses
@@ -199,7 +198,7 @@ def publish(
                 output,
                 branch,
                 lambda: addresses.sources(
-                    read[0] if read else _validated(content, output, settings_file)
+                    read[0] if read else _validated(content, settings_file)
                 ),
             )
 
@@ -242,13 +241,10 @@ def refuse_uncommitted_inputs(git: Git, content: Path) -> None:
         )
 
 
-def _validated(content: Path, output: Path, settings_file: Path):
+def _validated(content: Path, settings_file: Path):
     """The collection of `content`, read and validated again: a build with
     nothing to do (its output up to date) read none."""
-    settings = site_build.load_settings(content, output, settings_file)
-    return validate_content(
-        content, BriefsOptions.from_settings(settings), settings["TIMEZONE"]
-    )
+    return validate_content(content, *site_build.briefs_options(settings_file))
 
 
 def _never_read(status_line: str) -> bool:
