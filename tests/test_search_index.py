@@ -596,6 +596,21 @@ def test_excerpt_marks_accented_stemmed_and_cjk_words(node):
     assert "".join(s for s, _ in segments) == text
 
 
+def test_excerpt_keeps_a_heading_from_running_into_its_paragraph(node):
+    """Blocks (one a line) are joined by a space after a sentence's end and
+    by a middle dot after a heading or a key point, marked or not."""
+    text = (
+        "Shared data first\nWater\nBrine extraction pumps water.\n"
+        "“It is costly.”\nDams\n日本は制裁を強化した。\n次の段落"
+    )
+    (segments,) = node(["excerpt", text, node(["parseQuery", "water"])[0]])
+    assert "".join(s for s, _ in segments) == (
+        "Shared data first · Water · Brine extraction pumps water. "
+        "“It is costly.” Dams · 日本は制裁を強化した。 次の段落"
+    )
+    assert [s for s, is_mark in segments if is_mark] == ["Water", "water"]
+
+
 def test_script_wrapper_round_trips():
     content = search.script("terms", 7, {"é": "x\u2029y"})
     assert content.startswith(b'BriefsSearch.receive("terms",7,{')

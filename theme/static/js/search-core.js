@@ -519,13 +519,33 @@
     if (to < text.length) {
       segments.push([" …", false]);
     }
+    var before = ""; // the last character shown so far, not a space
     return segments
       .map(function (segment) {
-        return [segment[0].replace(/\s+/g, " "), segment[1]];
+        var shown = segment[0]
+          .replace(BLOCK_GAP, function (gap, at, text) {
+            return blockEnds(at > 0 ? text.slice(0, at) : before) ? " " : " · ";
+          })
+          .replace(/\s+/g, " ");
+        if (shown.trim()) {
+          before = shown.trimEnd();
+        }
+        return [shown, segment[1]];
       })
       .filter(function (segment) {
         return segment[0];
       });
+  }
+
+  /* The text has one line per block (a paragraph, a heading, a list item, a
+     table row). Where a block ends without a sentence's end (a heading, a
+     key point), a middle dot keeps it from running into the next one
+     ("Water · Brine extraction works..."); after one, a space. */
+  var BLOCK_GAP = /\s*\n\s*/g;
+  var SENTENCE_END = /[.!?…:;。！？：；][\s"'”’»」』)\]]*$/u;
+
+  function blockEnds(text) {
+    return !text || SENTENCE_END.test(text);
   }
 
   root.BriefsSearchCore = {
