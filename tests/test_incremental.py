@@ -1161,6 +1161,22 @@ def test_a_build_from_nothing_starts_its_workers_early(tmp_path, monkeypatch, ca
     assert started[1] is None
 
 
+def test_a_damaged_cache_starts_no_workers_early(tmp_path, monkeypatch, caplog):
+    """A cache that cannot be read is the build's to repair (with its one
+    notice): no workers are started before it, and the site is the same."""
+    write_site(tmp_path)
+    started = _early_workers(monkeypatch)
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "briefs-cache.sqlite3").write_bytes(b"not a database" * 99)
+    with caplog.at_level(logging.WARNING):
+        build(tmp_path / "content", tmp_path / "site", PDF_EDITIONS="off",
+              CACHE_PATH=str(tmp_path / "cache"), BRIEFS={"workers": 2})  # fmt: skip
+    assert started == [None]
+    assert sum("could not be used" in m for m in caplog.messages) == 1
+    build(tmp_path / "content", tmp_path / "serial", **CLEAN, PDF_EDITIONS="off")
+    assert_same_site(tmp_path / "site", tmp_path / "serial")
+
+
 def test_workers_started_with_other_settings_are_not_used(
     tmp_path, monkeypatch, caplog
 ):

@@ -462,6 +462,8 @@ class Workers:
                     prepared[TEMPLATE_CACHE_KEY] = template_cache_folder(
                         Path(settings["CACHE_PATH"]), code_version(), prepared
                     )
+        except CacheUnusable:
+            return None  # (the build repairs it)
         finally:
             if cache is not None:
                 cache.close()
