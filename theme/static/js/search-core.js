@@ -519,7 +519,7 @@
     if (to < text.length) {
       segments.push([" …", false]);
     }
-    var before = ""; // the last character shown so far, not a space
+    var before = ""; // the text shown so far, to its last character
     return segments
       .map(function (segment) {
         var shown = segment[0]
