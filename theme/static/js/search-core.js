@@ -519,7 +519,7 @@
     if (to < text.length) {
       segments.push([" …", false]);
     }
-    var before = ""; // the text shown so far, to its last character
+    var before = ""; // the last segment with text, without its trailing spaces
     return segments
       .map(function (segment) {
         var shown = segment[0]
