@@ -18,8 +18,17 @@ def missing(page: str, url: str) -> BrokenLink:
     return BrokenLink(page, url, MISSING, "briefs/x.html")
 
 
+def linking_to_x(name: str) -> dict[str, Source]:
+    """The page of content/briefs/NAME.md, whose body links to x.html."""
+    return {
+        f"briefs/{name}.html": Source(
+            f"content/briefs/{name}.md", frozenset({"x.html"})
+        )
+    }
+
+
 def test_a_body_link_is_reported_against_its_brief_with_the_feeds_folded_in():
-    sources = {"briefs/a.html": Source("content/briefs/a.md", frozenset({"x.html"}))}
+    sources = linking_to_x("a")
     broken = [
         missing("briefs/a.html", "x.html"),
         missing("feeds/all.atom.xml", "../briefs/x.html"),
@@ -32,10 +41,7 @@ def test_a_body_link_is_reported_against_its_brief_with_the_feeds_folded_in():
 
 
 def test_two_briefs_with_the_same_broken_link_are_each_named():
-    sources = {
-        "briefs/a.html": Source("content/briefs/a.md", frozenset({"x.html"})),
-        "briefs/b.html": Source("content/briefs/b.md", frozenset({"x.html"})),
-    }
+    sources = {**linking_to_x("a"), **linking_to_x("b")}
     broken = [
         missing("briefs/b.html", "x.html"),
         missing("briefs/a.html", "x.html"),
@@ -131,7 +137,7 @@ def test_a_bio_or_description_link_is_reported_against_its_registry_entry():
 
 
 def test_where_else_a_mistake_shows():
-    sources = {"briefs/a.html": Source("content/briefs/a.md", frozenset({"x.html"}))}
+    sources = linking_to_x("a")
     broken = [missing("briefs/a.html", "x.html")] + [
         missing(page, "../briefs/x.html")
         for page in ("regions/r.html", "feeds/all.atom.xml")

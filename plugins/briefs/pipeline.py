@@ -434,8 +434,14 @@ class Workers:
 
     def __init__(self, settings: dict, count: int | None):
         self.settings = settings
-        self.count = (os.cpu_count() or 1) if count is None else count
+        self.count = self.processes(count)
         self._pool: ProcessPoolExecutor | None = None
+
+    @staticmethod
+    def processes(count: int | None) -> int:
+        """How many worker processes the `workers` option starts (None: one
+        per core)."""
+        return (os.cpu_count() or 1) if count is None else count
 
     @classmethod
     def early(cls, settings: dict, output: Path) -> Workers | None:
@@ -480,7 +486,7 @@ class Workers:
     def for_build(self, settings: dict, count: int | None) -> bool:
         """Whether these workers are the ones a build with `settings` and
         `count` workers would start (its generator's, once it has set them)."""
-        return self.count == Workers(settings, count).count and worker_settings(
+        return self.count == self.processes(count) and worker_settings(
             self.settings
         ) == worker_settings(settings)
 
