@@ -42,7 +42,14 @@ def stressed(tmp_path_factory) -> Site:
         tags=["Trade"],
         date="2024-05-01",
     )
-    site.brief("neighbour", title="A Neighbour", tags=["Trade"], date="2024-04-01")
+    site.brief(
+        "neighbour",
+        title="A Neighbour",
+        author=["Yuki Tatsumi", "Søren Kjærgaard"],
+        tags=["Trade"],
+        date="2024-04-01",
+        updated="2024-05-03",
+    )
     site.brief(
         "nihongo-1",
         title="地方創生の次の十年",
@@ -93,6 +100,35 @@ def test_nothing_scrolls_sideways_on_a_narrow_screen(tab, stressed, page):
         tab.wait_for_selector("#pb\\:search-results .result")
     width = tab.evaluate("document.documentElement.scrollWidth")
     assert width <= NARROW, f"{page} is {width} px wide on a {NARROW} px screen"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [NARROW, 360, 390])
+def test_a_name_or_an_update_is_never_split_across_lines(tab, stressed, width):
+    """On a phone the byline wraps between its parts, not inside a name
+    ("Søren / Kjærgaard") or an update ("Updated / 3 May 2024")."""
+    tab.set_viewport_size({"width": width, "height": 800})
+    tab.goto((stressed.output / "briefs" / "neighbour.html").as_uri())
+    byline = tab.locator(".brief__meta .byline")
+    lines = byline.locator(".byline__name, .byline__updated").evaluate_all(
+        """units => units.map(unit => {
+            const tops = new Set(), texts = document.createTreeWalker(unit, 4);
+            while (texts.nextNode()) {
+                const text = document.createRange();
+                text.selectNodeContents(texts.currentNode);
+                for (const box of text.getClientRects()) tops.add(Math.round(box.top));
+            }
+            return [unit.textContent, tops.size]; })"""
+    )
+    assert lines == [
+        ["Yuki Tatsumi", 1],
+        ["Søren Kjærgaard", 1],
+        ["Updated 3 May 2024", 1],
+    ]
+    # (and the byline does wrap: else the test shows nothing)
+    assert byline.evaluate(
+        "p => p.offsetHeight >= 2 * parseFloat(getComputedStyle(p).lineHeight)"
+    )
 
 
 @pytest.mark.browser
