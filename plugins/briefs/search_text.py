@@ -157,19 +157,39 @@ def _terms_of(token: bytes) -> tuple[str, ...]:
     return tuple(found)
 
 
+class _AsciiTerms(dict):
+    """An ASCII token → its one term, or "" when it is too short to be a
+    word; each distinct token stemmed once per process."""
+
+    def __missing__(self, token: bytes) -> str:
+        term = self[token] = (
+            stem(token.decode("ascii")) if len(token) >= MIN_WORD else ""
+        )
+        return term
+
+
+_ascii_terms = _AsciiTerms()
+
+
 def term_counts(text: str) -> dict[str, int]:
     """Counter(terms(text)) as a dict, several times faster: the folded text
     is split at ASCII punctuation and counted in C, and each distinct token
-    is turned into terms once per process."""
+    is turned into terms once per process. (ASCII text, most of it, has one
+    term or none per token: its terms are looked up and counted in C.)"""
     for separator in _SEPARATORS:
         if separator in text:
             text = text.replace(separator, " ")
-    counts: dict[str, int] = {}
+    folded = fold(text)
+    if folded.isascii():
+        counts = Counter(
+            map(_ascii_terms.__getitem__, folded.encode().translate(_SPLIT).split())
+        )
+        counts.pop("", None)
+        return counts
+    counts = {}
     known = _token_terms.get
     found = counts.get
-    for token, n in Counter(
-        fold(text).encode("utf-8").translate(_SPLIT).split()
-    ).items():
+    for token, n in Counter(folded.encode("utf-8").translate(_SPLIT).split()).items():
         token_terms = known(token)
         if token_terms is None:
             token_terms = _token_terms[token] = _terms_of(token)
