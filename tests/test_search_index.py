@@ -600,16 +600,17 @@ def test_excerpt_marks_accented_stemmed_and_cjk_words(node):
 
 
 def test_excerpt_keeps_a_heading_from_running_into_its_paragraph(node):
-    """Blocks (one a line) are joined by a space after a sentence's end and
-    by a middle dot after a heading or a key point, marked or not."""
+    """Blocks (one a line) are joined by a space after a sentence's end
+    (none after a full-width one) and by a middle dot after a heading or a
+    key point, marked or not."""
     text = (
         "Shared data first\nWater\nBrine extraction pumps water.\n"
-        "“It is costly.”\nDams\n日本は制裁を強化した。\n次の段落"
+        "“It is costly.”\nDams\n日本は制裁を強化した。\n「次の段落？」\n第二節\nEnd"
     )
     (segments,) = node(["excerpt", text, node(["parseQuery", "water"])[0]])
     assert "".join(s for s, _ in segments) == (
         "Shared data first · Water · Brine extraction pumps water. "
-        "“It is costly.” Dams · 日本は制裁を強化した。 次の段落"
+        "“It is costly.” Dams · 日本は制裁を強化した。「次の段落？」第二節 · End"
     )
     assert [s for s, is_mark in segments if is_mark] == ["Water", "water"]
 

@@ -524,7 +524,7 @@
       .map(function (segment) {
         var shown = segment[0]
           .replace(BLOCK_GAP, function (gap, at, text) {
-            return blockEnds(at > 0 ? text.slice(0, at) : before) ? " " : " · ";
+            return blockGap(at > 0 ? text.slice(0, at) : before);
           })
           .replace(/\s+/g, " ");
         if (shown.trim()) {
@@ -540,12 +540,20 @@
   /* The text has one line per block (a paragraph, a heading, a list item, a
      table row). Where a block ends without a sentence's end (a heading, a
      key point), a middle dot keeps it from running into the next one
-     ("Water · Brine extraction works..."); after one, a space. */
+     ("Water · Brine extraction works..."); after one, a space, or nothing
+     after a full-width one, which holds its own space ("した。次の"). */
   var BLOCK_GAP = /\s*\n\s*/g;
   var SENTENCE_END = /[.!?…:;。！？：；][\s"'”’»」』)\]]*$/u;
+  var WIDE_SENTENCE_END = /[。！？：；][」』）]*$/u;
 
-  function blockEnds(text) {
-    return !text || SENTENCE_END.test(text);
+  function blockGap(text) {
+    if (!text) {
+      return " ";
+    }
+    if (WIDE_SENTENCE_END.test(text)) {
+      return "";
+    }
+    return SENTENCE_END.test(text) ? " " : " · ";
   }
 
   root.BriefsSearchCore = {
