@@ -16,7 +16,7 @@ import pytest
 from conftest import ROOT, snapshot
 from pelican.settings import read_settings
 
-from briefs import bodychecks
+from briefs import bodychecks, htmlpolicy
 from briefs.collection import validate_content
 from briefs.htmlpolicy import check_html, scan_html
 from briefs.options import BriefsOptions
@@ -679,3 +679,60 @@ def test_the_scan_says_where_each_local_link_is_written():
         "../images/m.png",
     ]
     assert list(scan.links) == ["first.html#top", "../images/m.png"]
+
+
+# Markdown's own HTML read without the parser (htmlpolicy.walk_serialised) --
+
+# Texts whose HTML is all as Python-Markdown writes it, with everything the
+# checks look at: refused and allowed addresses, a title with quotes and
+# brackets, an e-mail link written as references, character references in
+# text (one refused), attribute lists, ids, footnotes, a table's alignment,
+# code holding tags, and nothing else.
+SERIALISED_BODIES = [
+    "Read [this](javascript:alert(1)) and ![chart](https://example.org/c.png).",
+    'See [a](first.html#top "A \\"title\\" & <b>") and ![m](../images/m.png).',
+    "Write to <me@example.org>, or see <https://example.org/a?b=1&c=2>.",
+    "Text &#7; and &#x202E; and &amp; &copy; &#233; &#x41;.",
+    'A paragraph.\n{: onmouseover="alert(1)" }\n\n## Main {: #pb:main }',
+    "## Aims\n\nA note.[^1]\n\n## Aims {: #aims }\n\n[^1]: The note.",
+    "| a | b |\n|:--|--:|\n| 1 | 2 |\n\n`<script>alert(1)</script>` and 2 < 3 > 1",
+    '[x](other.html){: title="t" }, [y](//evil.example/), [z](/root.html)',
+]
+
+
+@pytest.mark.parametrize("body", SERIALISED_BODIES)
+def test_markdowns_own_html_is_read_as_the_parser_reads_it(body, monkeypatch):
+    html = MarkdownRenderer(MARKDOWN).render(body)
+    parsed = scan_html(html, parse=True)
+
+    def parse(walker, html):
+        raise AssertionError("read by the parser")
+
+    monkeypatch.setattr(htmlpolicy._Walker, "feed", parse)
+    assert scan_html(html) == parsed
+
+
+def test_other_html_is_left_to_the_parser_and_read_the_same(tmp_path):
+    """Raw HTML (every bad body), and any allowed or refused element the
+    serialised reading does not take, read the same both ways; so do the
+    sample briefs and the benchmark's generated ones."""
+    from policy_briefs.corpus import write_collection
+
+    write_collection(tmp_path, 40, seed=3)
+    renderer = MarkdownRenderer(MARKDOWN)
+    bodies = [body for _, body, _ in BAD_BODIES]
+    for folder in (ROOT / "content" / "briefs", tmp_path):
+        bodies += [
+            path.read_text("utf-8").split("---\n", 2)[2]
+            for path in sorted(folder.rglob("*.md"))
+        ]
+    html = [renderer.render_checked(body).html for body in bodies]
+    html += [
+        "<p>a</p><!-- c --><p>b</p>",
+        "<P>upper</P><details open><summary>s</summary></details>",
+        "<style>p{}</style><p>x</p>",
+        "<p title='single'>x</p><p>AT&T &#65x &#x;</p>",
+        '<p>unclosed <a href="x.html"',
+    ]
+    for text in html:
+        assert scan_html(text) == scan_html(text, parse=True), text[:80]
