@@ -146,17 +146,6 @@ _SPLIT = bytes(
 _token_terms: dict[bytes, tuple[str, ...]] = {}
 
 
-def _terms_of(token: bytes) -> tuple[str, ...]:
-    """The terms of one space-free token of folded text."""
-    word = token.decode("utf-8")
-    if word.isascii():
-        return (stem(word),) if len(word) >= MIN_WORD else ()
-    found: list[str] = []
-    for part in _WORD.findall(word):
-        found.extend(cjk_terms(part) if is_cjk(part) else [stem(part)])
-    return tuple(found)
-
-
 class _AsciiTerms(dict):
     """An ASCII token → its one term, or "" when it is too short to be a
     word; each distinct token stemmed once per process."""
@@ -169,6 +158,17 @@ class _AsciiTerms(dict):
 
 
 _ascii_terms = _AsciiTerms()
+
+
+def _terms_of(token: bytes) -> tuple[str, ...]:
+    """The terms of one space-free token of folded text."""
+    if token.isascii():
+        term = _ascii_terms[token]
+        return (term,) if term else ()
+    found: list[str] = []
+    for part in _WORD.findall(token.decode("utf-8")):
+        found.extend(cjk_terms(part) if is_cjk(part) else [stem(part)])
+    return tuple(found)
 
 
 def term_counts(text: str) -> dict[str, int]:
