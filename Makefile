@@ -11,8 +11,10 @@ DEV_STAMP := $(VENV)/.dev-installed
 
 .PHONY: build test check serve lint format clean python-version
 
+# 3.11.5, not 3.11.0: before it, possessive quantifiers (which the allowlist
+# and the link check use) can match where they must not (CPython gh-106052).
 python-version:
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "policy-briefs needs Python 3.11 or newer, but $(PYTHON) is " + sys.version.split()[0] + "; run make with PYTHON=python3.11 (or newer)")'
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11, 5) else "policy-briefs needs Python 3.11.5 or newer, but $(PYTHON) is " + sys.version.split()[0] + "; run make with PYTHON=python3.12 (or another Python 3.11.5+)")'
 
 $(RUNTIME_STAMP): requirements.txt pyproject.toml
 	@$(MAKE) --no-print-directory python-version
