@@ -7,6 +7,7 @@ import random
 
 import pytest
 from markdown import Markdown
+from markdown.inlinepatterns import LinkInlineProcessor
 from pelican.settings import read_settings
 
 from briefs import fastinline
@@ -48,6 +49,10 @@ TRICKY = [
     "# A\n\n# A\n\n## A {: #a }\n\n# *Em* `code` &amp; [link](x)[^n]\n\n[^n]: N",
     '# Label {: data-toc-label="Short" }\n\n## Two {: #two data-toc-label="2" }',
     "[TOC]\n\n# One\n\n## Two",
+    # Brackets: nested, unbalanced, stray, in images and references.
+    "[[a] [b]] [c [d] e](x) ![[i]](y.png) ]stray[ [open [x](z) [r][] [[r]]",
+    "[a [b [c](d) e](f) ![g [h]](i.png) [j]](k) [l]\n\n[r]: http://r.org",
+    "[" * 40 + "x" + "]" * 39 + "(y) " + "![" * 5 + "](z)" + "]" * 7,
     "Text [TOC] inside\n\n    [TOC]\n\n`[TOC]`\n\n# Heading",
 ]
 
@@ -113,6 +118,50 @@ def test_required_strings_are_looked_for_once_a_text_not_once_a_match(monkeypatc
     text = "*_" * 2000
     assert MarkdownRenderer(CONFIG).render(text) == stock().convert(text)
     assert 0 < sum(scanned) < 100 * len(text), sum(scanned)
+
+
+def test_brackets_are_matched_as_python_markdown_counts_them():
+    """Each `[` of a text closes where LinkInlineProcessor.getText's count
+    says, or nowhere; asked at every `[`, the same answers."""
+    stock_pattern = stock().inlinePatterns["link"]
+    linear = fastinline._with_linear_brackets(type(stock_pattern))
+    rng = random.Random(5)
+    for _ in range(300):
+        data = "".join(rng.choice("[[]]ab(") for _ in range(rng.randint(1, 40)))
+        fast = linear.__new__(linear)
+        for index in [i + 1 for i, c in enumerate(data) if c == "["]:
+            expected = LinkInlineProcessor.getText(stock_pattern, data, index)
+            assert fast.getText(data, index) == expected, (data, index)
+
+
+def test_a_texts_brackets_are_matched_once_not_from_each_bracket(monkeypatch):
+    """Python-Markdown counted from each `[` to its `]`, or to the end of the
+    text when there was none: 20,000 brackets took it 54 s. Brackets are now
+    matched in one pass per text (none for a link text without brackets),
+    and its own count is never run."""
+    matched: list[int] = []
+    match = fastinline.closing_brackets
+
+    def counting(data: str):
+        matched.append(len(data))
+        return match(data)
+
+    def never(*args):
+        raise AssertionError("Python-Markdown's own bracket count ran")
+
+    plain = "[a](b) [c][] ![d](e.png)\n\n[c]: f"
+    hostile = ["[" * 2000 + "]" * 2000, "[" * 2000, "[a][" * 1000, "[x" * 2000 + "]"]
+    expected = {text: stock().convert(text) for text in [plain, *hostile]}
+    monkeypatch.setattr(fastinline, "closing_brackets", counting)
+    monkeypatch.setattr(LinkInlineProcessor, "getText", never)
+    renderer = MarkdownRenderer(CONFIG)
+    for text in hostile:
+        matched.clear()
+        assert renderer.render(text) == expected[text]
+        assert 0 < sum(matched) <= 4 * len(text), (text[:20], sum(matched))
+    matched.clear()
+    assert renderer.render(plain) == expected[plain]
+    assert matched == []
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,12 @@ the original method called. When the pattern cannot match, the original
 would have returned `(data, False, 0)` too (a failed `finditer` from the same
 position), so the result is identical, pattern for pattern;
 `tests/test_rendering.py` compares both on real and tricky texts.
+
+Links and images find the text between their brackets (`getText`) by
+counting brackets one character at a time, from each `[` to the end of the
+text when it is never closed: thousands of brackets took Python-Markdown
+seconds, growing with the square of their number. Here each text's brackets
+are matched once, in one pass (`LinearBrackets`).
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from collections.abc import Callable
 from markdown import util
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor as InlinePattern
+from markdown.inlinepatterns import LinkInlineProcessor
 from markdown.treeprocessors import InlineProcessor
 
 # The tree processors that run inline patterns: the standard pass and the
@@ -201,13 +208,73 @@ def required_search(regex: re.Pattern) -> Callable[[str], object] | None:
     return _required(regex)[1]
 
 
+_BRACKET = re.compile(r"[\[\]]")
+
+
+def closing_brackets(data: str) -> dict[int, int]:
+    """Where each `[` of `data` is closed: the `]` at which a count from it
+    (each `[` one more, each `]` one less) first comes back to nought, as
+    `LinkInlineProcessor.getText` counts. A `[` never closed is absent."""
+    closes: dict[int, int] = {}
+    open_at: list[int] = []
+    for bracket in _BRACKET.finditer(data):
+        if bracket[0] == "[":
+            open_at.append(bracket.start())
+        elif open_at:
+            closes[open_at.pop()] = bracket.start()
+    return closes
+
+
+# How far a link's text is looked through for its `]` before the text's
+# brackets are all matched: most link texts are short and hold no bracket.
+_NEAR = 200
+
+
+class LinearBrackets:
+    """`getText` of a link or image pattern: the `]` found at once when no
+    `[` comes before it, else from the text's brackets, matched once per
+    text (the same text is asked about at each of its `[`)."""
+
+    _brackets: tuple[str | None, dict[int, int]] = (None, {})
+
+    def getText(self, data: str, index: int) -> tuple[str, int, bool]:
+        if index == 0 or data[index - 1] != "[":
+            return super().getText(data, index)  # (no pattern asks this)
+        close = data.find("]", index, index + _NEAR)
+        if close >= 0 and data.find("[", index, close) < 0:
+            return data[index:close], close + 1, True
+        text, closes = self._brackets
+        if text is not data:
+            closes = closing_brackets(data)
+            self._brackets = (data, closes)
+        close = closes.get(index - 1)
+        if close is None:
+            return data[index:], len(data), False
+        return data[index:close], close + 1, True
+
+
+_LINEAR: dict[type, type] = {}
+
+
+def _with_linear_brackets(cls: type) -> type:
+    if cls not in _LINEAR:
+        _LINEAR[cls] = type(cls.__name__, (LinearBrackets, cls), {})
+    return _LINEAR[cls]
+
+
 class FastInlineExtension(Extension):
-    """Load last: turns the inline passes other extensions set up fast."""
+    """Load last: turns the inline passes other extensions set up fast, and
+    their link and image patterns' bracket matching linear."""
 
     def extendMarkdown(self, md):
         for name in INLINE_PASSES:
             if name in md.treeprocessors:
                 md.treeprocessors[name].__class__ = FastInlineProcessor
+        for pattern in md.inlinePatterns:
+            if isinstance(pattern, LinkInlineProcessor) and not isinstance(
+                pattern, LinearBrackets
+            ):
+                pattern.__class__ = _with_linear_brackets(type(pattern))
 
 
 def makeExtension(**kwargs):
