@@ -264,12 +264,12 @@ def test_bad_body_is_refused_naming_line(site, body, expected):
 
 
 def test_a_body_that_takes_too_long_to_render_is_refused(site, monkeypatch):
-    """Unfinished links make Python-Markdown quadratic (3,000 take about
-    7 s); past the limit the body is refused and the build goes on, with
+    """One-word paragraphs make Python-Markdown quadratic (12,000 take about
+    2 s); past the limit the body is refused and the build goes on, with
     the renderer and a timer already set as they were."""
     monkeypatch.setattr(bodychecks, "MAX_RENDER_SECONDS", 0.2)
     site.brief("good")
-    site.raw("x", HEADER + "[a](b " * 3000 + "\n")
+    site.raw("x", HEADER + "w\n\n" * 12_000)
     signal.setitimer(signal.ITIMER_REAL, 300)  # a caller's own timer
     try:
         problems = read_and_validate(site)
@@ -278,8 +278,8 @@ def test_a_body_that_takes_too_long_to_render_is_refused(site, monkeypatch):
         signal.setitimer(signal.ITIMER_REAL, 0)
     assert [str(problem) for problem in problems] == [
         f"{X}: body: the Markdown takes more than 0.2 s to render "
-        "(Python-Markdown slows down sharply on some texts, such as thousands "
-        "of unclosed brackets or unfinished links); simplify it"
+        "(Python-Markdown slows down sharply on some texts, such as tens of "
+        "thousands of one-word paragraphs); simplify it"
     ]
     assert 200 < left < 300
     site.raw("x", HEADER + "*Fine* now.\n")  # the same renderer, reset

@@ -120,48 +120,74 @@ def test_required_strings_are_looked_for_once_a_text_not_once_a_match(monkeypatc
     assert 0 < sum(scanned) < 100 * len(text), sum(scanned)
 
 
-def test_brackets_are_matched_as_python_markdown_counts_them():
-    """Each `[` of a text closes where LinkInlineProcessor.getText's count
-    says, or nowhere; asked at every `[`, the same answers."""
-    stock_pattern = stock().inlinePatterns["link"]
-    linear = fastinline._with_linear_brackets(type(stock_pattern))
+@pytest.mark.parametrize("near", [fastinline._NEAR, 0])
+def test_links_are_read_as_python_markdown_reads_them(monkeypatch, near):
+    """At every `[` and `(` of random texts, the same text, address, title,
+    end and answer as Python-Markdown's getText and getLink (`near` 0:
+    every link through the text's marks, none found at once)."""
+    monkeypatch.setattr(fastinline, "_NEAR", near)
+    md = stock()
+    md.treeprocessors["inline"].stashed_nodes = {}  # (getLink unescapes)
     rng = random.Random(5)
-    for _ in range(300):
-        data = "".join(rng.choice("[[]]ab(") for _ in range(rng.randint(1, 40)))
-        fast = linear.__new__(linear)
-        for index in [i + 1 for i, c in enumerate(data) if c == "["]:
-            expected = LinkInlineProcessor.getText(stock_pattern, data, index)
-            assert fast.getText(data, index) == expected, (data, index)
+    for name in ("link", "image_link", "reference"):
+        original = md.inlinePatterns[name]
+        linear = fastinline._with_linear_links(type(original))
+        for _ in range(400):
+            data = "".join(rng.choice("[[]]((())\"'  ax<>\n") for _ in range(40))
+            fast = linear.__new__(linear)
+            fast.__dict__.update(original.__dict__)
+            for index, character in enumerate(data):
+                if character == "[":
+                    expected = LinkInlineProcessor.getText(original, data, index + 1)
+                    assert fast.getText(data, index + 1) == expected, (data, index)
+                elif character == "(":
+                    expected = LinkInlineProcessor.getLink(original, data, index)
+                    assert fast.getLink(data, index) == expected, (data, index)
 
 
-def test_a_texts_brackets_are_matched_once_not_from_each_bracket(monkeypatch):
-    """Python-Markdown counted from each `[` to its `]`, or to the end of the
-    text when there was none: 20,000 brackets took it 54 s. Brackets are now
-    matched in one pass per text (none for a link text without brackets),
-    and its own count is never run."""
-    matched: list[int] = []
-    match = fastinline.closing_brackets
+def test_a_texts_links_are_read_once_not_from_each_link(monkeypatch):
+    """Python-Markdown read from each `[` to its `]` and from each `(` to its
+    `)`, or to the end of the text when there was none: 20,000 brackets took
+    it 54 s, 10,000 unfinished links 40 s. A text's marks are now read once
+    (none for a short link with no title), and Python-Markdown's own getLink
+    reads only as far as its scan goes; its own getText never runs."""
+    marked: list[int] = []
+    read: list[int] = []
+    closing = fastinline.closing_brackets
+    get_link = LinkInlineProcessor.getLink
 
     def counting(data: str):
-        matched.append(len(data))
-        return match(data)
+        marked.append(len(data))
+        return closing(data)
+
+    def reading(self, data: str, index: int):
+        if data.startswith("(", index):  # (else it reads nothing)
+            read.append(len(data) - index)
+        return get_link(self, data, index)
 
     def never(*args):
         raise AssertionError("Python-Markdown's own bracket count ran")
 
-    plain = "[a](b) [c][] ![d](e.png)\n\n[c]: f"
-    hostile = ["[" * 2000 + "]" * 2000, "[" * 2000, "[a][" * 1000, "[x" * 2000 + "]"]
+    plain = "[a](b) [c][] ![d](e.png) [f](g)\n\n[c]: f"
+    hostile = [
+        *("[" * 1000 + "]" * 1000, "[" * 1000, "[a][" * 1000, "[x" * 1000 + "]"),
+        *(unit * 1000 for unit in ("[a](", '[a]("x)', "![a](x ", "[a](x 't")),
+        "[a](" * 1000 + '"',
+    ]
     expected = {text: stock().convert(text) for text in [plain, *hostile]}
     monkeypatch.setattr(fastinline, "closing_brackets", counting)
     monkeypatch.setattr(LinkInlineProcessor, "getText", never)
+    monkeypatch.setattr(LinkInlineProcessor, "getLink", reading)
     renderer = MarkdownRenderer(CONFIG)
     for text in hostile:
-        matched.clear()
+        marked.clear()
+        read.clear()
         assert renderer.render(text) == expected[text]
-        assert 0 < sum(matched) <= 4 * len(text), (text[:20], sum(matched))
-    matched.clear()
+        assert sum(marked) <= 8 * len(text), (text[:20], sum(marked))
+        assert sum(read) <= 4 * len(text), (text[:20], sum(read))
+    marked.clear()
     assert renderer.render(plain) == expected[plain]
-    assert matched == []
+    assert marked == []
 
 
 @pytest.mark.parametrize(

@@ -16,11 +16,11 @@ would have returned `(data, False, 0)` too (a failed `finditer` from the same
 position), so the result is identical, pattern for pattern;
 `tests/test_rendering.py` compares both on real and tricky texts.
 
-Links and images find the text between their brackets (`getText`) by
-counting brackets one character at a time, from each `[` to the end of the
-text when it is never closed: thousands of brackets took Python-Markdown
-seconds, growing with the square of their number. Here each text's brackets
-are matched once, in one pass (`LinearBrackets`).
+Links and images find their text and address by reading one character at a
+time from each `[` and `(` to where it closes, or to the end of the text
+when it never does: thousands of brackets or unfinished links took
+Python-Markdown seconds, growing with the square of their number. Here each
+text's brackets, parentheses and quotes are read once (`LinearLinks`).
 """
 
 from __future__ import annotations
@@ -209,33 +209,136 @@ def required_search(regex: re.Pattern) -> Callable[[str], object] | None:
 
 
 _BRACKET = re.compile(r"[\[\]]")
+_PAREN = re.compile(r"[()]")
+_QUOTE = re.compile(r"""['"]""")
+# How far a link's text or address is looked through for its end before the
+# whole text's brackets, parentheses and quotes are read: most link texts
+# and addresses are short and hold none of them.
+_NEAR = 200
+_INSIDE_ADDRESS = re.compile(r"""[("']""")
 
 
 def closing_brackets(data: str) -> dict[int, int]:
     """Where each `[` of `data` is closed: the `]` at which a count from it
     (each `[` one more, each `]` one less) first comes back to nought, as
     `LinkInlineProcessor.getText` counts. A `[` never closed is absent."""
+    return _closing(data, _BRACKET, "[")
+
+
+def _closing(data: str, marks: re.Pattern, opening: str) -> dict[int, int]:
     closes: dict[int, int] = {}
     open_at: list[int] = []
-    for bracket in _BRACKET.finditer(data):
-        if bracket[0] == "[":
-            open_at.append(bracket.start())
+    for mark in marks.finditer(data):
+        if mark[0] == opening:
+            open_at.append(mark.start())
         elif open_at:
-            closes[open_at.pop()] = bracket.start()
+            closes[open_at.pop()] = mark.start()
     return closes
 
 
-# How far a link's text is looked through for its `]` before the text's
-# brackets are all matched: most link texts are short and hold no bracket.
-_NEAR = 200
+class _Marks:
+    """What reading a text's links depends on: where each `[` and `(` closes
+    (if it does), its parentheses and quotes, and each `)` right after a
+    quote (spaces between), which may end a title.
+
+    Positions count from the end of the text (-1 is its last character): a
+    link found is replaced by a placeholder, which changes the text before
+    the next link but not after it, so the marks stay right for the rest
+    (`serves`) and are read once per text, not once per link."""
+
+    def __init__(self, data: str):
+        self.text = data
+        end = len(data)
+        self.brackets = {a - end: b - end for a, b in closing_brackets(data).items()}
+        self.closes = {a - end: b - end for a, b in _closing(data, _PAREN, "(").items()}
+        self.parentheses = [m.start() - end for m in _PAREN.finditer(data)]
+        self.opening = [at for at in self.parentheses if data[at] == "("]
+        self.quotes = [m.start() - end for m in _QUOTE.finditer(data)]
+        self.by_quote = {
+            q: [at for at in self.quotes if data[at] == q] for q in ("'", '"')
+        }
+        self.after_quote = []  # (the quote's position, the `)`'s), in order
+        for at in self.parentheses:
+            if data[at] == ")":
+                before = at - 1
+                while before >= -end and data[before] == " ":
+                    before -= 1
+                if before >= -end and data[before] in "'\"":
+                    self.after_quote.append((before, at))
+
+    def serves(self, data: str, start: int) -> bool:
+        """Whether `data` from `start` on is this text's end."""
+        rest = len(data) - start
+        return rest <= len(self.text) and self.text.endswith(data[start:])
+
+    def opened(self, start: int, stop: int) -> int:
+        """`(` less `)` between `start` and `stop`."""
+        marks = self.parentheses
+        opening = self.opening
+        count = bisect.bisect_left(marks, stop) - bisect.bisect_left(marks, start)
+        opened = bisect.bisect_left(opening, stop) - bisect.bisect_left(opening, start)
+        return 2 * opened - count
+
+    def scan_end(self, start: int, index: int, data: str) -> int | None:
+        """Where getLink's scan from `start` (after the `(` at `index`) ends
+        with the link found: the `)` that closes the `(`, when no quote
+        comes first; else, from the first quote on (a title, whose
+        parentheses only count down a fallback), the first `)` after a
+        later quote that can end the title, or failing one, the `)` at
+        which the fallback count reaches nought. None: it never ends (the
+        link is not one); 0: it ends at the end of the text, found (the
+        fallback reached nought on a `(`). Positions from the end."""
+        quotes = self.quotes
+        first = bisect.bisect_left(quotes, start)
+        quote = quotes[first] if first < len(quotes) else None
+        close = self.closes.get(index)
+        if close is not None and (quote is None or close < quote):
+            return close
+        if quote is None:
+            return None
+        # A `)` after a quote ends the title when that quote comes after the
+        # first (`quote`) and is not the first of the other kind, which
+        # opened a second possible title.
+        other = self.by_quote["'" if data[quote] == '"' else '"']
+        second = bisect.bisect_right(other, quote)
+        first_other = other[second] if second < len(other) else None
+        after = self.after_quote
+        at = bisect.bisect_right(after, (quote, 0))
+        if at < len(after) and after[at][0] == first_other:
+            at += 1
+        if at < len(after):
+            return after[at][1]
+        # No title ends: the scan reads to the end of the text, counting
+        # parentheses down from the depth the first quote stood at.
+        depth = 1 + self.opened(start, quote)
+        marks = self.parentheses
+        later = bisect.bisect_right(marks, quote)
+        if len(marks) - later < depth:
+            return None
+        nought = marks[later + depth - 1]
+        return nought if data[nought] == ")" else 0
 
 
-class LinearBrackets:
-    """`getText` of a link or image pattern: the `]` found at once when no
-    `[` comes before it, else from the text's brackets, matched once per
-    text (the same text is asked about at each of its `[`)."""
+class LinearLinks:
+    """`getText` and `getLink` of a link or image pattern, in time that does
+    not grow with the rest of the text.
 
-    _brackets: tuple[str | None, dict[int, int]] = (None, {})
+    Python-Markdown reads a link's `[text]` and `(address "title")` one
+    character at a time, from its `[` or `(` to where it closes, or to the
+    end of the text when it never does: thousands of brackets or unfinished
+    links took seconds, growing with the square of their number. Here a
+    short text or address is found at once (none of its marks inside); else
+    the text's marks are read once (_Marks) and where the scan would end is
+    worked out from them: Python-Markdown's own `getLink` then reads only
+    up to there, which is all it would have read."""
+
+    _marks: _Marks | None = None
+
+    def _marks_of(self, data: str, start: int) -> _Marks:
+        marks = self._marks
+        if marks is None or not marks.serves(data, start):
+            marks = self._marks = _Marks(data)
+        return marks
 
     def getText(self, data: str, index: int) -> tuple[str, int, bool]:
         if index == 0 or data[index - 1] != "[":
@@ -243,28 +346,39 @@ class LinearBrackets:
         close = data.find("]", index, index + _NEAR)
         if close >= 0 and data.find("[", index, close) < 0:
             return data[index:close], close + 1, True
-        text, closes = self._brackets
-        if text is not data:
-            closes = closing_brackets(data)
-            self._brackets = (data, closes)
-        close = closes.get(index - 1)
+        marks = self._marks_of(data, index - 1)
+        close = marks.brackets.get(index - 1 - len(data))
         if close is None:
             return data[index:], len(data), False
-        return data[index:close], close + 1, True
+        return data[index:close], close + 1 + len(data), True
+
+    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
+        match = self.RE_LINK.match(data, pos=index)
+        if match is None or match[1]:
+            return super().getLink(data, index)  # (no scan: no "(", or "<address>")
+        start = match.end()
+        close = data.find(")", start, start + _NEAR)
+        if close < 0 or _INSIDE_ADDRESS.search(data, start, close):
+            end = len(data)
+            stop = self._marks_of(data, index).scan_end(start - end, index - end, data)
+            if stop is None:
+                return "", None, end, False  # what the scan to the end returns
+            close = end - 1 if stop == 0 else end + stop
+        return super().getLink(data[: close + 1], index)
 
 
 _LINEAR: dict[type, type] = {}
 
 
-def _with_linear_brackets(cls: type) -> type:
+def _with_linear_links(cls: type) -> type:
     if cls not in _LINEAR:
-        _LINEAR[cls] = type(cls.__name__, (LinearBrackets, cls), {})
+        _LINEAR[cls] = type(cls.__name__, (LinearLinks, cls), {})
     return _LINEAR[cls]
 
 
 class FastInlineExtension(Extension):
     """Load last: turns the inline passes other extensions set up fast, and
-    their link and image patterns' bracket matching linear."""
+    their link and image patterns' reading linear (LinearLinks)."""
 
     def extendMarkdown(self, md):
         for name in INLINE_PASSES:
@@ -272,9 +386,9 @@ class FastInlineExtension(Extension):
                 md.treeprocessors[name].__class__ = FastInlineProcessor
         for pattern in md.inlinePatterns:
             if isinstance(pattern, LinkInlineProcessor) and not isinstance(
-                pattern, LinearBrackets
+                pattern, LinearLinks
             ):
-                pattern.__class__ = _with_linear_brackets(type(pattern))
+                pattern.__class__ = _with_linear_links(type(pattern))
 
 
 def makeExtension(**kwargs):
