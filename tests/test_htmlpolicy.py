@@ -278,8 +278,9 @@ def test_a_body_that_takes_too_long_to_render_is_refused(site, monkeypatch):
         signal.setitimer(signal.ITIMER_REAL, 0)
     assert [str(problem) for problem in problems] == [
         f"{X}: body: the Markdown takes more than 0.2 s to render "
-        "(Python-Markdown slows down sharply on some texts, such as tens of "
-        "thousands of one-word paragraphs); simplify it"
+        "(Python-Markdown slows down sharply on some things repeated thousands "
+        "of times, such as footnote references, abbreviations or one-word "
+        "paragraphs); simplify it"
     ]
     assert 200 < left < 300
     site.raw("x", HEADER + "*Fine* now.\n")  # the same renderer, reset

@@ -27,16 +27,15 @@ _NESTING = re.compile(r"^[ \t>]*")
 _TOO_DEEP = (
     f"lists or quotes are nested more than {MAX_NESTING} levels deep; flatten them"
 )
-# Python-Markdown slows down sharply on some degenerate texts (tens of
-# thousands of one-word paragraphs: seconds, growing with the square of the
-# text; links and brackets no longer do, fastinline.LinearLinks). A real
-# brief renders in milliseconds; one that takes this long is refused rather
-# than left to hold the build for hours.
+# Python-Markdown slows down sharply on some degenerate texts (8,000
+# references to one footnote: 33 s, growing with the square of the text;
+# README: Known limits). A real brief renders in milliseconds; one that
+# takes this long is refused rather than left to hold the build for hours.
 MAX_RENDER_SECONDS = 60
 _TOO_SLOW = (
     "the Markdown takes more than {seconds} s to render (Python-Markdown slows "
-    "down sharply on some texts, such as tens of thousands of one-word "
-    "paragraphs); simplify it"
+    "down sharply on some things repeated thousands of times, such as "
+    "footnote references, abbreviations or one-word paragraphs); simplify it"
 )
 
 
