@@ -320,8 +320,8 @@ class _Marks:
 
 
 class LinearLinks:
-    """`getText` and `getLink` of a link or image pattern, in time that does
-    not grow with the rest of the text.
+    """`getText` and `getLink` of a link or image pattern, without reading
+    the rest of the text a character at a time for each link.
 
     Python-Markdown reads a link's `[text]` and `(address "title")` one
     character at a time, from its `[` or `(` to where it closes, or to the
