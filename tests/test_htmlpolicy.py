@@ -279,7 +279,7 @@ def test_a_body_that_takes_too_long_to_render_is_refused(site, monkeypatch):
     assert [str(problem) for problem in problems] == [
         f"{X}: body: the Markdown takes more than 0.2 s to render "
         "(Python-Markdown slows down sharply on some things repeated thousands "
-        "of times, such as footnote references, abbreviations or one-word "
+        "of times, such as abbreviations, unclosed autolinks or one-word "
         "paragraphs); simplify it"
     ]
     assert 200 < left < 300

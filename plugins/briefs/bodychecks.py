@@ -28,14 +28,14 @@ _TOO_DEEP = (
     f"lists or quotes are nested more than {MAX_NESTING} levels deep; flatten them"
 )
 # Python-Markdown slows down sharply on some degenerate texts (8,000
-# references to one footnote: 33 s, growing with the square of the text;
-# README: Known limits). A real brief renders in milliseconds; one that
+# abbreviations: 15 s, growing with the square of the text; README: Known
+# limits). A real brief renders in milliseconds; one that
 # takes this long is refused rather than left to hold the build for hours.
 MAX_RENDER_SECONDS = 60
 _TOO_SLOW = (
     "the Markdown takes more than {seconds} s to render (Python-Markdown slows "
     "down sharply on some things repeated thousands of times, such as "
-    "footnote references, abbreviations or one-word paragraphs); simplify it"
+    "abbreviations, unclosed autolinks or one-word paragraphs); simplify it"
 )
 
 
