@@ -29,8 +29,8 @@ _TOO_DEEP = (
 )
 # Python-Markdown slows down sharply on some degenerate texts (8,000
 # abbreviations: 15 s, growing with the square of the text; README: Known
-# limits). A real brief renders in milliseconds; one that
-# takes this long is refused rather than left to hold the build for hours.
+# limits). A real brief renders in milliseconds; one that takes this long
+# is refused rather than left to hold the build for hours.
 MAX_RENDER_SECONDS = 60
 _TOO_SLOW = (
     "the Markdown takes more than {seconds} s to render (Python-Markdown slows "
