@@ -20,8 +20,9 @@ Links and images find their text and address by reading one character at a
 time from each `[` and `(` to where it closes, or to the end of the text
 when it never does: thousands of brackets or unfinished links took
 Python-Markdown seconds, growing with the square of their number. Here each
-text's brackets, parentheses and quotes are read once (`LinearLinks`). So
-are the ids of many references to one footnote (`LinearFootnoteRefs`).
+text's brackets, parentheses and quotes are read once (`LinearLinks`), and
+each reference to a footnote gets its id without walking the footnote's ids
+from the first (`LinearFootnoteRefs`).
 """
 
 from __future__ import annotations
