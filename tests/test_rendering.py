@@ -171,9 +171,9 @@ def test_a_texts_links_are_read_once_not_from_each_link(monkeypatch):
 
     plain = "[a](b) [c][] ![d](e.png) [f](g)\n\n[c]: f"
     hostile = [
-        *("[" * 1000 + "]" * 1000, "[" * 1000, "[a][" * 1000, "[x" * 1000 + "]"),
-        *(unit * 1000 for unit in ("[a](", '[a]("x)', "![a](x ", "[a](x 't")),
-        "[a](" * 1000 + '"',
+        *("[" * 500 + "]" * 500, "[" * 500, "[a][" * 500, "[x" * 500 + "]"),
+        *(unit * 500 for unit in ("[a](", '[a]("x)', "![a](x ", "[a](x 't")),
+        "[a](" * 500 + '"',
     ]
     expected = {text: stock().convert(text) for text in [plain, *hostile]}
     monkeypatch.setattr(fastinline, "closing_brackets", counting)
