@@ -282,7 +282,7 @@ class _Marks:
         opened = bisect.bisect_left(opening, stop) - bisect.bisect_left(opening, start)
         return 2 * opened - count
 
-    def scan_end(self, start: int, index: int, data: str) -> int | None:
+    def scan_end(self, start: int, index: int) -> int | None:
         """Where getLink's scan from `start` (after the `(` at `index`) ends
         with the link found: the `)` that closes the `(`, when no quote
         comes first; else, from the first quote on (a title, whose
@@ -302,7 +302,8 @@ class _Marks:
         # A `)` after a quote ends the title when that quote comes after the
         # first (`quote`) and is not the first of the other kind, which
         # opened a second possible title.
-        other = self.by_quote["'" if data[quote] == '"' else '"']
+        text = self.text
+        other = self.by_quote["'" if text[quote] == '"' else '"']
         second = bisect.bisect_right(other, quote)
         first_other = other[second] if second < len(other) else None
         after = self.after_quote
@@ -319,7 +320,7 @@ class _Marks:
         if len(marks) - later < depth:
             return None
         nought = marks[later + depth - 1]
-        return nought if data[nought] == ")" else 0
+        return nought if text[nought] == ")" else 0
 
 
 class LinearLinks:
@@ -363,7 +364,7 @@ class LinearLinks:
         close = data.find(")", start, start + _NEAR)
         if close < 0 or _INSIDE_ADDRESS.search(data, start, close):
             end = len(data)
-            stop = self._marks_of(data, index).scan_end(start - end, index - end, data)
+            stop = self._marks_of(data, index).scan_end(start - end, index - end)
             if stop is None:
                 return "", None, end, False  # what the scan to the end returns
             close = end - 1 if stop == 0 else end + stop
@@ -379,8 +380,8 @@ def _with_linear_links(cls: type) -> type:
     return _LINEAR[cls]
 
 
-class LinearFootnoteRefs:
-    """The footnotes extension's `unique_ref`, resumed where it stopped.
+class LinearFootnoteRefs(FootnoteExtension):
+    """The footnotes extension, its `unique_ref` resumed where it stopped.
 
     Each reference to a footnote after the first gets the next id of its
     chain (fnref:1, fnref2:1, fnref3:1...) not yet used; Python-Markdown
@@ -414,10 +415,6 @@ class LinearFootnoteRefs:
         return reference
 
 
-class _LinearFootnotes(LinearFootnoteRefs, FootnoteExtension):
-    pass
-
-
 class FastInlineExtension(Extension):
     """Load last: turns the inline passes other extensions set up fast, and
     their link and image patterns' reading linear (LinearLinks), and the
@@ -434,7 +431,7 @@ class FastInlineExtension(Extension):
                 pattern.__class__ = _with_linear_links(type(pattern))
         for extension in md.registeredExtensions:
             if type(extension) is FootnoteExtension:
-                extension.__class__ = _LinearFootnotes
+                extension.__class__ = LinearFootnoteRefs
                 extension._last_given = {}
 
 
