@@ -5,12 +5,11 @@ with a public address, and footnotes whose links go both ways."""
 from __future__ import annotations
 
 import posixpath
-from types import SimpleNamespace
 
 import pytest
 from test_addresses import fails
 
-from briefs.related import RelatedBriefs
+from briefs.related import related_lists
 from policy_briefs import build as site_build
 from policy_briefs.project import PUBLISH_SETTINGS, ROOT
 
@@ -285,10 +284,6 @@ def test_related_briefs_stop_at_the_count(related_site):
     ]
 
 
-def named(*names):
-    return tuple(SimpleNamespace(name=name) for name in names)
-
-
 @pytest.mark.parametrize(
     ("seed", "count", "most_regions", "most_topics"),
     [(7, 4, 2, 3), (8, 1, 3, 5), (9, 6, 3, 5), (10, 3, 1, 6)],
@@ -304,42 +299,40 @@ def test_related_briefs_equal_a_full_comparison_of_every_pair(
 
     chance = random.Random(seed)
     people = [f"Author {n}" for n in range(300)]
-    articles = [
-        SimpleNamespace(
+    # As related_inputs takes a collection, newest first: (page, draft,
+    # authors, regions, topics).
+    briefs = [
+        (
+            f"briefs/{n}.html",
+            chance.random() < 0.1,
             # Mostly authors of a brief or two: ranks decided by the rest.
-            authors=named(*chance.sample(people, chance.choice((1, 1, 2)))),
-            regions=named(*chance.sample("NSEW", chance.randint(0, most_regions))),
-            tags=named(*chance.sample("tuvwxyz", chance.randint(0, most_topics))),
-            is_draft=chance.random() < 0.1,
+            tuple(chance.sample(people, chance.choice((1, 1, 2)))),
+            tuple(chance.sample("NSEW", chance.randint(0, most_regions))),
+            tuple(chance.sample("tuvwxyz", chance.randint(0, most_topics))),
         )
-        for _ in range(500)
+        for n in range(500)
     ]
-    related = RelatedBriefs(articles, count)
-    number = {id(article): n for n, article in enumerate(articles)}
-    # Each brief's names of authors, regions and topics, with their weights.
-    names = [
-        [
-            (weights.AUTHOR_WEIGHT, {i.name for i in article.authors}),
-            (weights.REGION_WEIGHT, {i.name for i in article.regions}),
-            (weights.TOPIC_WEIGHT, {i.name for i in article.tags}),
-        ]
-        for article in articles
-    ]
+    related = related_lists((count, *briefs))
 
-    def score(a: int, b: int) -> int:
+    def score(mine: tuple, theirs: tuple) -> int:
         return sum(
-            weight * len(mine & theirs)
-            for (weight, mine), (_, theirs) in zip(names[a], names[b], strict=True)
+            weight * len(set(mine[field]) & set(theirs[field]))
+            for weight, field in (
+                (weights.AUTHOR_WEIGHT, 2),
+                (weights.REGION_WEIGHT, 3),
+                (weights.TOPIC_WEIGHT, 4),
+            )
         )
 
-    for n, article in enumerate(articles):
+    assert list(related) == [page for page, *_ in briefs]
+    for brief in briefs:
         scores = (
-            (score(n, m), m)
-            for m, other in enumerate(articles)
-            if other is not article and not other.is_draft
+            (score(brief, other), m)
+            for m, other in enumerate(briefs)
+            if other is not brief and not other[1]
         )
         expected = sorted((-weight, m) for weight, m in scores if weight > 0)[:count]
-        assert [number[id(a)] for a in related.of(article)] == [m for _, m in expected]
+        assert related[brief[0]] == tuple(briefs[m][0] for _, m in expected)
 
 
 # Share links ---------------------------------------------------------------

@@ -1060,18 +1060,18 @@ def test_a_source_changed_since_it_was_read_is_not_read_again(tmp_path):
 
 
 def test_parallel_build_equals_serial_build(tmp_path, monkeypatch):
-    """Reading, the registries' texts, the open data texts, rendering and
-    PDFs in the workers give what a serial build gives (the thresholds are
-    read when the build runs: set to one item, every stage goes to the
-    workers)."""
+    """Reading, the registries' texts, the related briefs, the open data
+    texts, rendering and PDFs in the workers give what a serial build gives
+    (the thresholds are read when the build runs: set to one item, every
+    stage goes to the workers)."""
     write_site(tmp_path)
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
     monkeypatch.setattr(pipeline, "RENDER_PARALLEL_FROM", 1)
     in_workers = []
     real_submit = pipeline.Workers.submit
 
-    def submit(self, function, items, serial, *args):
-        results = real_submit(self, function, items, serial, *args)
+    def submit(self, function, items, serial, *args, **options):
+        results = real_submit(self, function, items, serial, *args, **options)
         if not isinstance(results, map):  # (the serial path maps `serial`)
             in_workers.append(getattr(function, "func", function).__name__)
         return results
@@ -1094,6 +1094,7 @@ def test_parallel_build_equals_serial_build(tmp_path, monkeypatch):
     assert {
         "_read_job",
         "render_markdown",  # the registries' bios and descriptions
+        "related_lists",
         "render_in_worker",
         "_render_and_write",
     } <= set(in_workers)

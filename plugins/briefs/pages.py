@@ -85,7 +85,7 @@ class Job:
 
 def brief_jobs(site: Site, views, related, shared=None, editions=None) -> list[Job]:
     """The pages of `views` (all briefs, or the one the preview shows first);
-    `related` gives each brief's related briefs (related.RelatedBriefs)."""
+    `related` gives each brief's related briefs (related.KnownRelated)."""
     shared = shared if shared is not None else navigation(site)
     latest = site.briefs[:LATEST]
     series = series_navigation(site.series, views)

@@ -95,7 +95,7 @@ from .pages import (
 )
 from .problems import BriefsError, ContentError, LinkError, Problem
 from .reading import ReadSettings, SourceRead, read_key, read_source, render_markdown
-from .related import KnownRelated, RelatedBriefs, related_inputs
+from .related import KnownRelated, related_inputs, related_lists
 from .render import TEMPLATE_CACHE_KEY, Renderer, render_in_worker, start_worker
 from .sharing import Batch, SharedValues
 from .urls import public_url
@@ -483,6 +483,12 @@ class Workers:
                 pool.submit(_started)
         return workers
 
+    @property
+    def started(self) -> bool:
+        """Whether the worker processes are running (an earlier stage used
+        them)."""
+        return self._pool is not None
+
     def for_build(self, settings: dict, count: int | None) -> bool:
         """Whether these workers are the ones a build with `settings` and
         `count` workers would start (its generator's, once it has set them)."""
@@ -845,6 +851,9 @@ class BriefsGenerator(Generator):
         # The open data texts being made now: their keys, and the results.
         self.fresh_texts: tuple[list[str], Iterable] = ([], ())
         self._related: KnownRelated | None = None
+        # Or, until related() takes them: the key of their inputs, and the
+        # lists being worked out (start_related).
+        self._fresh_related: tuple[str, Iterable] | None = None
         self._data_keys: dict | None = None
         # The digests of the values this build's jobs show (pages.Digests).
         self.digests = Digests()
@@ -954,6 +963,7 @@ class BriefsGenerator(Generator):
             if read.brief_digest is not None:
                 self.digests.know(read.brief, read.brief_digest)
         gc.freeze()  # (see close)
+        self.start_related()
         if self.warm is not None and self.warm.first and self.warm.on_first:
             self.render_first(self.warm)
         self.context["brief_lastmod"] = {
@@ -1087,24 +1097,34 @@ class BriefsGenerator(Generator):
             for rel, data, _ in renderer.render(job, bodies):
                 warm.on_first(rel, data)
 
-    def related(self) -> KnownRelated:
+    def start_related(self) -> None:
         """Each brief's related briefs: as an earlier build worked them out
         when nothing they depend on has changed since (a body edit), else
-        afresh."""
+        afresh. With many briefs, in one of the workers the reads started (a
+        third of a second at 5,000): they would otherwise wait while this
+        process plans, until the brief pages come."""
+        briefs = self.site.briefs
+        inputs = related_inputs(briefs, self.options.related_count)
+        key = fingerprint(inputs)
+        known = self.state("related")
+        if known is not None and known[0] == key:
+            self._related = KnownRelated(briefs, known[1])
+            return
+        if self.workers.started and len(briefs) >= PARALLEL_FROM:
+            lists = self.workers.submit(
+                related_lists, [inputs], related_lists, parallel_from=1
+            )
+        else:
+            lists = [related_lists(inputs)]
+        self._fresh_related = (key, lists)
+
+    def related(self) -> KnownRelated:
+        """The related briefs start_related worked out."""
         if self._related is None:
-            briefs = self.site.briefs
-            inputs = fingerprint(related_inputs(briefs, self.options.related_count))
-            known = self.state("related")
-            if known is not None and known[0] == inputs:
-                lists = known[1]
-            else:
-                fresh = RelatedBriefs(briefs, self.options.related_count)
-                lists = {
-                    view.save_as: tuple(other.save_as for other in fresh.of(view))
-                    for view in briefs
-                }
-                self.store_state("related", (inputs, lists))
-            self._related = KnownRelated(briefs, lists)
+            key, results = self._fresh_related
+            (lists,) = results
+            self.store_state("related", (key, lists))
+            self._related = KnownRelated(self.site.briefs, lists)
         return self._related
 
     def state_key(self, name: str) -> str:
@@ -1340,8 +1360,8 @@ class BriefsGenerator(Generator):
         # brief pages (those not waiting for a PDF) are made while the build
         # plans the rest, the workers' first. A SearchWorker's index update
         # starts before anything (after an edit it is the longest path);
-        # without one there is nothing to start, and the workers are given
-        # their first texts sooner.
+        # without one there is nothing to start, and the search job waits
+        # until the workers have their first texts and pages.
         search_job = None
         if self.search_worker is not None:
             search_job = self.search_job(digests, old_files, old_groups)
@@ -1356,14 +1376,14 @@ class BriefsGenerator(Generator):
         make_data = self.carry_or_render([data], old_files, old_groups, output)
         if make_data and not self.start_data_files(data, old_files, old_groups, output):
             self.start_data_texts(catalogue)
-        if search_job is None:
-            search_job = self.search_job(digests, old_files, old_groups)
         shared = navigation(self.site)
         carried, fresh = self.carried_brief_pages(shared, editions, old_files, output)
         brief_pages = brief_jobs(self.site, fresh, self.related(), shared, editions)
         started, early, early_results = self.start_pages(
             brief_pages, digests, old_files, old_groups, output
         )
+        if search_job is None:
+            search_job = self.search_job(digests, old_files, old_groups)
         started.update(map(id, [*carried, data]))
         brief_pages += carried
         self.store_reads()

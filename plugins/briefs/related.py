@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 from itertools import combinations, product
+from typing import NamedTuple
 
 # What each thing a brief shares with another is worth. An author's other
 # briefs follow one expert's line of work, so they weigh most; then the
@@ -14,9 +15,20 @@ REGION_WEIGHT = 2
 TOPIC_WEIGHT = 1
 
 
+class Ranked(NamedTuple):
+    """What RelatedBriefs knows of a brief (its names, as related_inputs
+    takes them): plain values, which a worker process can be sent."""
+
+    page: str  # save_as
+    is_draft: bool
+    authors: tuple[str, ...]
+    regions: tuple[str, ...]
+    topics: tuple[str, ...]
+
+
 class RelatedBriefs:
     """Up to `count` other published briefs, ranked by the weights above,
-    newest first among equals (`articles` is newest first).
+    newest first among equals (`briefs`, Ranked, are newest first).
 
     Indexed once per build by what two briefs can share, each list newest
     first: an author; two regions, a region and two topics, three topics
@@ -31,25 +43,25 @@ class RelatedBriefs:
     as no brief left unread could rank among those found.
     """
 
-    def __init__(self, articles: list, count: int):
+    def __init__(self, briefs: list[Ranked], count: int):
         self.count = count
-        self.position = {id(a): n for n, a in enumerate(articles)}
+        self.position = {id(a): n for n, a in enumerate(briefs)}
         self.keys: dict[int, tuple[frozenset, frozenset, frozenset]] = {}
         self.index: dict[tuple, list] = {}
-        for article in articles:
-            if article.is_draft:
+        for brief in briefs:
+            if brief.is_draft:
                 continue
-            keys = self.keys[id(article)] = _keys(article)
+            keys = self.keys[id(brief)] = _keys(brief)
             authors, regions, topics = keys
             for key in (
                 *_author_keys(authors),
                 *_strong_keys(regions, topics),
                 *_weak_keys(regions, topics),
             ):
-                self.index.setdefault(key, []).append(article)
+                self.index.setdefault(key, []).append(brief)
 
-    def of(self, article) -> list:
-        authors, regions, topics = self.keys.get(id(article)) or _keys(article)
+    def of(self, brief: Ranked) -> list[Ranked]:
+        authors, regions, topics = self.keys.get(id(brief)) or _keys(brief)
         scores: dict[int, tuple[int, int]] = {}  # id → (-score, position)
         found: dict[int, object] = {}
 
@@ -59,7 +71,7 @@ class RelatedBriefs:
                 for other in self.index.get(key, ()):
                     if limit is not None and unread >= limit:
                         break
-                    if id(other) in found or other is article:
+                    if id(other) in found or other is brief:
                         continue
                     unread += 1
                     found[id(other)] = other
@@ -100,11 +112,8 @@ class RelatedBriefs:
         return [found[key] for key, _ in best]
 
 
-def _keys(article) -> tuple[frozenset, frozenset, frozenset]:
-    return tuple(
-        frozenset(item.name for item in items)
-        for items in (article.authors, article.regions, article.tags)
-    )
+def _keys(brief: Ranked) -> tuple[frozenset, frozenset, frozenset]:
+    return frozenset(brief.authors), frozenset(brief.regions), frozenset(brief.topics)
 
 
 def _author_keys(authors):
@@ -163,3 +172,15 @@ def related_inputs(articles: list, count: int) -> tuple:
             for a in articles
         ),
     )  # fmt: skip
+
+
+def related_lists(inputs: tuple) -> dict[str, tuple[str, ...]]:
+    """Each brief's page → its related briefs' pages, from what
+    related_inputs takes of the collection: pure, so that a worker can work
+    them out while the build plans."""
+    count, *entries = inputs
+    briefs = [Ranked(*entry) for entry in entries]
+    ranking = RelatedBriefs(briefs, count)
+    return {
+        brief.page: tuple(other.page for other in ranking.of(brief)) for brief in briefs
+    }
