@@ -354,6 +354,17 @@ class Cache:
 
         return _Transaction()
 
+    def checkpoint(self) -> None:
+        """Copy the write-ahead log into the file now, while the build waits
+        for its workers, rather than when it closes the cache at its end
+        (a tenth of a second after a build from nothing)."""
+        if self._db is None:
+            return
+        try:
+            self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.DatabaseError as exc:
+            self._discard(exc)
+
     def close(self) -> None:
         if self._db is not None:
             self._db.close()

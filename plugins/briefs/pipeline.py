@@ -1441,6 +1441,7 @@ class BriefsGenerator(Generator):
                         )
                     del made
                     _give_back_memory()
+                self.cache.checkpoint()
                 writing.result()
             finally:
                 stop.set()
