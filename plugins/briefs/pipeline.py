@@ -1441,7 +1441,8 @@ class BriefsGenerator(Generator):
                         )
                     del made
                     _give_back_memory()
-                self.cache.checkpoint()
+                if self.workers.started:  # (this process waits for them)
+                    self.cache.checkpoint()
                 writing.result()
             finally:
                 stop.set()
