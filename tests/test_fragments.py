@@ -137,9 +137,71 @@ def test_whole_renders_follow_the_same_rules(monkeypatch, kept):
     assert len(renders) == (1 if kept else 2)
 
 
+MACROS = (
+    "{% macro card(item, level=2) %}{{ rendered() }}"
+    '<h{{ level }}><a href="{{ href(item.url) }}">{{ item.title }}</a></h{{ level }}>'
+    "{{ SITENAME }}{{ secret }}{% endmacro %}"
+)
+CARD_PAGE = '{{ kept_macro("card", item, level=level) }}'
+
+
+def macro_environment() -> tuple[Environment, Fragments, list[int]]:
+    """An environment with `macros.html` (MACROS) and `page.html`
+    (CARD_PAGE), and the count of times the macro was called."""
+    env = Environment(
+        loader=DictLoader({"macros.html": MACROS, "page.html": CARD_PAGE}),
+        autoescape=True,
+    )
+    env.globals["href"] = href
+    renders = itertools.count(1)
+    counted = []
+    env.globals["rendered"] = lambda: counted.append(next(renders)) or ""
+    return env, Fragments(env, {"SITENAME": "Site"}), counted
+
+
+def test_a_kept_macro_is_called_once_per_place_and_arguments():
+    env, _, calls = macro_environment()
+    item = {"url": "briefs/x.html", "title": "X & Y"}
+    card = '<h3><a href="../briefs/x.html">X &amp; Y</a></h3>Site'
+    assert page(env, "regions/a.html", item=item, level=3, secret="s") == card
+    assert page(env, "topics/b.html", item=item, level=3) == card
+    assert len(calls) == 1
+    assert page(env, "index.html", item=item, level=3) == card.replace("../", "")
+    assert page(env, "briefs/c.html", item=dict(item), level=3) == card
+    assert page(env, "briefs/c.html", item=item, level=2) == card.replace("h3", "h2")
+    assert page(env, "briefs/c.html", item=item, level=3.0) == card.replace(
+        "h3", "h3.0"
+    )
+    assert len(calls) == 5
+
+
+def test_the_least_recently_used_macro_call_goes_at_the_limit(monkeypatch):
+    monkeypatch.setattr(fragments, "KEPT_MACROS", 2)
+    env, kept, calls = macro_environment()
+    items = [{"url": f"briefs/{n}.html", "title": n} for n in "abc"]
+    for item in (*items, items[0]):  # "c" takes the place of "a", then "b"'s
+        page(env, "briefs/x.html", item=item, level=2)
+    assert len(calls) == 4
+    assert len(kept.kept_macros) == 2
+    page(env, "briefs/x.html", item=items[2], level=2)
+    assert len(calls) == 4
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_a_kept_macro_called_whole_sees_the_page(monkeypatch, kept):
+    """KEEP off: the macro is called with the page's context, as an import
+    with context would (the reference for the site test below)."""
+    monkeypatch.setattr(fragments, "KEEP", kept)
+    env, _, _ = macro_environment()
+    item = {"url": "x.html", "title": "X"}
+    shown = page(env, "x.html", item=item, level=1, SITENAME="Site", secret="page only")
+    assert shown.endswith("Site" if kept else "Sitepage only")
+
+
 def test_pages_built_with_fragments_equal_pages_rendered_whole(tmp_path, monkeypatch):
     """The sample site, every file: the header, footer and sidebars kept and
-    reused give the bytes of each page rendering them for itself."""
+    reused, and the briefs' cards, give the bytes of each page rendering
+    them for itself."""
     settings = {"BRIEFS": {"cache": False, "workers": 1}, "PDF_EDITIONS": "off"}
     build(CONTENT, tmp_path / "kept", **settings)
     monkeypatch.setattr(fragments, "KEEP", False)
