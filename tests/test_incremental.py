@@ -14,6 +14,8 @@ import os
 import shutil
 import sqlite3
 import stat
+import subprocess
+import sys
 import time
 import zlib
 from collections import Counter
@@ -1103,6 +1105,47 @@ def test_parallel_build_equals_serial_build(tmp_path, monkeypatch):
     with pytest.raises(FileNotFoundError):
         shared_memory.SharedMemory(tables[0].name)
     build(tmp_path / "content", tmp_path / "serial", **CLEAN)
+    assert_same_site(tmp_path / "parallel", tmp_path / "serial")
+
+
+# A build from the command line, with every stage in the workers; prints
+# how each pool of workers it made started.
+FORKED_BUILD = """
+import sys
+from briefs import pipeline
+from policy_briefs.build import build
+
+pipeline.PARALLEL_FROM = pipeline.RENDER_PARALLEL_FROM = 1
+started = []
+real_pool = pipeline.Workers.pool
+
+def pool(self):
+    if self._pool is None:
+        started.append(self.start_method)
+    return real_pool(self)
+
+pipeline.Workers.pool = pool
+build(sys.argv[1], sys.argv[2], CACHE_PATH=sys.argv[3], PDF_EDITIONS="off",
+      BRIEFS={"workers": 2})
+print(*started)
+"""
+
+
+def test_workers_forked_by_a_build_from_the_command_line_make_the_same_site(tmp_path):
+    """A build process that runs one thread forks its workers (they start
+    with the plugin imported; pipeline._early_start_method): the site a
+    serial build makes."""
+    write_site(tmp_path)
+    forked = subprocess.run(
+        [sys.executable, "-c", FORKED_BUILD]
+        + [str(tmp_path / name) for name in ("content", "parallel", "cache")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert forked.returncode == 0, forked.stderr
+    assert forked.stdout.splitlines()[-1] == "fork"  # (after Pelican's summary)
+    build(tmp_path / "content", tmp_path / "serial", **CLEAN, PDF_EDITIONS="off")
     assert_same_site(tmp_path / "parallel", tmp_path / "serial")
 
 
