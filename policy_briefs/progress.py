@@ -35,7 +35,10 @@ def wanted(stream: TextIO) -> bool:
 
 class Counter:
     """Counts the pipeline's signals into two rows of a rich Progress: one
-    for the briefs read, one for the files written."""
+    for the briefs read, one for the files written. The display (and the
+    thread that redraws it) starts with the first count: a build forks its
+    workers before it reads, where no other thread runs
+    (briefs.pipeline._early_start_method)."""
 
     def __init__(self, stream: TextIO):
         self.stream = stream
@@ -49,6 +52,7 @@ class Counter:
         )
         self.reading = self.progress.add_task("reading briefs", total=None)
         self.writing = self.progress.add_task("writing files", total=None, start=False)
+        self.log_handlers: list[logging.StreamHandler] | None = None  # (once shown)
 
     def file_read(self, sender, count: int = 1, **kwargs) -> None:
         self.read += count
@@ -60,11 +64,13 @@ class Counter:
         self._show(self.writing, self.written, "files written")
 
     def _show(self, task, count: int, what: str) -> None:
+        if self.log_handlers is None:
+            self._start()
         self.progress.update(
             task, description=f"{count} {what}", completed=count, total=count
         )
 
-    def start(self) -> None:
+    def _start(self) -> None:
         """Show the display; log lines to the same stream go above it."""
         self.progress.start()
         self.log_handlers = [
@@ -79,7 +85,10 @@ class Counter:
 
     def stop(self) -> None:
         """The final counts stay on screen; a stage that never ran (an
-        up-to-date build reads nothing) leaves no row."""
+        up-to-date build reads nothing) leaves no row, and a build that
+        counted nothing no display."""
+        if self.log_handlers is None:
+            return
         if not self.read:
             self.progress.remove_task(self.reading)
         if not self.written:
@@ -105,7 +114,6 @@ def reporting(stream: TextIO | None = None, enabled: bool | None = None):
     )
     for signal, receiver in connections:
         signal.connect(receiver, weak=False)
-    counter.start()
     try:
         yield counter
     finally:

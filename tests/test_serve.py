@@ -315,7 +315,10 @@ def test_progress_on_a_terminal(site, monkeypatch):
     site.brief("one")
     site.brief("two")
     terminal = Terminal()
+    threads = threading.active_count()
     with progress.reporting(terminal) as counter:
+        # No thread before the first count: a build forks its workers first.
+        assert threading.active_count() == threads
         site.build()
     assert counter.read == 2 and counter.written > 2
     # rich redraws its rows in place; the last drawing stays on screen.
