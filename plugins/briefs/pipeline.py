@@ -49,6 +49,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from importlib import metadata
 from itertools import chain
+from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import ClassVar
 
@@ -555,10 +556,14 @@ class Workers:
 
     def pool(self) -> ProcessPoolExecutor:
         """The pool, made before SIGINT is blocked for its workers' start:
-        making the first one starts multiprocessing's resource tracker,
-        which unblocks SIGINT when it has started (its workers would then
-        start with Ctrl-C deliverable, and die of it half-started)."""
+        it first starts multiprocessing's resource tracker, which unblocks
+        SIGINT when it has started (its workers would then start with Ctrl-C
+        deliverable, and die of it half-started). Spawned workers would
+        start it anyway; forked ones share it only if it runs before they
+        start, else each starts its own, which at the worker's exit unlinks
+        what the worker left registered there (the table of views)."""
         if self._pool is None:
+            resource_tracker.ensure_running()
             setup = self.initializer
             self._pool = ProcessPoolExecutor(
                 self.count,
