@@ -516,29 +516,38 @@ class Workers:
         ) == worker_settings(settings)
 
     def map(
-        self, function, items: list, serial, parallel_from: int | None = None
+        self,
+        function,
+        items: Iterable,
+        serial,
+        parallel_from: int | None = None,
+        count: int | None = None,
     ) -> list:
         """`function` over `items` in the workers, or `serial` in this
         process for fewer than `parallel_from` items (PARALLEL_FROM when
-        not given, read when called), or with one core."""
-        return list(self.submit(function, items, serial, parallel_from))
+        not given, read when called), or with one core. `count`: how many
+        items there are, when they come from an iterator (each chunk is
+        then sent as soon as it is made)."""
+        return list(self.submit(function, items, serial, parallel_from, count=count))
 
     def submit(
         self,
         function,
-        items: list,
+        items: Iterable,
         serial,
         parallel_from: int | None = None,
         chunk: int = CHUNK,
         batch: Callable[[list], object] | None = None,
+        count: int | None = None,
     ) -> Iterator:
         """As `map`, but the workers start at once and the results come as
         they are iterated: this process can do other work meanwhile.
         `chunk`: items sent to a worker at a time (more for quick ones: each
         chunk waits on this process's threads to be sent and taken back).
-        `batch`: what a chunk is sent as (sharing.Batch), when not a list."""
+        `batch`: what a chunk is sent as (sharing.Batch), when not a list
+        (`items` is then a list)."""
         threshold = PARALLEL_FROM if parallel_from is None else parallel_from
-        if len(items) < threshold or self.count < 2:
+        if (len(items) if count is None else count) < threshold or self.count < 2:
             return map(serial, items)
         pool = self.pool()
         with interrupts.sigint_blocked():  # workers start here: no Ctrl-C
@@ -1258,29 +1267,39 @@ class BriefsGenerator(Generator):
             self.warm.files.keep_only({str(path) for _, path, *_ in keyed})
         known = dict(self.warm.reads) if self.warm else {}
         known.update(self.cache.get("reads", [k for k, *_ in keyed if k not in known]))
-        # A file known by its digest alone and not read before is read now,
-        # and keyed by what it holds now (it may have changed meanwhile).
-        missing, kept = [], []
-        for item in keyed:
-            if item[0] not in known and item[3] is None:
-                _, path, shown, _ = item
-                try:
-                    data = path.read_bytes()
-                except OSError as error:
-                    unreadable[path] = reading.unreadable(shown, error)
-                    continue
-                key = read_key(path, shown, digest_of(data), signature)
-                if key != item[0]:  # not what inputs_digest saw: not vouched for
-                    self.inputs = None
-                item = (key, path, shown, data)
-            if item[0] not in known:
+        unknown = [item for item in keyed if item[0] not in known]
+        missing = []  # (key, path, shown, data), as sent to be read
+
+        def jobs() -> Iterator[tuple[Path, str, bytes]]:
+            """The reads to make, each sent as soon as its file is read: a
+            file known by its digest alone (inputs_digest's, in a build from
+            nothing every brief's) is read now, and keyed by what it holds
+            now (it may have changed meanwhile)."""
+            for item in unknown:
+                _, path, shown, data = item
+                if data is None:
+                    try:
+                        data = path.read_bytes()
+                    except OSError as error:
+                        unreadable[path] = reading.unreadable(shown, error)
+                        continue
+                    key = read_key(path, shown, digest_of(data), signature)
+                    if key != item[0]:  # not what inputs_digest saw: not vouched for
+                        self.inputs = None
+                    item = (key, path, shown, data)
                 missing.append(item)
-            kept.append(item)
-        keyed = kept
-        jobs = [(path, shown, data) for _, path, shown, data in missing]
+                yield path, shown, data
+
         fresh = self.workers.map(
-            partial(_read_job, config), jobs, partial(_read_job, config)
+            partial(_read_job, config),
+            jobs(),
+            partial(_read_job, config),
+            count=len(unknown),
         )
+        read_now = {item[1]: item for item in missing}
+        keyed = [
+            read_now.get(item[1], item) for item in keyed if item[1] not in unreadable
+        ]
         new = {}
         for item, read in zip(missing, fresh, strict=True):
             if read.html is not None:
