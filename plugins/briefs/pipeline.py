@@ -1412,11 +1412,20 @@ class BriefsGenerator(Generator):
         self.make_editions = pdf_output.check_engine(self.settings, self.paper)
         editions, finish_pdfs = self.start_pdfs(output, previous, old_files, digests)
         catalogue = data_entries(self.site, editions)
+        # With nothing to carry over, the open data files are made: their
+        # texts start at once, while this process plans (the workers wait).
+        texts_started = not old_files and self.search_worker is None
+        if texts_started:
+            self.start_data_texts(catalogue)
         feeds = feed_jobs(self.site, self.settings, editions)
         data = data_job(self.site, self.settings, feeds, catalogue)
         data.fingerprint = job_fingerprint(data, digests)
         make_data = self.carry_or_render([data], old_files, old_groups, output)
-        if make_data and not self.start_data_files(data, old_files, old_groups, output):
+        if (
+            make_data
+            and not texts_started
+            and not self.start_data_files(data, old_files, old_groups, output)
+        ):
             self.start_data_texts(catalogue)
         shared = navigation(self.site)
         carried, fresh = self.carried_brief_pages(shared, editions, old_files, output)
