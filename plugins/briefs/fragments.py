@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable, Iterable
 from functools import partial
 
 from jinja2 import Environment, Template, pass_context
@@ -144,7 +145,15 @@ class Fragments:
             _TOKEN: self.token,
         }
 
-    def _kept(self, kept: dict, limit: int, key: tuple, held, output_file, make) -> str:
+    def _kept(
+        self,
+        kept: dict,
+        limit: int,
+        key: tuple,
+        held: Iterable[object],
+        output_file: str,
+        make: Callable[[], str],
+    ) -> str:
         """The HTML kept under `key` in `kept` (made by `make()` the first
         time, holding the objects `held` alive), for the page `output_file`."""
         entry = kept.pop(key, None)  # kept again below, as the newest
