@@ -18,18 +18,23 @@ from policy_briefs.project import CONTENT
 PAGE = '{{ fragment("part.html", items=items, label=label) }}'
 
 
-def environment(part: str) -> tuple[Environment, Fragments, list[int]]:
-    """An environment with `page.html` (PAGE) and `part.html`, and the count
-    of times `part.html` was rendered."""
-    env = Environment(
-        loader=DictLoader({"page.html": PAGE, "part.html": "{{ rendered() }}" + part}),
-        autoescape=True,
-    )
+def counting_environment(
+    templates: dict[str, str],
+) -> tuple[Environment, Fragments, list[int]]:
+    """An environment with `templates`, its Fragments, and the count of the
+    times a template called `rendered()`."""
+    env = Environment(loader=DictLoader(templates), autoescape=True)
     env.globals["href"] = href
     renders = itertools.count(1)
     counted = []
     env.globals["rendered"] = lambda: counted.append(next(renders)) or ""
     return env, Fragments(env, {"SITENAME": "Site"}), counted
+
+
+def environment(part: str) -> tuple[Environment, Fragments, list[int]]:
+    """`page.html` (PAGE) and `part.html`, counting the renders of the part."""
+    part = "{{ rendered() }}" + part
+    return counting_environment({"page.html": PAGE, "part.html": part})
 
 
 def page(env: Environment, output_file: str, **values) -> str:
@@ -146,17 +151,9 @@ CARD_PAGE = '{{ kept_macro("card", item, level=level) }}'
 
 
 def macro_environment() -> tuple[Environment, Fragments, list[int]]:
-    """An environment with `macros.html` (MACROS) and `page.html`
-    (CARD_PAGE), and the count of times the macro was called."""
-    env = Environment(
-        loader=DictLoader({"macros.html": MACROS, "page.html": CARD_PAGE}),
-        autoescape=True,
-    )
-    env.globals["href"] = href
-    renders = itertools.count(1)
-    counted = []
-    env.globals["rendered"] = lambda: counted.append(next(renders)) or ""
-    return env, Fragments(env, {"SITENAME": "Site"}), counted
+    """`macros.html` (MACROS) and `page.html` (CARD_PAGE), counting the
+    calls of the macro."""
+    return counting_environment({"macros.html": MACROS, "page.html": CARD_PAGE})
 
 
 def test_a_kept_macro_is_called_once_per_place_and_arguments():
