@@ -99,7 +99,7 @@ class Fragments:
                 output_file,
                 lambda: render_from(
                     self.env.get_template(name),
-                    {**self._values(site_url, place), **arguments},
+                    self._values(site_url, place, arguments),
                 ),
             )
         self.shown.append(html)
@@ -136,10 +136,12 @@ class Fragments:
             self._kept(self.kept_macros, KEPT_MACROS, key, held, output_file, call)
         )
 
-    def _values(self, site_url: str, place: str) -> dict:
-        """A kept fragment's context: the settings and the place."""
+    def _values(self, site_url: str, place: str, arguments: dict | None = None) -> dict:
+        """A kept fragment's context: the settings, its `arguments` and the
+        place (which no argument overrides)."""
         return {
             **self.common,
+            **(arguments or {}),
             "SITEURL": site_url,
             "output_file": place,
             _TOKEN: self.token,
